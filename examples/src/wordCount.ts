@@ -1,0 +1,3 @@
+import { version } from "@tspark/core"
+
+console.log(`tspark ${version}`)
