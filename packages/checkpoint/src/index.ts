@@ -1,5 +1,5 @@
 /**
- * @tspark/checkpoint
+ * @tspark/checkpoint: write-ahead logs and checkpoint files that survive crashes.
  *
  * @since 0.1.0
  */
@@ -11,3 +11,28 @@
  * @since 0.1.0
  */
 export const version = "0.1.0"
+
+/**
+ * @since 0.1.0
+ */
+export * as Errors from "./Errors.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as FileSystem from "./FileSystem.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Serializer from "./Serializer.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WriteAheadLog from "./WriteAheadLog.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as FileWriteAheadLog from "./FileWriteAheadLog.js"

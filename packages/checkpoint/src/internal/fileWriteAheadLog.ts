@@ -1,0 +1,283 @@
+import { Deferred, Duration, Effect, Option, Scope, Semaphore } from "effect"
+import {
+  CorruptDataError,
+  type DirectoryNotFoundError,
+  type DirectoryNotWritableError,
+  type FileSystemError,
+  InvalidOptionError,
+  LogClosedError,
+  RecordCleanedError,
+  RecordTooLargeError,
+  UnsupportedFormatVersionError
+} from "../Errors.js"
+import { FileSystem, type AppendFile } from "../FileSystem.js"
+import type * as WAL from "../WriteAheadLog.js"
+import * as format from "./walFormat.js"
+
+export interface Options {
+  readonly directory: string
+  readonly rollingIntervalMillis?: number
+  readonly durability?: WAL.DurabilityPolicy
+  readonly maxRecordBytes?: number
+  readonly createDirectory?: boolean
+}
+
+export const DEFAULT_ROLLING_INTERVAL_MILLIS = 60_000
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+/** Frame data length is a u32; keep the whole frame well below it. */
+const HARD_MAX_RECORD_BYTES = 1024 * 1024 * 1024
+
+interface LogFile {
+  readonly path: string
+  readonly name: format.LogFileName
+}
+
+/** Lists the log files of a directory, oldest first. */
+export const listLogFiles = Effect.fnUntraced(function*(directory: string) {
+  const fs = yield* FileSystem
+  const names = yield* fs.list(directory)
+  const files: Array<LogFile> = []
+  for (const n of names) {
+    const parsed = format.parseLogName(n)
+    if (parsed !== undefined) files.push({ path: fs.join(directory, n), name: parsed })
+  }
+  files.sort((a, b) => format.compareLogNames(a.name, b.name))
+  return files
+})
+
+/** Reads every log file of a directory, in write order. */
+export const readDirectory = Effect.fnUntraced(function*(directory: string) {
+  const fs = yield* FileSystem
+  const files = yield* listLogFiles(directory)
+  const records: Array<WAL.LogRecord> = []
+  const problems: Array<WAL.LogProblem> = []
+  for (const file of files) {
+    const bytes = yield* fs.readFile(file.path).pipe(
+      Effect.map(Option.some),
+      // cleaned concurrently: nothing to read
+      Effect.catchTag("FileNotFoundError", () => Effect.succeed(Option.none<Uint8Array>()))
+    )
+    if (Option.isNone(bytes)) continue
+    const result = format.scan(bytes.value)
+    for (const r of result.records) {
+      records.push({ handle: { path: file.path, offset: r.offset, length: r.length }, data: r.data })
+    }
+    for (const p of result.problems) problems.push({ ...p, path: file.path })
+    if (result.unsupportedVersion !== undefined) {
+      return yield* new UnsupportedFormatVersionError({
+        path: file.path,
+        offset: result.unsupportedVersion.offset,
+        version: result.unsupportedVersion.version,
+        supported: format.VERSION
+      })
+    }
+  }
+  return { records, problems } satisfies WAL.ReadAllResult
+})
+
+/** Reads one record by handle, verifying its checksum. */
+export const readHandle = Effect.fnUntraced(function*(handle: WAL.RecordHandle) {
+  const fs = yield* FileSystem
+  const entry = yield* fs.readRange(handle.path, handle.offset, handle.length).pipe(
+    Effect.catchTag("FileNotFoundError", () =>
+      Effect.fail(new RecordCleanedError({ path: handle.path, offset: handle.offset })))
+  )
+  if (entry.length < handle.length) {
+    return yield* new CorruptDataError({
+      path: handle.path,
+      offset: handle.offset,
+      reason: `the file ends ${handle.length - entry.length} bytes before the record does`
+    })
+  }
+  const decoded = format.decodeEntry(entry)
+  if (typeof decoded === "string") {
+    return yield* new CorruptDataError({ path: handle.path, offset: handle.offset, reason: decoded })
+  }
+  return decoded
+})
+
+interface Active {
+  readonly file: AppendFile
+  readonly start: number
+  readonly end: number
+}
+
+export const validateOptions = (options: Options) =>
+  Effect.gen(function*() {
+    const rolling = options.rollingIntervalMillis ?? DEFAULT_ROLLING_INTERVAL_MILLIS
+    if (!(Number.isFinite(rolling) && rolling > 0)) {
+      return yield* new InvalidOptionError({
+        option: "rollingIntervalMillis",
+        value: rolling,
+        expected: "a positive number of milliseconds"
+      })
+    }
+    const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+    if (!(Number.isInteger(maxRecordBytes) && maxRecordBytes > 0 && maxRecordBytes <= HARD_MAX_RECORD_BYTES)) {
+      return yield* new InvalidOptionError({
+        option: "maxRecordBytes",
+        value: maxRecordBytes,
+        expected: `an integer between 1 and ${HARD_MAX_RECORD_BYTES}`
+      })
+    }
+    const durability = options.durability ?? { _tag: "Sync", mode: "fdatasync" }
+    let groupInterval: Duration.Duration | undefined
+    if (durability._tag === "GroupCommit") {
+      const d = Duration.fromInput(durability.interval)
+      if (Option.isNone(d) || !Duration.isFinite(d.value) || Duration.toMillis(d.value) <= 0) {
+        return yield* new InvalidOptionError({
+          option: "durability.interval",
+          value: durability.interval,
+          expected: "a positive, finite duration such as \"5 millis\""
+        })
+      }
+      groupInterval = d.value
+    }
+    return { rolling, maxRecordBytes, durability, groupInterval }
+  })
+
+export const make = Effect.fnUntraced(function*(options: Options) {
+  const fs = yield* FileSystem
+  const scope = yield* Scope.Scope
+  const { durability, groupInterval, maxRecordBytes, rolling } = yield* validateOptions(options)
+  const directory = options.directory
+  if (options.createDirectory === true) {
+    const info = yield* fs.stat(directory)
+    if (Option.isNone(info)) yield* fs.makeDirectory(directory)
+  }
+  yield* fs.checkWritableDirectory(directory)
+
+  const lock = Semaphore.makeUnsafe(1)
+  let active: Active | undefined
+  let closed = false
+  let pending: Array<Deferred.Deferred<void, FileSystemError>> = []
+
+  const closedError = new LogClosedError({ path: directory })
+
+  /** Syncs the active file and completes the writers waiting on a group commit. Call under the lock. */
+  const commitPending = Effect.suspend(() => {
+    if (pending.length === 0 || active === undefined) return Effect.void
+    const waiting = pending
+    pending = []
+    const mode = durability._tag === "GroupCommit" ? durability.mode : "fdatasync"
+    return active.file.sync(mode).pipe(
+      Effect.exit,
+      Effect.flatMap((exit) => Effect.forEach(waiting, (d) => Deferred.done(d, exit), { discard: true }))
+    )
+  })
+
+  const closeActive = Effect.suspend(() => {
+    const current = active
+    if (current === undefined) return Effect.void
+    return commitPending.pipe(
+      Effect.andThen(durability._tag === "None" ? Effect.void : current.file.sync("fsync")),
+      Effect.ensuring(Effect.ignore(current.file.close)),
+      Effect.ensuring(Effect.sync(() => {
+        active = undefined
+      }))
+    )
+  })
+
+  const createFile = Effect.fnUntraced(function*(start: number, end: number) {
+    for (let seq = 0;; seq++) {
+      const path = fs.join(directory, format.logName(start, end, seq))
+      const exists = yield* fs.stat(path)
+      if (Option.isSome(exists)) continue
+      const file = yield* fs.createAppend(path)
+      yield* fs.syncDirectory(directory)
+      return file
+    }
+  })
+
+  /** The writer for `time`, rolling to a new file when `time` is past the active file's end. */
+  const writerFor = Effect.fnUntraced(function*(time: number) {
+    if (active !== undefined && time < active.end) return active
+    yield* closeActive
+    const start = Math.floor(time)
+    const end = start + rolling
+    const file = yield* createFile(start, end)
+    active = { file, start, end }
+    return active
+  })
+
+  const writeBatch = (
+    records: ReadonlyArray<Uint8Array>,
+    time: number
+  ): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> =>
+    Effect.suspend((): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> => {
+      for (const r of records) {
+        if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
+      }
+      if (records.length === 0) return Effect.succeed<ReadonlyArray<WAL.RecordHandle>>([])
+      let waitFor: Deferred.Deferred<void, FileSystemError> | undefined
+      const appendFrame = Effect.gen(function*() {
+        if (closed) return yield* closedError
+        const w = yield* writerFor(time)
+        const frame = format.encodeFrame(records)
+        const base = w.file.size()
+        yield* w.file.append(frame.chunks).pipe(
+          // a failed append may leave a partial frame: never append after it
+          Effect.tapError(() => closeActive)
+        )
+        if (durability._tag === "Sync") {
+          yield* w.file.sync(durability.mode)
+        } else if (durability._tag === "GroupCommit") {
+          waitFor = Deferred.makeUnsafe<void, FileSystemError>()
+          pending.push(waitFor)
+        }
+        const handles: Array<WAL.RecordHandle> = new Array(records.length)
+        for (let i = 0; i < records.length; i++) {
+          handles[i] = { path: w.file.path, offset: base + frame.entryOffsets[i]!, length: format.ENTRY_OVERHEAD + records[i]!.length }
+        }
+        return handles as ReadonlyArray<WAL.RecordHandle>
+      })
+      const locked = lock.withPermit(appendFrame)
+      return durability._tag === "GroupCommit"
+        ? Effect.flatMap(locked, (handles) => waitFor === undefined ? Effect.succeed(handles) : Effect.as(Deferred.await(waitFor), handles))
+        : locked
+    })
+
+  const close = lock.withPermit(Effect.suspend(() => {
+    if (closed) return Effect.void
+    closed = true
+    return closeActive
+  }))
+
+  if (groupInterval !== undefined) {
+    yield* Effect.forkIn(
+      Effect.forever(Effect.andThen(Effect.sleep(groupInterval), lock.withPermit(commitPending))),
+      scope
+    )
+  }
+  yield* Scope.addFinalizer(scope, Effect.ignore(close))
+
+  const clean = (threshold: number, waitForCompletion: boolean) => {
+    const run = Effect.gen(function*() {
+      const files = yield* listLogFiles(directory).pipe(
+        Effect.catchTag("FileNotFoundError", () => Effect.succeed<Array<LogFile>>([]))
+      )
+      const activePath = active?.file.path
+      const old = files.filter((f) => f.name.end < threshold && f.path !== activePath)
+      if (old.length === 0) return
+      yield* Effect.forEach(old, (f) => fs.remove(f.path), { discard: true })
+      yield* fs.syncDirectory(directory)
+    })
+    const provided = Effect.provideService(run, FileSystem, fs)
+    return waitForCompletion ? provided : Effect.asVoid(Effect.forkIn(Effect.ignore(provided), scope))
+  }
+
+  const service: WAL.WriteAheadLog["Service"] = {
+    maxRecordBytes,
+    write: (record, time) => Effect.map(writeBatch([record], time), (hs) => hs[0]!),
+    writeBatch,
+    read: (handle) => Effect.provideService(readHandle(handle), FileSystem, fs),
+    readAll: lock.withPermit(Effect.suspend((): Effect.Effect<WAL.ReadAllResult, WAL.ReadAllError> =>
+      closed ? Effect.fail(closedError) : Effect.provideService(readDirectory(directory), FileSystem, fs)
+    )),
+    clean,
+    close
+  }
+  return service
+})
+
+export type MakeError = InvalidOptionError | DirectoryNotFoundError | DirectoryNotWritableError | FileSystemError

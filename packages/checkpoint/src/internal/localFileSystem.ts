@@ -1,0 +1,169 @@
+import * as fs from "node:fs"
+import * as fsp from "node:fs/promises"
+import * as nodePath from "node:path"
+import { Effect, Option } from "effect"
+import {
+  DirectoryNotFoundError,
+  DirectoryNotWritableError,
+  FileNotFoundError,
+  FileSystemError
+} from "../Errors.js"
+import type { AppendFile, FileInfo, FileSystem, SyncMode } from "../FileSystem.js"
+
+const codeOf = (cause: unknown): string =>
+  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+    ? cause.code
+    : "EUNKNOWN"
+
+const detailOf = (cause: unknown): string => cause instanceof Error ? cause.message : String(cause)
+
+const fsError = (operation: string, path: string) => (cause: unknown) =>
+  new FileSystemError({ operation, path, code: codeOf(cause), detail: detailOf(cause) })
+
+const fsOrNotFound = (operation: string, path: string) => (cause: unknown) =>
+  codeOf(cause) === "ENOENT" ? new FileNotFoundError({ path }) : fsError(operation, path)(cause)
+
+const io = <A>(operation: string, path: string, f: () => Promise<A>): Effect.Effect<A, FileSystemError> =>
+  Effect.tryPromise({ try: f, catch: fsError(operation, path) })
+
+const ioOrNotFound = <A>(
+  operation: string,
+  path: string,
+  f: () => Promise<A>
+): Effect.Effect<A, FileSystemError | FileNotFoundError> =>
+  Effect.tryPromise({ try: f, catch: fsOrNotFound(operation, path) })
+
+/** Writes every chunk at the file position, retrying short writes. */
+const writeAll = async (handle: fsp.FileHandle, chunks: ReadonlyArray<Uint8Array>, position: number) => {
+  let total = 0
+  for (const c of chunks) total += c.length
+  let written = 0
+  let pending = chunks as ReadonlyArray<Uint8Array>
+  while (written < total) {
+    const { bytesWritten } = pending.length === 1
+      ? await handle.write(pending[0]!, 0, pending[0]!.length, position + written)
+      : await handle.writev(pending as Array<Uint8Array>, position + written)
+    written += bytesWritten
+    if (written < total) {
+      // drop what was written and continue with the rest
+      let skip = bytesWritten
+      const rest: Array<Uint8Array> = []
+      for (const c of pending) {
+        if (skip >= c.length) {
+          skip -= c.length
+        } else {
+          rest.push(skip > 0 ? c.subarray(skip) : c)
+          skip = 0
+        }
+      }
+      pending = rest
+    }
+  }
+}
+
+const makeAppendFile = (path: string, handle: fsp.FileHandle, initialSize: number): AppendFile => {
+  let size = initialSize
+  let closed = false
+  return {
+    path,
+    size: () => size,
+    append: (chunks) =>
+      io("append", path, async () => {
+        let total = 0
+        for (const c of chunks) total += c.length
+        const at = size
+        // reserve the range first so concurrent appends never overlap
+        size += total
+        try {
+          await writeAll(handle, chunks, at)
+        } catch (e) {
+          size = at
+          throw e
+        }
+      }),
+    sync: (mode: SyncMode) => io(mode, path, () => mode === "fsync" ? handle.sync() : handle.datasync()),
+    close: Effect.suspend(() => {
+      if (closed) return Effect.void
+      closed = true
+      return io("close", path, () => handle.close())
+    })
+  }
+}
+
+export const makeLocal = (): FileSystem["Service"] => ({
+  join: (...parts) => nodePath.join(...parts),
+  stat: (path) =>
+    Effect.tryPromise({
+      try: () => fsp.stat(path),
+      catch: fsOrNotFound("stat", path)
+    }).pipe(
+      Effect.map((s): Option.Option<FileInfo> => Option.some({ size: s.size, isDirectory: s.isDirectory() })),
+      Effect.catchTag("FileNotFoundError", () => Effect.succeed(Option.none<FileInfo>()))
+    ),
+  makeDirectory: (path) => io("mkdir", path, () => fsp.mkdir(path, { recursive: true }).then(() => undefined)),
+  checkWritableDirectory: (path) =>
+    Effect.tryPromise({
+      try: async () => {
+        const s = await fsp.stat(path)
+        if (!s.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" })
+        await fsp.access(path, fs.constants.W_OK | fs.constants.X_OK)
+      },
+      catch: (cause) =>
+        codeOf(cause) === "ENOENT"
+          ? new DirectoryNotFoundError({ path })
+          : new DirectoryNotWritableError({ path, reason: `${codeOf(cause)}: ${detailOf(cause)}` })
+    }),
+  list: (directory) => ioOrNotFound("readdir", directory, () => fsp.readdir(directory)),
+  readFile: (path) =>
+    ioOrNotFound("read", path, async () => {
+      const b = await fsp.readFile(path)
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+    }),
+  readRange: (path, offset, length) =>
+    ioOrNotFound("read", path, async () => {
+      const handle = await fsp.open(path, "r")
+      try {
+        const out = new Uint8Array(length)
+        let got = 0
+        while (got < length) {
+          const { bytesRead } = await handle.read(out, got, length - got, offset + got)
+          if (bytesRead === 0) break
+          got += bytesRead
+        }
+        return got === length ? out : out.subarray(0, got)
+      } finally {
+        await handle.close()
+      }
+    }),
+  createAppend: (path) =>
+    io("create", path, async () => {
+      const handle = await fsp.open(path, "wx")
+      return makeAppendFile(path, handle, 0)
+    }),
+  writeNewFile: (path, chunks, sync) =>
+    io("write", path, async () => {
+      const handle = await fsp.open(path, "wx")
+      try {
+        await writeAll(handle, chunks, 0)
+        if (sync === "fsync") await handle.sync()
+        else if (sync === "fdatasync") await handle.datasync()
+      } finally {
+        await handle.close()
+      }
+    }),
+  rename: (from, to) => io("rename", from, () => fsp.rename(from, to)),
+  remove: (path) =>
+    io("unlink", path, () =>
+      fsp.unlink(path).catch((e) => {
+        if (codeOf(e) !== "ENOENT") throw e
+      })),
+  syncDirectory: (path) =>
+    io("fsync-directory", path, async () => {
+      const handle = await fsp.open(path, "r")
+      try {
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+    })
+})
