@@ -1,5 +1,10 @@
 /**
- * @tspark/rate-control
+ * @tspark/rate-control: backpressure for micro-batch streams. A PID estimator
+ * turns batch completion figures into an ingestion rate; a rate controller
+ * publishes it; a token-bucket limiter and the direct-stream split enforce it.
+ *
+ * Mirrors Spark's `streaming/scheduler/rate`, `RateController`, the receiver
+ * `RateLimiter` and `DirectKafkaInputDStream.maxMessagesPerPartition`.
  *
  * @since 0.1.0
  */
@@ -11,3 +16,45 @@
  * @since 0.1.0
  */
 export const version = "0.1.0"
+
+/**
+ * Rate limits for direct (offset-range) streams.
+ *
+ * @since 0.1.0
+ */
+export * as DirectRateLimits from "./DirectRateLimits.js"
+
+/**
+ * The PID rate estimator.
+ *
+ * @since 0.1.0
+ */
+export * as PIDRateEstimator from "./PIDRateEstimator.js"
+
+/**
+ * Typed errors.
+ *
+ * @since 0.1.0
+ */
+export * as RateControlError from "./RateControlError.js"
+
+/**
+ * Batch-completed listener that publishes new rates.
+ *
+ * @since 0.1.0
+ */
+export * as RateController from "./RateController.js"
+
+/**
+ * The rate estimator seam.
+ *
+ * @since 0.1.0
+ */
+export * as RateEstimator from "./RateEstimator.js"
+
+/**
+ * The receiver token-bucket limiter.
+ *
+ * @since 0.1.0
+ */
+export * as RateLimiter from "./RateLimiter.js"
