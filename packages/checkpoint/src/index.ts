@@ -36,3 +36,8 @@ export * as WriteAheadLog from "./WriteAheadLog.js"
  * @since 0.1.0
  */
 export * as FileWriteAheadLog from "./FileWriteAheadLog.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as BatchedWriteAheadLog from "./BatchedWriteAheadLog.js"
