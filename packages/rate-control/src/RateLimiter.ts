@@ -5,8 +5,11 @@
  *
  * The bucket holds a fraction of a second of tokens (`burstSeconds`, default
  * 0.1), so a limited stream flows smoothly instead of in one burst per second.
- * Over any period the limiter lets through at most
- * `rate * elapsed + max(1, rate * burstSeconds)` records.
+ * Over any window the limiter lets through at most
+ * `rate * window + max(1, rate * burstSeconds)` records when every request fits
+ * in the bucket (per-record `acquire(1)`, as Spark's `waitToPush`). A larger
+ * request waits until the bucket has earned it and then passes whole, so the
+ * allowance becomes the largest request.
  *
  * Mirrors `org.apache.spark.streaming.receiver.RateLimiter` (which wraps Guava's
  * `RateLimiter`).
