@@ -41,3 +41,18 @@ export * as FileWriteAheadLog from "./FileWriteAheadLog.js"
  * @since 0.1.0
  */
 export * as BatchedWriteAheadLog from "./BatchedWriteAheadLog.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CheckpointFile from "./CheckpointFile.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CheckpointWriter from "./CheckpointWriter.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CheckpointReader from "./CheckpointReader.js"
