@@ -1,8 +1,59 @@
 /**
- * @tspark/core
+ * @tspark/core: Spark's RDD engine on Effect: RDDs with lineage, a DAG
+ * scheduler that cuts stages at shuffle boundaries, a task scheduler over
+ * pluggable backends, a BlockManager, shuffle, caching and checkpointing.
  *
  * @since 0.1.0
  */
+
+/** @since 0.1.0 */
+export * as Accumulator from "./Accumulator.js"
+/** @since 0.1.0 */
+export * as Broadcast from "./Broadcast.js"
+/** @since 0.1.0 */
+export * as Dependency from "./rdd/Dependency.js"
+/** @since 0.1.0 */
+export * as Partition from "./rdd/Partition.js"
+/** @since 0.1.0 */
+export * as Partitioner from "./rdd/Partitioner.js"
+/** @since 0.1.0 */
+export * as RDD from "./rdd/RDD.js"
+/** @since 0.1.0 */
+export * as MapOutputTracker from "./scheduler/MapOutputTracker.js"
+/** @since 0.1.0 */
+export * as SchedulerBackend from "./scheduler/SchedulerBackend.js"
+/** @since 0.1.0 */
+export * as SparkListener from "./scheduler/SparkListener.js"
+/** @since 0.1.0 */
+export * as Task from "./scheduler/Task.js"
+/** @since 0.1.0 */
+export * as TaskContext from "./scheduler/TaskContext.js"
+/** @since 0.1.0 */
+export * as Aggregator from "./shuffle/Aggregator.js"
+/** @since 0.1.0 */
+export * as ShuffleManager from "./shuffle/ShuffleManager.js"
+/** @since 0.1.0 */
+export * as SparkConf from "./SparkConf.js"
+/** @since 0.1.0 */
+export * as SparkContext from "./SparkContext.js"
+/** @since 0.1.0 */
+export * as SparkError from "./SparkError.js"
+/** @since 0.1.0 */
+export * as BlockId from "./storage/BlockId.js"
+/** @since 0.1.0 */
+export * as BlockManager from "./storage/BlockManager.js"
+/** @since 0.1.0 */
+export * as BlockManagerMaster from "./storage/BlockManagerMaster.js"
+/** @since 0.1.0 */
+export * as StorageLevel from "./storage/StorageLevel.js"
+/** @since 0.1.0 */
+export * as Hash from "./util/hash.js"
+/** @since 0.1.0 */
+export * as KeyMap from "./util/KeyMap.js"
+/** @since 0.1.0 */
+export * as ListenerBus from "./util/ListenerBus.js"
+/** @since 0.1.0 */
+export * as Ordering from "./util/Ordering.js"
 
 /**
  * The package's version.

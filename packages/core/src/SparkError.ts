@@ -1,0 +1,129 @@
+/**
+ * The typed errors of `@tspark/core`. Each message says what to change.
+ *
+ * Mirrors the exceptions Spark throws at its public entry points
+ * (`IllegalArgumentException`, `SparkException`, `TaskNotSerializable`).
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+
+/**
+ * An argument to a public entry point was invalid.
+ *
+ * **Example**
+ * ```ts
+ * new InvalidArgumentError({ method: "parallelize", message: "numSlices must be positive, got 0" })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError")<{
+  readonly method: string
+  readonly message: string
+}> {}
+
+/**
+ * An operation was attempted on a `SparkContext` that has been stopped.
+ *
+ * Mirrors Spark's "Cannot call methods on a stopped SparkContext".
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SparkContextStoppedError extends Data.TaggedError("SparkContextStoppedError")<{
+  readonly operation: string
+  readonly message: string
+}> {}
+
+/**
+ * The master string did not name a known backend.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UnknownMasterError extends Data.TaggedError("UnknownMasterError")<{
+  readonly master: string
+  readonly message: string
+}> {}
+
+/**
+ * A job failed: a stage was aborted because a task failed too often, or an
+ * action's own logic failed. `cause` carries the task's error.
+ *
+ * Mirrors `org.apache.spark.SparkException: Job aborted due to stage failure`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class JobFailedError extends Data.TaggedError("JobFailedError")<{
+  readonly jobId: number
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * A job was cancelled (directly, through its job group, or because the
+ * context stopped).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class JobCancelledError extends Data.TaggedError("JobCancelledError")<{
+  readonly jobId: number
+  readonly message: string
+}> {}
+
+/**
+ * An RDD that was already persisted was asked to change its storage level.
+ *
+ * Mirrors Spark's "Cannot change storage level of an RDD after it was already assigned a level".
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class StorageLevelChangeError extends Data.TaggedError("StorageLevelChangeError")<{
+  readonly rddId: number
+  readonly message: string
+}> {}
+
+/**
+ * Two RDDs that must share a partitioning did not, or a partitioner was unfit
+ * for its keys.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class PartitionerMismatchError extends Data.TaggedError("PartitionerMismatchError")<{
+  readonly message: string
+}> {}
+
+/**
+ * A checkpoint could not be written or read.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CheckpointError extends Data.TaggedError("CheckpointError")<{
+  readonly rddId: number
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * Any error an action can fail with.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ActionError = JobFailedError | JobCancelledError | SparkContextStoppedError
+
+/**
+ * Renders an unknown thrown value as text, for error messages.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const describeCause = (cause: unknown): string =>
+  cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)

@@ -1,0 +1,31 @@
+// The plan of one RDD: its kind, its parameters (plain data and user
+// functions) and how to compute it from its parents. An RDD is a node with an
+// op and dependencies, so a stage's lineage is data that an executor can
+// rebuild with the engine's own code, shipping only user functions.
+import type { Dependency } from "../../rdd/Dependency.js"
+import type { Partition } from "../../rdd/Partition.js"
+import type { Partitioner } from "../../rdd/Partitioner.js"
+import type { TaskContext } from "../../scheduler/TaskContext.js"
+
+/** What an op sees of the RDD it computes. */
+export interface OpRDD {
+  readonly id: number
+  readonly dependencies: ReadonlyArray<Dependency<OpRDD>>
+  readonly partitions: ReadonlyArray<Partition>
+  readonly partitioner: Partitioner | undefined
+  iterator(split: Partition, ctx: TaskContext): Iterator<unknown>
+  preferredLocations(split: Partition): ReadonlyArray<string>
+}
+
+export interface RDDOp {
+  /** The RDD kind, as Spark names its RDD classes (`MapPartitionsRDD`, `ShuffledRDD`, ...). */
+  readonly kind: string
+  /** Plain data and user functions: what a plan of this RDD carries. */
+  readonly params: Readonly<Record<string, unknown>>
+  readonly getPartitions: (rdd: OpRDD) => ReadonlyArray<Partition>
+  readonly compute: (rdd: OpRDD, split: Partition, ctx: TaskContext) => Iterator<unknown>
+  readonly partitioner?: (rdd: OpRDD) => Partitioner | undefined
+  readonly preferredLocations?: (rdd: OpRDD, split: Partition) => ReadonlyArray<string>
+}
+
+export const firstParent = (rdd: OpRDD): OpRDD => rdd.dependencies[0]!.rdd

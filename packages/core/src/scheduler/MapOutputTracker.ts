@@ -1,0 +1,123 @@
+/**
+ * The driver's record of where each map task's shuffle output lives.
+ *
+ * Mirrors `org.apache.spark.MapOutputTrackerMaster`.
+ *
+ * @since 0.1.0
+ */
+import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
+
+/**
+ * What a finished map task reports: where its output is and how many records
+ * it wrote for each reduce partition.
+ *
+ * Mirrors `org.apache.spark.scheduler.MapStatus`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface MapStatus {
+  readonly location: BlockManagerId
+  readonly mapId: number
+  readonly sizes: ReadonlyArray<number>
+}
+
+/**
+ * One map output a reduce task must fetch.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface MapOutputLocation {
+  readonly location: BlockManagerId
+  readonly mapId: number
+  readonly size: number
+}
+
+/**
+ * The tracker. Shuffles are registered with their number of map partitions;
+ * map outputs are registered as map tasks finish and unregistered when lost.
+ *
+ * **Example**
+ * ```ts
+ * const tracker = new MapOutputTracker()
+ * tracker.registerShuffle(0, 2)
+ * tracker.numAvailableOutputs(0) // 0
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class MapOutputTracker {
+  private readonly shuffles = new Map<number, Array<MapStatus | undefined>>()
+  private epochCounter = 0
+
+  /** Increases whenever outputs are lost, so executors know their view is stale. */
+  get epoch(): number {
+    return this.epochCounter
+  }
+
+  registerShuffle(shuffleId: number, numMaps: number): void {
+    if (!this.shuffles.has(shuffleId)) this.shuffles.set(shuffleId, new Array(numMaps).fill(undefined))
+  }
+
+  containsShuffle(shuffleId: number): boolean {
+    return this.shuffles.has(shuffleId)
+  }
+
+  registerMapOutput(shuffleId: number, mapId: number, status: MapStatus): void {
+    const statuses = this.shuffles.get(shuffleId)
+    if (statuses !== undefined) statuses[mapId] = status
+  }
+
+  unregisterMapOutput(shuffleId: number, mapId: number): void {
+    const statuses = this.shuffles.get(shuffleId)
+    if (statuses?.[mapId] !== undefined) {
+      statuses[mapId] = undefined
+      this.epochCounter++
+    }
+  }
+
+  /** Forgets every output held by a lost executor. */
+  removeOutputsOnExecutor(executorId: string): void {
+    for (const statuses of this.shuffles.values()) {
+      for (let i = 0; i < statuses.length; i++) {
+        if (statuses[i]?.location.executorId === executorId) {
+          statuses[i] = undefined
+          this.epochCounter++
+        }
+      }
+    }
+  }
+
+  unregisterShuffle(shuffleId: number): void {
+    this.shuffles.delete(shuffleId)
+  }
+
+  numAvailableOutputs(shuffleId: number): number {
+    return this.shuffles.get(shuffleId)?.filter((s) => s !== undefined).length ?? 0
+  }
+
+  /** Map partitions whose output is missing. */
+  findMissingPartitions(shuffleId: number): Array<number> {
+    const statuses = this.shuffles.get(shuffleId)
+    if (statuses === undefined) return []
+    const missing: Array<number> = []
+    for (let i = 0; i < statuses.length; i++) if (statuses[i] === undefined) missing.push(i)
+    return missing
+  }
+
+  /**
+   * The outputs a reduce partition must fetch; `undefined` entries are lost
+   * outputs, which the reader reports as a fetch failure.
+   */
+  getMapSizes(shuffleId: number, reduceId: number): Array<MapOutputLocation | { readonly mapId: number; readonly location: undefined }> | undefined {
+    const statuses = this.shuffles.get(shuffleId)
+    if (statuses === undefined) return undefined
+    return statuses.map((status, mapId) =>
+      status === undefined
+        ? { mapId, location: undefined }
+        : { location: status.location, mapId, size: status.sizes[reduceId] ?? 0 }
+    )
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Shuffle: the map side writes one block per reduce partition through the
+ * BlockManager (combining values by key first when the aggregator allows), and
+ * the reduce side fetches its block from every map output, wherever it lives.
+ *
+ * Mirrors `org.apache.spark.shuffle.ShuffleManager` (its writer and reader).
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+import type { ShuffleDependency } from "../rdd/Dependency.js"
+import type { MapStatus } from "../scheduler/MapOutputTracker.js"
+import type { TaskContext } from "../scheduler/TaskContext.js"
+import * as BlockId from "../storage/BlockId.js"
+import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
+import * as StorageLevel from "../storage/StorageLevel.js"
+import { KeyMap } from "../util/KeyMap.js"
+
+/**
+ * A reduce task could not read a map output: the block or the executor that
+ * held it is gone. The scheduler resubmits the map stage that made it.
+ *
+ * Mirrors `org.apache.spark.shuffle.FetchFailedException`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class FetchFailedError extends Data.TaggedError("FetchFailedError")<{
+  readonly shuffleId: number
+  readonly mapId: number
+  readonly reduceId: number
+  readonly location: BlockManagerId | undefined
+  readonly message: string
+}> {}
+
+/** The storage level of shuffle blocks: in memory, spilled to disk under pressure. */
+const SHUFFLE_LEVEL = StorageLevel.MEMORY_AND_DISK
+
+/**
+ * Runs the map side of a shuffle over one partition's records and returns the
+ * map status to report to the driver.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const write = (
+  dep: ShuffleDependency,
+  mapId: number,
+  records: Iterator<readonly [unknown, unknown]>,
+  ctx: TaskContext
+): MapStatus => {
+  const partitioner = dep.partitioner
+  const numPartitions = partitioner.numPartitions
+  const buckets: Array<Array<readonly [unknown, unknown]>> = []
+  for (let i = 0; i < numPartitions; i++) buckets.push([])
+  const aggregator = dep.aggregator
+  if (aggregator !== undefined && dep.mapSideCombine) {
+    // Combine first, then partition each distinct key once: hashing per key
+    // rather than per record is what keeps a word count near a plain loop.
+    const { createCombiner, mergeValue } = aggregator
+    const combined = new KeyMap<unknown, unknown>()
+    for (let r = records.next(); !r.done; r = records.next()) {
+      const key = r.value[0]
+      const previous = combined.get(key)
+      combined.set(key, previous === undefined && !combined.has(key) ? createCombiner(r.value[1]) : mergeValue(previous, r.value[1]))
+    }
+    combined.forEach((value, key) => {
+      buckets[partitioner.getPartition(key)]!.push([key, value])
+    })
+  } else {
+    for (let r = records.next(); !r.done; r = records.next()) {
+      buckets[partitioner.getPartition(r.value[0])]!.push(r.value)
+    }
+  }
+  const blockManager = ctx.env.blockManager
+  const sizes = new Array<number>(numPartitions)
+  for (let reduceId = 0; reduceId < numPartitions; reduceId++) {
+    const bucket = buckets[reduceId]!
+    sizes[reduceId] = bucket.length
+    if (bucket.length > 0) blockManager.putValues(BlockId.shuffle(dep.shuffleId, mapId, reduceId), bucket, SHUFFLE_LEVEL)
+  }
+  return { location: blockManager.id, mapId, sizes }
+}
+
+/**
+ * Fetches every map output of one reduce partition; throws `FetchFailedError`
+ * (caught at the task boundary) when an output is lost.
+ */
+const fetch = (
+  dep: ShuffleDependency,
+  reduceId: number,
+  ctx: TaskContext,
+  each: (records: ReadonlyArray<readonly [unknown, unknown]>) => void
+): void => {
+  const outputs = ctx.env.mapOutputTracker.getMapSizes(dep.shuffleId, reduceId)
+  if (outputs === undefined) {
+    throw new FetchFailedError({
+      shuffleId: dep.shuffleId,
+      mapId: -1,
+      reduceId,
+      location: undefined,
+      message: `no map outputs registered for shuffle ${dep.shuffleId}`
+    })
+  }
+  const blockManager = ctx.env.blockManager
+  for (const output of outputs) {
+    if (output.location === undefined) {
+      throw new FetchFailedError({
+        shuffleId: dep.shuffleId,
+        mapId: output.mapId,
+        reduceId,
+        location: undefined,
+        message: `map output ${output.mapId} of shuffle ${dep.shuffleId} is missing`
+      })
+    }
+    if (output.size === 0) continue
+    const blockId = BlockId.shuffle(dep.shuffleId, output.mapId, reduceId)
+    const records = output.location.executorId === blockManager.id.executorId
+      ? blockManager.getLocalValues<readonly [unknown, unknown]>(blockId)
+      : blockManager.getRemoteValues<readonly [unknown, unknown]>(blockId)
+    if (records === undefined) {
+      throw new FetchFailedError({
+        shuffleId: dep.shuffleId,
+        mapId: output.mapId,
+        reduceId,
+        location: output.location,
+        message: `failed to fetch ${blockId.name} from executor ${output.location.executorId}`
+      })
+    }
+    each(records)
+  }
+}
+
+/**
+ * Runs the reduce side of a shuffle for one partition: fetches, combines by key
+ * when there is an aggregator, and sorts by key when there is an ordering.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const read = (dep: ShuffleDependency, reduceId: number, ctx: TaskContext): Array<readonly [unknown, unknown]> => {
+  let result: Array<readonly [unknown, unknown]>
+  const aggregator = dep.aggregator
+  if (aggregator === undefined) {
+    result = []
+    fetch(dep, reduceId, ctx, (records) => {
+      for (let i = 0; i < records.length; i++) result.push(records[i]!)
+    })
+  } else {
+    const combined = new KeyMap<unknown, unknown>()
+    const { createCombiner, mergeCombiners, mergeValue } = aggregator
+    const merge = dep.mapSideCombine ? mergeCombiners : mergeValue
+    const create = dep.mapSideCombine ? (c: unknown) => c : createCombiner
+    fetch(dep, reduceId, ctx, (records) => {
+      for (let i = 0; i < records.length; i++) {
+        const [key, value] = records[i]!
+        const previous = combined.get(key)
+        combined.set(key, previous === undefined && !combined.has(key) ? create(value) : merge(previous, value))
+      }
+    })
+    result = []
+    combined.forEach((value, key) => result.push([key, value]))
+  }
+  if (dep.keyOrdering !== undefined) {
+    const ordering = dep.keyOrdering
+    result.sort((a, b) => ordering(a[0], b[0]))
+  }
+  return result
+}

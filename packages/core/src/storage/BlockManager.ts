@@ -1,0 +1,331 @@
+/**
+ * An executor's block store: cached RDD partitions, shuffle outputs,
+ * broadcast values and received stream blocks, in memory and on disk.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManager`.
+ *
+ * The methods are synchronous because tasks call them from inside their
+ * per-record loops; the `BlockManager` service wraps them in Effects.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect } from "effect"
+import { DiskStore } from "../internal/storage/diskStore.js"
+import { type MemoryEntry, MemoryStore, ownerOf } from "../internal/storage/memoryStore.js"
+import { deserialize, serialize } from "../internal/storage/serializer.js"
+import * as BlockId from "./BlockId.js"
+import type { BlockManagerId, BlockManagerMaster, BlockStatus } from "./BlockManagerMaster.js"
+import * as StorageLevel from "./StorageLevel.js"
+
+/**
+ * Finds block managers by executor id, so that one can read a block another
+ * holds. In one process this is a registry; across processes it is the block
+ * transfer service.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockTransferService {
+  readonly fetchBlock: (from: BlockManagerId, blockId: BlockId.BlockId) => Uint8Array | undefined
+  readonly uploadBlock: (to: BlockManagerId, blockId: BlockId.BlockId, bytes: Uint8Array, level: StorageLevel.StorageLevel) => boolean
+}
+
+/**
+ * A transfer service between block managers of one process.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export class LocalBlockTransferService implements BlockTransferService {
+  private readonly managers = new Map<string, BlockManager>()
+
+  register(manager: BlockManager): void {
+    this.managers.set(manager.id.executorId, manager)
+  }
+
+  unregister(executorId: string): void {
+    this.managers.delete(executorId)
+  }
+
+  fetchBlock(from: BlockManagerId, blockId: BlockId.BlockId): Uint8Array | undefined {
+    return this.managers.get(from.executorId)?.getLocalBytes(blockId)
+  }
+
+  uploadBlock(to: BlockManagerId, blockId: BlockId.BlockId, bytes: Uint8Array, level: StorageLevel.StorageLevel): boolean {
+    const manager = this.managers.get(to.executorId)
+    if (manager === undefined) return false
+    return manager.putBytes(blockId, Buffer.from(bytes), { ...level, replication: 1 })
+  }
+}
+
+/**
+ * Options of a block manager.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockManagerOptions {
+  readonly id: BlockManagerId
+  readonly master: BlockManagerMaster
+  readonly transfer: BlockTransferService
+  /** Bytes of memory for blocks; beyond it, least recently used blocks are evicted or spilled. */
+  readonly maxMemory: number
+  /** The directory of the disk store (created; removed on `stop`). */
+  readonly localDir: string
+}
+
+/**
+ * One executor's block manager.
+ *
+ * **Example**
+ * ```ts
+ * const bm = new BlockManager({ id, master, transfer, maxMemory: 64 << 20, localDir })
+ * bm.putValues(BlockId.rdd(0, 0), [1, 2, 3], StorageLevel.MEMORY_ONLY)
+ * bm.getValues(BlockId.rdd(0, 0)) // [1, 2, 3]
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class BlockManager {
+  readonly id: BlockManagerId
+  private readonly master: BlockManagerMaster
+  private readonly transfer: BlockTransferService
+  private readonly memory: MemoryStore
+  private readonly disk: DiskStore
+  private readonly levels = new Map<string, StorageLevel.StorageLevel>()
+
+  constructor(options: BlockManagerOptions) {
+    this.id = options.id
+    this.master = options.master
+    this.transfer = options.transfer
+    this.disk = new DiskStore(options.localDir)
+    this.memory = new MemoryStore(options.maxMemory, (name, entry) => this.dropFromMemory(name, entry))
+    this.master.register({
+      id: this.id,
+      removeBlock: (blockId) => this.removeBlock(blockId, false),
+      removeRdd: (rddId) => this.removeRdd(rddId),
+      removeShuffle: (shuffleId) => this.removeShuffle(shuffleId)
+    })
+  }
+
+  /** Bytes of memory in use by blocks. */
+  get memoryUsed(): number {
+    return this.memory.memoryUsed
+  }
+
+  /**
+   * Stores a block of records at a level. Returns whether it was stored
+   * (a block larger than memory with a memory-only level is not).
+   */
+  putValues(blockId: BlockId.BlockId, values: ReadonlyArray<unknown>, level: StorageLevel.StorageLevel): boolean {
+    const name = blockId.name
+    let stored = false
+    let bytes: Buffer | undefined
+    if (level.useMemory) {
+      if (level.deserialized) {
+        stored = this.memory.putValues(name, values, ownerOf(name)) !== undefined
+      } else {
+        bytes = serialize(values)
+        stored = this.memory.putBytes(name, bytes, ownerOf(name)) !== undefined
+      }
+    }
+    if (!stored && level.useDisk) {
+      this.disk.put(name, bytes ?? serialize(values))
+      stored = true
+    }
+    if (!stored) return false
+    this.levels.set(name, level)
+    this.reportBlockStatus(blockId)
+    if (level.replication > 1) this.replicate(blockId, bytes ?? serialize(values), level)
+    return true
+  }
+
+  /** Stores a block given as serialized bytes. */
+  putBytes(blockId: BlockId.BlockId, bytes: Buffer, level: StorageLevel.StorageLevel): boolean {
+    const name = blockId.name
+    let stored = false
+    if (level.useMemory) {
+      stored = level.deserialized
+        ? this.memory.putValues(name, deserialize<Array<unknown>>(bytes), ownerOf(name)) !== undefined
+        : this.memory.putBytes(name, bytes, ownerOf(name)) !== undefined
+    }
+    if (!stored && level.useDisk) {
+      this.disk.put(name, bytes)
+      stored = true
+    }
+    if (!stored) return false
+    this.levels.set(name, level)
+    this.reportBlockStatus(blockId)
+    if (level.replication > 1) this.replicate(blockId, bytes, level)
+    return true
+  }
+
+  /** The block's records when this executor holds it. */
+  getLocalValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
+    const name = blockId.name
+    const entry = this.memory.get(name)
+    if (entry !== undefined) return entry.kind === "values" ? entry.values as ReadonlyArray<A> : deserialize(entry.bytes)
+    const bytes = this.disk.get(name)
+    if (bytes === undefined) {
+      if (this.levels.has(name)) this.forget(blockId)
+      return undefined
+    }
+    return deserialize<Array<A>>(bytes)
+  }
+
+  /** The block's serialized bytes when this executor holds it. */
+  getLocalBytes(blockId: BlockId.BlockId): Uint8Array | undefined {
+    const entry = this.memory.get(blockId.name)
+    if (entry !== undefined) return entry.kind === "bytes" ? entry.bytes : serialize(entry.values)
+    return this.disk.get(blockId.name)
+  }
+
+  /** The block's records from this executor, else from another that holds it. */
+  getValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
+    const local = this.getLocalValues<A>(blockId)
+    if (local !== undefined) return local
+    return this.getRemoteValues(blockId)
+  }
+
+  /** The block's records from another executor. */
+  getRemoteValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
+    for (const location of this.master.getLocations(blockId)) {
+      if (location.executorId === this.id.executorId) continue
+      const bytes = this.transfer.fetchBlock(location, blockId)
+      if (bytes !== undefined) return deserialize<Array<A>>(bytes)
+    }
+    return undefined
+  }
+
+  /**
+   * The cached block, or computes it, stores it at `level` and returns it.
+   * Mirrors `BlockManager.getOrElseUpdate`, the path of `RDD.iterator` for
+   * persisted RDDs.
+   */
+  getOrElseUpdate<A>(
+    blockId: BlockId.BlockId,
+    level: StorageLevel.StorageLevel,
+    compute: () => Iterable<A>
+  ): ReadonlyArray<A> {
+    const cached = this.getValues<A>(blockId)
+    if (cached !== undefined) return cached
+    const computed = compute()
+    const values = Array.isArray(computed) ? computed as ReadonlyArray<A> : Array.from(computed)
+    this.putValues(blockId, values, level)
+    return values
+  }
+
+  /** Whether this executor holds the block. */
+  contains(blockId: BlockId.BlockId): boolean {
+    return this.memory.contains(blockId.name) || this.disk.contains(blockId.name)
+  }
+
+  /** This executor's status of a block. */
+  getStatus(blockId: BlockId.BlockId): BlockStatus | undefined {
+    const level = this.levels.get(blockId.name)
+    if (level === undefined) return undefined
+    return this.statusOf(blockId.name, level)
+  }
+
+  /** Removes a block from this executor. */
+  removeBlock(blockId: BlockId.BlockId, tellMaster = true): boolean {
+    const name = blockId.name
+    const removed = this.memory.remove(name) || this.disk.remove(name)
+    this.disk.remove(name)
+    this.levels.delete(name)
+    if (tellMaster) this.master.updateBlockInfo(this.id, blockId, { level: StorageLevel.NONE, memSize: 0, diskSize: 0 })
+    return removed
+  }
+
+  /** Removes every block of an RDD; returns how many. */
+  removeRdd(rddId: number): number {
+    let removed = 0
+    for (const name of this.blockNames()) {
+      const id = BlockId.parse(name)
+      if (id?._tag === "RDDBlockId" && id.rddId === rddId && this.removeBlock(id)) removed++
+    }
+    return removed
+  }
+
+  /** Removes every block of a shuffle. */
+  removeShuffle(shuffleId: number): void {
+    for (const name of this.blockNames()) {
+      const id = BlockId.parse(name)
+      if (id?._tag === "ShuffleBlockId" && id.shuffleId === shuffleId) this.removeBlock(id)
+    }
+  }
+
+  /** Names of every block this executor holds. */
+  blockNames(): Array<string> {
+    return [...new Set([...this.memory.blockNames(), ...this.disk.blockNames()])]
+  }
+
+  /** Drops every block and deletes the disk store's directory. */
+  stop(): void {
+    this.memory.clear()
+    this.disk.clear()
+    this.levels.clear()
+  }
+
+  private statusOf(name: string, level: StorageLevel.StorageLevel): BlockStatus {
+    const memEntry = this.memory.contains(name) ? this.memory.get(name) : undefined
+    return { level, memSize: memEntry?.size ?? 0, diskSize: this.disk.size(name) }
+  }
+
+  private reportBlockStatus(blockId: BlockId.BlockId): void {
+    const level = this.levels.get(blockId.name) ?? StorageLevel.NONE
+    this.master.updateBlockInfo(this.id, blockId, this.statusOf(blockId.name, level))
+  }
+
+  private forget(blockId: BlockId.BlockId): void {
+    this.levels.delete(blockId.name)
+    this.master.updateBlockInfo(this.id, blockId, { level: StorageLevel.NONE, memSize: 0, diskSize: 0 })
+  }
+
+  /** Eviction: spill to disk when the level allows, else drop (lineage recomputes it). */
+  private dropFromMemory(name: string, entry: MemoryEntry): void {
+    const level = this.levels.get(name)
+    const blockId = BlockId.parse(name) ?? BlockId.test(name)
+    if (level?.useDisk && !this.disk.contains(name)) {
+      this.disk.put(name, entry.kind === "bytes" ? entry.bytes : serialize(entry.values))
+    }
+    if (!this.disk.contains(name)) this.levels.delete(name)
+    this.master.updateBlockInfo(this.id, blockId, this.statusOf(name, level ?? StorageLevel.NONE))
+  }
+
+  private replicate(blockId: BlockId.BlockId, bytes: Buffer, level: StorageLevel.StorageLevel): void {
+    let copies = 1
+    for (const peer of this.master.getPeers(this.id)) {
+      if (copies >= level.replication) break
+      if (this.transfer.uploadBlock(peer, blockId, bytes, level)) copies++
+    }
+  }
+}
+
+/**
+ * The block manager of the executor a task runs on, as an Effect service.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const bm = yield* BlockManagerService
+ *   return bm.getValues(BlockId.rdd(0, 0))
+ * })
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class BlockManagerService extends Context.Service<BlockManagerService, BlockManager>()(
+  "@tspark/core/storage/BlockManager"
+) {}
+
+/**
+ * Reads a block's records as an Effect.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const getValues = <A>(blockId: BlockId.BlockId) =>
+  Effect.map(Effect.service(BlockManagerService), (bm) => bm.getValues<A>(blockId))

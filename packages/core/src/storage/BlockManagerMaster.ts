@@ -1,0 +1,145 @@
+/**
+ * The driver's registry of block managers and of where every block lives.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManagerMaster` (and its endpoint).
+ *
+ * @since 0.1.0
+ */
+import type * as BlockId from "./BlockId.js"
+import type { StorageLevel } from "./StorageLevel.js"
+
+/**
+ * Identifies one executor's block manager.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockManagerId {
+  readonly executorId: string
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * What one block manager holds of one block.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockStatus {
+  readonly level: StorageLevel
+  readonly memSize: number
+  readonly diskSize: number
+}
+
+/**
+ * The commands the master sends to a registered block manager.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockManagerEndpoint {
+  readonly id: BlockManagerId
+  readonly removeBlock: (blockId: BlockId.BlockId) => void
+  readonly removeRdd: (rddId: number) => number
+  readonly removeShuffle: (shuffleId: number) => void
+}
+
+/**
+ * The registry. Block managers report every change of a block's status; the
+ * schedulers ask it where cached partitions are.
+ *
+ * **Example**
+ * ```ts
+ * const master = new BlockManagerMaster()
+ * master.getLocations(BlockId.rdd(0, 0)) // []
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class BlockManagerMaster {
+  private readonly managers = new Map<string, BlockManagerEndpoint>()
+  private readonly blockLocations = new Map<string, Map<string, BlockStatus>>()
+
+  /** Registers (or re-registers) an executor's block manager. */
+  register(endpoint: BlockManagerEndpoint): void {
+    this.managers.set(endpoint.id.executorId, endpoint)
+  }
+
+  /** Records a block's new status on one executor; a status that keeps nothing removes the location. */
+  updateBlockInfo(id: BlockManagerId, blockId: BlockId.BlockId, status: BlockStatus): void {
+    let locations = this.blockLocations.get(blockId.name)
+    const keeps = status.memSize > 0 || status.diskSize > 0
+    if (!keeps) {
+      locations?.delete(id.executorId)
+      if (locations?.size === 0) this.blockLocations.delete(blockId.name)
+      return
+    }
+    if (locations === undefined) {
+      locations = new Map()
+      this.blockLocations.set(blockId.name, locations)
+    }
+    locations.set(id.executorId, status)
+  }
+
+  /** Where a block lives, on registered executors. */
+  getLocations(blockId: BlockId.BlockId): Array<BlockManagerId> {
+    const locations = this.blockLocations.get(blockId.name)
+    if (locations === undefined) return []
+    const result: Array<BlockManagerId> = []
+    for (const executorId of locations.keys()) {
+      const endpoint = this.managers.get(executorId)
+      if (endpoint !== undefined) result.push(endpoint.id)
+    }
+    return result
+  }
+
+  /** The status of a block on each executor that holds it. */
+  getBlockStatus(blockId: BlockId.BlockId): ReadonlyMap<string, BlockStatus> {
+    return this.blockLocations.get(blockId.name) ?? new Map()
+  }
+
+  /** Every other registered block manager: candidates for replicas. */
+  getPeers(id: BlockManagerId): Array<BlockManagerId> {
+    return [...this.managers.values()].map((m) => m.id).filter((peer) => peer.executorId !== id.executorId)
+  }
+
+  /** Removes a block everywhere. */
+  removeBlock(blockId: BlockId.BlockId): void {
+    const locations = this.blockLocations.get(blockId.name)
+    if (locations === undefined) return
+    for (const executorId of [...locations.keys()]) this.managers.get(executorId)?.removeBlock(blockId)
+    this.blockLocations.delete(blockId.name)
+  }
+
+  /** Removes every cached partition of an RDD; returns how many blocks were removed. */
+  removeRdd(rddId: number): number {
+    let removed = 0
+    for (const endpoint of this.managers.values()) removed += endpoint.removeRdd(rddId)
+    const prefix = `rdd_${rddId}_`
+    for (const name of [...this.blockLocations.keys()]) if (name.startsWith(prefix)) this.blockLocations.delete(name)
+    return removed
+  }
+
+  /** Removes every block of a shuffle. */
+  removeShuffle(shuffleId: number): void {
+    for (const endpoint of this.managers.values()) endpoint.removeShuffle(shuffleId)
+    const prefix = `shuffle_${shuffleId}_`
+    for (const name of [...this.blockLocations.keys()]) if (name.startsWith(prefix)) this.blockLocations.delete(name)
+  }
+
+  /** Forgets a lost executor and every block location on it. */
+  removeExecutor(executorId: string): void {
+    this.managers.delete(executorId)
+    for (const [name, locations] of this.blockLocations) {
+      locations.delete(executorId)
+      if (locations.size === 0) this.blockLocations.delete(name)
+    }
+  }
+
+  /** The registered block managers. */
+  get blockManagers(): Array<BlockManagerId> {
+    return [...this.managers.values()].map((m) => m.id)
+  }
+}
