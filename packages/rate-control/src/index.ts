@@ -12,6 +12,15 @@
 /**
  * The package's version.
  *
+ * Mirrors no Spark class: Spark's streaming module carries the Spark version.
+ *
+ * **Example**
+ * ```ts
+ * import { version } from "@tspark/rate-control"
+ *
+ * console.log(version) // "0.1.0"
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
