@@ -113,6 +113,12 @@ type SchedulerEvent =
   | { readonly _tag: "ResubmitFailedStages" }
   | { readonly _tag: "ExecutorAdded"; readonly executorId: string; readonly host: string; readonly cores: number }
   | { readonly _tag: "ExecutorLost"; readonly executorId: string; readonly reason: string }
+  | { readonly _tag: "Cleanup"; readonly task: CleanupTask }
+
+/** State that can be dropped once the object that needs it is garbage collected. */
+type CleanupTask =
+  | { readonly _tag: "Shuffle"; readonly shuffleId: number }
+  | { readonly _tag: "Rdd"; readonly rddId: number }
 
 interface Master {
   readonly cores: number
@@ -194,6 +200,7 @@ export class SparkContext implements RDDContext {
       readonly blockManager: BlockManager
       readonly mapOutputTracker: MapOutputTracker
       readonly dag: DAGScheduler
+      readonly cleaner: FinalizationRegistry<CleanupTask>
     }
   ) {
     this.conf = conf
@@ -241,7 +248,14 @@ export class SparkContext implements RDDContext {
 
   /** @internal */
   persistRdd(rdd: RDD<unknown>): void {
+    if (this.persistentRdds.has(rdd.id)) return
     this.persistentRdds.set(rdd.id, new WeakRef(rdd))
+    this.internals.cleaner.register(rdd, { _tag: "Rdd", rddId: rdd.id })
+  }
+
+  /** @internal */
+  readonly cleanShuffleWith = (owner: RDD<unknown>, shuffleId: number): void => {
+    this.internals.cleaner.register(owner, { _tag: "Shuffle", shuffleId })
   }
 
   /** @internal */
@@ -648,6 +662,9 @@ export const make = (
     const mapOutputTracker = new MapOutputTracker()
 
     const events = yield* Queue.unbounded<SchedulerEvent>()
+    const cleaner = new FinalizationRegistry<CleanupTask>((task) => {
+      Queue.offerUnsafe(events, { _tag: "Cleanup", task })
+    })
     const listenerBus = yield* Scope.provide(
       ListenerBus.make<SparkListenerModule.SparkListenerEvent, SparkListenerModule.SparkListener>(
         SparkListenerModule.dispatch
@@ -726,6 +743,16 @@ export const make = (
           listenerBus.post({ _tag: "ExecutorRemoved", executorId: event.executorId, reason: event.reason, time: now })
           break
         }
+        case "Cleanup":
+          // Mirrors ContextCleaner: the RDD that needed this state is gone.
+          if (event.task._tag === "Shuffle") {
+            mapOutputTracker.unregisterShuffle(event.task.shuffleId)
+            blockManagerMaster.removeShuffle(event.task.shuffleId)
+          } else {
+            sc?.["persistentRdds"].delete(event.task.rddId)
+            blockManagerMaster.removeRdd(event.task.rddId)
+          }
+          break
         case "ReviveOffers":
           break
       }
@@ -763,7 +790,8 @@ export const make = (
       blockManagerMaster,
       blockManager,
       mapOutputTracker,
-      dag
+      dag,
+      cleaner
     })
     const context = sc
     yield* Effect.addFinalizer(() => context.stop)

@@ -54,6 +54,8 @@ export interface RDDContext {
   ) => Effect.Effect<Array<U>, RDDError>
   readonly persistRdd: (rdd: RDD<unknown>) => void
   readonly unpersistRdd: (rddId: number) => void
+  /** Removes a shuffle's outputs once the RDD that reads it is garbage collected (Spark's ContextCleaner). */
+  readonly cleanShuffleWith: (owner: RDD<unknown>, shuffleId: number) => void
 }
 
 /**
@@ -555,7 +557,9 @@ export class RDD<T> implements OpRDD {
       mapSideCombine: mapSideCombine && aggregator !== undefined,
       keyOrdering: keyOrdering as Ordering<unknown> | undefined
     }
-    return new RDD<[K, C]>(this.context, Ops.shuffled(partitioner), [dep], error)
+    const shuffled = new RDD<[K, C]>(this.context, Ops.shuffled(partitioner), [dep], error)
+    this.context.cleanShuffleWith(shuffled as RDD<unknown>, dep.shuffleId)
+    return shuffled
   }
 
   private resolvePartitioner(spec: PartitionSpec, method: string, others: ReadonlyArray<RDD<unknown>> = []) {
@@ -693,7 +697,9 @@ export class RDD<T> implements OpRDD {
           keyOrdering: undefined
         }
     )
-    return new RDD(this.context, Ops.coGrouped(partitioner), deps, error)
+    const cogrouped = new RDD<unknown>(this.context, Ops.coGrouped(partitioner), deps, error)
+    for (const dep of deps) if (dep._tag === "Shuffle") this.context.cleanShuffleWith(cogrouped, dep.shuffleId)
+    return cogrouped
   }
 
   /** Pairs of values for every key present in both RDDs. */
