@@ -1,4 +1,4 @@
-import { Deferred, Duration, Effect, Option, Scope, Semaphore } from "effect"
+import { Cause, Deferred, Duration, Effect, Option, Scope, Semaphore } from "effect"
 import {
   CorruptDataError,
   type DirectoryNotFoundError,
@@ -147,33 +147,93 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   }
   yield* fs.checkWritableDirectory(directory)
 
+  /** Serialises appends, rolls and closes. Syncs run outside it, so appends continue during a sync. */
   const lock = Semaphore.makeUnsafe(1)
   let active: Active | undefined
   let closed = false
-  let pending: Array<Deferred.Deferred<void, FileSystemError>> = []
+  /** Sequence number of the last append, and of the last append known durable. */
+  let appended = 0
+  let durable = 0
+  /** The sync in flight, if any: it makes every append up to `target` durable. */
+  let inflight: { readonly target: number; readonly done: Deferred.Deferred<void, FileSystemError> } | undefined
+  /** Group-commit writers waiting for `durable >= seq`. */
+  let waiters: Array<{ readonly seq: number; readonly done: Deferred.Deferred<void, FileSystemError> }> = []
+  /** A sync failed on the active file: its pages may be lost, so never append to it again. */
+  let broken = false
+  /** Appends (seq ranges, inclusive) whose sync failed: they are never reported durable. */
+  const failed: Array<{ readonly from: number; readonly to: number; readonly error: FileSystemError }> = []
+  const failureOf = (seq: number) => {
+    for (const f of failed) if (seq >= f.from && seq <= f.to) return f.error
+    return undefined
+  }
 
   const closedError = new LogClosedError({ path: directory })
+  const syncMode = durability._tag === "None" ? "fdatasync" : durability.mode
 
-  /** Syncs the active file and completes the writers waiting on a group commit. Call under the lock. */
-  const commitPending = Effect.suspend(() => {
-    if (pending.length === 0 || active === undefined) return Effect.void
-    const waiting = pending
-    pending = []
-    const mode = durability._tag === "GroupCommit" ? durability.mode : "fdatasync"
-    return active.file.sync(mode).pipe(
+  /**
+   * Starts a sync of the active file covering every append so far, or joins
+   * the one in flight. Completes when that sync ends (successfully or not).
+   */
+  const syncOnce: Effect.Effect<void, FileSystemError> = Effect.suspend(() => {
+    if (inflight !== undefined) return Deferred.await(inflight.done)
+    const target = appended
+    const file = active?.file
+    if (file === undefined || target <= durable) return Effect.void
+    const done = Deferred.makeUnsafe<void, FileSystemError>()
+    inflight = { target, done }
+    return Effect.uninterruptible(file.sync(syncMode).pipe(
       Effect.exit,
-      Effect.flatMap((exit) => Effect.forEach(waiting, (d) => Deferred.done(d, exit), { discard: true }))
-    )
+      Effect.flatMap((exit) =>
+        Effect.sync(() => {
+          inflight = undefined
+          let covered = target
+          if (exit._tag === "Success") {
+            if (target > durable) durable = target
+          } else {
+            // every append not yet durable is in this file: none of them may be acknowledged
+            broken = true
+            covered = appended
+            const error = Cause.findErrorOption(exit.cause)
+            if (Option.isSome(error)) failed.push({ from: durable + 1, to: appended, error: error.value })
+          }
+          const still: typeof waiters = []
+          for (const w of waiters) {
+            if (w.seq <= covered) Deferred.doneUnsafe(w.done, exit)
+            else still.push(w)
+          }
+          waiters = still
+          Deferred.doneUnsafe(done, exit)
+          return exit
+        })
+      ),
+      Effect.flatMap((exit) => exit)
+    ))
   })
+
+  /** Waits until append `seq` is durable, starting syncs as needed (leader/follower group commit). */
+  const awaitDurable = (seq: number): Effect.Effect<void, FileSystemError> =>
+    Effect.suspend((): Effect.Effect<void, FileSystemError> => {
+      const failure = failureOf(seq)
+      if (failure !== undefined) return Effect.fail(failure)
+      if (durable >= seq) return Effect.void
+      const pendingSync = inflight
+      if (pendingSync !== undefined && pendingSync.target < seq) {
+        // the sync in flight does not cover us: wait for it (ignoring its outcome), then sync again
+        return Effect.andThen(Effect.exit(Deferred.await(pendingSync.done)), awaitDurable(seq))
+      }
+      return Effect.andThen(syncOnce, awaitDurable(seq))
+    })
 
   const closeActive = Effect.suspend(() => {
     const current = active
     if (current === undefined) return Effect.void
-    return commitPending.pipe(
-      Effect.andThen(durability._tag === "None" ? Effect.void : current.file.sync("fsync")),
+    const flush = broken || durability._tag === "None" ? Effect.void : awaitDurable(appended)
+    return flush.pipe(
+      Effect.andThen(broken || durability._tag === "None" ? Effect.void : current.file.sync("fsync")),
       Effect.ensuring(Effect.ignore(current.file.close)),
       Effect.ensuring(Effect.sync(() => {
         active = undefined
+        broken = false
       }))
     )
   })
@@ -191,7 +251,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   /** The writer for `time`, rolling to a new file when `time` is past the active file's end. */
   const writerFor = Effect.fnUntraced(function*(time: number) {
-    if (active !== undefined && time < active.end) return active
+    if (active !== undefined && time < active.end && !broken) return active
     yield* closeActive
     const start = Math.floor(time)
     const end = start + rolling
@@ -199,6 +259,32 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     active = { file, start, end }
     return active
   })
+
+  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number) =>
+    lock.withPermit(Effect.gen(function*() {
+      if (closed) return yield* closedError
+      const w = yield* writerFor(time)
+      const frame = format.encodeFrame(records)
+      const base = w.file.size()
+      yield* w.file.append(frame.chunks).pipe(
+        // a failed append may leave a partial frame: never append after it
+        Effect.tapError(() =>
+          Effect.sync(() => {
+            broken = true
+          })
+        )
+      )
+      const seq = ++appended
+      const handles: Array<WAL.RecordHandle> = new Array(records.length)
+      for (let i = 0; i < records.length; i++) {
+        handles[i] = {
+          path: w.file.path,
+          offset: base + frame.entryOffsets[i]!,
+          length: format.ENTRY_OVERHEAD + records[i]!.length
+        }
+      }
+      return { handles: handles as ReadonlyArray<WAL.RecordHandle>, seq }
+    }))
 
   const writeBatch = (
     records: ReadonlyArray<Uint8Array>,
@@ -209,32 +295,22 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
       }
       if (records.length === 0) return Effect.succeed<ReadonlyArray<WAL.RecordHandle>>([])
-      let waitFor: Deferred.Deferred<void, FileSystemError> | undefined
-      const appendFrame = Effect.gen(function*() {
-        if (closed) return yield* closedError
-        const w = yield* writerFor(time)
-        const frame = format.encodeFrame(records)
-        const base = w.file.size()
-        yield* w.file.append(frame.chunks).pipe(
-          // a failed append may leave a partial frame: never append after it
-          Effect.tapError(() => closeActive)
-        )
-        if (durability._tag === "Sync") {
-          yield* w.file.sync(durability.mode)
-        } else if (durability._tag === "GroupCommit") {
-          waitFor = Deferred.makeUnsafe<void, FileSystemError>()
-          pending.push(waitFor)
-        }
-        const handles: Array<WAL.RecordHandle> = new Array(records.length)
-        for (let i = 0; i < records.length; i++) {
-          handles[i] = { path: w.file.path, offset: base + frame.entryOffsets[i]!, length: format.ENTRY_OVERHEAD + records[i]!.length }
-        }
-        return handles as ReadonlyArray<WAL.RecordHandle>
-      })
-      const locked = lock.withPermit(appendFrame)
-      return durability._tag === "GroupCommit"
-        ? Effect.flatMap(locked, (handles) => waitFor === undefined ? Effect.succeed(handles) : Effect.as(Deferred.await(waitFor), handles))
-        : locked
+      switch (durability._tag) {
+        case "None":
+          return Effect.map(appendBatch(records, time), (r) => r.handles)
+        case "Sync":
+          return Effect.flatMap(appendBatch(records, time), (r) => Effect.as(awaitDurable(r.seq), r.handles))
+        case "GroupCommit":
+          return Effect.flatMap(appendBatch(records, time), (r) =>
+            Effect.suspend(() => {
+              const failure = failureOf(r.seq)
+              if (failure !== undefined) return Effect.fail(failure)
+              if (durable >= r.seq) return Effect.succeed(r.handles)
+              const done = Deferred.makeUnsafe<void, FileSystemError>()
+              waiters.push({ seq: r.seq, done })
+              return Effect.as(Deferred.await(done), r.handles)
+            }))
+      }
     })
 
   const close = lock.withPermit(Effect.suspend(() => {
@@ -245,7 +321,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   if (groupInterval !== undefined) {
     yield* Effect.forkIn(
-      Effect.forever(Effect.andThen(Effect.sleep(groupInterval), lock.withPermit(commitPending))),
+      Effect.forever(Effect.andThen(Effect.sleep(groupInterval), Effect.ignore(syncOnce))),
       scope
     )
   }
