@@ -566,7 +566,7 @@ export class RDD<T> implements OpRDD {
     if (typeof spec === "number") {
       return { partitioner: new HashPartitioner(Math.max(1, spec)), error: positive(method, "numPartitions", spec) }
     }
-    if (spec !== undefined) return { partitioner: spec, error: undefined }
+    if (spec !== undefined) return { partitioner: spec, error: invalidPartitioner(method, spec) }
     const inputs = [this as RDD<unknown>, ...others]
     return { partitioner: defaultPartitioner(inputs, undefined), error: undefined }
   }
@@ -665,8 +665,9 @@ export class RDD<T> implements OpRDD {
 
   /** Repartitions the records by key with `partitioner`. */
   partitionBy<K, V>(this: RDD<Pair<K, V>>, partitioner: Partitioner): RDD<[K, V]> {
-    if (partitioner.equals(this.partitioner)) return this as unknown as RDD<[K, V]>
-    return this.shuffle<K, V, V>(partitioner, undefined, false, undefined)
+    const error = invalidPartitioner("partitionBy", partitioner)
+    if (error === undefined && partitioner.equals(this.partitioner)) return this as unknown as RDD<[K, V]>
+    return this.shuffle<K, V, V>(partitioner, undefined, false, undefined, error)
   }
 
   /**
@@ -961,6 +962,14 @@ const positive = (method: string, name: string, value: number): InvalidArgumentE
   Number.isInteger(value) && value > 0
     ? undefined
     : new InvalidArgumentError({ method, message: `${name} must be a positive integer, got ${value}` })
+
+const invalidPartitioner = (method: string, partitioner: Partitioner): PartitionerMismatchError | undefined =>
+  Number.isInteger(partitioner.numPartitions) && partitioner.numPartitions > 0
+    ? undefined
+    : new PartitionerMismatchError({
+      message: `${method}: the partitioner has ${partitioner.numPartitions} partitions; ` +
+        "a partitioner needs a positive whole number of partitions (e.g. new HashPartitioner(4))"
+    })
 
 /** Zero values are copied per use so a mutable zero (an array) is never shared between partitions. */
 const cloneZero = <A>(zero: A): () => A =>
