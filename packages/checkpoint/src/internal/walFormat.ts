@@ -30,7 +30,8 @@ export interface EncodedFrame {
   readonly entryOffsets: ReadonlyArray<number>
 }
 
-const COALESCE_LIMIT = 1 << 20
+/** Frames up to this size are copied into one buffer; larger ones are written as chunks (no copy). */
+const COALESCE_LIMIT = 64 * 1024
 
 export const encodeFrame = (records: ReadonlyArray<Uint8Array>): EncodedFrame => {
   const count = records.length
