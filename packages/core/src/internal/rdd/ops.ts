@@ -23,7 +23,11 @@ import { type FileSplit, readSplit } from "./textFile.js"
 
 const sameAsParent = (rdd: OpRDD) => firstParent(rdd).partitions
 const parentPartitioner = (rdd: OpRDD) => firstParent(rdd).partitioner
-const parentLocations = (rdd: OpRDD, split: Partition) => firstParent(rdd).preferredLocations(split)
+// An op whose partitions are its own objects (carrying a seed, a start index...)
+// must hand its parent the parent's partition of the same index, not its own.
+const parentSplit = (rdd: OpRDD, split: Partition, parent = 0): Partition =>
+  rdd.dependencies[parent]!.rdd.partitions[split.index]!
+const parentLocations = (rdd: OpRDD, split: Partition) => firstParent(rdd).preferredLocations(parentSplit(rdd, split))
 const indexed = (count: number): Array<Partition> => Array.from({ length: count }, (_, index) => ({ index }))
 
 // ---------------------------------------------------------------- sources
@@ -142,7 +146,7 @@ export const sample = (withReplacement: boolean, fraction: number, seed: number)
   preferredLocations: parentLocations,
   compute: (rdd, split, ctx) => {
     const random = new SeededRandom((split as SampledPartition).seed)
-    const parent = firstParent(rdd).iterator(split, ctx)
+    const parent = firstParent(rdd).iterator(parentSplit(rdd, split), ctx)
     if (!withReplacement) return new FilterIterator(parent, () => random.nextDouble() < fraction)
     return new FlatMapIterator(parent, (x) => {
       const copies = random.nextPoisson(fraction)
@@ -163,7 +167,7 @@ export const zippedWithIndex = (startIndices: ReadonlyArray<number>): RDDOp => (
   preferredLocations: parentLocations,
   compute: (rdd, split, ctx) => {
     let i = (split as ZipWithIndexPartition).startIndex
-    return new MapIterator(firstParent(rdd).iterator(split, ctx), (x) => [x, i++])
+    return new MapIterator(firstParent(rdd).iterator(parentSplit(rdd, split), ctx), (x) => [x, i++])
   }
 })
 
@@ -235,10 +239,10 @@ export const zip: RDDOp = {
   kind: "ZippedPartitionsRDD2",
   params: {},
   getPartitions: (rdd) => rdd.dependencies[0]!.rdd.partitions.map((p) => ({ index: p.index })),
-  preferredLocations: (rdd, split) => rdd.dependencies[0]!.rdd.preferredLocations(split),
+  preferredLocations: (rdd, split) => rdd.dependencies[0]!.rdd.preferredLocations(parentSplit(rdd, split, 0)),
   compute: (rdd, split, ctx) => {
-    const left = rdd.dependencies[0]!.rdd.iterator(split, ctx)
-    const right = rdd.dependencies[1]!.rdd.iterator(split, ctx)
+    const left = rdd.dependencies[0]!.rdd.iterator(parentSplit(rdd, split, 0), ctx)
+    const right = rdd.dependencies[1]!.rdd.iterator(parentSplit(rdd, split, 1), ctx)
     return {
       next: () => {
         const l = left.next()

@@ -1,0 +1,75 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
+import { assertSameMultiset, assertSameSequence, canonical, checkProperty, makeContext, multiset } from "../utils/spark.js"
+
+/** Compares an RDD's collected records with the model, as exactly as the order allows. */
+const assertMatchesModel = (state: State, collected: ReadonlyArray<unknown>, label: string) => {
+  assertSameMultiset(collected, state.model, label)
+  if (state.order === "exact") assertSameSequence(collected, state.model, label)
+  if (state.order === "keys") {
+    assertSameSequence(
+      collected.map((kv) => (kv as readonly [unknown, unknown])[0]),
+      state.model.map((kv) => (kv as readonly [unknown, unknown])[0]),
+      `${label} (key order)`
+    )
+  }
+}
+
+/** Regression and hand-picked pipelines, run before the random ones. */
+const examples: Array<[Pipeline]> = [
+  // zip (and zipWithIndex, sample) once handed their parent their own partition objects
+  [{ source: { kind: "num", data: [] }, slices: 1, steps: [{ _tag: "zip" }] }],
+  [{ source: { kind: "num", data: [4, 5, 6] }, slices: 2, steps: [{ _tag: "zip" }, { _tag: "zipWithIndex" }] }],
+  [{
+    source: { kind: "pair", data: [[{ p: 0, q: "u" }, 1], [{ q: "u", p: 0 }, 2], [[1, "x"], 3], ["a", 4], [0, 5]] },
+    slices: 3,
+    steps: [{ _tag: "reduceByKey", parts: 2 }, { _tag: "sortByKey", ascending: true, parts: 3 }, { _tag: "keys" }]
+  }],
+  [{
+    source: { kind: "num", data: [5, -3, 5, 0, 7, -3, 2] },
+    slices: 4,
+    steps: [
+      { _tag: "keyBy" },
+      { _tag: "partitionBy", parts: 2 },
+      { _tag: "reduceByKey", parts: 2 },
+      { _tag: "join", variant: "fullOuterJoin", pairs: [[0, 1], [9, 9]], slices: 2, parts: undefined }
+    ]
+  }],
+  [{
+    source: { kind: "num", data: [3, 1, 2, 3, 9, -4] },
+    slices: 3,
+    steps: [{ _tag: "sortBy", ascending: false, parts: 2 }, { _tag: "zipWithIndex" }, { _tag: "coalesce", parts: 1 }]
+  }]
+]
+
+describe("RDD model", () => {
+  it.effect("any pipeline of transformations equals the same pipeline on arrays", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext()
+      yield* checkProperty(
+        pipeline,
+        (p) =>
+          Effect.gen(function*() {
+            const state = yield* runPipeline(sc, p)
+            const label = JSON.stringify(p.steps.map((s) => s._tag))
+            const collected = yield* state.rdd.collect()
+            assertMatchesModel(state, collected, label)
+            // Running it again (shuffle outputs reused) gives the same records.
+            assertSameMultiset(yield* state.rdd.collect(), collected, `${label} (second run)`)
+            assert.strictEqual(yield* state.rdd.count(), state.model.length, `${label} count`)
+            assert.strictEqual(yield* state.rdd.isEmpty(), state.model.length === 0, `${label} isEmpty`)
+            const n = Math.min(3, state.model.length + 1)
+            const taken = yield* state.rdd.take(n)
+            assert.strictEqual(taken.length, Math.min(n, state.model.length))
+            if (state.order === "exact") assertSameSequence(taken, state.model.slice(0, n), `${label} take`)
+            else {
+              const all = multiset(collected)
+              for (const x of taken) assert.include(all, canonical(x), `${label} take`)
+            }
+          }),
+        { numRuns: Number(process.env["FC_NUM_RUNS"] ?? 120), examples }
+      )
+    }).pipe(Effect.scoped))
+})
