@@ -15,7 +15,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Files from "../internal/rdd/checkpointFiles.js"
 import { toArray } from "../internal/rdd/iterators.js"
-import type { OpRDD, RDDOp } from "../internal/rdd/op.js"
+import type { RDDOp } from "../internal/rdd/op.js"
 import * as Ops from "../internal/rdd/ops.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
 import type { Aggregator } from "../shuffle/Aggregator.js"
@@ -114,7 +114,7 @@ type CheckpointState =
  * @category models
  * @since 0.1.0
  */
-export class RDD<T> implements OpRDD {
+export class RDD<T> {
   /** A unique id within the context. */
   readonly id: number
   /** A name for `toDebugString` and the listener events. */
@@ -130,7 +130,7 @@ export class RDD<T> implements OpRDD {
   /** @internal */
   constructor(
     readonly context: RDDContext,
-    /** The plan of this RDD: its kind and parameters. */
+    /** @internal The plan of this RDD: its kind and parameters. */
     readonly op: RDDOp,
     deps: ReadonlyArray<Dependency<RDD<unknown>>>,
     error?: InvalidArgumentError | PartitionerMismatchError
