@@ -102,5 +102,6 @@ export const stableHash = (key: unknown): number => {
  */
 export const nonNegativeMod = (x: number, n: number): number => {
   const raw = x % n
-  return raw < 0 ? raw + n : raw
+  // `-11 % 1` is -0: fold it into 0 so a partition index is never -0.
+  return raw < 0 ? raw + n : raw === 0 ? 0 : raw
 }
