@@ -435,6 +435,17 @@ export class DAGScheduler {
           return
         }
         if (result.mapId >= 0) this.deps.mapOutputTracker.unregisterMapOutput(result.shuffleId, result.mapId)
+        if (result.executorId !== undefined) {
+          // As Spark does without an external shuffle service, a fetch failure means the
+          // executor's shuffle files are lost: rerun all of this shuffle's map tasks that
+          // wrote there, not just the one found missing first (otherwise losing k outputs
+          // takes k stage attempts and aborts the job once k >= maxConsecutiveStageAttempts).
+          for (const output of this.deps.mapOutputTracker.getMapSizes(result.shuffleId, 0) ?? []) {
+            if (output.location?.executorId === result.executorId) {
+              this.deps.mapOutputTracker.unregisterMapOutput(result.shuffleId, output.mapId)
+            }
+          }
+        }
         const noResubmitQueued = this.failed.size === 0
         this.failed.add(stage)
         if (mapStage !== undefined) this.failed.add(mapStage)
