@@ -227,7 +227,7 @@ export const applyStep = (
     case "groupByKey":
       if (kind !== "pair") return ok(state)
       return keep(
-        rdd.groupByKey(step.parts).mapValues(summary),
+        (rdd.groupByKey(step.parts) as AnyRDD).mapValues(summary),
         groupModel(pairsModel).map(([k, vs]) => [k, summary(vs)]),
         "none"
       )
@@ -267,17 +267,17 @@ export const applyStep = (
       let next: AnyRDD
       switch (step.variant) {
         case "cogroup":
-          next = rdd.cogroup(otherRdd, step.parts).mapValues(([a, b]: [Array<number>, Array<number>]) =>
+          next = (rdd.cogroup(otherRdd, step.parts) as AnyRDD).mapValues(([a, b]: [Array<number>, Array<number>]) =>
             summary(a) - 2 * summary(b)
           )
           for (const [k, a, b] of groups) out.push([k, summary(a) - 2 * summary(b)])
           break
         case "join":
-          next = rdd.join(otherRdd, step.parts).mapValues(([v, w]: [number, number]) => joinValue(v, w))
+          next = (rdd.join(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number, number]) => joinValue(v, w))
           for (const [k, a, b] of groups) for (const v of a) for (const w of b) out.push([k, joinValue(v, w)])
           break
         case "leftOuterJoin":
-          next = rdd.leftOuterJoin(otherRdd, step.parts).mapValues(([v, w]: [number, number | undefined]) =>
+          next = (rdd.leftOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number, number | undefined]) =>
             joinValue(v, w)
           )
           for (const [k, a, b] of groups) {
@@ -288,7 +288,7 @@ export const applyStep = (
           }
           break
         case "rightOuterJoin":
-          next = rdd.rightOuterJoin(otherRdd, step.parts).mapValues(([v, w]: [number | undefined, number]) =>
+          next = (rdd.rightOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number | undefined, number]) =>
             joinValue(v, w)
           )
           for (const [k, a, b] of groups) {
@@ -299,7 +299,7 @@ export const applyStep = (
           }
           break
         case "fullOuterJoin":
-          next = rdd.fullOuterJoin(otherRdd, step.parts).mapValues((
+          next = (rdd.fullOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues((
             [v, w]: [number | undefined, number | undefined]
           ) => joinValue(v, w))
           for (const [k, a, b] of groups) {

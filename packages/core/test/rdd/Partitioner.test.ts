@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { defaultPartitioner, determineBounds, HashPartitioner, RangePartitioner } from "../../src/rdd/Partitioner.js"
+import { defaultPartitioner, determineBounds, HashPartitioner, type Partitioner, RangePartitioner } from "../../src/rdd/Partitioner.js"
 import { compareKeys } from "../../src/util/Ordering.js"
 import { checkProperty, makeContext } from "../utils/spark.js"
 
@@ -43,8 +43,8 @@ describe("RangePartitioner", () => {
     ))
 
   it("equals compares bounds structurally", () => {
-    assert.isTrue(new RangePartitioner([[1, "a"]], true).equals(new RangePartitioner([[1, "a"]], true)))
-    assert.isFalse(new RangePartitioner([1], true).equals(new RangePartitioner([1], false)))
+    assert.isTrue(new RangePartitioner([[1, "a"]], true).equals(new RangePartitioner([[1, "a"]], true) as Partitioner))
+    assert.isFalse(new RangePartitioner([1], true).equals(new RangePartitioner([1], false) as Partitioner))
     assert.isFalse(new RangePartitioner([1], true).equals(new HashPartitioner(2)))
     assert.isTrue(new HashPartitioner(3).equals(new HashPartitioner(3)))
     assert.isFalse(new HashPartitioner(3).equals(new HashPartitioner(4)))

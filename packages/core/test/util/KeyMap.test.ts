@@ -23,7 +23,7 @@ describe("KeyMap", () => {
         const model = new Map<string, number>()
         for (const o of ops) {
           // Half of the operations use a structurally equal copy of the key.
-          const key = o.value !== undefined && (o as { value: number }).value % 2 === 0 ? reorder(o.key) : o.key
+          const key = "value" in o && o.value % 2 === 0 ? reorder(o.key) : o.key
           const code = canonical(o.key)
           switch (o._tag) {
             case "set":
