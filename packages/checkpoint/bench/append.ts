@@ -9,65 +9,80 @@
  * - group:  16 concurrent writers; a write completes at the next periodic
  *           fsync (every GROUP_MS); plain fs does the same with a timer loop.
  * - none:   one writer; write(2) only, no sync.
- * Plus the BatchedWriteAheadLog with 16 concurrent writers and per-batch fsync,
- * compared with the per-write-fsync log's records/s.
+ * Plus the BatchedWriteAheadLog with 16 concurrent writers and per-batch fsync
+ * against the per-write-fsync log.
  *
- * Env: BENCH_SECONDS (per measurement, default 1), BENCH_ROUNDS (default 2; best round is kept).
+ * The machine is shared and its disk latency swings by 2-3x from second to
+ * second, so the two sides of each comparison are interleaved in short time
+ * slices (plain, log, log, plain, ...) on files that stay open for the whole
+ * case; each side's throughput is its total bytes over its total time.
+ *
+ * Env: BENCH_SLICE_MS (default 50), BENCH_SLICES (per side, default 30).
  */
 import * as fsp from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import { BatchedWriteAheadLog, FileSystem, FileWriteAheadLog, WriteAheadLog } from "../src/index.js"
 
-const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 1)
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 2)
+const SLICE_MS = Number(process.env["BENCH_SLICE_MS"] ?? 50)
+const SLICES = Number(process.env["BENCH_SLICES"] ?? 30)
 const GROUP_MS = 2
 const WRITERS = 16
 
 type Policy = "fsync" | "group" | "none"
 
-interface Result {
-  readonly records: number
-  readonly bytes: number
-  readonly seconds: number
+interface Totals {
+  records: number
+  bytes: number
+  ms: number
 }
 
-const makeRecords = (size: number, n: number): Array<Uint8Array> =>
-  Array.from({ length: n }, (_, i) => {
+interface Side {
+  /** Writes for about SLICE_MS and adds what it did to `totals`. */
+  readonly slice: (totals: Totals) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const makeRecords = (size: number): Array<Uint8Array> =>
+  Array.from({ length: size >= 65536 ? 16 : 256 }, (_, i) => {
     const b = new Uint8Array(size)
     for (let j = 0; j < size; j += 64) b[j] = (i * 131 + j) & 0xff
     return b
   })
 
-const freshDir = () => fsp.mkdtemp(path.join(os.tmpdir(), "tspark-bench-"))
-
-/** Runs `writers` loops of `one()` until the time budget is spent. */
-const drive = async (writers: number, one: (i: number) => Promise<number>): Promise<Result> => {
-  const deadline = performance.now() + SECONDS * 1000
+/** Runs `writers` loops of `one()` for one slice. */
+const drive = async (totals: Totals, writers: number, one: (i: number) => Promise<number>) => {
   const start = performance.now()
-  let records = 0
-  let bytes = 0
+  const deadline = start + SLICE_MS
   let next = 0
   await Promise.all(Array.from({ length: writers }, async () => {
     while (performance.now() < deadline) {
       const n = await one(next++)
-      bytes += n
-      records++
+      totals.bytes += n
+      totals.records++
     }
   }))
-  return { records, bytes, seconds: (performance.now() - start) / 1000 }
+  totals.ms += performance.now() - start
 }
 
-const plain = async (policy: Policy, records: ReadonlyArray<Uint8Array>): Promise<Result> => {
-  const dir = await freshDir()
+const plainSide = async (policy: Policy, records: ReadonlyArray<Uint8Array>): Promise<Side> => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "tspark-bench-"))
   const fh = await fsp.open(path.join(dir, "plain.log"), "a")
-  try {
-    if (policy === "group") {
+  return {
+    slice: async (totals) => {
+      if (policy !== "group") {
+        return drive(totals, 1, async (i) => {
+          const rec = records[i % records.length]!
+          await fh.write(rec)
+          if (policy === "fsync") await fh.sync()
+          return rec.length
+        })
+      }
       let waiting: Array<() => void> = []
       let running = true
       const syncer = (async () => {
-        while (running) {
+        while (running || waiting.length > 0) {
           await new Promise((r) => setTimeout(r, GROUP_MS))
           if (waiting.length === 0) continue
           const w = waiting
@@ -76,7 +91,7 @@ const plain = async (policy: Policy, records: ReadonlyArray<Uint8Array>): Promis
           for (const resolve of w) resolve()
         }
       })()
-      const r = await drive(WRITERS, async (i) => {
+      await drive(totals, WRITERS, async (i) => {
         const rec = records[i % records.length]!
         await fh.write(rec)
         await new Promise<void>((resolve) => waiting.push(resolve))
@@ -84,151 +99,134 @@ const plain = async (policy: Policy, records: ReadonlyArray<Uint8Array>): Promis
       })
       running = false
       await syncer
-      return r
+    },
+    close: async () => {
+      await fh.close()
+      await fsp.rm(dir, { recursive: true, force: true })
     }
-    return await drive(1, async (i) => {
-      const rec = records[i % records.length]!
-      await fh.write(rec)
-      if (policy === "fsync") await fh.sync()
-      return rec.length
-    })
-  } finally {
-    await fh.close()
-    await fsp.rm(dir, { recursive: true, force: true })
   }
 }
 
-const withLog = <A>(
+const logSide = async (
   durability: WriteAheadLog.DurabilityPolicy,
+  writers: number,
   batched: boolean,
-  f: (log: WriteAheadLog.WriteAheadLog["Service"]) => Promise<A>
-): Promise<A> =>
-  Effect.runPromise(
+  records: ReadonlyArray<Uint8Array>
+): Promise<Side> => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "tspark-bench-"))
+  const scope = Effect.runSync(Scope.make())
+  const log = await Effect.runPromise(
     Effect.gen(function*() {
-      const directory = yield* Effect.promise(freshDir)
-      yield* Effect.addFinalizer(() => Effect.promise(() => fsp.rm(directory, { recursive: true, force: true })))
-      const file = yield* FileWriteAheadLog.make({ directory, durability, rollingIntervalMillis: 3_600_000 })
-      const log = batched ? yield* BatchedWriteAheadLog.make(file) : file
-      return yield* Effect.promise(() => f(log))
-    }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal))
+      const file = yield* FileWriteAheadLog.make({ directory: dir, durability, rollingIntervalMillis: 3_600_000 })
+      return batched ? yield* BatchedWriteAheadLog.make(file) : file
+    }).pipe(Scope.provide(scope), Effect.provide(FileSystem.layerLocal))
   )
+  return {
+    // the writers' loops run inside Effect: no Promise per record
+    slice: (totals) =>
+      Effect.runPromise(Effect.gen(function*() {
+        const start = performance.now()
+        const deadline = start + SLICE_MS
+        let next = 0
+        yield* Effect.forEach(
+          Array.from({ length: writers }),
+          () =>
+            Effect.whileLoop({
+              while: () => performance.now() < deadline,
+              body: () => {
+                const rec = records[next++ % records.length]!
+                return Effect.as(log.write(rec, 0), rec.length)
+              },
+              step: (n) => {
+                totals.bytes += n
+                totals.records++
+              }
+            }),
+          { concurrency: "unbounded", discard: true }
+        )
+        totals.ms += performance.now() - start
+      })),
+    close: async () => {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await fsp.rm(dir, { recursive: true, force: true })
+    }
+  }
+}
 
-const logRun = (policy: Policy, records: ReadonlyArray<Uint8Array>): Promise<Result> => {
-  const durability = policy === "fsync"
+/** Interleaves the two sides slice by slice; returns their totals. */
+const compare = async (a: Side, b: Side): Promise<[Totals, Totals]> => {
+  const ta: Totals = { records: 0, bytes: 0, ms: 0 }
+  const tb: Totals = { records: 0, bytes: 0, ms: 0 }
+  // one warm-up slice each, not counted
+  await a.slice({ records: 0, bytes: 0, ms: 0 })
+  await b.slice({ records: 0, bytes: 0, ms: 0 })
+  for (let i = 0; i < SLICES; i++) {
+    if (i % 2 === 0) {
+      await a.slice(ta)
+      await b.slice(tb)
+    } else {
+      await b.slice(tb)
+      await a.slice(ta)
+    }
+  }
+  await a.close()
+  await b.close()
+  return [ta, tb]
+}
+
+const mbps = (t: Totals) => t.bytes / (t.ms / 1000) / (1024 * 1024)
+const rps = (t: Totals) => t.records / (t.ms / 1000)
+const fmt = (n: number, d = 1) => n.toFixed(d).padStart(10)
+
+const durabilityOf = (policy: Policy): WriteAheadLog.DurabilityPolicy =>
+  policy === "fsync"
     ? WriteAheadLog.sync("fsync")
     : policy === "group"
     ? WriteAheadLog.groupCommit(`${GROUP_MS} millis`, "fsync")
     : WriteAheadLog.none
-  return withLog(durability, false, (log) =>
-    drive(policy === "group" ? WRITERS : 1, async (i) => {
-      const rec = records[i % records.length]!
-      await Effect.runPromise(log.write(rec, 0))
-      return rec.length
-    }))
-}
-
-/** The log's single-writer loops run inside one Effect (no Promise per record). */
-const logRunEffect = (policy: Policy, records: ReadonlyArray<Uint8Array>): Promise<Result> => {
-  if (policy === "group") return logRun(policy, records)
-  const durability = policy === "fsync" ? WriteAheadLog.sync("fsync") : WriteAheadLog.none
-  return withLog(durability, false, (log) =>
-    Effect.runPromise(Effect.gen(function*() {
-      const deadline = performance.now() + SECONDS * 1000
-      const start = performance.now()
-      let n = 0
-      let bytes = 0
-      while (performance.now() < deadline) {
-        const rec = records[n % records.length]!
-        yield* log.write(rec, 0)
-        bytes += rec.length
-        n++
-      }
-      return { records: n, bytes, seconds: (performance.now() - start) / 1000 }
-    })))
-}
-
-const batchedRun = (records: ReadonlyArray<Uint8Array>): Promise<Result> =>
-  withLog(WriteAheadLog.sync("fsync"), true, (log) =>
-    Effect.runPromise(Effect.gen(function*() {
-      const deadline = performance.now() + SECONDS * 1000
-      const start = performance.now()
-      let n = 0
-      let bytes = 0
-      yield* Effect.forEach(
-        Array.from({ length: WRITERS }),
-        () =>
-          Effect.whileLoop({
-            while: () => performance.now() < deadline,
-            body: () => {
-              const rec = records[n % records.length]!
-              return Effect.as(log.write(rec, 0), rec.length)
-            },
-            step: (len) => {
-              n++
-              bytes += len
-            }
-          }),
-        { concurrency: "unbounded", discard: true }
-      )
-      return { records: n, bytes, seconds: (performance.now() - start) / 1000 }
-    })))
-
-const best = async (f: () => Promise<Result>): Promise<Result> => {
-  let top: Result | undefined
-  for (let r = 0; r < ROUNDS; r++) {
-    const x = await f()
-    if (top === undefined || x.bytes / x.seconds > top.bytes / top.seconds) top = x
-  }
-  return top!
-}
-
-const mbps = (r: Result) => r.bytes / r.seconds / (1024 * 1024)
-const rps = (r: Result) => r.records / r.seconds
-const fmt = (n: number, d = 1) => n.toFixed(d).padStart(10)
 
 const main = async () => {
-  console.log(`WAL append benchmark: ${SECONDS}s per measurement, best of ${ROUNDS}, dir ${os.tmpdir()}, node ${process.version}`)
+  console.log(
+    `WAL append benchmark: ${SLICES} interleaved ${SLICE_MS} ms slices per side, dir ${os.tmpdir()}, ` +
+      `node ${process.version}, ${os.cpus().length} cpus`
+  )
   console.log(
     `${"size".padEnd(7)}${"policy".padEnd(8)}${"plain MB/s".padStart(12)}${"log MB/s".padStart(12)}` +
       `${"plain rec/s".padStart(13)}${"log rec/s".padStart(12)}${"log/plain".padStart(11)}  goal >= 0.80`
   )
-  const perWriteFsync: Record<string, Result> = {}
-  const rows: Array<{ size: string; policy: string; ratio: number }> = []
   for (const size of [1024, 100 * 1024]) {
-    const records = makeRecords(size, size === 1024 ? 1024 : 64)
+    const records = makeRecords(size)
     const label = size === 1024 ? "1KB" : "100KB"
     for (const policy of ["fsync", "group", "none"] as const) {
-      // interleave plain and log rounds so drift in the disk hits both
-      let p: Result | undefined
-      let l: Result | undefined
-      for (let r = 0; r < ROUNDS; r++) {
-        const pr = await plain(policy, records)
-        const lr = await logRunEffect(policy, records)
-        if (p === undefined || mbps(pr) > mbps(p)) p = pr
-        if (l === undefined || mbps(lr) > mbps(l)) l = lr
-      }
-      if (policy === "fsync") perWriteFsync[label] = l!
-      const ratio = mbps(l!) / mbps(p!)
-      rows.push({ size: label, policy, ratio })
+      const writers = policy === "group" ? WRITERS : 1
+      const [p, l] = await compare(
+        await plainSide(policy, records),
+        await logSide(durabilityOf(policy), writers, false, records)
+      )
+      const ratio = mbps(l) / mbps(p)
       console.log(
-        `${label.padEnd(7)}${policy.padEnd(8)}${fmt(mbps(p!), 2)}  ${fmt(mbps(l!), 2)}  ${fmt(rps(p!), 0)}   ${
-          fmt(rps(l!), 0)
+        `${label.padEnd(7)}${policy.padEnd(8)}${fmt(mbps(p), 2)}  ${fmt(mbps(l), 2)}  ${fmt(rps(p), 0)}   ${
+          fmt(rps(l), 0)
         } ${fmt(ratio, 2)}  ${ratio >= 0.8 ? "ok" : "BELOW GOAL"}`
       )
     }
   }
   console.log("")
-  console.log(`BatchedWriteAheadLog, ${WRITERS} concurrent writers, fsync per batch, vs per-write-fsync log   goal >= 5x`)
+  console.log(
+    `BatchedWriteAheadLog (${WRITERS} concurrent writers, fsync per batch) vs FileWriteAheadLog (1 writer, fsync per write)   goal >= 5x`
+  )
   for (const size of [1024, 100 * 1024]) {
+    const records = makeRecords(size)
     const label = size === 1024 ? "1KB" : "100KB"
-    const records = makeRecords(size, size === 1024 ? 1024 : 64)
-    const b = await best(() => batchedRun(records))
-    const single = perWriteFsync[label]!
-    const x = rps(b) / rps(single)
+    const [single, batched] = await compare(
+      await logSide(WriteAheadLog.sync("fsync"), 1, false, records),
+      await logSide(WriteAheadLog.sync("fsync"), WRITERS, true, records)
+    )
+    const x = rps(batched) / rps(single)
     console.log(
-      `${label.padEnd(7)}batched ${fmt(mbps(b), 2)} MB/s ${fmt(rps(b), 0)} rec/s   per-write-fsync ${fmt(rps(single), 0)} rec/s   ${
-        fmt(x, 2)
-      }x  ${x >= 5 ? "ok" : "BELOW GOAL"}`
+      `${label.padEnd(7)}batched ${fmt(rps(batched), 0)} rec/s ${fmt(mbps(batched), 2)} MB/s   per-write-fsync ${
+        fmt(rps(single), 0)
+      } rec/s   ${fmt(x, 2)}x  ${x >= 5 ? "ok" : "BELOW GOAL"}`
     )
   }
 }

@@ -260,30 +260,42 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return active
   })
 
-  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number) =>
-    lock.withPermit(Effect.gen(function*() {
-      if (closed) return yield* closedError
-      const w = yield* writerFor(time)
-      const frame = format.encodeFrame(records)
-      const base = w.file.size()
-      yield* w.file.append(frame.chunks).pipe(
-        // a failed append may leave a partial frame: never append after it
-        Effect.tapError(() =>
-          Effect.sync(() => {
-            broken = true
-          })
-        )
-      )
-      const seq = ++appended
-      const handles: Array<WAL.RecordHandle> = new Array(records.length)
-      for (let i = 0; i < records.length; i++) {
-        handles[i] = {
-          path: w.file.path,
-          offset: base + frame.entryOffsets[i]!,
-          length: format.ENTRY_OVERHEAD + records[i]!.length
+  const markBroken = Effect.sync(() => {
+    broken = true
+  })
+
+  /** Appends one frame to `w`; returns the handles and the append's sequence number. Call under the lock. */
+  const appendTo = (w: Active, records: ReadonlyArray<Uint8Array>) => {
+    const frame = format.encodeFrame(records)
+    const base = w.file.size()
+    return w.file.append(frame.chunks).pipe(
+      // a failed append may leave a partial frame: never append after it
+      Effect.tapError(() => markBroken),
+      Effect.map(() => {
+        const seq = ++appended
+        const handles: Array<WAL.RecordHandle> = new Array(records.length)
+        for (let i = 0; i < records.length; i++) {
+          handles[i] = {
+            path: w.file.path,
+            offset: base + frame.entryOffsets[i]!,
+            length: format.ENTRY_OVERHEAD + records[i]!.length
+          }
         }
-      }
-      return { handles: handles as ReadonlyArray<WAL.RecordHandle>, seq }
+        return { handles: handles as ReadonlyArray<WAL.RecordHandle>, seq }
+      })
+    )
+  }
+
+  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number) =>
+    lock.withPermit(Effect.suspend((): Effect.Effect<
+      { readonly handles: ReadonlyArray<WAL.RecordHandle>; readonly seq: number },
+      FileSystemError | LogClosedError
+    > => {
+      if (closed) return Effect.fail(closedError)
+      const current = active
+      // fast path: no roll
+      if (current !== undefined && time < current.end && !broken) return appendTo(current, records)
+      return Effect.flatMap(writerFor(time), (w) => appendTo(w, records))
     }))
 
   const writeBatch = (

@@ -34,31 +34,42 @@ const ioOrNotFound = <A>(
   Effect.tryPromise({ try: f, catch: fsOrNotFound(operation, path) })
 
 /** Writes every chunk at the file position, retrying short writes. */
-const writeAll = async (handle: fsp.FileHandle, chunks: ReadonlyArray<Uint8Array>, position: number) => {
+const writeAll = async (
+  handle: fsp.FileHandle,
+  chunks: ReadonlyArray<Uint8Array>,
+  position: number,
+  alreadyWritten = 0
+) => {
   let total = 0
   for (const c of chunks) total += c.length
   let written = 0
   let pending = chunks as ReadonlyArray<Uint8Array>
+  if (alreadyWritten > 0) {
+    pending = dropPrefix(pending, alreadyWritten)
+    written = alreadyWritten
+  }
   while (written < total) {
     const { bytesWritten } = pending.length === 1
       ? await handle.write(pending[0]!, 0, pending[0]!.length, position + written)
       : await handle.writev(pending as Array<Uint8Array>, position + written)
     written += bytesWritten
-    if (written < total) {
-      // drop what was written and continue with the rest
-      let skip = bytesWritten
-      const rest: Array<Uint8Array> = []
-      for (const c of pending) {
-        if (skip >= c.length) {
-          skip -= c.length
-        } else {
-          rest.push(skip > 0 ? c.subarray(skip) : c)
-          skip = 0
-        }
-      }
-      pending = rest
+    if (written < total) pending = dropPrefix(pending, bytesWritten)
+  }
+}
+
+/** The chunks without their first `n` bytes. */
+const dropPrefix = (chunks: ReadonlyArray<Uint8Array>, n: number): Array<Uint8Array> => {
+  let skip = n
+  const rest: Array<Uint8Array> = []
+  for (const c of chunks) {
+    if (skip >= c.length) {
+      skip -= c.length
+    } else {
+      rest.push(skip > 0 ? c.subarray(skip) : c)
+      skip = 0
     }
   }
+  return rest
 }
 
 const makeAppendFile = (path: string, handle: fsp.FileHandle, initialSize: number): AppendFile => {
@@ -68,18 +79,25 @@ const makeAppendFile = (path: string, handle: fsp.FileHandle, initialSize: numbe
     path,
     size: () => size,
     append: (chunks) =>
-      io("append", path, async () => {
-        let total = 0
-        for (const c of chunks) total += c.length
-        const at = size
-        // reserve the range first so concurrent appends never overlap
-        size += total
-        try {
-          await writeAll(handle, chunks, at)
-        } catch (e) {
-          size = at
-          throw e
-        }
+      Effect.tryPromise({
+        try: () => {
+          let total = 0
+          for (const c of chunks) total += c.length
+          const at = size
+          // reserve the range first so concurrent appends never overlap
+          size += total
+          const first = chunks.length === 1
+            ? handle.write(chunks[0]!, 0, total, at)
+            : handle.writev(chunks as Array<Uint8Array>, at)
+          return first.then(
+            ({ bytesWritten }) => bytesWritten === total ? undefined : writeAll(handle, chunks, at, bytesWritten),
+            (e) => {
+              size = at
+              throw e
+            }
+          )
+        },
+        catch: fsError("append", path)
       }),
     sync: (mode: SyncMode) => io(mode, path, () => mode === "fsync" ? handle.sync() : handle.datasync()),
     close: Effect.suspend(() => {
