@@ -96,7 +96,7 @@ export const withJobGroup = (groupId: string, description = "") => <A, E, R>(sel
  * @since 0.1.0
  */
 export interface JobHandle<A> {
-  readonly jobId: Effect.Effect<number>
+  readonly jobId: number
   /** Waits for the job's result. */
   readonly await: Effect.Effect<A, RDDError>
   /** Cancels the job; `await` then fails with `JobCancelledError`. */
@@ -436,18 +436,15 @@ export class SparkContext implements RDDContext {
     rdd: RDD<T>,
     func: (iterator: Iterator<T>, ctx: TaskContext) => U,
     partitions?: ReadonlyArray<number>
-  ): Effect.Effect<JobHandle<Array<U>>> {
+  ): Effect.Effect<JobHandle<Array<U>>, RDDError> {
     return Effect.gen({ self: this }, function*() {
-      const jobIdDeferred = yield* Deferred.make<number>()
-      const fiber = yield* Effect.forkIn(
-        Effect.flatMap(this.startJob(rdd, func, partitions), ([jobId, done]) =>
-          Effect.andThen(Deferred.succeed(jobIdDeferred, jobId), done)),
-        this.internals.scope
-      )
+      const [jobId, wait] = yield* this.startJob(rdd, func, partitions)
+      const fiber = yield* Effect.forkIn(wait, this.internals.scope)
       return {
-        jobId: Deferred.await(jobIdDeferred),
+        jobId,
         await: Fiber.join(fiber),
-        cancel: Effect.asVoid(Fiber.interrupt(fiber))
+        // Cancelling goes through the scheduler, so `await` fails with JobCancelledError.
+        cancel: this.cancelJob(jobId, "by request")
       }
     })
   }

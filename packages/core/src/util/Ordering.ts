@@ -69,7 +69,8 @@ export const compareKeys: Ordering<unknown> = (a, b) => {
   if (ra === 3) {
     const x = a as number | bigint
     const y = b as number | bigint
-    return x < y ? -1 : x > y ? 1 : 0
+    // 1 and 1n are different keys (as in KeyMap): equal values order number first.
+    return x < y ? -1 : x > y ? 1 : typeof x === "number" ? -1 : 1
   }
   if (ra === 6) {
     const xs = a as ReadonlyArray<unknown>

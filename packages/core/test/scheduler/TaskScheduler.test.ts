@@ -103,10 +103,26 @@ describe("job cancellation", () => {
         return x
       })
       const handle = yield* sc.submitJob(rdd, drain)
-      jobId = yield* handle.jobId
+      jobId = handle.jobId
       const error = yield* Effect.flip(handle.await)
       assert.strictEqual(error._tag, "JobCancelledError")
       assert.strictEqual((error as { jobId?: number }).jobId, jobId)
+    }).pipe(Effect.scoped))
+
+  it.effect("a submitted job's handle cancels it: await fails with JobCancelledError", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext({ master: "local[1]" })
+      let cancel: Effect.Effect<void> = Effect.void
+      const rdd = sc.parallelize([1, 2, 3, 4], 4).map((x) => {
+        if (x === 1) Effect.runSync(cancel)
+        return x
+      })
+      const handle = yield* sc.submitJob(rdd, drain)
+      cancel = handle.cancel
+      const error = yield* Effect.flip(handle.await)
+      assert.strictEqual(error._tag, "JobCancelledError")
+      assert.strictEqual((error as { jobId?: number }).jobId, handle.jobId)
+      assert.deepStrictEqual(sc.activeJobIds, [])
     }).pipe(Effect.scoped))
 
   it.effect("interrupting an action cancels its job", () =>
