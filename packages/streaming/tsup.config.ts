@@ -1,3 +1,7 @@
+import { defineConfig } from "tsup"
 import { sharedConfig } from "../../tsup.shared.js"
 
-export default sharedConfig
+export default defineConfig({
+  ...(sharedConfig as object),
+  entry: ["src/index.ts", "src/testing/index.ts"]
+})

@@ -1,8 +1,31 @@
 /**
- * @tspark/streaming
+ * @tspark/streaming: Spark Streaming on `@tspark/core`: StreamingContext,
+ * DStreams and their operations, DStreamGraph, JobGenerator, JobScheduler,
+ * InputInfoTracker and listeners.
  *
  * @since 0.1.0
  */
+
+/** @since 0.1.0 */
+export * as DStream from "./dstream/DStream.js"
+/** @since 0.1.0 */
+export * as InputDStream from "./dstream/InputDStream.js"
+/** @since 0.1.0 */
+export * as DStreamGraph from "./DStreamGraph.js"
+/** @since 0.1.0 */
+export * as InputInfoTracker from "./scheduler/InputInfoTracker.js"
+/** @since 0.1.0 */
+export * as JobGenerator from "./scheduler/JobGenerator.js"
+/** @since 0.1.0 */
+export * as JobScheduler from "./scheduler/JobScheduler.js"
+/** @since 0.1.0 */
+export * as RecurringTimer from "./scheduler/RecurringTimer.js"
+/** @since 0.1.0 */
+export * as StreamingListener from "./scheduler/StreamingListener.js"
+/** @since 0.1.0 */
+export * as StreamingContext from "./StreamingContext.js"
+/** @since 0.1.0 */
+export * as StreamingError from "./StreamingError.js"
 
 /**
  * The package's version.

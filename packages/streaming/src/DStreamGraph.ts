@@ -1,0 +1,91 @@
+/**
+ * The graph of a streaming application: its input streams and its output
+ * streams (each output operation), which turn every batch into jobs.
+ *
+ * Mirrors `org.apache.spark.streaming.DStreamGraph`.
+ *
+ * @since 0.1.0
+ */
+import type { DStream, Job } from "./dstream/DStream.js"
+import { IllegalStateError, type InvalidStreamError } from "./StreamingError.js"
+
+/**
+ * The graph.
+ *
+ * **Example**
+ * ```ts
+ * const graph = new DStreamGraph(1000)
+ * graph.addInputStream(input)
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class DStreamGraph {
+  readonly inputStreams: Array<DStream<unknown>> = []
+  readonly outputStreams: Array<DStream<unknown>> = []
+  /** Set with `ssc.remember`: keep generated RDDs at least this long. */
+  rememberDurationMs: number | undefined = undefined
+  zeroTime: number | undefined = undefined
+
+  constructor(readonly batchDurationMs: number) {}
+
+  addInputStream(stream: DStream<unknown>): void {
+    this.inputStreams.push(stream)
+  }
+
+  addOutputStream(stream: DStream<unknown>): void {
+    this.outputStreams.push(stream)
+  }
+
+  /** Checks the graph before start: at least one output, valid streams, checkpointing where needed. */
+  validate(checkpointDir: string | undefined): InvalidStreamError | IllegalStateError | undefined {
+    if (this.outputStreams.length === 0) {
+      return new IllegalStateError({
+        message: "No output operations registered, so nothing to execute: add one such as print() or foreachRDD() before start()"
+      })
+    }
+    for (const output of this.outputStreams) {
+      const error = output.validateAtStart(checkpointDir)
+      if (error !== undefined) return error
+    }
+    return undefined
+  }
+
+  /** Sets every stream's zero time and remember duration. */
+  start(zeroTime: number): void {
+    this.zeroTime = zeroTime
+    for (const output of this.outputStreams) output.initialize(zeroTime)
+    if (this.rememberDurationMs !== undefined) {
+      for (const output of this.outputStreams) output.remember(this.rememberDurationMs)
+    }
+    for (const output of this.outputStreams) output.remember(output.rememberDurationMs ?? this.batchDurationMs)
+  }
+
+  /** One job per output operation that has an RDD at `time`. */
+  generateJobs(time: number): Array<Job> {
+    const jobs: Array<Job> = []
+    this.outputStreams.forEach((output, outputOpId) => {
+      const parent = output.dependencies[0]!
+      const rdd = parent.getOrCompute(time)
+      if (rdd === undefined || output.kind.output === undefined) return
+      jobs.push({
+        time,
+        outputOpId,
+        description: `${output.kind.name} of ${parent.kind.name}[${parent.id}] at ${time}`,
+        run: output.kind.output(rdd, time)
+      })
+    })
+    return jobs
+  }
+
+  /** Forgets RDDs no stream needs after the batch at `time`. */
+  clearMetadata(time: number): void {
+    for (const output of this.outputStreams) output.clearMetadata(time)
+  }
+
+  /** The longest remember duration of any input stream (for cleaning input metadata). */
+  get maxInputRememberDurationMs(): number {
+    return Math.max(this.batchDurationMs, ...this.inputStreams.map((s) => s.rememberDurationMs ?? this.batchDurationMs))
+  }
+}

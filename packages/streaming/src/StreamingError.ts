@@ -1,0 +1,52 @@
+/**
+ * The typed errors of `@tspark/streaming`. Each message says what to change.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+
+/**
+ * A duration, window or slide was invalid, or a stream was built from parts
+ * that do not fit together.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidStreamError extends Data.TaggedError("InvalidStreamError")<{
+  readonly stream: string
+  readonly message: string
+}> {}
+
+/**
+ * A lifecycle call came at the wrong time: starting a stopped context,
+ * adding operations after start, a second active context.
+ *
+ * Mirrors Spark's `IllegalStateException` from `StreamingContext`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class IllegalStateError extends Data.TaggedError("IllegalStateError")<{
+  readonly message: string
+}> {}
+
+/**
+ * An output operation's job failed. `awaitTermination` fails with it.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class StreamingJobError extends Data.TaggedError("StreamingJobError")<{
+  readonly batchTime: number
+  readonly outputOpId: number
+  readonly message: string
+  readonly cause: unknown
+}> {}
+
+/**
+ * Any error a streaming call can fail with.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type StreamingError = InvalidStreamError | IllegalStateError | StreamingJobError

@@ -1,0 +1,116 @@
+/**
+ * Events of a running streaming application, and the listener that hears them.
+ *
+ * Mirrors `org.apache.spark.streaming.scheduler.StreamingListener`,
+ * `BatchInfo`, `OutputOperationInfo` and `StreamInputInfo`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * What one input stream contributed to one batch.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StreamInputInfo {
+  readonly inputStreamId: number
+  readonly numRecords: number
+  readonly metadata: Readonly<Record<string, unknown>>
+}
+
+/**
+ * One output operation of one batch.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface OutputOperationInfo {
+  readonly batchTime: number
+  readonly id: number
+  readonly name: string
+  readonly description: string
+  readonly startTime: number | undefined
+  readonly endTime: number | undefined
+  readonly failureReason: string | undefined
+}
+
+/**
+ * One batch: when it was submitted and processed, and its delays.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BatchInfo {
+  readonly batchTime: number
+  readonly streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>
+  readonly submissionTime: number
+  readonly processingStartTime: number | undefined
+  readonly processingEndTime: number | undefined
+  readonly outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>
+  /** Time from submission to the start of processing. */
+  readonly schedulingDelay: number | undefined
+  /** Time from the start to the end of processing. */
+  readonly processingDelay: number | undefined
+  /** Time from submission to the end of processing. */
+  readonly totalDelay: number | undefined
+  /** Records received in the batch, over every input stream. */
+  readonly numRecords: number
+}
+
+/**
+ * A streaming listener: implement the callbacks you need.
+ *
+ * **Example**
+ * ```ts
+ * ssc.addStreamingListener({ onBatchCompleted: (b) => console.log(b.batchTime, b.processingDelay) })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StreamingListener {
+  readonly onStreamingStarted?: (time: number) => void
+  readonly onBatchSubmitted?: (batch: BatchInfo) => void
+  readonly onBatchStarted?: (batch: BatchInfo) => void
+  readonly onBatchCompleted?: (batch: BatchInfo) => void
+  readonly onOutputOperationStarted?: (info: OutputOperationInfo) => void
+  readonly onOutputOperationCompleted?: (info: OutputOperationInfo) => void
+}
+
+/**
+ * Every event of the streaming listener bus.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type StreamingListenerEvent =
+  | { readonly _tag: "StreamingStarted"; readonly time: number }
+  | { readonly _tag: "BatchSubmitted"; readonly batch: BatchInfo }
+  | { readonly _tag: "BatchStarted"; readonly batch: BatchInfo }
+  | { readonly _tag: "BatchCompleted"; readonly batch: BatchInfo }
+  | { readonly _tag: "OutputOperationStarted"; readonly info: OutputOperationInfo }
+  | { readonly _tag: "OutputOperationCompleted"; readonly info: OutputOperationInfo }
+
+/**
+ * Calls the listener's callback for an event.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const dispatch = (listener: StreamingListener, event: StreamingListenerEvent): void => {
+  switch (event._tag) {
+    case "StreamingStarted":
+      return listener.onStreamingStarted?.(event.time)
+    case "BatchSubmitted":
+      return listener.onBatchSubmitted?.(event.batch)
+    case "BatchStarted":
+      return listener.onBatchStarted?.(event.batch)
+    case "BatchCompleted":
+      return listener.onBatchCompleted?.(event.batch)
+    case "OutputOperationStarted":
+      return listener.onOutputOperationStarted?.(event.info)
+    case "OutputOperationCompleted":
+      return listener.onOutputOperationCompleted?.(event.info)
+  }
+}
