@@ -531,7 +531,7 @@ export class DStream<T> {
     const parent = this
     const sc = this.context.sparkContext
     const partitioner = resolvePartitioner(partitions, sc.defaultParallelism)
-    return new DStream<[K, S]>(this.context, {
+    const stream = new DStream<[K, S]>(this.context, {
       name: "StateDStream",
       dependencies: [this as DStream<unknown>],
       mustCheckpoint: true,
@@ -548,6 +548,10 @@ export class DStream<T> {
         })
       }
     })
+    // As Spark's StateDStream: keep each batch's state serialized, so the next batch
+    // reads a copy (an update function that mutates its state cannot change an earlier
+    // batch's state) and does not recompute the whole state lineage.
+    return stream.persist(StorageLevel.MEMORY_ONLY_SER)
   }
 
   /**
@@ -872,6 +876,9 @@ const mapWithState = <K, V, S, M>(parent: DStream<Pair<K, V>>, spec: StateSpec<K
       })
     }
   })
+  // As Spark's InternalMapWithStateDStream: each batch's state is persisted, so the next
+  // batch starts from it rather than recomputing every earlier batch.
+  records.persist(StorageLevel.MEMORY_ONLY_SER)
   const mappedStream = records.flatMap(([, r]) => r.mapped) as MapWithStateDStream<K, S, M>
   Object.defineProperty(mappedStream, "stateSnapshots", {
     value: () => records.flatMap(([k, r]) => (r.entry === undefined ? [] : [[k, r.entry.state] as [K, S]]))
