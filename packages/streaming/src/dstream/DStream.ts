@@ -48,7 +48,9 @@ export interface DStreamKind<T> {
   readonly dependencies: ReadonlyArray<DStream<unknown>>
   /** The slide in ms; defaults to the first parent's. */
   readonly slideDurationMs?: number
-  readonly compute: (time: number, self: DStream<T>) => RDD<T> | undefined
+  // Method syntax (bivariant in `self`), so that a DStream<[K, V]> is usable where a
+  // DStream<readonly [K, V]> is expected: `reduceByKey(...).mapValues(...)`.
+  compute(time: number, self: DStream<T>): RDD<T> | undefined
   /** How long parents must remember RDDs, given this stream's remember duration (windows add the window). */
   readonly parentRememberDurationMs?: (rememberMs: number) => number
   /** Stateful streams whose lineage grows every batch must be checkpointed. */

@@ -5,13 +5,13 @@
  *
  * @since 0.1.0
  */
-import { type RDD as RDDModule, SparkContext } from "@tspark/core"
+import { SparkContext } from "@tspark/core"
 import { Effect, Exit } from "effect"
 import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import type { DStream } from "../dstream/DStream.js"
+import { DStream } from "../dstream/DStream.js"
 import * as StreamingContext from "../StreamingContext.js"
 import { IllegalStateError, type StreamingError } from "../StreamingError.js"
 
@@ -88,6 +88,30 @@ export const advanceBatches = (ssc: StreamingContext.StreamingContext, count: nu
     if (Exit.isFailure(status)) return yield* Effect.failCause(status.cause)
   })
 
+/**
+ * An input stream whose RDD at batch `zeroTime + (i + 1) x batchDuration` holds
+ * `batches[i]` (empty after the last), as Spark's `TestInputStream`. Unlike a
+ * queue stream, a batch's input does not depend on whether anything asked for
+ * the earlier batches (a window sliding over several batches skips some).
+ */
+const testInputStream = <T>(
+  ssc: StreamingContext.StreamingContext,
+  sc: SparkContext.SparkContext,
+  batches: ReadonlyArray<ReadonlyArray<T>>,
+  partitions: number
+): DStream<T> => {
+  const stream = new DStream<T>(ssc, {
+    name: "TestInputStream",
+    dependencies: [],
+    compute: (time, self) => {
+      const index = Math.round((time - (self.zeroTime ?? 0)) / ssc.batchDurationMs) - 1
+      return sc.parallelize([...(batches[index] ?? [])], partitions)
+    }
+  })
+  ssc.graph.addInputStream(stream as DStream<unknown>)
+  return stream
+}
+
 const collectOutput = <U>(stream: DStream<U>, outputs: Map<number, Array<U>>) =>
   stream.foreachRDD((rdd, time) => Effect.map(rdd.collect(), (values) => void outputs.set(time, values)))
 
@@ -96,7 +120,8 @@ const batchesInOrder = <U>(outputs: Map<number, Array<U>>): Array<Array<U>> =>
 
 /**
  * Runs `operation` over `input` (one array per batch, each an RDD of
- * `numInputPartitions` partitions fed through a queue stream) for `numBatches`
+ * `numInputPartitions` partitions; batch `i` is the input of the batch at
+ * `zeroTime + (i + 1) x batchDuration`, as Spark's `TestInputStream`) for `numBatches`
  * batches on the test clock, and returns each batch's collected output. Use
  * inside a test that provides the `TestClock` (such as `it.effect`).
  *
@@ -117,9 +142,8 @@ export const runBatchesEffect = <T, U>(
   withContext(options, (ssc, sc) =>
     Effect.gen(function*() {
       const partitions = options.numInputPartitions ?? 2
-      const queue: Array<RDDModule.RDD<T>> = input.map((batch) => sc.parallelize(batch, partitions))
       const outputs = new Map<number, Array<U>>()
-      collectOutput(operation(ssc.queueStream(queue, true)), outputs)
+      collectOutput(operation(testInputStream(ssc, sc, input, partitions)), outputs)
       yield* runToBatch(ssc, options.numBatches ?? input.length)
       return batchesInOrder(outputs)
     }))
@@ -139,10 +163,11 @@ export const runBatches2Effect = <T1, T2, U>(
   withContext(options, (ssc, sc) =>
     Effect.gen(function*() {
       const partitions = options.numInputPartitions ?? 2
-      const queue1 = input1.map((batch) => sc.parallelize(batch, partitions))
-      const queue2 = input2.map((batch) => sc.parallelize(batch, partitions))
       const outputs = new Map<number, Array<U>>()
-      collectOutput(operation(ssc.queueStream(queue1, true), ssc.queueStream(queue2, true)), outputs)
+      collectOutput(
+        operation(testInputStream(ssc, sc, input1, partitions), testInputStream(ssc, sc, input2, partitions)),
+        outputs
+      )
       yield* runToBatch(ssc, options.numBatches ?? Math.max(input1.length, input2.length))
       return batchesInOrder(outputs)
     }))
