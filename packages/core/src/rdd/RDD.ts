@@ -14,7 +14,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Files from "../internal/rdd/checkpointFiles.js"
-import { toArray } from "../internal/rdd/iterators.js"
+import { ArrayIterator, drain, toArray } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import * as Ops from "../internal/rdd/ops.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
@@ -202,8 +202,7 @@ export class RDD<T> {
         this.storage,
         () => ({ [Symbol.iterator]: () => this.computeOrReadCheckpoint(split, ctx) })
       )
-      let i = 0
-      return { next: () => i < values.length ? { done: false, value: values[i++]! } : { done: true, value: undefined } }
+      return new ArrayIterator(values)
     }
     return this.computeOrReadCheckpoint(split, ctx)
   }
@@ -787,7 +786,7 @@ export class RDD<T> {
     return Effect.map(
       this.runJob((it) => {
         let n = 0
-        for (let r = it.next(); !r.done; r = it.next()) n++
+        drain(it, () => n++)
         return n
       }),
       (counts) => counts.reduce((a, b) => a + b, 0)

@@ -14,6 +14,7 @@ import type { TaskContext } from "../scheduler/TaskContext.js"
 import * as BlockId from "../storage/BlockId.js"
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
+import { drain } from "../internal/rdd/iterators.js"
 import { KeyMap } from "../util/KeyMap.js"
 
 /**
@@ -59,18 +60,18 @@ export const write = (
     // rather than per record is what keeps a word count near a plain loop.
     const { createCombiner, mergeValue } = aggregator
     const combined = new KeyMap<unknown, unknown>()
-    for (let r = records.next(); !r.done; r = records.next()) {
-      const key = r.value[0]
+    drain(records, (record) => {
+      const key = record[0]
       const previous = combined.get(key)
-      combined.set(key, previous === undefined && !combined.has(key) ? createCombiner(r.value[1]) : mergeValue(previous, r.value[1]))
-    }
+      combined.set(key, previous === undefined && !combined.has(key) ? createCombiner(record[1]) : mergeValue(previous, record[1]))
+    })
     combined.forEach((value, key) => {
       buckets[partitioner.getPartition(key)]!.push([key, value])
     })
   } else {
-    for (let r = records.next(); !r.done; r = records.next()) {
-      buckets[partitioner.getPartition(r.value[0])]!.push(r.value)
-    }
+    drain(records, (record) => {
+      buckets[partitioner.getPartition(record[0])]!.push(record)
+    })
   }
   const blockManager = ctx.env.blockManager
   const sizes = new Array<number>(numPartitions)

@@ -4,18 +4,43 @@
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined }
 
+/**
+ * An iterator that can also push all its remaining elements into a sink.
+ * Draining a chain of map/filter/flatMap iterators runs one nested loop with
+ * no per-element result objects: the fast path of shuffle writes, collect and
+ * count, which consume whole partitions.
+ */
+export interface Drainable<A> extends Iterator<A> {
+  drain(sink: (a: A) => void): void
+}
+
+const isDrainable = <A>(it: Iterator<A>): it is Drainable<A> => typeof (it as Partial<Drainable<A>>).drain === "function"
+
+/** Pushes every remaining element of `it` into `sink`. */
+export const drain = <A>(it: Iterator<A>, sink: (a: A) => void): void => {
+  if (isDrainable(it)) {
+    it.drain(sink)
+    return
+  }
+  for (let r = it.next(); !r.done; r = it.next()) sink(r.value)
+}
+
 export const emptyIterator = <A>(): Iterator<A> => ({ next: () => DONE })
 
-export class MapIterator<A, B> implements Iterator<B> {
+export class MapIterator<A, B> implements Drainable<B> {
   constructor(private readonly parent: Iterator<A>, private readonly f: (a: A) => B) {}
   next(): IteratorResult<B> {
     const r = this.parent.next()
     if (r.done) return DONE
     return { done: false, value: this.f(r.value) }
   }
+  drain(sink: (b: B) => void): void {
+    const f = this.f
+    drain(this.parent, (a) => sink(f(a)))
+  }
 }
 
-export class FilterIterator<A> implements Iterator<A> {
+export class FilterIterator<A> implements Drainable<A> {
   constructor(private readonly parent: Iterator<A>, private readonly f: (a: A) => boolean) {}
   next(): IteratorResult<A> {
     for (;;) {
@@ -23,9 +48,15 @@ export class FilterIterator<A> implements Iterator<A> {
       if (r.done || this.f(r.value)) return r
     }
   }
+  drain(sink: (a: A) => void): void {
+    const f = this.f
+    drain(this.parent, (a) => {
+      if (f(a)) sink(a)
+    })
+  }
 }
 
-export class FlatMapIterator<A, B> implements Iterator<B> {
+export class FlatMapIterator<A, B> implements Drainable<B> {
   private current: Iterator<B> | undefined = undefined
   private array: ArrayLike<B> | undefined = undefined
   private position = 0
@@ -52,9 +83,29 @@ export class FlatMapIterator<A, B> implements Iterator<B> {
       }
     }
   }
+  drain(sink: (b: B) => void): void {
+    // First what is left of the current inner collection, then the rest in one loop.
+    if (this.array !== undefined) {
+      const array = this.array
+      for (let i = this.position; i < array.length; i++) sink(array[i]!)
+      this.array = undefined
+    } else if (this.current !== undefined) {
+      drain(this.current, sink)
+      this.current = undefined
+    }
+    const f = this.f
+    drain(this.parent, (a) => {
+      const inner = f(a)
+      if (Array.isArray(inner)) {
+        for (let i = 0; i < inner.length; i++) sink(inner[i])
+      } else {
+        for (const b of inner) sink(b)
+      }
+    })
+  }
 }
 
-export class ArrayIterator<A> implements Iterator<A> {
+export class ArrayIterator<A> implements Drainable<A> {
   private position: number
   constructor(private readonly array: ArrayLike<A>, start = 0, private readonly end = array.length) {
     this.position = start
@@ -62,6 +113,11 @@ export class ArrayIterator<A> implements Iterator<A> {
   next(): IteratorResult<A> {
     if (this.position < this.end) return { done: false, value: this.array[this.position++]! }
     return DONE
+  }
+  drain(sink: (a: A) => void): void {
+    const { array, end } = this
+    for (let i = this.position; i < end; i++) sink(array[i]!)
+    this.position = end
   }
 }
 
@@ -104,7 +160,7 @@ export const iterable = <A>(iterator: Iterator<A>): IterableIterator<A> => {
 
 export const toArray = <A>(iterator: Iterator<A>): Array<A> => {
   const out: Array<A> = []
-  for (let r = iterator.next(); !r.done; r = iterator.next()) out.push(r.value)
+  drain(iterator, (a) => out.push(a))
   return out
 }
 
