@@ -269,6 +269,9 @@ export class StreamingContext implements StreamingContextLike {
       )
       this.bus = bus
       for (const listener of this.listeners) yield* bus.addListener(listener)
+      for (const input of this.graph.inputStreams) {
+        if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
+      }
       const reportError = (error: StreamingJobError) => {
         Deferred.doneUnsafe(this.termination, Exit.fail(error))
       }
@@ -353,10 +356,19 @@ export class StreamingContext implements StreamingContextLike {
  * @since 0.1.0
  */
 export const make = (
-  sparkContext: SparkContext.SparkContext,
+  sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions,
   options: StreamingContextOptions
-): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope> =>
+): Effect.Effect<
+  StreamingContext,
+  InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError,
+  Scope.Scope
+> =>
   Effect.gen(function*() {
+    if (!(sparkContext instanceof SparkContext.SparkContext)) {
+      // From a configuration: the SparkContext lives (and stops) with this scope.
+      const sc = yield* SparkContext.make(sparkContext)
+      return yield* make(sc, options)
+    }
     const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
     if (typeof batch !== "number") return yield* Effect.fail(batch)
     const outer = yield* Effect.scope
@@ -366,5 +378,27 @@ export const make = (
     yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
     return ssc
   })
+
+/**
+ * Creates a streaming context for code that does not use Effect: run its
+ * effects with `sc.run(...)` (`await sc.run(ssc.start)`), stop it with
+ * `await sc.run(ssc.stop())`.
+ *
+ * **Example**
+ * ```ts
+ * const sc = await SparkContext.create({ master: "local[2]" })
+ * const ssc = await StreamingContext.create(sc, { batchDuration: "1 second" })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const create = (
+  sparkContext: SparkContext.SparkContext,
+  options: StreamingContextOptions
+): Promise<StreamingContext> => {
+  const scope = Effect.runSync(Scope.make())
+  return sparkContext.run(Scope.provide(make(sparkContext, options), scope))
+}
 
 export { StreamingJobError }

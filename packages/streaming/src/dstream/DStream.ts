@@ -15,6 +15,7 @@ import { Partitioner, RDD as RDDModule, StorageLevel } from "@tspark/core"
 import { Console, Duration, Effect } from "effect"
 import { isMultipleOf, positiveMillis } from "../internal/durations.js"
 import type { StreamingContextLike } from "../internal/context.js"
+import type { StreamingListener } from "../scheduler/StreamingListener.js"
 import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
@@ -88,6 +89,12 @@ export class DStream<T> {
   storageLevel: StorageLevel.StorageLevel = StorageLevel.NONE
   /** Checkpoint every this many ms (a multiple of the slide), when set. */
   checkpointDurationMs: number | undefined = undefined
+  /**
+   * The rate controller slot of an input stream: a listener that hears every
+   * completed batch (Spark's `InputDStream.rateController`). The context
+   * registers it on start; backpressure wiring fills it.
+   */
+  rateController: StreamingListener | undefined = undefined
   private readonly buildError: InvalidStreamError | IllegalStateError | undefined
 
   /** @internal */
@@ -105,6 +112,11 @@ export class DStream<T> {
   /** The parent streams. */
   get dependencies(): ReadonlyArray<DStream<unknown>> {
     return this.kind.dependencies
+  }
+
+  /** Computes the RDD of batch `time` from the parents (no memoization; see `getOrCompute`). */
+  compute(time: number): RDD<T> | undefined {
+    return this.kind.compute(time, this)
   }
 
   /** The time between two RDDs of this stream (ms). */

@@ -120,8 +120,8 @@ describe("state", () => {
               ...(timeoutBatches === undefined ? {} : { timeout: timeoutBatches * B }),
               ...(initial.length === 0 ? {} : { initialState: sc.parallelize<KV>(initial, 2) })
             })
-            return mapped.map((m) => ["mapped", m] as const)
-              .union(mapped.stateSnapshots().map((kv) => ["snapshot", kv] as const))
+            return mapped.map((m) => ["mapped", m] as readonly [string, unknown])
+              .union(mapped.stateSnapshots().map((kv) => ["snapshot", kv] as readonly [string, unknown]))
           }, { numBatches })
           const model = foldMapWithState(input, numBatches, timeoutBatches, initial)
           assert.strictEqual(out.length, numBatches)

@@ -68,9 +68,9 @@ describe("window properties", () => {
       Effect.gen(function*() {
         const numBatches = input.length + w
         const both = yield* Testing.runBatchesEffect(input, (st) => {
-          const naive = st.reduceByKeyAndWindow((a, b) => a + b, w * B, s * B).map((kv) => ["naive", kv] as const)
+          const naive = st.reduceByKeyAndWindow((a, b) => a + b, w * B, s * B).map((kv) => ["naive", kv] as readonly [string, unknown])
           const inverse = st.reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, w * B, s * B, 2, (kv) => kv[1] !== 0)
-            .map((kv) => ["inverse", kv] as const)
+            .map((kv) => ["inverse", kv] as readonly [string, unknown])
           return naive.union(inverse)
         }, { numBatches })
         const { windows } = naiveWindows(input, w, s, numBatches)
@@ -106,8 +106,8 @@ describe("window properties", () => {
         Effect.gen(function*() {
           const numBatches = input.length + w
           const out = yield* Testing.runBatchesEffect(input, (st) =>
-            st.countByWindow(w * B, s * B).map((n) => ["count", n] as const)
-              .union(st.countByValueAndWindow(w * B, s * B).map((kv) => ["byValue", kv] as const)), { numBatches })
+            st.countByWindow(w * B, s * B).map((n) => ["count", n] as readonly [string, unknown])
+              .union(st.countByValueAndWindow(w * B, s * B).map((kv) => ["byValue", kv] as readonly [string, unknown])), { numBatches })
           const { keysSoFar, windows } = naiveWindows(input, w, s, numBatches)
           for (const [i, batch] of out.entries()) {
             const win = windows[i]!
