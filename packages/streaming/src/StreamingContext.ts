@@ -355,7 +355,18 @@ export class StreamingContext implements StreamingContextLike {
  * @category constructors
  * @since 0.1.0
  */
-export const make = (
+export const make: {
+  (sparkContext: SparkContext.SparkContext, options: StreamingContextOptions): Effect.Effect<
+    StreamingContext,
+    InvalidStreamError,
+    Scope.Scope
+  >
+  (sparkConf: SparkContext.SparkContextOptions, options: StreamingContextOptions): Effect.Effect<
+    StreamingContext,
+    InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError,
+    Scope.Scope
+  >
+} = (
   sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions,
   options: StreamingContextOptions
 ): Effect.Effect<
