@@ -366,7 +366,7 @@ export const make: {
     InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError,
     Scope.Scope
   >
-} = (
+} = ((
   sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions,
   options: StreamingContextOptions
 ): Effect.Effect<
@@ -388,7 +388,7 @@ export const make: {
     const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
     yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
     return ssc
-  })
+  })) as never
 
 /**
  * Creates a streaming context for code that does not use Effect: run its
