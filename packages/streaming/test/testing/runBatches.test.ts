@@ -16,4 +16,18 @@ describe("testing kit", () => {
     )
     assert.deepStrictEqual(out.map((b) => [...b].sort()), [[["a", 1], ["b", 2]], [["c", 1]]])
   })
+
+  // Regression: the kit fed input through a queue stream, which is only read when something asks
+  // for a batch; a window sliding over 3 batches skipped batch 1, so every later input shifted.
+  it.effect("input batch i is the input of the batch at zeroTime + (i + 1) x batchDuration, asked for or not", () =>
+    Effect.gen(function*() {
+      const out = yield* Testing.runBatchesEffect([[0], [1], [2], [3], [4], [5]], (s) => s.window(2000, 3000), { numBatches: 6 })
+      assert.deepStrictEqual(out.map((b) => [...b].sort()), [[1, 2], [4, 5]])
+    }))
+
+  it.effect("runBatches2Effect and numBatches beyond the input (empty batches after it)", () =>
+    Effect.gen(function*() {
+      const out = yield* Testing.runBatches2Effect([[1], [2]], [["a"]], (a, b) => a.map(String).union(b), { numBatches: 3 })
+      assert.deepStrictEqual(out.map((b) => [...b].sort()), [["1", "a"], ["2"], []])
+    }))
 })
