@@ -6,7 +6,7 @@
 import type { ShuffleDependency } from "../../rdd/Dependency.js"
 import type { RDD } from "../../rdd/RDD.js"
 import type { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
-import type { SparkListenerEvent, TaskEndReason } from "../../scheduler/SparkListener.js"
+import type { SparkListenerEvent, TaskEndReason, TaskInfo } from "../../scheduler/SparkListener.js"
 import type { TaskBinary, TaskDescription, TaskLocation, TaskResult } from "../../scheduler/Task.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
 import { JobCancelledError, JobFailedError } from "../../SparkError.js"
@@ -48,6 +48,7 @@ export class DAGScheduler {
   private readonly running = new Set<Stage>()
   private readonly failed = new Set<Stage>()
   private readonly activeJobs = new Map<number, ActiveJob>()
+  private readonly launchTimes = new Map<number, number>()
   /** Cached-partition locations per RDD, valid while handling one event. */
   private cacheLocs = new Map<number, Array<Array<TaskLocation>>>()
 
@@ -349,38 +350,26 @@ export class DAGScheduler {
   // ------------------------------------------------------------ task events
 
   handleTaskStarted(task: TaskDescription, host: string): void {
+    const launchTime = this.deps.now()
+    this.launchTimes.set(task.taskId, launchTime)
     this.deps.post({
       _tag: "TaskStart",
       stageId: task.stageId,
       stageAttemptId: task.stageAttemptId,
-      taskInfo: {
-        taskId: task.taskId,
-        index: task.index,
-        attemptNumber: task.attemptNumber,
-        executorId: task.executorId,
-        host,
-        locality: task.locality,
-        launchTime: this.deps.now()
-      }
+      taskInfo: taskInfo(task, host, launchTime)
     })
   }
 
   handleTaskCompletion(task: TaskDescription, result: TaskResult, host: string): void {
+    const launchTime = this.launchTimes.get(task.taskId) ?? this.deps.now()
+    this.launchTimes.delete(task.taskId)
     this.deps.post({
       _tag: "TaskEnd",
       stageId: task.stageId,
       stageAttemptId: task.stageAttemptId,
       taskType: task.binary._tag,
       reason: endReason(result, task.executorId),
-      taskInfo: {
-        taskId: task.taskId,
-        index: task.index,
-        attemptNumber: task.attemptNumber,
-        executorId: task.executorId,
-        host,
-        locality: task.locality,
-        launchTime: 0
-      },
+      taskInfo: taskInfo(task, host, launchTime),
       finishTime: this.deps.now()
     })
     const stage = this.stages.get(task.stageId)
@@ -510,6 +499,16 @@ export class DAGScheduler {
     job.finalStage.activeJob = undefined
   }
 }
+
+const taskInfo = (task: TaskDescription, host: string, launchTime: number): TaskInfo => ({
+  taskId: task.taskId,
+  index: task.index,
+  attemptNumber: task.attemptNumber,
+  executorId: task.executorId,
+  host,
+  locality: task.locality,
+  launchTime
+})
 
 const endReason = (result: TaskResult, executorId: string): TaskEndReason => {
   switch (result._tag) {
