@@ -17,7 +17,8 @@
  * slices (plain, log, log, plain, ...) on files that stay open for the whole
  * case; each side's throughput is its total bytes over its total time.
  *
- * Env: BENCH_SLICE_MS (default 50), BENCH_SLICES (per side, default 30).
+ * Env: BENCH_SLICE_MS (default 50), BENCH_SLICES (per side, default 30),
+ * BENCH_CASES (comma-separated filter such as "100KB/none,batched"; default all).
  */
 import * as fsp from "node:fs/promises"
 import * as os from "node:os"
@@ -28,6 +29,8 @@ import { BatchedWriteAheadLog, FileSystem, FileWriteAheadLog, WriteAheadLog } fr
 const SLICE_MS = Number(process.env["BENCH_SLICE_MS"] ?? 50)
 const SLICES = Number(process.env["BENCH_SLICES"] ?? 30)
 const GROUP_MS = 2
+const CASES = process.env["BENCH_CASES"]?.split(",")
+const selected = (name: string) => CASES === undefined || CASES.some((c) => name.includes(c))
 const WRITERS = 16
 
 type Policy = "fsync" | "group" | "none"
@@ -198,6 +201,7 @@ const main = async () => {
     const records = makeRecords(size)
     const label = size === 1024 ? "1KB" : "100KB"
     for (const policy of ["fsync", "group", "none"] as const) {
+      if (!selected(`${label}/${policy}`)) continue
       const writers = policy === "group" ? WRITERS : 1
       const [p, l] = await compare(
         await plainSide(policy, records),
@@ -218,6 +222,7 @@ const main = async () => {
   for (const size of [1024, 100 * 1024]) {
     const records = makeRecords(size)
     const label = size === 1024 ? "1KB" : "100KB"
+    if (!selected(`${label}/batched`)) continue
     const [single, batched] = await compare(
       await logSide(WriteAheadLog.sync("fsync"), 1, false, records),
       await logSide(WriteAheadLog.sync("fsync"), WRITERS, true, records)

@@ -50,7 +50,7 @@ export interface AppendFile {
   readonly path: string
   /** Bytes in the file, including everything appended through this handle. */
   readonly size: () => number
-  /** Appends the chunks, in order, as one contiguous write. */
+  /** Appends the chunks, in order, as one contiguous write at the end of the file. Issue one append at a time (the logs do, under their lock). */
   readonly append: (chunks: ReadonlyArray<Uint8Array>) => Effect.Effect<void, FileSystemError>
   readonly sync: (mode: SyncMode) => Effect.Effect<void, FileSystemError>
   readonly close: Effect.Effect<void, FileSystemError>

@@ -24,11 +24,24 @@ const ROLL = 100
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ _tag: fc.constant("write" as const), size: fc.nat(300), dt: fc.nat(60), seed: fc.nat() }) },
+  // records over 64 KiB take the streamed path (checksum computed while the bytes are being written)
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      _tag: fc.constant("write" as const),
+      size: fc.integer({ min: 64 * 1024, max: 90 * 1024 }),
+      dt: fc.nat(60),
+      seed: fc.nat()
+    })
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       _tag: fc.constant("batch" as const),
-      sizes: fc.array(fc.nat(200), { minLength: 1, maxLength: 5 }),
+      sizes: fc.array(fc.oneof({ weight: 9, arbitrary: fc.nat(200) }, { weight: 1, arbitrary: fc.integer({ min: 30_000, max: 70_000 }) }), {
+        minLength: 1,
+        maxLength: 5
+      }),
       dt: fc.nat(60),
       seed: fc.nat()
     })

@@ -2,6 +2,7 @@ import * as fsp from "node:fs/promises"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer } from "effect"
+import fc from "fast-check"
 import { TestClock } from "effect/testing"
 import { Errors, FileSystem, FileWriteAheadLog, Serializer, WriteAheadLog } from "../src/index.js"
 import { bytesOf, tempDir, textOf } from "./utils/tempDir.js"
@@ -252,4 +253,32 @@ describe("FileWriteAheadLog sync failures", () => {
       // the failed write may or may not be on disk (at-least-once); the acknowledged ones are
       assert.includeMembers(texts, ["ok", "after"])
     }))
+})
+
+describe("FileWriteAheadLog concurrent writers (write combining)", () => {
+  it.live("concurrent writes across rolls: every handle reads back, readAll holds each record once (property)", () =>
+    Effect.promise(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.string({ maxLength: 30 }), fc.nat(50)), { minLength: 1, maxLength: 60 }),
+          fc.constantFrom(WriteAheadLog.none, WriteAheadLog.sync("fdatasync")),
+          (writes, durability) =>
+            Effect.runPromise(
+              Effect.gen(function*() {
+                const dir = yield* tempDir("tspark-concurrent-")
+                const log = yield* FileWriteAheadLog.make({ directory: dir, rollingIntervalMillis: 10, durability })
+                const handles = yield* Effect.forEach(writes, ([s, t]) => log.write(bytesOf(s), t), {
+                  concurrency: "unbounded"
+                })
+                for (let i = 0; i < writes.length; i++) assert.strictEqual(textOf(yield* log.read(handles[i]!)), writes[i]![0])
+                const all = yield* log.readAll
+                assert.deepStrictEqual(all.problems, [])
+                const key = (h: WriteAheadLog.RecordHandle) => `${h.path}:${h.offset}`
+                assert.deepStrictEqual(all.records.map((r) => key(r.handle)).sort(), handles.map(key).sort())
+              }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal))
+            )
+        ),
+        { numRuns: 40 }
+      )
+    ))
 })

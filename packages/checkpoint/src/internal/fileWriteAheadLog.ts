@@ -1,4 +1,4 @@
-import { Cause, Deferred, Duration, Effect, Option, Scope, Semaphore } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Option, Scope, Semaphore } from "effect"
 import {
   CorruptDataError,
   type DirectoryNotFoundError,
@@ -260,43 +260,147 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return active
   })
 
-  const markBroken = Effect.sync(() => {
-    broken = true
-  })
-
   /** Appends one frame to `w`; returns the handles and the append's sequence number. Call under the lock. */
-  const appendTo = (w: Active, records: ReadonlyArray<Uint8Array>) => {
-    const frame = format.encodeFrame(records)
+  interface Appended {
+    readonly handles: ReadonlyArray<WAL.RecordHandle>
+    readonly seq: number
+  }
+  interface AppendRequest {
+    readonly records: ReadonlyArray<Uint8Array>
+    readonly time: number
+    readonly done: Deferred.Deferred<Appended, FileSystemError | LogClosedError>
+  }
+
+  /**
+   * Write combining: appends queue here; one fiber at a time (the "drainer",
+   * under the lock) writes every queued frame that belongs in the active file
+   * with a single write call. Each request keeps its own frame, so the format
+   * and the handles are the same as for one append at a time.
+   */
+  let appendQueue: Array<AppendRequest> = []
+  let draining = false
+  const MAX_COMBINED_BYTES = 8 * 1024 * 1024
+
+  /**
+   * Reused for large writes: appends run one at a time under the lock, so the
+   * previous write has completed before the buffer is filled again. Small
+   * writes take Node's pooled `Buffer.allocUnsafe` slab instead.
+   */
+  let scratch: Uint8Array = new Uint8Array(0)
+  const SMALL_WRITE = 64 * 1024
+
+  /** Appends the frames of `batch` to `w` with one write call. Call under the lock. */
+  const appendTo = (w: Active, batch: ReadonlyArray<AppendRequest>) => {
+    let total = 0
+    for (const r of batch) total += format.frameLength(r.records)
+    let buffer: Uint8Array
+    if (total <= SMALL_WRITE) {
+      // a plain Uint8Array view keeps the checksum loop monomorphic (Buffer is a subclass)
+      const pooled = Buffer.allocUnsafe(total)
+      buffer = new Uint8Array(pooled.buffer, pooled.byteOffset, total)
+    } else {
+      if (scratch.length < total) scratch = new Uint8Array(Math.max(total, scratch.length * 2))
+      buffer = scratch.subarray(0, total)
+    }
+    const entryOffsets: Array<Array<number>> = new Array(batch.length)
+    let at = 0
+    for (let i = 0; i < batch.length; i++) {
+      entryOffsets[i] = format.encodeFrameInto(batch[i]!.records, buffer, at)
+      at += format.frameLength(batch[i]!.records)
+    }
     const base = w.file.size()
-    return w.file.append(frame.chunks).pipe(
-      // a failed append may leave a partial frame: never append after it
-      Effect.tapError(() => markBroken),
-      Effect.map(() => {
-        const seq = ++appended
-        const handles: Array<WAL.RecordHandle> = new Array(records.length)
-        for (let i = 0; i < records.length; i++) {
-          handles[i] = {
-            path: w.file.path,
-            offset: base + frame.entryOffsets[i]!,
-            length: format.ENTRY_OVERHEAD + records[i]!.length
-          }
+    const write = w.file.append([buffer])
+    return write.pipe(
+      Effect.exit,
+      Effect.map((exit) => {
+        if (exit._tag === "Failure") {
+          // a failed append may leave a partial frame: never append after it
+          broken = true
+          const failed = Exit.failCause(exit.cause)
+          for (const r of batch) Deferred.doneUnsafe(r.done, failed)
+          return
         }
-        return { handles: handles as ReadonlyArray<WAL.RecordHandle>, seq }
+        for (let b = 0; b < batch.length; b++) {
+          const { records } = batch[b]!
+          const offsets = entryOffsets[b]!
+          const handles: Array<WAL.RecordHandle> = new Array(records.length)
+          for (let i = 0; i < records.length; i++) {
+            handles[i] = {
+              path: w.file.path,
+              offset: base + offsets[i]!,
+              length: format.ENTRY_OVERHEAD + records[i]!.length
+            }
+          }
+          Deferred.doneUnsafe(batch[b]!.done, Exit.succeed({ handles, seq: ++appended }))
+        }
       })
     )
   }
 
-  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number) =>
-    lock.withPermit(Effect.suspend((): Effect.Effect<
-      { readonly handles: ReadonlyArray<WAL.RecordHandle>; readonly seq: number },
-      FileSystemError | LogClosedError
-    > => {
+  /** Writes the queued appends that fit the active file (rolling first if the oldest needs it). */
+  const drainRound: Effect.Effect<void> = Effect.suspend(() => {
+    if (appendQueue.length === 0) return Effect.void
+    if (closed) {
+      const failedQueue = appendQueue
+      appendQueue = []
+      for (const r of failedQueue) Deferred.doneUnsafe(r.done, Exit.fail(closedError))
+      return Effect.void
+    }
+    const head = appendQueue[0]!
+    const current = active
+    const writer: Effect.Effect<Active, FileSystemError> =
+      current !== undefined && head.time < current.end && !broken ? Effect.succeed(current) : writerFor(head.time)
+    return Effect.matchEffect(writer, {
+      onFailure: (error) =>
+        Effect.sync(() => {
+          appendQueue.shift()
+          Deferred.doneUnsafe(head.done, Exit.fail(error))
+        }),
+      onSuccess: (w) => {
+        let n = 0
+        let bytes = 0
+        while (n < appendQueue.length && appendQueue[n]!.time < w.end && (n === 0 || bytes < MAX_COMBINED_BYTES)) {
+          for (const r of appendQueue[n]!.records) bytes += r.length
+          n++
+        }
+        const batch = appendQueue.slice(0, n)
+        appendQueue = appendQueue.slice(n)
+        return appendTo(w, batch)
+      }
+    })
+  })
+
+  /** Drains until `own` is done; if requests remain, hands the queue to a new drainer fiber. */
+  const drain = (own: AppendRequest): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      if (!Deferred.isDoneUnsafe(own.done) && appendQueue.length > 0) return Effect.andThen(drainRound, drain(own))
+      if (appendQueue.length === 0) {
+        draining = false
+        return Effect.void
+      }
+      return Effect.asVoid(Effect.forkIn(drainAll, scope))
+    })
+
+  const drainAll: Effect.Effect<void> = Effect.suspend(() => {
+    if (appendQueue.length === 0) {
+      draining = false
+      return Effect.void
+    }
+    return Effect.andThen(lock.withPermit(Effect.uninterruptible(drainRound)), drainAll)
+  })
+
+  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number): Effect.Effect<Appended, FileSystemError | LogClosedError> =>
+    Effect.suspend(() => {
       if (closed) return Effect.fail(closedError)
-      const current = active
-      // fast path: no roll
-      if (current !== undefined && time < current.end && !broken) return appendTo(current, records)
-      return Effect.flatMap(writerFor(time), (w) => appendTo(w, records))
-    }))
+      const request: AppendRequest = { records, time, done: Deferred.makeUnsafe() }
+      appendQueue.push(request)
+      if (draining) return Deferred.await(request.done)
+      draining = true
+      return Effect.andThen(
+        Effect.uninterruptible(lock.withPermit(drain(request))),
+        Deferred.await(request.done)
+      )
+    })
 
   const writeBatch = (
     records: ReadonlyArray<Uint8Array>,

@@ -34,20 +34,11 @@ const ioOrNotFound = <A>(
   Effect.tryPromise({ try: f, catch: fsOrNotFound(operation, path) })
 
 /** Writes every chunk at the file position, retrying short writes. */
-const writeAll = async (
-  handle: fsp.FileHandle,
-  chunks: ReadonlyArray<Uint8Array>,
-  position: number,
-  alreadyWritten = 0
-) => {
+const writeAll = async (handle: fsp.FileHandle, chunks: ReadonlyArray<Uint8Array>, position: number) => {
   let total = 0
   for (const c of chunks) total += c.length
   let written = 0
   let pending = chunks as ReadonlyArray<Uint8Array>
-  if (alreadyWritten > 0) {
-    pending = dropPrefix(pending, alreadyWritten)
-    written = alreadyWritten
-  }
   while (written < total) {
     const { bytesWritten } = pending.length === 1
       ? await handle.write(pending[0]!, 0, pending[0]!.length, position + written)
@@ -72,38 +63,56 @@ const dropPrefix = (chunks: ReadonlyArray<Uint8Array>, n: number): Array<Uint8Ar
   return rest
 }
 
-const makeAppendFile = (path: string, handle: fsp.FileHandle, initialSize: number): AppendFile => {
+/**
+ * An append-only file on a raw descriptor. The callback API of `node:fs` is
+ * used (not `FileHandle` promises) because this is the per-record hot path:
+ * one libuv request per append and no promise allocations.
+ */
+const makeAppendFile = (path: string, fd: number, initialSize: number): AppendFile => {
   let size = initialSize
   let closed = false
+  const appendRest = (
+    chunks: ReadonlyArray<Uint8Array>,
+    remaining: number,
+    done: (error: NodeJS.ErrnoException | null) => void
+  ) => {
+    const onWritten = (error: NodeJS.ErrnoException | null, written: number) => {
+      if (error !== null) return done(error)
+      if (written === remaining) return done(null)
+      // short write: continue with what is left (O_APPEND keeps it at the end)
+      appendRest(dropPrefix(chunks, written), remaining - written, done)
+    }
+    if (chunks.length === 1) fs.write(fd, chunks[0]!, 0, remaining, null, onWritten)
+    else fs.writev(fd, chunks as Array<Uint8Array>, null, onWritten)
+  }
   return {
     path,
     size: () => size,
     append: (chunks) =>
-      Effect.tryPromise({
-        try: () => {
-          let total = 0
-          for (const c of chunks) total += c.length
-          const at = size
-          // reserve the range first so concurrent appends never overlap
-          size += total
-          const first = chunks.length === 1
-            ? handle.write(chunks[0]!, 0, total, at)
-            : handle.writev(chunks as Array<Uint8Array>, at)
-          return first.then(
-            ({ bytesWritten }) => bytesWritten === total ? undefined : writeAll(handle, chunks, at, bytesWritten),
-            (e) => {
-              size = at
-              throw e
-            }
-          )
-        },
-        catch: fsError("append", path)
+      Effect.callback<void, FileSystemError>((resume) => {
+        let total = 0
+        for (const c of chunks) total += c.length
+        const at = size
+        size += total
+        appendRest(chunks, total, (error) => {
+          if (error === null) return resume(Effect.void)
+          size = at
+          resume(Effect.fail(fsError("append", path)(error)))
+        })
       }),
-    sync: (mode: SyncMode) => io(mode, path, () => mode === "fsync" ? handle.sync() : handle.datasync()),
+    sync: (mode: SyncMode) =>
+      Effect.callback<void, FileSystemError>((resume) => {
+        const cb = (error: NodeJS.ErrnoException | null) =>
+          resume(error === null ? Effect.void : Effect.fail(fsError(mode, path)(error)))
+        if (mode === "fsync") fs.fsync(fd, cb)
+        else fs.fdatasync(fd, cb)
+      }),
     close: Effect.suspend(() => {
       if (closed) return Effect.void
       closed = true
-      return io("close", path, () => handle.close())
+      return Effect.callback<void, FileSystemError>((resume) => {
+        fs.close(fd, (error) => resume(error === null ? Effect.void : Effect.fail(fsError("close", path)(error))))
+      })
     })
   }
 }
@@ -155,8 +164,15 @@ export const makeLocal = (): FileSystem["Service"] => ({
     }),
   createAppend: (path) =>
     io("create", path, async () => {
-      const handle = await fsp.open(path, "wx")
-      return makeAppendFile(path, handle, 0)
+      const fd = await new Promise<number>((resolve, reject) =>
+        fs.open(
+          path,
+          fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_APPEND,
+          0o644,
+          (error, fd) => error === null ? resolve(fd) : reject(error)
+        )
+      )
+      return makeAppendFile(path, fd, 0)
     }),
   writeNewFile: (path, chunks, sync) =>
     io("write", path, async () => {

@@ -11,10 +11,10 @@
  * 16 u32   CRC-32C of the length table
  * 20 u32   CRC-32C of bytes 0..20      (bytes 0..24 keep this layout in every version)
  * 24 u32[count] record lengths
- *    then per entry: u32 CRC-32C of the record, record bytes
+ *    then per entry: record bytes, u32 CRC-32C of the record
  * ```
  * All integers little-endian. A record handle points at its entry
- * (checksum + bytes), so a record is verified on its own when read by handle.
+ * (bytes + checksum), so a record is verified on its own when read by handle.
  */
 import { crc32c } from "./crc32c.js"
 
@@ -23,70 +23,55 @@ export const HEADER_BYTES = 24
 export const ENTRY_OVERHEAD = 4
 const M0 = 0x54, M1 = 0x57, M2 = 0x41, M3 = 0x4c
 
-export interface EncodedFrame {
-  readonly chunks: ReadonlyArray<Uint8Array>
-  readonly length: number
-  /** Offset of each entry (relative to the frame start) and its length (4 + record). */
-  readonly entryOffsets: ReadonlyArray<number>
+/** Bytes a frame of `records` takes on disk. */
+export const frameLength = (records: ReadonlyArray<Uint8Array>): number => {
+  let length = HEADER_BYTES + 4 * records.length
+  for (let i = 0; i < records.length; i++) length += records[i]!.length + ENTRY_OVERHEAD
+  return length
 }
 
-/** Frames up to this size are copied into one buffer; larger ones are written as chunks (no copy). */
-const COALESCE_LIMIT = 64 * 1024
-
-export const encodeFrame = (records: ReadonlyArray<Uint8Array>): EncodedFrame => {
+/**
+ * Encodes a frame of `records` into `target` at `start` (which must have
+ * `frameLength(records)` bytes free). Returns each entry's offset in `target`.
+ */
+export const encodeFrameInto = (records: ReadonlyArray<Uint8Array>, target: Uint8Array, start: number): Array<number> => {
   const count = records.length
+  const headLength = HEADER_BYTES + 4 * count
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength)
   let dataLength = 0
   for (let i = 0; i < count; i++) dataLength += ENTRY_OVERHEAD + records[i]!.length
-  const headLength = HEADER_BYTES + 4 * count
-  const length = headLength + dataLength
-  const coalesce = length <= COALESCE_LIMIT
-  const head = new Uint8Array(coalesce ? length : headLength + ENTRY_OVERHEAD)
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
-  head[0] = M0
-  head[1] = M1
-  head[2] = M2
-  head[3] = M3
-  head[4] = VERSION
-  view.setUint32(8, count, true)
-  view.setUint32(12, dataLength, true)
-  for (let i = 0; i < count; i++) view.setUint32(HEADER_BYTES + 4 * i, records[i]!.length, true)
-  view.setUint32(16, crc32c(head, HEADER_BYTES, headLength), true)
-  view.setUint32(20, crc32c(head, 0, 20), true)
+  target[start] = M0
+  target[start + 1] = M1
+  target[start + 2] = M2
+  target[start + 3] = M3
+  target[start + 4] = VERSION
+  target[start + 5] = 0
+  target[start + 6] = 0
+  target[start + 7] = 0
+  view.setUint32(start + 8, count, true)
+  view.setUint32(start + 12, dataLength, true)
+  for (let i = 0; i < count; i++) view.setUint32(start + HEADER_BYTES + 4 * i, records[i]!.length, true)
+  view.setUint32(start + 16, crc32c(target, start + HEADER_BYTES, start + headLength), true)
+  view.setUint32(start + 20, crc32c(target, start, start + 20), true)
   const entryOffsets: Array<number> = new Array(count)
-  let at = headLength
-  if (coalesce) {
-    for (let i = 0; i < count; i++) {
-      const r = records[i]!
-      entryOffsets[i] = at
-      view.setUint32(at, crc32c(r), true)
-      head.set(r, at + ENTRY_OVERHEAD)
-      at += ENTRY_OVERHEAD + r.length
-    }
-    return { chunks: [head], length, entryOffsets }
-  }
-  const chunks: Array<Uint8Array> = [head]
+  let at = start + headLength
   for (let i = 0; i < count; i++) {
     const r = records[i]!
     entryOffsets[i] = at
-    if (i === 0) {
-      view.setUint32(headLength, crc32c(r), true)
-    } else {
-      const c = new Uint8Array(ENTRY_OVERHEAD)
-      new DataView(c.buffer).setUint32(0, crc32c(r), true)
-      chunks.push(c)
-    }
-    chunks.push(r)
-    at += ENTRY_OVERHEAD + r.length
+    target.set(r, at)
+    view.setUint32(at + r.length, crc32c(r), true)
+    at += r.length + ENTRY_OVERHEAD
   }
-  return { chunks, length, entryOffsets }
+  return entryOffsets
 }
 
 /** Verifies one entry (as addressed by a handle); returns the record or a reason. */
 export const decodeEntry = (entry: Uint8Array): Uint8Array | string => {
   if (entry.length < ENTRY_OVERHEAD) return "entry shorter than its checksum"
   const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength)
-  const data = entry.subarray(ENTRY_OVERHEAD)
-  return view.getUint32(0, true) === crc32c(data) ? data : "record checksum mismatch"
+  const len = entry.length - ENTRY_OVERHEAD
+  const data = entry.subarray(0, len)
+  return view.getUint32(len, true) === crc32c(data) ? data : "record checksum mismatch"
 }
 
 export interface ScannedRecord {
@@ -192,8 +177,8 @@ export const scan = (bytes: Uint8Array): ScanResult => {
     let at = p + HEADER_BYTES + 4 * count
     for (let i = 0; i < count; i++) {
       const len = view.getUint32(p + HEADER_BYTES + 4 * i, true)
-      const data = bytes.subarray(at + ENTRY_OVERHEAD, at + ENTRY_OVERHEAD + len)
-      if (view.getUint32(at, true) === crc32c(data)) {
+      const data = bytes.subarray(at, at + len)
+      if (view.getUint32(at + len, true) === crc32c(data)) {
         records.push({ offset: at, length: ENTRY_OVERHEAD + len, data })
       } else {
         problems.push({ _tag: "CorruptRecord", offset: at, length: ENTRY_OVERHEAD + len, reason: "record checksum mismatch" })
