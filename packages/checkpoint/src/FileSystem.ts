@@ -82,7 +82,7 @@ export interface FileInfo {
  *
  * **Example**
  * ```ts
- * const names = Effect.flatMap(FileSystem.FileSystem.asEffect(), (fs) => fs.list("/tmp/wal"))
+ * const names = FileSystem.FileSystem.use((fs) => fs.list("/tmp/wal"))
  * ```
  *
  * @category services

@@ -432,6 +432,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const close = lock.withPermit(Effect.suspend(() => {
     if (closed) return Effect.void
     closed = true
+    // appends queued behind the close never reach the file
+    const queued = appendQueue
+    appendQueue = []
+    for (const r of queued) Deferred.doneUnsafe(r.done, Exit.fail(closedError))
     return closeActive
   }))
 
