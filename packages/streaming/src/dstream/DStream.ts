@@ -376,11 +376,7 @@ export class DStream<T> {
    */
   window(window: Duration.Input, slide?: Duration.Input): DStream<T> {
     const parentSlide = this.slideDurationMs
-    const windowMs = positiveMillis(window, "WindowedDStream", "window duration")
-    const slideMs = slide === undefined ? parentSlide : positiveMillis(slide, "WindowedDStream", "slide duration")
-    const error = windowError("WindowedDStream", windowMs, slideMs, parentSlide)
-    const w = typeof windowMs === "number" ? windowMs : parentSlide
-    const s = typeof slideMs === "number" ? slideMs : parentSlide
+    const { error, s, w } = resolveWindow("WindowedDStream", window, slide, parentSlide)
     if (error === undefined) this.persist()
     return new DStream<T>(this.context, {
       name: "WindowedDStream",
@@ -651,6 +647,21 @@ export class DStream<T> {
 const formatElement = (x: unknown): string =>
   Array.isArray(x) ? `(${x.map(formatElement).join(",")})` : typeof x === "string" ? x : String(x)
 
+/**
+ * A window's duration and slide in ms (the slide defaults to the parent's),
+ * with the error that makes `start` fail when they do not fit the parent.
+ * On error the parent's slide stands in, so the stream can still be built.
+ */
+const resolveWindow = (stream: string, window: Duration.Input, slide: Duration.Input | undefined, parentSlide: number) => {
+  const windowMs = positiveMillis(window, stream, "window duration")
+  const slideMs = slide === undefined ? parentSlide : positiveMillis(slide, stream, "slide duration")
+  return {
+    error: windowError(stream, windowMs, slideMs, parentSlide),
+    w: typeof windowMs === "number" ? windowMs : parentSlide,
+    s: typeof slideMs === "number" ? slideMs : parentSlide
+  }
+}
+
 const windowError = (
   stream: string,
   windowMs: number | InvalidStreamError,
@@ -696,11 +707,7 @@ const reducedWindow = <K, V>(
   const sc = parent.context.sparkContext
   const reduced = parent.reduceByKey(f, partitions).persist()
   const parentSlide = parent.slideDurationMs
-  const windowMs = positiveMillis(window, "ReducedWindowedDStream", "window duration")
-  const slideMs = slide === undefined ? parentSlide : positiveMillis(slide, "ReducedWindowedDStream", "slide duration")
-  const error = windowError("ReducedWindowedDStream", windowMs, slideMs, parentSlide)
-  const w = typeof windowMs === "number" ? windowMs : parentSlide
-  const s = typeof slideMs === "number" ? slideMs : parentSlide
+  const { error, s, w } = resolveWindow("ReducedWindowedDStream", window, slide, parentSlide)
   const partitioner = resolvePartitioner(partitions, sc.defaultParallelism)
   return new DStream<[K, Widen<V>]>(parent.context, {
     name: "ReducedWindowedDStream",

@@ -1,5 +1,5 @@
 import { assert } from "@effect/vitest"
-import { SparkContext } from "@tspark/core"
+import { KeyMap, SparkContext } from "@tspark/core"
 import { Effect, type Scope } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
@@ -11,17 +11,9 @@ import * as StreamingContext from "../../src/StreamingContext.js"
 /**
  * A canonical string of a value: structurally equal values get the same
  * string; `undefined` and `null` stay apart (outer joins use `undefined`).
+ * The engine's own key encoding, which core's tests check against a model.
  */
-export const canonical = (value: unknown): string => {
-  if (value === undefined) return "undefined"
-  if (typeof value === "number") return Object.is(value, -0) ? "0" : String(value)
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
-  if (typeof value === "object" && value !== null) {
-    const record = value as Record<string, unknown>
-    return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(",")}}`
-  }
-  return JSON.stringify(value)
-}
+export const canonical = (value: unknown): string => KeyMap.encodeKey(value)
 
 /** A batch as a sorted list of canonical strings: equal lists mean equal multisets. */
 export const multiset = (values: ReadonlyArray<unknown>): Array<string> => values.map(canonical).sort()
