@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { registerReviver, serializeValue, shippedClass } from "./internal/closure/shipping.js"
 import * as TaskContext from "./scheduler/TaskContext.js"
 
 /**
@@ -69,7 +70,17 @@ export class Accumulator<IN, OUT> {
   mergePartial(partial: unknown): void {
     this.current = this.spec.merge(this.current, partial as OUT)
   }
+
+  /** @internal Ships as its id and spec: tasks add to a local copy the driver merges. */
+  toShipped(where: string): unknown {
+    return shippedClass("Accumulator", { id: this.id, name: this.name, spec: serializeValue(this.spec, `${where} (accumulator spec)`) })
+  }
 }
+
+registerReviver("Accumulator", (data) => {
+  const { id, name, spec } = data as { id: number; name: string | undefined; spec: AccumulatorSpec<unknown, unknown> }
+  return new Accumulator(id, name, spec)
+})
 
 /**
  * Sums numbers.

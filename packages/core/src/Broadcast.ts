@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import { registerReviver, shippedClass } from "./internal/closure/shipping.js"
 import * as TaskContext from "./scheduler/TaskContext.js"
 
 /**
@@ -63,4 +64,11 @@ export class Broadcast<T> {
     this.destroyed = true
     this.onDestroy(this.id)
   }
+
+  /** @internal Ships as its id: executors fetch the value once each. */
+  toShipped(): unknown {
+    return shippedClass("Broadcast", this.id)
+  }
 }
+
+registerReviver("Broadcast", (id) => new Broadcast(id as number, undefined, () => {}))

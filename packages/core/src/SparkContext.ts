@@ -15,7 +15,9 @@ import { Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulato
 import { Broadcast } from "./Broadcast.js"
 import * as Ops from "./internal/rdd/ops.js"
 import { planSplits } from "./internal/rdd/textFile.js"
+import * as Closure from "./Closure.js"
 import { DAGScheduler } from "./internal/scheduler/dagScheduler.js"
+import { checkShippable, NotShippable } from "./internal/scheduler/taskPlan.js"
 import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
@@ -469,6 +471,15 @@ export class SparkContext implements RDDContext {
       }
       const invalid = rdd.validationError
       if (invalid !== undefined) return yield* Effect.fail(invalid)
+      if (this.internals.backend.shipsTasks) {
+        // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
+        try {
+          checkShippable(rdd as RDD<unknown>, func as (iterator: Iterator<unknown>, ctx: TaskContext) => unknown)
+        } catch (problem) {
+          if (problem instanceof NotShippable) return yield* Effect.fail(Closure.toError(problem))
+          throw problem
+        }
+      }
       const numPartitions = rdd.numPartitions
       const parts = partitions ?? Array.from({ length: numPartitions }, (_, i) => i)
       const outOfRange = parts.find((p) => !Number.isInteger(p) || p < 0 || p >= numPartitions)
@@ -703,7 +714,8 @@ export const make = (
       mapOutputTracker,
       getBroadcast: (id) => sc!.getBroadcast(id)
     }
-    const backend: SchedulerBackend = new LocalSchedulerBackend(master.cores, env)
+    const shipTasks = SparkConf.getString(conf, "spark.tspark.local.shipTasks", "false") === "true"
+    const backend: SchedulerBackend = new LocalSchedulerBackend(master.cores, env, shipTasks)
 
     const handle = (event: SchedulerEvent): void => {
       dag.beginEvent()

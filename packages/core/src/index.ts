@@ -41,6 +41,8 @@ export * as SparkError from "./SparkError.js"
 /** @since 0.1.0 */
 export * as BlockId from "./storage/BlockId.js"
 /** @since 0.1.0 */
+export * as Closure from "./Closure.js"
+/** @since 0.1.0 */
 export * as BlockManager from "./storage/BlockManager.js"
 /** @since 0.1.0 */
 export * as BlockManagerMaster from "./storage/BlockManagerMaster.js"

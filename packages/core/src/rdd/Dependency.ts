@@ -50,6 +50,19 @@ export interface RangeDependency<R extends ParentRDD = ParentRDD> {
 }
 
 /**
+ * How a narrow dependency maps a child partition to parent partitions, as
+ * data (so that it ships with a task plan): a list of parent partitions per
+ * child (coalesce), or one side of a cartesian product.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type NarrowSpec =
+  | { readonly _tag: "Groups"; readonly groups: ReadonlyArray<ReadonlyArray<number>> }
+  | { readonly _tag: "CartesianLeft"; readonly rightPartitions: number }
+  | { readonly _tag: "CartesianRight"; readonly rightPartitions: number }
+
+/**
  * A narrow dependency with its own parent mapping (coalesce, cartesian).
  *
  * @category models
@@ -58,7 +71,7 @@ export interface RangeDependency<R extends ParentRDD = ParentRDD> {
 export interface NarrowDependency<R extends ParentRDD = ParentRDD> {
   readonly _tag: "Narrow"
   readonly rdd: R
-  readonly parents: (partitionId: number) => ReadonlyArray<number>
+  readonly spec: NarrowSpec
 }
 
 /**
@@ -112,7 +125,14 @@ export const getParents = (
         ? [partitionId - dep.outStart + dep.inStart]
         : []
     case "Narrow":
-      return dep.parents(partitionId)
+      switch (dep.spec._tag) {
+        case "Groups":
+          return dep.spec.groups[partitionId] ?? []
+        case "CartesianLeft":
+          return [Math.floor(partitionId / dep.spec.rightPartitions)]
+        case "CartesianRight":
+          return [partitionId % dep.spec.rightPartitions]
+      }
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { registerReviver, serializeValue, shippedClass } from "../internal/closure/shipping.js"
 import { nonNegativeMod, stableHash } from "../util/hash.js"
 import { compareKeys, type Ordering } from "../util/Ordering.js"
 
@@ -42,7 +43,14 @@ export class HashPartitioner {
   equals(other: Partitioner | undefined): boolean {
     return other?._tag === "HashPartitioner" && other.numPartitions === this.numPartitions
   }
+
+  /** @internal How it ships with a task plan. */
+  toShipped(): unknown {
+    return shippedClass("HashPartitioner", this.numPartitions)
+  }
 }
+
+registerReviver("HashPartitioner", (n) => new HashPartitioner(n as number))
 
 /**
  * Places keys into ranges bounded by `rangeBounds` (sorted upper bounds, one
@@ -89,7 +97,25 @@ export class RangePartitioner<K> {
     }
     return true
   }
+
+  /** @internal How it ships with a task plan: bounds and ordering. */
+  toShipped(where: string): unknown {
+    return shippedClass("RangePartitioner", {
+      rangeBounds: serializeValue(this.rangeBounds, where),
+      ascending: this.ascending,
+      ordering: serializeValue(this.ordering, `ordering of the RangePartitioner (${where})`)
+    })
+  }
 }
+
+registerReviver("RangePartitioner", (data) => {
+  const { ascending, ordering, rangeBounds } = data as {
+    rangeBounds: ReadonlyArray<unknown>
+    ascending: boolean
+    ordering: Ordering<unknown>
+  }
+  return new RangePartitioner(rangeBounds, ascending, ordering)
+})
 
 /**
  * Chooses range bounds from weighted samples so that each partition gets about

@@ -14,7 +14,10 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Files from "../internal/rdd/checkpointFiles.js"
-import { ArrayIterator, drain, toArray } from "../internal/rdd/iterators.js"
+
+import { engineFunction } from "../internal/closure/engineFunctions.js"
+import { withEnv } from "../internal/closure/shipping.js"
+import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import * as Ops from "../internal/rdd/ops.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
@@ -27,6 +30,7 @@ import {
   PartitionerMismatchError,
   StorageLevelChangeError
 } from "../SparkError.js"
+import type { TaskNotSerializableError } from "../Closure.js"
 import * as BlockId from "../storage/BlockId.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
 import { KeyMap } from "../util/KeyMap.js"
@@ -64,7 +68,13 @@ export interface RDDContext {
  * @category errors
  * @since 0.1.0
  */
-export type RDDError = ActionError | InvalidArgumentError | StorageLevelChangeError | PartitionerMismatchError | CheckpointError
+export type RDDError =
+  | ActionError
+  | InvalidArgumentError
+  | StorageLevelChangeError
+  | PartitionerMismatchError
+  | CheckpointError
+  | TaskNotSerializableError
 
 /**
  * A key-value record.
@@ -335,7 +345,7 @@ export class RDD<T> {
         catch: (cause) =>
           new CheckpointError({ rddId: this.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
       })
-      yield* this.context.runJob(this, (it, ctx) => Files.writePartition(directory, ctx.partitionId, toArray(it)))
+      yield* this.context.runJob(this, engineFunction("writeCheckpointPartition", { directory }))
       this.checkpointState = {
         _tag: "Done",
         rdd: new RDD<unknown>(this.context, Ops.reliableCheckpoint(directory, numPartitions, partitioner), [])
@@ -379,7 +389,7 @@ export class RDD<T> {
     f: (iterator: IterableIterator<T>) => Iterable<U> | Iterator<U>,
     preservesPartitioning = false
   ): RDD<U> {
-    return this.derive(Ops.mapPartitions((it) => f(it as IterableIterator<T>), preservesPartitioning))
+    return this.derive(Ops.mapPartitions(f as Ops.PartitionFunction, preservesPartitioning))
   }
 
   /** Applies `f` to each partition's index and iterator. */
@@ -387,7 +397,8 @@ export class RDD<T> {
     f: (index: number, iterator: IterableIterator<T>) => Iterable<U> | Iterator<U>,
     preservesPartitioning = false
   ): RDD<U> {
-    return this.derive(Ops.mapPartitions((it, index) => f(index, it as IterableIterator<T>), preservesPartitioning))
+    const byIndex = withEnv({ f }, ({ f }) => (it: IterableIterator<unknown>, index: number) => f(index, it as IterableIterator<T>))
+    return this.derive(Ops.mapPartitions(byIndex, preservesPartitioning))
   }
 
   /** Turns each partition into one array. */
@@ -397,7 +408,7 @@ export class RDD<T> {
 
   /** Pairs every element with `f(element)` as its key. */
   keyBy<K>(f: (value: T) => K): RDD<[K, T]> {
-    return this.map((x) => [f(x), x])
+    return this.map(withEnv({ f }, ({ f }) => (x: T): [K, T] => [f(x), x]))
   }
 
   /** The distinct elements (compared structurally). */
@@ -436,10 +447,10 @@ export class RDD<T> {
 
   /** Every pair of an element of this RDD and an element of `other`. */
   cartesian<U>(other: RDD<U>): RDD<[T, U]> {
-    const plan = Ops.cartesianDependencies(this.numPartitions, other.numPartitions)
+    const rightPartitions = other.numPartitions
     return new RDD<[T, U]>(this.context, Ops.cartesian, [
-      Ops.narrow(this as RDD<unknown>, plan.left),
-      Ops.narrow(other as RDD<unknown>, plan.right)
+      Ops.narrow(this as RDD<unknown>, { _tag: "CartesianLeft", rightPartitions }),
+      Ops.narrow(other as RDD<unknown>, { _tag: "CartesianRight", rightPartitions })
     ])
   }
 
@@ -513,20 +524,20 @@ export class RDD<T> {
     if (shuffle) return this.repartition(numPartitions)
     const error = positive("coalesce", "numPartitions", numPartitions)
     const groups = Ops.coalesceGroups(this.numPartitions, Math.max(1, numPartitions))
-    return new RDD<T>(this.context, Ops.coalesced(groups), [Ops.narrow(this as RDD<unknown>, (id) => groups[id] ?? [])], error)
+    return new RDD<T>(this.context, Ops.coalesced(groups), [Ops.narrow(this as RDD<unknown>, { _tag: "Groups", groups })], error)
   }
 
   /** Redistributes the elements evenly over `numPartitions` partitions with a shuffle. */
   repartition(numPartitions: number): RDD<T> {
     const error = positive("repartition", "numPartitions", numPartitions)
     const n = Math.max(1, numPartitions)
-    const keyed = this.mapPartitionsWithIndex((index, it) => {
+    const keyed = this.mapPartitionsWithIndex(withEnv({ n }, ({ n }) => (index: number, it: IterableIterator<T>) => {
       // Round-robin from a position derived from the partition index, as Spark does.
       let position = (index * 7919) % n
       const out: Array<[number, T]> = []
       for (const x of it) out.push([position++ % n, x])
       return out
-    })
+    }))
     const shuffled = keyed.shuffle<number, T, T>(new HashPartitioner(n), undefined, false, undefined, error)
     return shuffled.values()
   }
@@ -572,17 +583,20 @@ export class RDD<T> {
 
   /** Applies `f` to every value, keeping keys and the partitioner. */
   mapValues<K, V, U>(this: RDD<Pair<K, V>>, f: (value: V) => U): RDD<[K, U]> {
-    return this.derive(Ops.map((kv) => [(kv as Pair<K, V>)[0], f((kv as Pair<K, V>)[1])], true))
+    return this.derive(Ops.map(withEnv({ f }, ({ f }) => (kv: unknown) => [(kv as Pair<K, V>)[0], f((kv as Pair<K, V>)[1])]), true))
   }
 
   /** Applies `f` to every value and flattens, keeping keys and the partitioner. */
   flatMapValues<K, V, U>(this: RDD<Pair<K, V>>, f: (value: V) => Iterable<U>): RDD<[K, U]> {
-    return this.derive(Ops.flatMap((kv) => {
-      const [k, v] = kv as Pair<K, V>
-      const out: Array<[K, U]> = []
-      for (const u of f(v)) out.push([k, u])
-      return out
-    }, true))
+    return this.derive(Ops.flatMap(
+      withEnv({ f }, ({ f }) => (kv: unknown) => {
+        const [k, v] = kv as Pair<K, V>
+        const out: Array<[K, U]> = []
+        for (const u of f(v)) out.push([k, u])
+        return out
+      }),
+      true
+    ))
   }
 
   /** The keys. */
@@ -611,11 +625,13 @@ export class RDD<T> {
     const aggregator: Aggregator<K, V, C> = { createCombiner, mergeValue, mergeCombiners }
     if (partitioner.equals(this.partitioner)) {
       // Already partitioned by key: combine within each partition, no shuffle.
-      return this.mapPartitions((it) => {
-        const combined = new KeyMap<K, C>()
-        for (const [k, v] of it) combined.set(k, combined.has(k) ? mergeValue(combined.get(k)!, v) : createCombiner(v))
-        return combined.entries()
-      }, true) as unknown as RDD<[K, C]>
+      return this.mapPartitions(
+        engineFunction<{ createCombiner: typeof createCombiner; mergeValue: typeof mergeValue }, (it: IterableIterator<Pair<K, V>>) => IterableIterator<[K, C]>>(
+          "combineValuesByKey",
+          { createCombiner, mergeValue }
+        ),
+        true
+      )
     }
     return this.shuffle(partitioner, aggregator, mapSideCombine, undefined, error)
   }
@@ -632,8 +648,9 @@ export class RDD<T> {
     f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
     partitions?: PartitionSpec
   ): RDD<[K, Widen<V>]> {
-    const copy = cloneZero(zero)
-    return (this as unknown as RDD<Pair<K, Widen<V>>>).combineByKey((v) => f(copy(), v), f, f, partitions)
+    const create = withEnv({ zero, f }, ({ zero, f }) => (v: Widen<V>) =>
+      f(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v))
+    return (this as unknown as RDD<Pair<K, Widen<V>>>).combineByKey(create, f, f, partitions)
   }
 
   /** Aggregates the values of each key with `seqOp` within partitions and `combOp` across them. */
@@ -644,8 +661,9 @@ export class RDD<T> {
     combOp: (a: U, b: U) => U,
     partitions?: PartitionSpec
   ): RDD<[K, U]> {
-    const copy = cloneZero(zero)
-    return this.combineByKey((v) => seqOp(copy(), v), seqOp, combOp, partitions)
+    const create = withEnv({ zero, seqOp }, ({ zero, seqOp }) => (v: V) =>
+      seqOp(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v))
+    return this.combineByKey(create, seqOp, combOp, partitions)
   }
 
   /** Groups the values of each key (no map-side combine, as in Spark). */
@@ -765,7 +783,7 @@ export class RDD<T> {
     return Effect.map(
       makeRangePartitioner(this, numPartitions, ascending, ordering),
       (partitioner) =>
-        this.shuffle<K, V, V>(partitioner as unknown as Partitioner, undefined, false, ascending ? ordering : (a, b) => ordering(b, a))
+        this.shuffle<K, V, V>(partitioner as unknown as Partitioner, undefined, false, ascending ? ordering : withEnv({ ordering }, ({ ordering }) => (a: K, b: K) => ordering(b, a)))
     )
   }
 
@@ -778,17 +796,16 @@ export class RDD<T> {
 
   /** All elements, in partition order. */
   collect(): Effect.Effect<Array<T>, RDDError> {
-    return Effect.map(this.runJob(toArray), (parts) => ([] as Array<T>).concat(...parts))
+    return Effect.map(
+      this.runJob(engineFunction<{}, (it: Iterator<T>) => Array<T>>("toArray", {})),
+      (parts) => ([] as Array<T>).concat(...parts)
+    )
   }
 
   /** The number of elements. */
   count(): Effect.Effect<number, RDDError> {
     return Effect.map(
-      this.runJob((it) => {
-        let n = 0
-        drain(it, () => n++)
-        return n
-      }),
+      this.runJob(engineFunction<{}, (it: Iterator<T>) => number>("count", {})),
       (counts) => counts.reduce((a, b) => a + b, 0)
     )
   }
@@ -813,11 +830,14 @@ export class RDD<T> {
         }
         const parts = Array.from({ length: Math.min(count, total - scanned) }, (_, i) => scanned + i)
         const left = n - out.length
-        const results = yield* this.runJob((it) => {
-          const taken: Array<T> = []
-          for (let r = it.next(); !r.done && taken.length < left; r = it.next()) taken.push(r.value)
-          return taken
-        }, parts)
+        const results = yield* this.runJob(
+          withEnv({ left }, ({ left }) => (it: Iterator<T>) => {
+            const taken: Array<T> = []
+            for (let r = it.next(); !r.done && taken.length < left; r = it.next()) taken.push(r.value)
+            return taken
+          }),
+          parts
+        )
         for (const result of results) for (const x of result) if (out.length < n) out.push(x)
         scanned += parts.length
       }
@@ -839,26 +859,26 @@ export class RDD<T> {
       return Effect.fail(new InvalidArgumentError({ method: "takeOrdered", message: `n must be a non-negative integer, got ${n}` }))
     }
     return Effect.map(
-      this.runJob((it) => smallest(toArray(it), n, ordering)),
-      (parts) => smallest(([] as Array<T>).concat(...parts), n, ordering)
+      this.runJob(engineFunction<{ n: number; ordering: Ordering<T> }, (it: Iterator<T>) => Array<T>>("takeOrdered", { n, ordering })),
+      (parts) => ([] as Array<T>).concat(...parts).sort(ordering).slice(0, n)
     )
   }
 
   /** The `n` largest elements by `ordering`, largest first. */
   top(n: number, ordering: Ordering<T> = compareKeys): Effect.Effect<Array<T>, RDDError> {
-    return this.takeOrdered(n, (a, b) => ordering(b, a))
+    return this.takeOrdered(n, withEnv({ ordering }, ({ ordering }) => (a: T, b: T) => ordering(b, a)))
   }
 
   /** Reduces the elements with an associative, commutative `f`; fails when empty. */
   reduce(f: (a: T, b: T) => T): Effect.Effect<T, RDDError> {
     return Effect.flatMap(
-      this.runJob((it) => {
+      this.runJob(withEnv({ f }, ({ f }) => (it: Iterator<T>) => {
         let r = it.next()
         if (r.done) return { empty: true as const }
         let acc = r.value
         for (r = it.next(); !r.done; r = it.next()) acc = f(acc, r.value)
         return { empty: false as const, value: acc }
-      }),
+      })),
       (parts) => {
         const values = parts.flatMap((p) => (p.empty ? [] : [p.value]))
         if (values.length === 0) {
@@ -871,40 +891,38 @@ export class RDD<T> {
 
   /** Folds the elements from `zero` within each partition, then the partition results. */
   fold(zero: T, f: (a: T, b: T) => T): Effect.Effect<T, RDDError> {
-    const copy = cloneZero(zero)
     return Effect.map(
-      this.runJob((it) => {
-        let acc = copy()
+      this.runJob(withEnv({ zero, f }, ({ zero, f }) => (it: Iterator<T>) => {
+        let acc = typeof zero === "object" && zero !== null ? structuredClone(zero) : zero
         for (let r = it.next(); !r.done; r = it.next()) acc = f(acc, r.value)
         return acc
-      }),
-      (parts) => parts.reduce(f, copy())
+      })),
+      (parts) => parts.reduce(f, cloneZero(zero)())
     )
   }
 
   /** Aggregates with `seqOp` within partitions and `combOp` across them. */
   aggregate<U>(zero: U, seqOp: (acc: U, value: T) => U, combOp: (a: U, b: U) => U): Effect.Effect<U, RDDError> {
-    const copy = cloneZero(zero)
     return Effect.map(
-      this.runJob((it) => {
-        let acc = copy()
+      this.runJob(withEnv({ zero, seqOp }, ({ zero, seqOp }) => (it: Iterator<T>) => {
+        let acc = typeof zero === "object" && zero !== null ? structuredClone(zero) : zero
         for (let r = it.next(); !r.done; r = it.next()) acc = seqOp(acc, r.value)
         return acc
-      }),
-      (parts) => parts.reduce(combOp, copy())
+      })),
+      (parts) => parts.reduce(combOp, cloneZero(zero)())
     )
   }
 
   /** Runs `f` on every element (on the executors). */
   foreach(f: (value: T) => void): Effect.Effect<void, RDDError> {
-    return Effect.asVoid(this.runJob((it) => {
+    return Effect.asVoid(this.runJob(withEnv({ f }, ({ f }) => (it: Iterator<T>) => {
       for (let r = it.next(); !r.done; r = it.next()) f(r.value)
-    }))
+    })))
   }
 
   /** Runs `f` on every partition's iterator (on the executors). */
   foreachPartition(f: (iterator: IterableIterator<T>) => void): Effect.Effect<void, RDDError> {
-    return Effect.asVoid(this.runJob((it) => f(Ops.iterableOf(it))))
+    return Effect.asVoid(this.runJob(engineFunction<{ f: typeof f }, (it: Iterator<T>) => void>("foreachPartition", { f })))
   }
 
   /** How many times each distinct element occurs. */
@@ -944,12 +962,7 @@ export class RDD<T> {
         })
       }
       fs.mkdirSync(directory, { recursive: true })
-      yield* this.runJob((it, ctx) => {
-        const file = path.join(directory, `part-${String(ctx.partitionId).padStart(5, "0")}`)
-        const lines: Array<string> = []
-        for (let r = it.next(); !r.done; r = it.next()) lines.push(formatLine(r.value))
-        fs.writeFileSync(file, lines.length === 0 ? "" : lines.join("\n") + "\n")
-      })
+      yield* this.runJob(engineFunction<{ directory: string }, (it: Iterator<T>, ctx: TaskContext) => void>("saveTextPartition", { directory }))
       fs.writeFileSync(path.join(directory, "_SUCCESS"), "")
     })
   }
@@ -974,11 +987,7 @@ const invalidPartitioner = (method: string, partitioner: Partitioner): Partition
 const cloneZero = <A>(zero: A): () => A =>
   typeof zero === "object" && zero !== null ? () => structuredClone(zero) : () => zero
 
-const smallest = <A>(values: Array<A>, n: number, ordering: Ordering<A>): Array<A> =>
-  values.sort(ordering).slice(0, n)
 
-const formatLine = (value: unknown): string =>
-  Array.isArray(value) ? `(${value.map(formatLine).join(",")})` : String(value)
 
 /**
  * Samples an RDD's keys in a job and builds a `RangePartitioner` with about
@@ -994,7 +1003,7 @@ const makeRangePartitioner = <K, V>(
   const sampleSize = Math.min(20 * partitions, 1_000_000)
   const perPartition = Math.ceil((3 * sampleSize) / rdd.numPartitions)
   return Effect.map(
-    rdd.runJob((it, ctx) => {
+    rdd.runJob(withEnv({ perPartition }, ({ perPartition }) => (it: Iterator<Pair<K, V>>, ctx: TaskContext) => {
       // Reservoir sampling with a seed per partition: reruns sample the same keys.
       let seen = 0
       const reservoir: Array<K> = []
@@ -1009,7 +1018,7 @@ const makeRangePartitioner = <K, V>(
         }
       }
       return { seen, reservoir }
-    }),
+    })),
     (samples) => {
       const candidates: Array<readonly [K, number]> = []
       for (const { reservoir, seen } of samples) {

@@ -8,7 +8,10 @@
  * @since 0.1.0
  */
 import { Effect, Fiber, Queue, type Scope } from "effect"
+import * as v8 from "node:v8"
 import { runTask } from "../internal/scheduler/runTask.js"
+import { receiveTask, shipTask } from "../internal/scheduler/taskPlan.js"
+import { describeCause } from "../SparkError.js"
 import type { TaskDescription, TaskResult } from "./Task.js"
 import type { ExecutorEnv } from "./TaskContext.js"
 
@@ -38,6 +41,8 @@ export interface DriverEndpoint {
 export interface SchedulerBackend {
   /** The number of partitions operations use by default (total cores). */
   readonly defaultParallelism: number
+  /** Whether tasks are shipped as plans (so user functions must be shippable). */
+  readonly shipsTasks: boolean
   /** Starts executors (fibers live in the scope) and registers them with the driver. */
   readonly start: (driver: DriverEndpoint) => Effect.Effect<void, never, Scope.Scope>
   /** Asks for free cores to be offered now. Called on the scheduler's event loop. */
@@ -65,7 +70,12 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   private readonly killed = new Map<number, string>()
   private queue: Queue.Queue<TaskDescription> | undefined
 
-  constructor(readonly cores: number, private readonly env: ExecutorEnv) {
+  /**
+   * With `shipTasks`, every task goes through the form an executor elsewhere
+   * receives (plan encoded, serialized, decoded) before it runs here: a
+   * testing aid that checks tasks are really data (`spark.tspark.local.shipTasks`).
+   */
+  constructor(readonly cores: number, private readonly env: ExecutorEnv, readonly shipsTasks = false) {
     this.freeCores = cores
   }
 
@@ -87,7 +97,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
           this.killed.delete(task.taskId)
           const result: TaskResult = killedReason !== undefined
             ? { _tag: "TaskKilled", reason: killedReason }
-            : runTask(task, this.env)
+            : this.run(task)
           this.freeCores++
           driver.statusUpdate(task, result)
         })
@@ -98,6 +108,18 @@ export class LocalSchedulerBackend implements SchedulerBackend {
       }
       driver.executorAdded(this.env.executorId, this.env.host, this.cores)
     })
+  }
+
+  /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
+  private run(task: TaskDescription): TaskResult {
+    if (!this.shipsTasks) return runTask(task, this.env)
+    let received: TaskDescription
+    try {
+      received = receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
+    } catch (error) {
+      return { _tag: "ExceptionFailure", error, message: `task ${task.taskId} could not be shipped: ${describeCause(error)}` }
+    }
+    return runTask(received, this.env)
   }
 
   reviveOffers(): void {

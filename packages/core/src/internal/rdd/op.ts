@@ -20,8 +20,11 @@ export interface OpRDD {
 export interface RDDOp {
   /** The RDD kind, as Spark names its RDD classes (`MapPartitionsRDD`, `ShuffledRDD`, ...). */
   readonly kind: string
-  /** Plain data and user functions: what a plan of this RDD carries. */
+  /** Plain data and user functions, for display. */
   readonly params: Readonly<Record<string, unknown>>
+  /** The factory in `ops.factories` that made this op, and its arguments: what a plan of this RDD carries. */
+  readonly factory: string
+  readonly args: ReadonlyArray<unknown>
   readonly getPartitions: (rdd: OpRDD) => ReadonlyArray<Partition>
   readonly compute: (rdd: OpRDD, split: Partition, ctx: TaskContext) => Iterator<unknown>
   readonly partitioner?: (rdd: OpRDD) => Partitioner | undefined

@@ -1,6 +1,6 @@
 // Every RDD kind the engine knows, as ops (see op.ts). Each op computes one
 // partition with plain iterator loops over its parents' partitions.
-import type { NarrowDependency, ShuffleDependency } from "../../rdd/Dependency.js"
+import type { NarrowDependency, NarrowSpec, ShuffleDependency } from "../../rdd/Dependency.js"
 import type { Partition } from "../../rdd/Partition.js"
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
@@ -40,6 +40,8 @@ export const parallelCollection = (
   slices: ReadonlyArray<ReadonlyArray<unknown>>,
   locations: ReadonlyArray<ReadonlyArray<string>> | undefined
 ): RDDOp => ({
+  factory: "parallelCollection",
+  args: [slices, locations],
   kind: "ParallelCollectionRDD",
   params: { slices, locations },
   getPartitions: () => slices.map((values, index): SlicePartition => ({ index, values })),
@@ -53,6 +55,8 @@ interface RangePartition extends Partition {
 }
 
 export const range = (start: number, end: number, step: number, numSlices: number): RDDOp => ({
+  factory: "range",
+  args: [start, end, step, numSlices],
   kind: "RangeRDD",
   params: { start, end, step, numSlices },
   getPartitions: () => {
@@ -73,6 +77,8 @@ export const range = (start: number, end: number, step: number, numSlices: numbe
 })
 
 export const textFile = (path: string, splits: ReadonlyArray<FileSplit>): RDDOp => ({
+  factory: "textFile",
+  args: [path, splits],
   kind: "HadoopRDD",
   params: { path, splits },
   getPartitions: () => splits,
@@ -80,6 +86,8 @@ export const textFile = (path: string, splits: ReadonlyArray<FileSplit>): RDDOp 
 })
 
 export const empty: RDDOp = {
+  factory: "empty",
+  args: [],
   kind: "EmptyRDD",
   params: {},
   getPartitions: () => [],
@@ -89,6 +97,8 @@ export const empty: RDDOp = {
 // ---------------------------------------------------------------- narrow
 
 export const map = (f: (a: unknown) => unknown, preservesPartitioning = false): RDDOp => ({
+  factory: "map",
+  args: [f, preservesPartitioning],
   kind: "MapPartitionsRDD",
   params: { fn: "map", f, preservesPartitioning },
   getPartitions: sameAsParent,
@@ -98,6 +108,8 @@ export const map = (f: (a: unknown) => unknown, preservesPartitioning = false): 
 })
 
 export const filter = (f: (a: unknown) => boolean): RDDOp => ({
+  factory: "filter",
+  args: [f],
   kind: "MapPartitionsRDD",
   params: { fn: "filter", f, preservesPartitioning: true },
   getPartitions: sameAsParent,
@@ -107,6 +119,8 @@ export const filter = (f: (a: unknown) => boolean): RDDOp => ({
 })
 
 export const flatMap = (f: (a: unknown) => Iterable<unknown>, preservesPartitioning = false): RDDOp => ({
+  factory: "flatMap",
+  args: [f, preservesPartitioning],
   kind: "MapPartitionsRDD",
   params: { fn: "flatMap", f, preservesPartitioning },
   getPartitions: sameAsParent,
@@ -122,6 +136,8 @@ export type PartitionFunction = (
 ) => Iterable<unknown> | Iterator<unknown>
 
 export const mapPartitions = (f: PartitionFunction, preservesPartitioning: boolean): RDDOp => ({
+  factory: "mapPartitions",
+  args: [f, preservesPartitioning],
   kind: "MapPartitionsRDD",
   params: { fn: "mapPartitions", f, preservesPartitioning },
   getPartitions: sameAsParent,
@@ -138,6 +154,8 @@ interface SampledPartition extends Partition {
 }
 
 export const sample = (withReplacement: boolean, fraction: number, seed: number): RDDOp => ({
+  factory: "sample",
+  args: [withReplacement, fraction, seed],
   kind: "PartitionwiseSampledRDD",
   params: { withReplacement, fraction, seed },
   getPartitions: (rdd) =>
@@ -160,6 +178,8 @@ interface ZipWithIndexPartition extends Partition {
 }
 
 export const zippedWithIndex = (startIndices: ReadonlyArray<number>): RDDOp => ({
+  factory: "zippedWithIndex",
+  args: [startIndices],
   kind: "ZippedWithIndexRDD",
   params: { startIndices },
   getPartitions: (rdd) =>
@@ -179,6 +199,8 @@ interface UnionPartition extends Partition {
 }
 
 export const union: RDDOp = {
+  factory: "union",
+  args: [],
   kind: "UnionRDD",
   params: {},
   getPartitions: (rdd) => {
@@ -204,6 +226,8 @@ interface CartesianPartition extends Partition {
 }
 
 export const cartesian: RDDOp = {
+  factory: "cartesian",
+  args: [],
   kind: "CartesianRDD",
   params: {},
   getPartitions: (rdd) => {
@@ -225,17 +249,13 @@ export const cartesian: RDDOp = {
   }
 }
 
-export const cartesianDependencies = (leftPartitions: number, rightPartitions: number) => ({
-  left: (id: number) => [Math.floor(id / rightPartitions)],
-  right: (id: number) => [id % rightPartitions],
-  count: leftPartitions * rightPartitions
-})
-
 export class ZipLengthMismatch extends Error {
   override readonly name = "ZipLengthMismatch"
 }
 
 export const zip: RDDOp = {
+  factory: "zip",
+  args: [],
   kind: "ZippedPartitionsRDD2",
   params: {},
   getPartitions: (rdd) => rdd.dependencies[0]!.rdd.partitions.map((p) => ({ index: p.index })),
@@ -275,6 +295,8 @@ export const coalesceGroups = (parentCount: number, n: number): Array<Array<numb
 }
 
 export const coalesced = (groups: ReadonlyArray<ReadonlyArray<number>>): RDDOp => ({
+  factory: "coalesced",
+  args: [groups],
   kind: "CoalescedRDD",
   params: { groups },
   getPartitions: (rdd) => {
@@ -309,14 +331,17 @@ export const coalesced = (groups: ReadonlyArray<ReadonlyArray<number>>): RDDOp =
   }
 })
 
-export const narrow = <R extends { readonly id: number }>(
-  rdd: R,
-  parents: (partitionId: number) => ReadonlyArray<number>
-): NarrowDependency<R> => ({ _tag: "Narrow", rdd, parents })
+export const narrow = <R extends { readonly id: number }>(rdd: R, spec: NarrowSpec): NarrowDependency<R> => ({
+  _tag: "Narrow",
+  rdd,
+  spec
+})
 
 // ---------------------------------------------------------------- shuffles
 
 export const shuffled = (partitioner: Partitioner): RDDOp => ({
+  factory: "shuffled",
+  args: [partitioner],
   kind: "ShuffledRDD",
   params: { partitioner },
   getPartitions: () => indexed(partitioner.numPartitions),
@@ -330,6 +355,8 @@ export const shuffled = (partitioner: Partitioner): RDDOp => ({
  * Parents already partitioned like the result are read narrowly; the others through a shuffle.
  */
 export const coGrouped = (partitioner: Partitioner): RDDOp => ({
+  factory: "coGrouped",
+  args: [partitioner],
   kind: "CoGroupedRDD",
   params: { partitioner },
   getPartitions: () => indexed(partitioner.numPartitions),
@@ -366,6 +393,8 @@ export const reliableCheckpoint = (
   numPartitions: number,
   partitioner: Partitioner | undefined
 ): RDDOp => ({
+  factory: "reliableCheckpoint",
+  args: [directory, numPartitions, partitioner],
   kind: "ReliableCheckpointRDD",
   params: { directory, numPartitions, partitioner },
   getPartitions: () => indexed(numPartitions),
@@ -382,6 +411,8 @@ export const localCheckpoint = (
   numPartitions: number,
   partitioner: Partitioner | undefined
 ): RDDOp => ({
+  factory: "localCheckpoint",
+  args: [originalRddId, numPartitions, partitioner],
   kind: "LocalCheckpointRDD",
   params: { originalRddId, numPartitions, partitioner },
   getPartitions: () => indexed(numPartitions),
@@ -400,3 +431,28 @@ export const localCheckpoint = (
 })
 
 export const iterableOf = iterable
+
+/**
+ * Every op factory by name: an executor rebuilds an RDD of a plan as
+ * `factories[op.factory](...op.args)`.
+ */
+export const factories: Readonly<Record<string, (...args: Array<any>) => RDDOp>> = {
+  parallelCollection,
+  range,
+  textFile,
+  empty: () => empty,
+  map,
+  filter,
+  flatMap,
+  mapPartitions,
+  sample,
+  zippedWithIndex,
+  union: () => union,
+  cartesian: () => cartesian,
+  zip: () => zip,
+  coalesced,
+  shuffled,
+  coGrouped,
+  reliableCheckpoint,
+  localCheckpoint
+}

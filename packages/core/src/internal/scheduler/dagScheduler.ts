@@ -3,7 +3,7 @@
 // shuffle outputs across jobs, resubmits map stages whose output was lost, and
 // fails jobs whose stages are aborted. Driven by one event loop (see
 // scheduler/DAGScheduler.ts), so its state needs no locks.
-import type { ShuffleDependency } from "../../rdd/Dependency.js"
+import { getParents, type ShuffleDependency } from "../../rdd/Dependency.js"
 import type { RDD } from "../../rdd/RDD.js"
 import type { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
 import type { SparkListenerEvent, TaskEndReason, TaskInfo } from "../../scheduler/SparkListener.js"
@@ -267,11 +267,7 @@ export class DAGScheduler {
     if (hosts.length > 0) return hosts.map((host) => ({ host }))
     for (const dep of rdd.dependencies) {
       if (dep._tag === "Shuffle") continue
-      const parents = dep._tag === "OneToOne"
-        ? [partition]
-        : dep._tag === "Range"
-        ? (partition >= dep.outStart && partition < dep.outStart + dep.length ? [partition - dep.outStart + dep.inStart] : [])
-        : dep.parents(partition)
+      const parents = getParents(dep, partition)
       for (const parent of parents) {
         const locs = this.preferredLocations(dep.rdd, parent, visited)
         if (locs.length > 0) return locs

@@ -1,0 +1,183 @@
+// Finds the identifiers a function's source refers to but does not declare:
+// what it captures from its surroundings. A shipped function may use only its
+// arguments, JavaScript globals and an explicit environment.
+import * as acorn from "acorn"
+
+type AnyNode = acorn.Node & Record<string, unknown>
+
+const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"])
+
+/** Parses a function's `toString()` as an expression, also for method shorthand (`m(x) { ... }`). */
+export const parseFunction = (source: string): { readonly node: AnyNode; readonly expression: string } | undefined => {
+  for (const expression of [`(${source})`, `({${source}})`]) {
+    try {
+      const program = acorn.parse(expression, { ecmaVersion: "latest", sourceType: "script" }) as unknown as AnyNode
+      const statement = (program["body"] as Array<AnyNode>)[0]
+      let node = statement?.["expression"] as AnyNode | undefined
+      if (node?.type === "ObjectExpression") {
+        const property = (node["properties"] as Array<AnyNode>)[0]
+        node = property?.["value"] as AnyNode | undefined
+        if (node === undefined) continue
+        return { node, expression: `${expression}[${JSON.stringify(keyName(property!))}]` }
+      }
+      if (node !== undefined && FUNCTION_TYPES.has(node.type)) return { node, expression }
+    } catch {
+      // try the next form
+    }
+  }
+  return undefined
+}
+
+const keyName = (property: AnyNode): string => {
+  const key = property["key"] as AnyNode
+  return key.type === "Identifier" ? key["name"] as string : String(key["value"])
+}
+
+/** Names bound by a pattern (`a`, `{ a, b: [c] }`, `...rest`, `a = 1`). */
+const patternNames = (pattern: AnyNode | null | undefined, into: Set<string>): void => {
+  if (!pattern) return
+  switch (pattern.type) {
+    case "Identifier":
+      into.add(pattern["name"] as string)
+      return
+    case "ObjectPattern":
+      for (const p of pattern["properties"] as Array<AnyNode>) patternNames((p.type === "RestElement" ? p["argument"] : p["value"]) as AnyNode, into)
+      return
+    case "ArrayPattern":
+      for (const e of pattern["elements"] as Array<AnyNode | null>) patternNames(e, into)
+      return
+    case "RestElement":
+      patternNames(pattern["argument"] as AnyNode, into)
+      return
+    case "AssignmentPattern":
+      patternNames(pattern["left"] as AnyNode, into)
+      return
+  }
+}
+
+const children = (node: AnyNode): Array<AnyNode> => {
+  const out: Array<AnyNode> = []
+  for (const key of Object.keys(node)) {
+    if (key === "type" || key === "start" || key === "end") continue
+    const value = node[key]
+    if (Array.isArray(value)) {
+      for (const v of value) if (v && typeof (v as AnyNode).type === "string") out.push(v as AnyNode)
+    } else if (value && typeof (value as AnyNode).type === "string") {
+      out.push(value as AnyNode)
+    }
+  }
+  return out
+}
+
+/** Every name declared inside a function body (hoisting blocks to the function: a simplification). */
+const declaredIn = (fn: AnyNode): Set<string> => {
+  const names = new Set<string>()
+  for (const param of fn["params"] as Array<AnyNode>) patternNames(param, names)
+  if (fn.type === "FunctionExpression" && fn["id"]) patternNames(fn["id"] as AnyNode, names)
+  const visit = (node: AnyNode) => {
+    switch (node.type) {
+      case "VariableDeclarator":
+        patternNames(node["id"] as AnyNode, names)
+        break
+      case "FunctionDeclaration":
+      case "ClassDeclaration":
+        if (node["id"]) patternNames(node["id"] as AnyNode, names)
+        if (node.type === "FunctionDeclaration") return // its body is its own scope
+        break
+      case "ClassExpression":
+        if (node["id"]) patternNames(node["id"] as AnyNode, names)
+        break
+      case "CatchClause":
+        patternNames(node["param"] as AnyNode, names)
+        break
+      case "FunctionExpression":
+      case "ArrowFunctionExpression":
+        return
+    }
+    for (const child of children(node)) visit(child)
+  }
+  visit(fn["body"] as AnyNode)
+  return names
+}
+
+/**
+ * The free identifiers of a function (and `this` when an arrow function uses
+ * the `this` of its surroundings), excluding names in `allowed`.
+ */
+export const freeIdentifiers = (fn: AnyNode, allowed: (name: string) => boolean): Array<string> => {
+  const free = new Set<string>()
+  const walk = (node: AnyNode, scopes: ReadonlyArray<Set<string>>, thisIsOuter: boolean) => {
+    if (FUNCTION_TYPES.has(node.type)) {
+      const inner = [...scopes, declaredIn(node)]
+      const lexicalThis = node.type === "ArrowFunctionExpression" ? thisIsOuter : false
+      for (const param of node["params"] as Array<AnyNode>) walkPatternDefaults(param, inner, lexicalThis)
+      walk(node["body"] as AnyNode, inner, lexicalThis)
+      return
+    }
+    switch (node.type) {
+      case "Identifier": {
+        const name = node["name"] as string
+        if (!scopes.some((s) => s.has(name)) && !allowed(name)) free.add(name)
+        return
+      }
+      case "ThisExpression":
+        if (thisIsOuter) free.add("this")
+        return
+      case "MemberExpression":
+        walk(node["object"] as AnyNode, scopes, thisIsOuter)
+        if (node["computed"]) walk(node["property"] as AnyNode, scopes, thisIsOuter)
+        return
+      case "Property":
+      case "PropertyDefinition":
+      case "MethodDefinition":
+        if (node["computed"]) walk(node["key"] as AnyNode, scopes, thisIsOuter)
+        if (node["value"]) walk(node["value"] as AnyNode, scopes, node.type === "Property" ? thisIsOuter : false)
+        return
+      case "LabeledStatement":
+        walk(node["body"] as AnyNode, scopes, thisIsOuter)
+        return
+      case "BreakStatement":
+      case "ContinueStatement":
+        return
+      case "VariableDeclarator":
+        walkPatternDefaults(node["id"] as AnyNode, scopes, thisIsOuter)
+        if (node["init"]) walk(node["init"] as AnyNode, scopes, thisIsOuter)
+        return
+      case "ClassDeclaration":
+      case "ClassExpression":
+        if (node["superClass"]) walk(node["superClass"] as AnyNode, scopes, thisIsOuter)
+        walk(node["body"] as AnyNode, scopes, false)
+        return
+      case "MetaProperty":
+        return
+    }
+    for (const child of children(node)) walk(child, scopes, thisIsOuter)
+  }
+  /** Patterns declare names; only their default values and computed keys refer to anything. */
+  const walkPatternDefaults = (pattern: AnyNode | null, scopes: ReadonlyArray<Set<string>>, thisIsOuter: boolean) => {
+    if (!pattern) return
+    switch (pattern.type) {
+      case "AssignmentPattern":
+        walkPatternDefaults(pattern["left"] as AnyNode, scopes, thisIsOuter)
+        walk(pattern["right"] as AnyNode, scopes, thisIsOuter)
+        return
+      case "ObjectPattern":
+        for (const p of pattern["properties"] as Array<AnyNode>) {
+          if (p.type === "RestElement") walkPatternDefaults(p["argument"] as AnyNode, scopes, thisIsOuter)
+          else {
+            if (p["computed"]) walk(p["key"] as AnyNode, scopes, thisIsOuter)
+            walkPatternDefaults(p["value"] as AnyNode, scopes, thisIsOuter)
+          }
+        }
+        return
+      case "ArrayPattern":
+        for (const e of pattern["elements"] as Array<AnyNode | null>) walkPatternDefaults(e, scopes, thisIsOuter)
+        return
+      case "RestElement":
+        walkPatternDefaults(pattern["argument"] as AnyNode, scopes, thisIsOuter)
+        return
+    }
+  }
+  walk(fn, [], true)
+  return [...free]
+}

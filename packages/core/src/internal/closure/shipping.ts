@@ -1,0 +1,158 @@
+// Turning the functions of a task into data and back. A function ships as
+//  - an engine function: a name in the engine's registry plus its environment
+//    (the executor runs the same engine code, so only the name travels);
+//  - a `withEnv` function: its factory's source plus an explicit environment;
+//  - a plain function: its source, when it captures nothing.
+// Environments may hold data, functions (shipped the same way), broadcast
+// variables and accumulators. Anything else captured is refused, naming it.
+import { freeIdentifiers, parseFunction } from "./captures.js"
+import { engineFunction } from "./engineFunctions.js"
+import { ENGINE, ENV } from "./marks.js"
+
+export { ENGINE, ENV }
+
+type Factory = (env: never) => unknown
+interface EnvMark {
+  readonly env: Readonly<Record<string, unknown>>
+  readonly factory: Factory
+}
+export interface EngineMark {
+  readonly name: string
+  readonly env: Readonly<Record<string, unknown>>
+}
+
+export type SerializedFunction =
+  | { readonly kind: "source"; readonly source: string }
+  | { readonly kind: "factory"; readonly source: string; readonly env: unknown }
+  | { readonly kind: "engine"; readonly name: string; readonly env: unknown }
+
+/** Raised inside the recursive walk; turned into TaskNotSerializableError at the boundary. */
+export class NotShippable {
+  constructor(readonly identifiers: ReadonlyArray<string>, readonly where: string, readonly reason: string) {}
+}
+
+/** Marks a function built by `factory(env)` so it ships as the factory's source plus `env`. */
+export const withEnv = <E extends Record<string, unknown>, F extends (...args: Array<never>) => unknown>(
+  env: E,
+  factory: (env: E) => F
+): F => {
+  const f = factory(env)
+  Object.defineProperty(f, ENV, { value: { env, factory } satisfies EnvMark })
+  return f
+}
+
+// ---------------------------------------------------------------- serialization
+
+const isGlobal = (name: string): boolean => name in globalThis || name === "arguments" || name === "__name"
+
+const checkSource = (source: string, where: string): void => {
+  const parsed = parseFunction(source)
+  if (parsed === undefined) {
+    throw new NotShippable([], where, "its source cannot be parsed as a function (native or bound functions cannot be shipped)")
+  }
+  const captured = freeIdentifiers(parsed.node, isGlobal)
+  if (captured.length > 0) throw new NotShippable(captured, where, "it captures variables of its surroundings")
+}
+
+export const serializeFunction = (f: Function, where: string): SerializedFunction => {
+  const engine = (f as unknown as Record<symbol, EngineMark | undefined>)[ENGINE]
+  if (engine !== undefined) return { kind: "engine", name: engine.name, env: serializeValue(engine.env, where) }
+  const env = (f as unknown as Record<symbol, EnvMark | undefined>)[ENV]
+  if (env !== undefined) {
+    const source = env.factory.toString()
+    checkSource(source, `${where} (its withEnv factory)`)
+    return { kind: "factory", source, env: serializeValue(env.env, where) }
+  }
+  const source = f.toString()
+  checkSource(source, where)
+  return { kind: "source", source }
+}
+
+/** Values that need more than structured clone say how they ship. */
+export interface ShippableClass {
+  readonly toShipped: (where: string) => unknown
+}
+
+const FN = "__tspark_fn__"
+const CLASS = "__tspark_class__"
+
+/** Class revivers: a shipped instance is rebuilt by name on the executor. */
+const revivers = new Map<string, (data: unknown) => unknown>()
+export const registerReviver = (name: string, revive: (data: unknown) => unknown): void => {
+  revivers.set(name, revive)
+}
+
+export const serializeValue = (value: unknown, where: string): unknown => {
+  if (typeof value === "function") return { [FN]: serializeFunction(value, where) }
+  if (typeof value !== "object" || value === null) return value
+  if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value
+  const shippable = value as Partial<ShippableClass>
+  if (typeof shippable.toShipped === "function") return shippable.toShipped(where)
+  if (Array.isArray(value)) return value.map((v) => serializeValue(v, where))
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [serializeValue(k, where), serializeValue(v, where)]))
+  if (value instanceof Set) return new Set([...value].map((v) => serializeValue(v, where)))
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value as object).constructor?.name ?? "object"
+    throw new NotShippable([], where, `it holds an instance of ${name}, which cannot be sent to an executor` +
+      (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : ""))
+  }
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[k] = serializeValue(v, where)
+  return out
+}
+
+/** Marks data as a shipped class instance for `deserializeValue`. */
+export const shippedClass = (name: string, data: unknown): unknown => ({ [CLASS]: name, data })
+
+// ---------------------------------------------------------------- deserialization (executor side)
+
+const compiled = new Map<string, unknown>()
+const identity = <A>(f: A): A => f
+
+const compile = (source: string): unknown => {
+  let f = compiled.get(source)
+  if (f === undefined) {
+    const parsed = parseFunction(source)
+    const expression = parsed?.expression ?? `(${source})`
+    // `__name` is esbuild's keep-names helper, which emitted code may call.
+    f = new Function("__name", `"use strict"; return ${expression}`)(identity)
+    compiled.set(source, f)
+  }
+  return f
+}
+
+export const deserializeFunction = (s: SerializedFunction): unknown => {
+  switch (s.kind) {
+    case "source":
+      return compile(s.source)
+    case "factory": {
+      const env = deserializeValue(s.env)
+      const f = (compile(s.source) as (env: unknown) => object)(env)
+      Object.defineProperty(f, ENV, { value: { env, factory: compile(s.source) } })
+      return f
+    }
+    case "engine": {
+      const env = deserializeValue(s.env) as Record<string, unknown>
+      return engineFunction(s.name, env)
+    }
+  }
+}
+
+export const deserializeValue = (value: unknown): unknown => {
+  if (typeof value !== "object" || value === null) return value
+  if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value
+  if (Array.isArray(value)) return value.map(deserializeValue)
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [deserializeValue(k), deserializeValue(v)]))
+  if (value instanceof Set) return new Set([...value].map(deserializeValue))
+  const record = value as Record<string, unknown>
+  if (FN in record) return deserializeFunction(record[FN] as SerializedFunction)
+  if (CLASS in record) {
+    const revive = revivers.get(record[CLASS] as string)
+    if (revive === undefined) throw new Error(`no reviver for shipped class ${String(record[CLASS])}`)
+    return revive(deserializeValue(record["data"]))
+  }
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(record)) out[k] = deserializeValue(v)
+  return out
+}

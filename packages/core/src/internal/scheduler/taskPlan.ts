@@ -1,0 +1,199 @@
+// A task as data: the RDD lineage of its stage as a plan (each RDD's op
+// factory and arguments, its dependencies, storage level), the shuffle
+// dependency it writes or the function it runs, and the partition. An
+// executor rebuilds the RDDs with the engine's own op factories; only user
+// functions travel, as source text plus an explicit environment.
+import { type Dependency, type NarrowSpec, type ShuffleDependency } from "../../rdd/Dependency.js"
+import type { Partitioner } from "../../rdd/Partitioner.js"
+import { RDD, type RDDContext } from "../../rdd/RDD.js"
+import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
+import type { Aggregator } from "../../shuffle/Aggregator.js"
+import * as StorageLevel from "../../storage/StorageLevel.js"
+import type { Ordering } from "../../util/Ordering.js"
+import {
+  deserializeFunction,
+  deserializeValue,
+  NotShippable,
+  type SerializedFunction,
+  serializeFunction,
+  serializeValue
+} from "../closure/shipping.js"
+import * as Ops from "../rdd/ops.js"
+
+interface ShuffleDepPlan {
+  readonly parent: number
+  readonly shuffleId: number
+  readonly partitioner: unknown
+  readonly aggregator: unknown
+  readonly mapSideCombine: boolean
+  readonly keyOrdering: unknown
+}
+
+type PlanDep =
+  | { readonly _tag: "OneToOne"; readonly rdd: number }
+  | { readonly _tag: "Range"; readonly rdd: number; readonly inStart: number; readonly outStart: number; readonly length: number }
+  | { readonly _tag: "Narrow"; readonly rdd: number; readonly spec: NarrowSpec }
+  | ({ readonly _tag: "Shuffle" } & ShuffleDepPlan)
+
+interface PlanNode {
+  readonly id: number
+  readonly name: string | undefined
+  readonly factory: string
+  readonly args: unknown
+  readonly deps: ReadonlyArray<PlanDep>
+  readonly storageLevel: string
+}
+
+export interface StagePlan {
+  /** RDDs of the stage, parents first. */
+  readonly nodes: ReadonlyArray<PlanNode>
+  readonly rootId: number
+  readonly binary:
+    | { readonly _tag: "ResultTask"; readonly func: SerializedFunction }
+    | ({ readonly _tag: "ShuffleMapTask" } & ShuffleDepPlan)
+}
+
+export interface ShippedTask extends Omit<TaskDescription, "binary"> {
+  readonly plan: StagePlan
+}
+
+const encodeShuffleDep = (dep: ShuffleDependency<RDD<unknown>>, where: string): ShuffleDepPlan => ({
+  parent: dep.rdd.id,
+  shuffleId: dep.shuffleId,
+  partitioner: serializeValue(dep.partitioner, `partitioner of shuffle ${dep.shuffleId}`),
+  aggregator: serializeValue(dep.aggregator, `aggregator of shuffle ${dep.shuffleId} (${where})`),
+  mapSideCombine: dep.mapSideCombine,
+  keyOrdering: serializeValue(dep.keyOrdering, `key ordering of shuffle ${dep.shuffleId}`)
+})
+
+const describe = (rdd: RDD<unknown>) => `${rdd.name ?? rdd.op.kind}[${rdd.id}]`
+
+/** Encodes the stage ending at `binary.rdd`; throws NotShippable naming the first function that cannot ship. */
+export const encodeStage = (binary: TaskBinary): StagePlan => {
+  const nodes: Array<PlanNode> = []
+  const seen = new Set<number>()
+  const visit = (rdd: RDD<unknown>): void => {
+    if (seen.has(rdd.id)) return
+    seen.add(rdd.id)
+    // A checkpointed RDD is computed from its checkpoint: ship that op under the RDD's own id.
+    const source = rdd.isCheckpointed ? rdd.dependencies[0]!.rdd : rdd
+    const deps: Array<PlanDep> = rdd.isCheckpointed ? [] : rdd.dependencies.map((dep): PlanDep => {
+      if (dep._tag === "Shuffle") return { _tag: "Shuffle", ...encodeShuffleDep(dep, describe(rdd)) }
+      visit(dep.rdd)
+      return dep._tag === "Range"
+        ? { _tag: "Range", rdd: dep.rdd.id, inStart: dep.inStart, outStart: dep.outStart, length: dep.length }
+        : dep._tag === "Narrow"
+        ? { _tag: "Narrow", rdd: dep.rdd.id, spec: dep.spec }
+        : { _tag: "OneToOne", rdd: dep.rdd.id }
+    })
+    nodes.push({
+      id: rdd.id,
+      name: rdd.name,
+      factory: source.op.factory,
+      args: serializeValue(source.op.args, `function of ${describe(rdd)}`),
+      deps,
+      storageLevel: rdd.storageLevel.name
+    })
+  }
+  visit(binary.rdd)
+  return {
+    nodes,
+    rootId: binary.rdd.id,
+    binary: binary._tag === "ResultTask"
+      ? { _tag: "ResultTask", func: serializeFunction(binary.func, `action function run on ${describe(binary.rdd)}`) }
+      : { _tag: "ShuffleMapTask", ...encodeShuffleDep(binary.dep, describe(binary.rdd)) }
+  }
+}
+
+/** The context of RDDs rebuilt on an executor: they keep the driver's ids and run no jobs. */
+class ExecutorRDDContext implements RDDContext {
+  nextId = 0
+  readonly newRddId = () => this.nextId
+  readonly newShuffleId = () => -1
+  readonly defaultParallelism = 1
+  readonly checkpointDir = undefined
+  readonly runJob = (): never => {
+    throw new Error("RDD actions can only be invoked by the driver, not inside tasks")
+  }
+  readonly persistRdd = () => {}
+  readonly unpersistRdd = () => {}
+  readonly cleanShuffleWith = () => {}
+}
+
+const decodeShuffleDep = (plan: ShuffleDepPlan, rdd: RDD<unknown>): ShuffleDependency<RDD<unknown>> => ({
+  _tag: "Shuffle",
+  rdd,
+  shuffleId: plan.shuffleId,
+  partitioner: deserializeValue(plan.partitioner) as Partitioner,
+  aggregator: deserializeValue(plan.aggregator) as Aggregator<unknown, unknown, unknown> | undefined,
+  mapSideCombine: plan.mapSideCombine,
+  keyOrdering: deserializeValue(plan.keyOrdering) as Ordering<unknown> | undefined
+})
+
+/** Rebuilds a stage's RDDs and its task binary from a plan. */
+export const decodeStage = (plan: StagePlan): TaskBinary => {
+  const context = new ExecutorRDDContext()
+  const rdds = new Map<number, RDD<unknown>>()
+  const placeholder = (id: number) => ({ id }) as unknown as RDD<unknown>
+  for (const node of plan.nodes) {
+    const deps = node.deps.map((dep): Dependency<RDD<unknown>> => {
+      switch (dep._tag) {
+        case "Shuffle":
+          return decodeShuffleDep(dep, placeholder(dep.parent))
+        case "Range":
+          return { _tag: "Range", rdd: rdds.get(dep.rdd)!, inStart: dep.inStart, outStart: dep.outStart, length: dep.length }
+        case "Narrow":
+          return { _tag: "Narrow", rdd: rdds.get(dep.rdd)!, spec: dep.spec }
+        case "OneToOne":
+          return { _tag: "OneToOne", rdd: rdds.get(dep.rdd)! }
+      }
+    })
+    const factory = Ops.factories[node.factory]
+    if (factory === undefined) throw new Error(`unknown RDD op ${node.factory} in a task plan`)
+    const op = factory(...(deserializeValue(node.args) as Array<unknown>))
+    context.nextId = node.id
+    const rdd = new RDD<unknown>(context, op, deps)
+    if (node.name !== undefined) rdd.setName(node.name)
+    const level = StorageLevel.byName.get(node.storageLevel)
+    if (level !== undefined && level !== StorageLevel.NONE) rdd.persist(level)
+    rdds.set(node.id, rdd)
+  }
+  const root = rdds.get(plan.rootId)!
+  return plan.binary._tag === "ResultTask"
+    ? { _tag: "ResultTask", rdd: root, func: deserializeFunction(plan.binary.func) as Extract<TaskBinary, { _tag: "ResultTask" }>["func"] }
+    : { _tag: "ShuffleMapTask", rdd: root, dep: decodeShuffleDep(plan.binary, root) }
+}
+
+/** A task description as data for an executor. */
+export const shipTask = (task: TaskDescription): ShippedTask => {
+  const { binary, ...rest } = task
+  return { ...rest, plan: encodeStage(binary) }
+}
+
+/** The task description an executor runs. */
+export const receiveTask = (shipped: ShippedTask): TaskDescription => {
+  const { plan, ...rest } = shipped
+  return { ...rest, binary: decodeStage(plan) }
+}
+
+/**
+ * Encodes every stage a job on `rdd` may run (the result stage and every
+ * shuffle map stage of its lineage), so that a function that cannot ship is
+ * refused when the job is submitted. Throws NotShippable.
+ */
+export const checkShippable = (rdd: RDD<unknown>, func: Extract<TaskBinary, { _tag: "ResultTask" }>["func"]): void => {
+  encodeStage({ _tag: "ResultTask", rdd, func })
+  const seen = new Set<number>()
+  const stack = [rdd]
+  while (stack.length > 0) {
+    const current = stack.pop()!
+    if (seen.has(current.id)) continue
+    seen.add(current.id)
+    for (const dep of current.dependencies) {
+      if (dep._tag === "Shuffle") encodeStage({ _tag: "ShuffleMapTask", rdd: dep.rdd, dep })
+      stack.push(dep.rdd)
+    }
+  }
+}
+
+export { NotShippable }
