@@ -27,7 +27,7 @@ import * as internal from "./internal/checkpointFile.js"
 export const formatVersion: number = internal.VERSION
 
 /**
- * Frames bytes: a 24-byte header (magic, version, length, CRC-32C of the data
+ * Frames bytes: a 24-byte header (magic, version, length, CRC-32 of the data
  * and of the header) followed by the data. Returned as chunks to write in order.
  *
  * Mirrors the serialization half of `Checkpoint.serialize`.

@@ -1,7 +1,7 @@
 /**
  * A write-ahead log in rolling files on a `FileSystem`.
  *
- * Records are framed (magic, format version, lengths, CRC-32C of the header,
+ * Records are framed (magic, format version, lengths, CRC-32 of the header,
  * the length table and each record). A new file `log-<start>-<end>` starts
  * when a write's time passes the active file's end; `clean` deletes whole
  * files. See the checkpoint guide for exactly what survives a crash.

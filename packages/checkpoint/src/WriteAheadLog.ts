@@ -246,6 +246,10 @@ export type ReadAllError = FileSystemError | FileNotFoundError | UnsupportedForm
 export class WriteAheadLog extends Context.Service<WriteAheadLog, {
   /** The largest record (in bytes) `write` accepts. */
   readonly maxRecordBytes: number
+  /**
+   * Appends one record. Large records are written from the caller's buffer
+   * without a copy, so do not change `record` until the write has completed.
+   */
   readonly write: (record: Uint8Array, time: number) => Effect.Effect<RecordHandle, WriteError>
   readonly writeBatch: (
     records: ReadonlyArray<Uint8Array>,

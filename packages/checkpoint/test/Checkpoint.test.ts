@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import fc from "fast-check"
 import { CheckpointFile, CheckpointReader, CheckpointWriter, FileSystem } from "../src/index.js"
-import { crc32c } from "../src/internal/crc32c.js"
+import { crc32 } from "../src/internal/crc32.js"
 import { bytesOf, tempDir, textOf } from "./utils/tempDir.js"
 
 const provideFs = Effect.provide(FileSystem.layerLocal)
@@ -53,7 +53,7 @@ describe("CheckpointFile", () => {
       const p = yield* CheckpointFile.writeAtomic(dir, "f", bytesOf("x"))
       const bytes = new Uint8Array(yield* Effect.promise(() => fsp.readFile(p)))
       bytes[4] = 7
-      new DataView(bytes.buffer).setUint32(20, crc32c(bytes, 0, 20), true)
+      new DataView(bytes.buffer).setUint32(20, crc32(bytes, 0, 20), true)
       yield* Effect.promise(() => fsp.writeFile(p, bytes))
       const err = yield* Effect.flip(CheckpointFile.read(p))
       assert.strictEqual(err._tag, "UnsupportedFormatVersionError")

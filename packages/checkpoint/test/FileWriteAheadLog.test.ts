@@ -203,8 +203,8 @@ describe("FileWriteAheadLog bad input", () => {
       // rewrite the header as version 2 with a valid header checksum
       const bytes = new Uint8Array(yield* Effect.promise(() => fsp.readFile(h.path)))
       bytes[4] = 2
-      const { crc32c } = yield* Effect.promise(() => import("../src/internal/crc32c.js"))
-      new DataView(bytes.buffer).setUint32(20, crc32c(bytes, 0, 20), true)
+      const { crc32 } = yield* Effect.promise(() => import("../src/internal/crc32.js"))
+      new DataView(bytes.buffer).setUint32(20, crc32(bytes, 0, 20), true)
       yield* Effect.promise(() => fsp.writeFile(h.path, bytes))
       const err = yield* Effect.flip(FileWriteAheadLog.readDirectory(dir))
       assert.strictEqual(err._tag, "UnsupportedFormatVersionError")

@@ -8,15 +8,15 @@
  * 6  u16   reserved (0)
  * 8  u32   data length, low 32 bits
  * 12 u32   data length, high bits
- * 16 u32   CRC-32C of the data
- * 20 u32   CRC-32C of bytes 0..20   (bytes 0..24 keep this layout in every version)
+ * 16 u32   CRC-32 of the data
+ * 20 u32   CRC-32 of bytes 0..20   (bytes 0..24 keep this layout in every version)
  * 24 data
  * ```
  */
 import { Effect, Option } from "effect"
 import { CorruptDataError, UnsupportedFormatVersionError } from "../Errors.js"
 import { FileSystem } from "../FileSystem.js"
-import { crc32c } from "./crc32c.js"
+import { crc32 } from "./crc32.js"
 
 export const VERSION = 1
 export const HEADER_BYTES = 24
@@ -29,8 +29,8 @@ export const encode = (data: Uint8Array): ReadonlyArray<Uint8Array> => {
   head[4] = VERSION
   view.setUint32(8, data.length >>> 0, true)
   view.setUint32(12, Math.floor(data.length / 2 ** 32), true)
-  view.setUint32(16, crc32c(data), true)
-  view.setUint32(20, crc32c(head, 0, 20), true)
+  view.setUint32(16, crc32(data), true)
+  view.setUint32(20, crc32(head, 0, 20), true)
   return [head, data]
 }
 
@@ -40,7 +40,7 @@ export const decode = (path: string, bytes: Uint8Array): Effect.Effect<Uint8Arra
     if (bytes.length < HEADER_BYTES) return corrupt(`file is ${bytes.length} bytes, shorter than its ${HEADER_BYTES}-byte header`)
     for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) return corrupt("not a checksummed file (bad magic)")
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    if (view.getUint32(20, true) !== crc32c(bytes, 0, 20)) return corrupt("header checksum mismatch")
+    if (view.getUint32(20, true) !== crc32(bytes, 0, 20)) return corrupt("header checksum mismatch")
     const version = bytes[4]!
     if (version > VERSION) {
       return Effect.fail(new UnsupportedFormatVersionError({ path, offset: 0, version, supported: VERSION }))
@@ -53,7 +53,7 @@ export const decode = (path: string, bytes: Uint8Array): Effect.Effect<Uint8Arra
       return corrupt(`${bytes.length - HEADER_BYTES - length} unexpected bytes after the data`)
     }
     const data = bytes.subarray(HEADER_BYTES)
-    if (view.getUint32(16, true) !== crc32c(data)) return corrupt("data checksum mismatch")
+    if (view.getUint32(16, true) !== crc32(data)) return corrupt("data checksum mismatch")
     return Effect.succeed(data)
   })
 

@@ -282,34 +282,22 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const MAX_COMBINED_BYTES = 8 * 1024 * 1024
 
   /**
-   * Reused for large writes: appends run one at a time under the lock, so the
-   * previous write has completed before the buffer is filled again. Small
-   * writes take Node's pooled `Buffer.allocUnsafe` slab instead.
+   * Staging buffer for frame headers, checksums and small records, reused:
+   * appends run one at a time under the lock, so the previous write has
+   * completed before it is filled again. Large records are not copied (see
+   * `format.encodeFrames`).
    */
-  let scratch: Uint8Array = new Uint8Array(0)
-  const SMALL_WRITE = 64 * 1024
+  let staging: Uint8Array = new Uint8Array(64 * 1024)
 
   /** Appends the frames of `batch` to `w` with one write call. Call under the lock. */
   const appendTo = (w: Active, batch: ReadonlyArray<AppendRequest>) => {
-    let total = 0
-    for (const r of batch) total += format.frameLength(r.records)
-    let buffer: Uint8Array
-    if (total <= SMALL_WRITE) {
-      // a plain Uint8Array view keeps the checksum loop monomorphic (Buffer is a subclass)
-      const pooled = Buffer.allocUnsafe(total)
-      buffer = new Uint8Array(pooled.buffer, pooled.byteOffset, total)
-    } else {
-      if (scratch.length < total) scratch = new Uint8Array(Math.max(total, scratch.length * 2))
-      buffer = scratch.subarray(0, total)
-    }
-    const entryOffsets: Array<Array<number>> = new Array(batch.length)
-    let at = 0
-    for (let i = 0; i < batch.length; i++) {
-      entryOffsets[i] = format.encodeFrameInto(batch[i]!.records, buffer, at)
-      at += format.frameLength(batch[i]!.records)
-    }
+    const frames: Array<ReadonlyArray<Uint8Array>> = new Array(batch.length)
+    for (let i = 0; i < batch.length; i++) frames[i] = batch[i]!.records
+    const staged = format.stagedLength(frames)
+    if (staging.length < staged) staging = new Uint8Array(Math.max(staged, staging.length * 2))
+    const { chunks, entryOffsets } = format.encodeFrames(frames, staging)
     const base = w.file.size()
-    const write = w.file.append([buffer])
+    const write = w.file.append(chunks)
     return write.pipe(
       Effect.exit,
       Effect.map((exit) => {

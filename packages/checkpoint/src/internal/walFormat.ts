@@ -8,20 +8,28 @@
  * 6  u16   reserved (0)
  * 8  u32   entry count
  * 12 u32   data length (sum over entries of 4 + record length)
- * 16 u32   CRC-32C of the length table
- * 20 u32   CRC-32C of bytes 0..20      (bytes 0..24 keep this layout in every version)
+ * 16 u32   CRC-32 of the length table
+ * 20 u32   CRC-32 of bytes 0..20      (bytes 0..24 keep this layout in every version)
  * 24 u32[count] record lengths
- *    then per entry: record bytes, u32 CRC-32C of the record
+ *    then per entry: record bytes, u32 CRC-32 of the record
  * ```
  * All integers little-endian. A record handle points at its entry
  * (bytes + checksum), so a record is verified on its own when read by handle.
+ * The checksum is CRC-32 (zlib's polynomial), computed natively by `zlib.crc32`.
  */
-import { crc32c } from "./crc32c.js"
+import { crc32 } from "./crc32.js"
 
 export const VERSION = 1
 export const HEADER_BYTES = 24
 export const ENTRY_OVERHEAD = 4
 const M0 = 0x54, M1 = 0x57, M2 = 0x41, M3 = 0x4c
+
+/**
+ * Records at least this long are written straight from the caller's buffer
+ * (one more iovec in a `writev`), not copied into the frame: above a few KB a
+ * copy costs more than the extra iovec.
+ */
+export const COPY_LIMIT = 8 * 1024
 
 /** Bytes a frame of `records` takes on disk. */
 export const frameLength = (records: ReadonlyArray<Uint8Array>): number => {
@@ -30,39 +38,96 @@ export const frameLength = (records: ReadonlyArray<Uint8Array>): number => {
   return length
 }
 
-/**
- * Encodes a frame of `records` into `target` at `start` (which must have
- * `frameLength(records)` bytes free). Returns each entry's offset in `target`.
- */
-export const encodeFrameInto = (records: ReadonlyArray<Uint8Array>, target: Uint8Array, start: number): Array<number> => {
-  const count = records.length
-  const headLength = HEADER_BYTES + 4 * count
-  const view = new DataView(target.buffer, target.byteOffset, target.byteLength)
-  let dataLength = 0
-  for (let i = 0; i < count; i++) dataLength += ENTRY_OVERHEAD + records[i]!.length
-  target[start] = M0
-  target[start + 1] = M1
-  target[start + 2] = M2
-  target[start + 3] = M3
-  target[start + 4] = VERSION
-  target[start + 5] = 0
-  target[start + 6] = 0
-  target[start + 7] = 0
-  view.setUint32(start + 8, count, true)
-  view.setUint32(start + 12, dataLength, true)
-  for (let i = 0; i < count; i++) view.setUint32(start + HEADER_BYTES + 4 * i, records[i]!.length, true)
-  view.setUint32(start + 16, crc32c(target, start + HEADER_BYTES, start + headLength), true)
-  view.setUint32(start + 20, crc32c(target, start, start + 20), true)
-  const entryOffsets: Array<number> = new Array(count)
-  let at = start + headLength
-  for (let i = 0; i < count; i++) {
-    const r = records[i]!
-    entryOffsets[i] = at
-    target.set(r, at)
-    view.setUint32(at + r.length, crc32c(r), true)
-    at += r.length + ENTRY_OVERHEAD
+/** Bytes of the frames that `encodeFrames` copies into its staging buffer. */
+export const stagedLength = (frames: ReadonlyArray<ReadonlyArray<Uint8Array>>, copyLimit = COPY_LIMIT): number => {
+  let length = 0
+  for (let f = 0; f < frames.length; f++) {
+    const records = frames[f]!
+    length += HEADER_BYTES + (4 + ENTRY_OVERHEAD) * records.length
+    for (let i = 0; i < records.length; i++) {
+      const n = records[i]!.length
+      if (n < copyLimit) length += n
+    }
   }
-  return entryOffsets
+  return length
+}
+
+export interface EncodedFrames {
+  /** The bytes to write, in order (one `writev`). */
+  readonly chunks: Array<Uint8Array>
+  /** Total bytes of `chunks`. */
+  readonly length: number
+  /** Per frame, the offset of each entry from the start of the write. */
+  readonly entryOffsets: Array<Array<number>>
+}
+
+/**
+ * Encodes one frame per element of `frames`, back to back, as a list of
+ * chunks for a single `writev`. Headers, length tables, checksums and records
+ * shorter than `copyLimit` are copied into `staging` (which must have
+ * `stagedLength(frames, copyLimit)` bytes); longer records are referenced, not
+ * copied, so they must not change until the write has completed. Adjacent
+ * staged bytes form one chunk.
+ */
+export const encodeFrames = (
+  frames: ReadonlyArray<ReadonlyArray<Uint8Array>>,
+  staging: Uint8Array,
+  copyLimit = COPY_LIMIT
+): EncodedFrames => {
+  const view = new DataView(staging.buffer, staging.byteOffset, staging.byteLength)
+  const chunks: Array<Uint8Array> = []
+  const entryOffsets: Array<Array<number>> = new Array(frames.length)
+  /** Write position (all chunks so far), staging position, start of the staged run not yet in `chunks`. */
+  let pos = 0
+  let at = 0
+  let run = 0
+  for (let f = 0; f < frames.length; f++) {
+    const records = frames[f]!
+    const count = records.length
+    const headLength = HEADER_BYTES + 4 * count
+    let dataLength = 0
+    for (let i = 0; i < count; i++) dataLength += ENTRY_OVERHEAD + records[i]!.length
+    staging[at] = M0
+    staging[at + 1] = M1
+    staging[at + 2] = M2
+    staging[at + 3] = M3
+    staging[at + 4] = VERSION
+    staging[at + 5] = 0
+    staging[at + 6] = 0
+    staging[at + 7] = 0
+    view.setUint32(at + 8, count, true)
+    view.setUint32(at + 12, dataLength, true)
+    for (let i = 0; i < count; i++) view.setUint32(at + HEADER_BYTES + 4 * i, records[i]!.length, true)
+    view.setUint32(at + 16, crc32(staging, at + HEADER_BYTES, at + headLength), true)
+    view.setUint32(at + 20, crc32(staging, at, at + 20), true)
+    at += headLength
+    pos += headLength
+    const offsets: Array<number> = new Array(count)
+    for (let i = 0; i < count; i++) {
+      const r = records[i]!
+      offsets[i] = pos
+      if (r.length < copyLimit) {
+        staging.set(r, at)
+        at += r.length
+      } else {
+        if (at > run) chunks.push(staging.subarray(run, at))
+        chunks.push(r)
+        run = at
+      }
+      view.setUint32(at, crc32(r), true)
+      at += ENTRY_OVERHEAD
+      pos += r.length + ENTRY_OVERHEAD
+    }
+    entryOffsets[f] = offsets
+  }
+  if (at > run) chunks.push(staging.subarray(run, at))
+  return { chunks, length: pos, entryOffsets }
+}
+
+/** Encodes a frame of `records` as one contiguous array (tests and tools). */
+export const encodeFrame = (records: ReadonlyArray<Uint8Array>): Uint8Array => {
+  // with no copy limit everything is staged: one chunk
+  return encodeFrames([records], new Uint8Array(stagedLength([records], Infinity)), Infinity).chunks[0]!
 }
 
 /** Verifies one entry (as addressed by a handle); returns the record or a reason. */
@@ -71,7 +136,7 @@ export const decodeEntry = (entry: Uint8Array): Uint8Array | string => {
   const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength)
   const len = entry.length - ENTRY_OVERHEAD
   const data = entry.subarray(0, len)
-  return view.getUint32(len, true) === crc32c(data) ? data : "record checksum mismatch"
+  return view.getUint32(len, true) === crc32(data) ? data : "record checksum mismatch"
 }
 
 export interface ScannedRecord {
@@ -104,7 +169,7 @@ const frameAt = (bytes: Uint8Array, view: DataView, p: number): FrameAt => {
   if (bytes[p] !== M0 || bytes[p + 1] !== M1 || bytes[p + 2] !== M2 || bytes[p + 3] !== M3) {
     return { kind: "invalid", reason: "bad frame magic" }
   }
-  if (view.getUint32(p + 20, true) !== crc32c(bytes, p, p + 20)) {
+  if (view.getUint32(p + 20, true) !== crc32(bytes, p, p + 20)) {
     return { kind: "invalid", reason: "frame header checksum mismatch" }
   }
   const version = bytes[p + 4]!
@@ -115,7 +180,7 @@ const frameAt = (bytes: Uint8Array, view: DataView, p: number): FrameAt => {
   const tableEnd = p + HEADER_BYTES + 4 * count
   const end = tableEnd + dataLength
   if (end > n) return { kind: "truncated" }
-  if (view.getUint32(p + 16, true) !== crc32c(bytes, p + HEADER_BYTES, tableEnd)) {
+  if (view.getUint32(p + 16, true) !== crc32(bytes, p + HEADER_BYTES, tableEnd)) {
     return { kind: "badTable", end, count }
   }
   let sum = 0
@@ -178,7 +243,7 @@ export const scan = (bytes: Uint8Array): ScanResult => {
     for (let i = 0; i < count; i++) {
       const len = view.getUint32(p + HEADER_BYTES + 4 * i, true)
       const data = bytes.subarray(at, at + len)
-      if (view.getUint32(at + len, true) === crc32c(data)) {
+      if (view.getUint32(at + len, true) === crc32(data)) {
         records.push({ offset: at, length: ENTRY_OVERHEAD + len, data })
       } else {
         problems.push({ _tag: "CorruptRecord", offset: at, length: ENTRY_OVERHEAD + len, reason: "record checksum mismatch" })
