@@ -2,8 +2,14 @@
 // operation on a plain array (the model). A pipeline is data (a list of step
 // specs), so fast-check can shrink it; steps that do not apply to the current
 // kind of records are skipped when the pipeline is interpreted.
+//
+// Every function given to an RDD is shippable (see src/Closure.ts): it
+// captures nothing, or gets what it uses (helpers, step parameters) through
+// `withEnv`, so the same pipelines run with `spark.tspark.local.shipTasks`.
+// The helpers themselves capture nothing.
 import { Effect } from "effect"
 import fc from "fast-check"
+import { withEnv } from "../../src/Closure.js"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD, RDDError } from "../../src/rdd/RDD.js"
 import type { SparkContext } from "../../src/SparkContext.js"
@@ -158,6 +164,9 @@ const stableSort = <A>(values: ReadonlyArray<A>, ordering: (a: A, b: A) => numbe
 
 const joinValue = (v: number | undefined, w: number | undefined) => (v ?? 2000) + 3 * (w ?? 1000)
 
+/** The helpers the pipeline's RDD functions use, as a `withEnv` environment. */
+const helpers = { canonical, textHash, mod, summary, joinValue }
+
 // ---------------------------------------------------------------- interpretation
 
 const ok = (state: State) => Effect.succeed(state)
@@ -179,12 +188,15 @@ export const applyStep = (
       if (kind !== "num") return ok(state)
       return keep(rdd.map((x: number) => x * 2 + 1), (model as Array<number>).map((x) => x * 2 + 1))
     case "filter": {
-      const f = (x: unknown) => textHash(canonical(x)) % step.modulus !== 0
+      const f = withEnv(
+        { ...helpers, modulus: step.modulus },
+        ({ canonical, modulus, textHash }) => (x: unknown) => textHash(canonical(x)) % modulus !== 0
+      )
       return keep(rdd.filter(f), model.filter(f))
     }
     case "flatMap": {
       if (kind !== "num" || size > 150) return ok(state)
-      const f = (x: number) => (mod(x, 2) === 0 ? [x, x + 1] : [x])
+      const f = withEnv(helpers, ({ mod }) => (x: number) => (mod(x, 2) === 0 ? [x, x + 1] : [x]))
       return keep(rdd.flatMap(f), (model as Array<number>).flatMap(f))
     }
     case "distinct":
@@ -267,18 +279,20 @@ export const applyStep = (
       let next: AnyRDD
       switch (step.variant) {
         case "cogroup":
-          next = (rdd.cogroup(otherRdd, step.parts) as AnyRDD).mapValues(([a, b]: [Array<number>, Array<number>]) =>
-            summary(a) - 2 * summary(b)
+          next = (rdd.cogroup(otherRdd, step.parts) as AnyRDD).mapValues(
+            withEnv(helpers, ({ summary }) => ([a, b]: [Array<number>, Array<number>]) => summary(a) - 2 * summary(b))
           )
           for (const [k, a, b] of groups) out.push([k, summary(a) - 2 * summary(b)])
           break
         case "join":
-          next = (rdd.join(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number, number]) => joinValue(v, w))
+          next = (rdd.join(otherRdd, step.parts) as AnyRDD).mapValues(
+            withEnv(helpers, ({ joinValue }) => ([v, w]: [number, number]) => joinValue(v, w))
+          )
           for (const [k, a, b] of groups) for (const v of a) for (const w of b) out.push([k, joinValue(v, w)])
           break
         case "leftOuterJoin":
-          next = (rdd.leftOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number, number | undefined]) =>
-            joinValue(v, w)
+          next = (rdd.leftOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(
+            withEnv(helpers, ({ joinValue }) => ([v, w]: [number, number | undefined]) => joinValue(v, w))
           )
           for (const [k, a, b] of groups) {
             for (const v of a) {
@@ -288,8 +302,8 @@ export const applyStep = (
           }
           break
         case "rightOuterJoin":
-          next = (rdd.rightOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(([v, w]: [number | undefined, number]) =>
-            joinValue(v, w)
+          next = (rdd.rightOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(
+            withEnv(helpers, ({ joinValue }) => ([v, w]: [number | undefined, number]) => joinValue(v, w))
           )
           for (const [k, a, b] of groups) {
             for (const w of b) {
@@ -299,9 +313,9 @@ export const applyStep = (
           }
           break
         case "fullOuterJoin":
-          next = (rdd.fullOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues((
-            [v, w]: [number | undefined, number | undefined]
-          ) => joinValue(v, w))
+          next = (rdd.fullOuterJoin(otherRdd, step.parts) as AnyRDD).mapValues(
+            withEnv(helpers, ({ joinValue }) => ([v, w]: [number | undefined, number | undefined]) => joinValue(v, w))
+          )
           for (const [k, a, b] of groups) {
             if (a.length === 0) for (const w of b) out.push([k, joinValue(undefined, w)])
             else if (b.length === 0) for (const v of a) out.push([k, joinValue(v, undefined)])
@@ -339,7 +353,7 @@ export const applyStep = (
     case "glom":
       return keep(rdd.glom().flatMap((xs: Array<unknown>) => xs), model)
     case "zip": {
-      const f = (x: unknown) => canonical(x).length
+      const f = withEnv(helpers, ({ canonical }) => (x: unknown) => canonical(x).length)
       return keep(
         rdd.zip(rdd.map(f)),
         model.map((x) => [x, f(x)]),
@@ -358,7 +372,7 @@ export const applyStep = (
       return keep(rdd.mapValues((v: number) => v * 2 - 1), pairsModel.map(([k, v]) => [k, v * 2 - 1]))
     case "flatMapValues": {
       if (kind !== "pair") return ok(state)
-      const f = (v: number) => (mod(v, 2) === 0 ? [v, v + 1] : mod(v, 3) === 0 ? [] : [v])
+      const f = withEnv(helpers, ({ mod }) => (v: number) => (mod(v, 2) === 0 ? [v, v + 1] : mod(v, 3) === 0 ? [] : [v]))
       return keep(rdd.flatMapValues(f), pairsModel.flatMap(([k, v]) => f(v).map((u) => [k, u])))
     }
     case "keys":
@@ -369,11 +383,16 @@ export const applyStep = (
       return keep(rdd.values(), pairsModel.map(([, v]) => v), order === "exact" ? "exact" : "none", "num")
     case "keyBy":
       if (kind !== "num") return ok(state)
-      return keep(rdd.keyBy((x: number) => mod(x, 3)), (model as Array<number>).map((x) => [mod(x, 3), x]), order, "pair")
+      return keep(
+        rdd.keyBy(withEnv(helpers, ({ mod }) => (x: number) => mod(x, 3))),
+        (model as Array<number>).map((x) => [mod(x, 3), x]),
+        order,
+        "pair"
+      )
     case "groupBy":
       if (kind !== "num") return ok(state)
       return keep(
-        rdd.groupBy((x: number) => mod(x, 4), step.parts).mapValues(summary),
+        rdd.groupBy(withEnv(helpers, ({ mod }) => (x: number) => mod(x, 4)), step.parts).mapValues(summary),
         groupModel((model as Array<number>).map((x) => [mod(x, 4), x] as const)).map(([k, vs]) => [k, summary(vs)]),
         "none",
         "pair"

@@ -3,18 +3,19 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { withEnv } from "../../src/Closure.js"
 import { compareKeys } from "../../src/util/Ordering.js"
 import { key, nums, pairs, slices } from "../arbitraries/data.js"
 import { distinctModel, groupModel } from "../arbitraries/pipeline.js"
-import { assertSameMultiset, canonical, checkProperty, makeContext, tempDir } from "../utils/spark.js"
+import { assertSameMultiset, canonical, checkProperty, makeContextIn, modes, tempDir } from "../utils/spark.js"
 
 const numbers = fc.record({ data: nums(40), slices })
 const RUNS = { numRuns: 60 }
 
-describe("RDD actions equal the model", () => {
+describe.each(modes)("RDD actions equal the model ($name)", (mode) => {
   it.effect("collect, count, first, take, isEmpty", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: nums(40), slices, n: fc.integer({ min: 0, max: 45 }) }), ({ data, n, slices }) =>
         Effect.gen(function*() {
           const rdd = sc.parallelize(data, slices)
@@ -31,14 +32,14 @@ describe("RDD actions equal the model", () => {
 
   it.effect("top and takeOrdered", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: fc.array(key, { maxLength: 30 }), slices, n: fc.integer({ min: 0, max: 35 }) }), ({ data, n, slices }) =>
         Effect.gen(function*() {
           const rdd = sc.parallelize(data, slices)
           const sorted = [...data].sort(compareKeys)
           assert.deepStrictEqual((yield* rdd.takeOrdered(n)).map(canonical), sorted.slice(0, n).map(canonical))
           assert.deepStrictEqual((yield* rdd.top(n)).map(canonical), [...sorted].reverse().slice(0, n).map(canonical))
-          const byLength = (a: unknown, b: unknown) => canonical(a).length - canonical(b).length
+          const byLength = withEnv({ canonical }, ({ canonical }) => (a: unknown, b: unknown) => canonical(a).length - canonical(b).length)
           const top = yield* rdd.top(n, byLength)
           const lengths = [...data].map((x) => canonical(x).length).sort((a, b) => b - a).slice(0, n)
           assert.deepStrictEqual(top.map((x) => canonical(x).length), lengths)
@@ -47,7 +48,7 @@ describe("RDD actions equal the model", () => {
 
   it.effect("reduce, fold, aggregate", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(numbers, ({ data, slices }) =>
         Effect.gen(function*() {
           const rdd = sc.parallelize(data, slices)
@@ -74,20 +75,20 @@ describe("RDD actions equal the model", () => {
 
   it.effect("foreach with an accumulator, foreachPartition", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(numbers, ({ data, slices }) =>
         Effect.gen(function*() {
           const rdd = sc.parallelize(data, slices)
           const sum = sc.longAccumulator("sum")
           const seen = sc.collectionAccumulator<number>("seen")
-          yield* rdd.foreach((x) => {
+          yield* rdd.foreach(withEnv({ sum, seen }, ({ seen, sum }) => (x: number) => {
             sum.add(x)
             seen.add(x)
-          })
+          }))
           assert.strictEqual(sum.value, data.reduce((a, b) => a + b, 0))
           assertSameMultiset(seen.value, data)
           const sizes = sc.collectionAccumulator<number>("sizes")
-          yield* rdd.foreachPartition((it) => sizes.add([...it].length))
+          yield* rdd.foreachPartition(withEnv({ sizes }, ({ sizes }) => (it: IterableIterator<number>) => sizes.add([...it].length)))
           assert.strictEqual(sizes.value.length, slices)
           assert.strictEqual(sizes.value.reduce((a, b) => a + b, 0), data.length)
         }), RUNS)
@@ -95,7 +96,7 @@ describe("RDD actions equal the model", () => {
 
   it.effect("countByValue and countByKey", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: pairs(40), slices }), ({ data, slices }) =>
         Effect.gen(function*() {
           const rdd = sc.parallelize(data, slices)
@@ -111,7 +112,7 @@ describe("RDD actions equal the model", () => {
 
   it.effect("saveAsTextFile writes one part file per partition, readable back", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const dir = yield* tempDir
       let run = 0
       yield* checkProperty(fc.record({ data: fc.array(fc.oneof(fc.integer(), fc.string({ unit: "grapheme-ascii" }).filter((s) => !/[\r\n]/.test(s)), fc.tuple(fc.integer(), fc.constantFrom("a", "b"))), { maxLength: 30 }), slices }), ({ data, slices }) =>

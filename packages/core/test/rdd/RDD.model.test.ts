@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
-import { assertSameMultiset, assertSameSequence, canonical, checkProperty, makeContext, multiset } from "../utils/spark.js"
+import { assertSameMultiset, assertSameSequence, canonical, checkProperty, makeContextIn, modes, multiset } from "../utils/spark.js"
 
 /** Compares an RDD's collected records with the model, as exactly as the order allows. */
 const assertMatchesModel = (state: State, collected: ReadonlyArray<unknown>, label: string) => {
@@ -44,10 +44,10 @@ const examples: Array<[Pipeline]> = [
   }]
 ]
 
-describe("RDD model", () => {
+describe.each(modes)("RDD model ($name)", (mode) => {
   it.effect("any pipeline of transformations equals the same pipeline on arrays", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(
         pipeline,
         (p) =>

@@ -4,7 +4,7 @@ import fc from "fast-check"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import { nums, pairs, slices } from "../arbitraries/data.js"
 import { groupModel } from "../arbitraries/pipeline.js"
-import { assertSameMultiset, canonical, checkProperty, makeContext, multiset } from "../utils/spark.js"
+import { assertSameMultiset, canonical, checkProperty, makeContextIn, modes, multiset } from "../utils/spark.js"
 
 const RUNS = { numRuns: 50 }
 
@@ -20,10 +20,10 @@ const isSubMultiset = (sub: ReadonlyArray<unknown>, all: ReadonlyArray<unknown>)
   return true
 }
 
-describe("RDD transformations", () => {
+describe.each(modes)("RDD transformations ($name)", (mode) => {
   it.effect("parallelize slices evenly and glom shows the slices", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: nums(40), slices: fc.integer({ min: 1, max: 8 }) }), ({ data, slices }) =>
         Effect.gen(function*() {
           const glommed = yield* sc.parallelize(data, slices).glom().collect()
@@ -35,7 +35,7 @@ describe("RDD transformations", () => {
 
   it.effect("sample is a sub-multiset and the same seed gives the same sample", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(
         fc.record({
           data: nums(40),
@@ -61,7 +61,7 @@ describe("RDD transformations", () => {
 
   it.effect("sampling a large dataset keeps about the fraction", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const n = yield* sc.range(0, 20_000, 1, 4).sample(false, 0.3, 7).count()
       assert.isTrue(n > 5400 && n < 6600, `${n} of 20000 at fraction 0.3`)
       const m = yield* sc.range(0, 20_000, 1, 4).sample(true, 2, 7).count()
@@ -70,7 +70,7 @@ describe("RDD transformations", () => {
 
   it.effect("groupByKey groups every value of a key exactly once", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: pairs(40), slices, parts: fc.integer({ min: 1, max: 4 }) }), ({ data, parts, slices }) =>
         Effect.gen(function*() {
           const grouped = yield* sc.parallelize(data, slices).groupByKey(parts).collect()
@@ -82,7 +82,7 @@ describe("RDD transformations", () => {
 
   it.effect("coalesce merges neighbouring partitions without a shuffle, keeping order", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(fc.record({ data: nums(40), slices, n: fc.integer({ min: 1, max: 8 }) }), ({ data, n, slices }) =>
         Effect.gen(function*() {
           const coalesced = sc.parallelize(data, slices).coalesce(n)
@@ -97,7 +97,7 @@ describe("RDD transformations", () => {
 
   it.effect("repartition balances partitions", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const sizes = (yield* sc.range(0, 1000, 1, 1).repartition(4).glom().collect()).map((p) => p.length)
       assert.strictEqual(sizes.length, 4)
       assert.strictEqual(sizes.reduce((a, b) => a + b, 0), 1000)
@@ -106,7 +106,7 @@ describe("RDD transformations", () => {
 
   it.effect("partitioners are kept by mapValues and filter, dropped by map, and avoid shuffles", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const data = Array.from({ length: 50 }, (_, i) => [i % 7, i] as const)
       const reduced = sc.parallelize(data, 3).reduceByKey((a, b) => a + b, 4)
       assert.isTrue(new HashPartitioner(4).equals(reduced.partitioner))
@@ -129,7 +129,7 @@ describe("RDD transformations", () => {
 
   it.effect("range counts like a loop, for positive and negative steps", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(
         fc.record({ start: fc.integer({ min: -50, max: 50 }), end: fc.integer({ min: -50, max: 50 }), step: fc.integer({ min: -7, max: 7 }).filter((s) => s !== 0), slices }),
         ({ end, slices, start, step }) =>
@@ -144,7 +144,7 @@ describe("RDD transformations", () => {
 
   it.effect("makeRDD keeps one partition per element with its preferred hosts", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const rdd = sc.makeRDD([[1, ["h1"]], [2, ["h2", "h3"]], [3, []]] as const)
       assert.strictEqual(rdd.numPartitions, 3)
       assert.deepStrictEqual(rdd.partitions.map((p) => rdd.preferredLocations(p)), [["h1"], ["h2", "h3"], []])
@@ -153,7 +153,7 @@ describe("RDD transformations", () => {
 
   it.effect("toDebugString shows the lineage, indented at shuffles", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const rdd = sc.parallelize([1, 2, 3], 2).map((x) => [x, x] as const).reduceByKey((a, b) => a + b, 3).cache()
       const text = rdd.toDebugString()
       assert.match(text, /^\(3\) ShuffledRDD\[\d+\] \[MEMORY_ONLY\]/)

@@ -5,8 +5,11 @@ import * as fs from "node:fs"
 import type { RDD } from "../../src/rdd/RDD.js"
 import * as BlockId from "../../src/storage/BlockId.js"
 import * as StorageLevel from "../../src/storage/StorageLevel.js"
+import { withEnv } from "../../src/Closure.js"
 import { pairs, slices } from "../arbitraries/data.js"
-import { assertSameMultiset, checkProperty, makeContext, recordEvents, tempDir } from "../utils/spark.js"
+import { assertSameMultiset, checkProperty, makeContextIn, modes, recordEvents, tempDir } from "../utils/spark.js"
+
+type Pair = readonly [unknown, number]
 
 /** The shuffle ids an RDD's lineage depends on. */
 const shuffleIds = (rdd: RDD<unknown>): Array<number> => {
@@ -29,17 +32,17 @@ const scenario = fc.record({
   lose: fc.array(fc.nat(), { minLength: 1, maxLength: 6 })
 })
 
-describe("lineage", () => {
+describe.each(modes)("lineage ($name)", (mode) => {
   it.effect("losing cached blocks recomputes them from lineage", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       yield* checkProperty(scenario, ({ data, lose, parts, slices }) =>
         Effect.gen(function*() {
           const computed = sc.longAccumulator()
-          const cached = sc.parallelize(data, slices).map((kv) => {
+          const cached = sc.parallelize(data, slices).map(withEnv({ computed }, ({ computed }) => (kv: Pair) => {
             computed.add(1)
             return kv
-          }).cache()
+          })).cache()
           const result = cached.reduceByKey((a, b) => a + b, parts)
           const first = yield* result.collect()
           assert.strictEqual(computed.value, data.length)
@@ -58,7 +61,7 @@ describe("lineage", () => {
 
   it.effect("losing shuffle blocks resubmits the map stage after a fetch failure", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const log = recordEvents(sc)
       yield* checkProperty(scenario, ({ data, lose, parts, slices }) =>
         Effect.gen(function*() {
@@ -93,7 +96,7 @@ describe("lineage", () => {
 
   it.effect("unregistered map outputs rerun only the missing map tasks", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const log = recordEvents(sc)
       const data = Array.from({ length: 60 }, (_, i) => [i % 9, i] as const)
       const result = sc.parallelize(data, 4).groupByKey(3).mapValues((vs) => vs.length)
@@ -112,7 +115,7 @@ describe("lineage", () => {
 
   it.effect("checkpointed RDDs have no parents and give the same results", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const dir = yield* tempDir
       yield* sc.setCheckpointDir(dir)
       yield* checkProperty(fc.record({ data: pairs(40), slices, parts: fc.integer({ min: 1, max: 4 }), local: fc.boolean() }), ({ data, local, parts, slices }) =>
@@ -141,7 +144,7 @@ describe("lineage", () => {
 
   it.effect("checkpoint without a directory fails with a CheckpointError saying to set one", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const rdd = sc.parallelize([1, 2, 3]).checkpoint()
       const error = yield* Effect.flip(rdd.count())
       assert.strictEqual(error._tag, "CheckpointError")
@@ -150,7 +153,7 @@ describe("lineage", () => {
 
   it.effect("a locally checkpointed block that is lost fails with a message pointing to checkpoint()", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext({ conf: { "spark.task.maxFailures": 1 } })
+      const sc = yield* makeContextIn(mode, { conf: { "spark.task.maxFailures": 1 } })
       const rdd = sc.parallelize([1, 2, 3, 4], 2).map((x) => x + 1).localCheckpoint()
       assert.deepStrictEqual(rdd.storageLevel, StorageLevel.MEMORY_AND_DISK)
       yield* rdd.count()

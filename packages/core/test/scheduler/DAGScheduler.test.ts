@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD } from "../../src/rdd/RDD.js"
-import { makeContext, recordEvents } from "../utils/spark.js"
+import { makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
 
 type Pair = readonly [number, number]
 
@@ -64,10 +64,10 @@ const buildChain = (sc: Effect.Success<ReturnType<typeof makeContext>>, steps: R
 }
 
 
-describe("DAGScheduler stages", () => {
+describe.each(modes)("DAGScheduler stages ($name)", (mode) => {
   it.effect("a job with k shuffles runs k + 1 stages, parents first; a second job skips the map stages", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const log = recordEvents(sc)
       yield* Effect.promise(() =>
         fc.assert(
@@ -110,7 +110,7 @@ describe("DAGScheduler stages", () => {
 
   it.effect("co-partitioned operations add no stage", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const log = recordEvents(sc)
       const rdd = sc.parallelize(Array.from({ length: 30 }, (_, i) => [i % 4, i] as const), 3)
         .reduceByKey((a, b) => a + b, 4)
@@ -123,7 +123,7 @@ describe("DAGScheduler stages", () => {
 
   it.effect("a fully cached RDD's parent stages are not needed", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const log = recordEvents(sc)
       const cached = sc.parallelize([[1, 1], [2, 2], [1, 3]] as Array<Pair>, 2).reduceByKey((a, b) => a + b, 2).cache()
       yield* cached.count()

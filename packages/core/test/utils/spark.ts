@@ -10,6 +10,20 @@ import { SparkContext, type SparkListener } from "../../src/index.js"
 export const makeContext = (options: SparkContext.SparkContextOptions = {}) =>
   SparkContext.make({ master: "local[2]", ...options })
 
+/**
+ * The ways the in-process backend runs tasks: closures as they are, or every
+ * task through its shipped form (plan encoded, v8-serialized, decoded), as an
+ * executor elsewhere receives it. Properties that hold in one hold in both.
+ */
+export const modes = [
+  { name: "in-process closures", conf: {} },
+  { name: "shipped tasks", conf: { "spark.tspark.local.shipTasks": true } }
+] as const
+
+/** A context running tasks in the given mode (see `modes`), for the current scope. */
+export const makeContextIn = (mode: (typeof modes)[number], options: SparkContext.SparkContextOptions = {}) =>
+  makeContext({ ...options, conf: { ...mode.conf, ...(options.conf as Record<string, string | number | boolean> | undefined) } })
+
 /** A fresh temporary directory, removed when the scope closes. */
 export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "tspark-core-test-"))),
@@ -46,7 +60,8 @@ export const recordEvents = (sc: SparkContext.SparkContext) => {
  * field order, -0 and 0) get the same string. Written independently of the
  * engine's own encoding, so that it can serve as the model's notion of equality.
  */
-export const canonical = (value: unknown): string => {
+export function canonical(value: unknown): string {
+  // A function declaration that captures nothing (the recursion uses its own name): it ships in task plans.
   if (value === undefined) return "undefined"
   if (typeof value === "bigint") return `${value}n`
   if (typeof value === "number") return Object.is(value, -0) ? "0" : Number.isNaN(value) ? "NaN" : String(value)

@@ -100,6 +100,9 @@ const declaredIn = (fn: AnyNode): Set<string> => {
   return names
 }
 
+/** The binding Vite's SSR transform (vitest) gives an imported module. */
+const VITE_IMPORT = /^__vite_ssr_import_\d+__$/
+
 /**
  * The free identifiers of a function (and `this` when an arrow function uses
  * the `this` of its surroundings), excluding names in `allowed`.
@@ -123,10 +126,21 @@ export const freeIdentifiers = (fn: AnyNode, allowed: (name: string) => boolean)
       case "ThisExpression":
         if (thisIsOuter) free.add("this")
         return
-      case "MemberExpression":
-        walk(node["object"] as AnyNode, scopes, thisIsOuter)
-        if (node["computed"]) walk(node["property"] as AnyNode, scopes, thisIsOuter)
+      case "MemberExpression": {
+        const object = node["object"] as AnyNode
+        const property = node["property"] as AnyNode
+        // Vite (vitest) rewrites an imported `name` to `__vite_ssr_import_N__.name`: report the name the user wrote.
+        if (
+          object.type === "Identifier" && VITE_IMPORT.test(object["name"] as string) && !node["computed"] &&
+          !scopes.some((s) => s.has(object["name"] as string))
+        ) {
+          free.add(property["name"] as string)
+          return
+        }
+        walk(object, scopes, thisIsOuter)
+        if (node["computed"]) walk(property, scopes, thisIsOuter)
         return
+      }
       case "Property":
       case "PropertyDefinition":
       case "MethodDefinition":

@@ -43,7 +43,11 @@ export const withEnv = <E extends Record<string, unknown>, F extends (...args: A
 
 // ---------------------------------------------------------------- serialization
 
-const isGlobal = (name: string): boolean => name in globalThis || name === "arguments" || name === "__name"
+// A global is a property of globalThis, but not one every object inherits (`toString`, `valueOf`,
+// `constructor`...): a captured variable of that name would silently resolve to Object.prototype's on the executor.
+const isGlobal = (name: string): boolean =>
+  (name in globalThis && !(name in Object.prototype)) || Object.prototype.hasOwnProperty.call(globalThis, name) ||
+  name === "arguments" || name === "__name"
 
 const checkSource = (source: string, where: string): void => {
   const parsed = parseFunction(source)
