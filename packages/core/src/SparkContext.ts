@@ -22,6 +22,7 @@ import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import { LocalSchedulerBackend, type SchedulerBackend } from "./scheduler/SchedulerBackend.js"
+import { WorkerThreadSchedulerBackend } from "./scheduler/WorkerThreadBackend.js"
 import * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { TaskDescription, TaskResult } from "./scheduler/Task.js"
 import type { ExecutorEnv, TaskContext } from "./scheduler/TaskContext.js"
@@ -122,23 +123,34 @@ type CleanupTask =
   | { readonly _tag: "Shuffle"; readonly shuffleId: number }
   | { readonly _tag: "Rdd"; readonly rddId: number }
 
-interface Master {
-  readonly cores: number
-  readonly maxFailures: number | undefined
-}
+type Master =
+  | { readonly _tag: "Local"; readonly cores: number; readonly maxFailures: number | undefined }
+  | {
+    readonly _tag: "LocalCluster"
+    readonly executors: number
+    readonly coresPerExecutor: number
+    readonly memoryMb: number
+  }
 
 const parseMaster = (master: string): Master | UnknownMasterError => {
   const all = os.availableParallelism()
-  if (master === "local") return { cores: 1, maxFailures: undefined }
+  if (master === "local") return { _tag: "Local", cores: 1, maxFailures: undefined }
   const m = /^local\[(\*|\d+)(?:\s*,\s*(\d+))?\]$/.exec(master)
   if (m !== null) {
     const cores = m[1] === "*" ? all : Number(m[1])
-    if (cores >= 1) return { cores, maxFailures: m[2] === undefined ? undefined : Math.max(1, Number(m[2])) }
+    if (cores >= 1) return { _tag: "Local", cores, maxFailures: m[2] === undefined ? undefined : Math.max(1, Number(m[2])) }
+  }
+  if (master === "local-cluster[*]") return { _tag: "LocalCluster", executors: all, coresPerExecutor: 1, memoryMb: 1024 }
+  const cluster = /^local-cluster\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\]$/.exec(master)
+  if (cluster !== null) {
+    const [executors, coresPerExecutor, memoryMb] = [Number(cluster[1]), Number(cluster[2]), Number(cluster[3])]
+    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) return { _tag: "LocalCluster", executors, coresPerExecutor, memoryMb }
   }
   return new UnknownMasterError({
     master,
     message: `Could not parse master URL "${master}": use local, local[N] (N task slots, N >= 1), ` +
-      "local[*] (one slot per core) or local[N,F] (F task failures allowed)"
+      "local[*] (one slot per core), local[N,F] (F task failures allowed), " +
+      "local-cluster[N,C,M] (N worker-thread executors of C cores and M MiB) or local-cluster[*]"
   })
 }
 
@@ -573,6 +585,22 @@ export class SparkContext implements RDDContext {
     return this.internals.listenerBus.waitUntilEmpty
   }
 
+  /**
+   * Kills an executor (its thread), as Spark's `killExecutor`: its running
+   * tasks are rescheduled and its shuffle outputs and cached blocks are
+   * recomputed where needed. A no-op on the in-process backend.
+   */
+  killExecutor(executorId: string): Effect.Effect<void> {
+    const backend = this.internals.backend
+    return backend instanceof WorkerThreadSchedulerBackend ? Effect.promise(() => backend.killExecutor(executorId)) : Effect.void
+  }
+
+  /** The ids of the executors that are alive. */
+  get executorIds(): Array<string> {
+    const backend = this.internals.backend
+    return backend instanceof WorkerThreadSchedulerBackend ? backend.executorIds : ["driver"]
+  }
+
   /** The ids of jobs that are running. */
   get activeJobIds(): Array<number> {
     return this.internals.dag.activeJobIds()
@@ -631,7 +659,12 @@ export const make = (
     if (options.master !== undefined) conf = SparkConf.set(conf, "spark.master", options.master)
     if (options.appName !== undefined) conf = SparkConf.set(conf, "spark.app.name", options.appName)
     const master = yield* orFail(parseMaster(SparkConf.getString(conf, "spark.master", "local[*]")))
-    const maxFailures = master.maxFailures ?? (yield* orFail(SparkConf.getInt(conf, "spark.task.maxFailures", 4, 1)))
+    const maxFailures = (master._tag === "Local" ? master.maxFailures : undefined) ??
+      (yield* orFail(SparkConf.getInt(conf, "spark.task.maxFailures", 4, 1)))
+    const heartbeatIntervalMs = yield* orFail(
+      parseDurationMs(SparkConf.getString(conf, "spark.executor.heartbeatInterval", "10s"), "spark.executor.heartbeatInterval")
+    )
+    const networkTimeoutMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.network.timeout", "120s"), "spark.network.timeout"))
     const maxStageAttempts = yield* orFail(SparkConf.getInt(conf, "spark.stage.maxConsecutiveAttempts", 4, 1))
     const localityWaitMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.locality.wait", "3s"), "spark.locality.wait"))
     const reviveIntervalMs = yield* orFail(
@@ -715,7 +748,26 @@ export const make = (
       getBroadcast: (id) => sc!.getBroadcast(id)
     }
     const shipTasks = SparkConf.getString(conf, "spark.tspark.local.shipTasks", "false") === "true"
-    const backend: SchedulerBackend = new LocalSchedulerBackend(master.cores, env, shipTasks)
+    const backend: SchedulerBackend = master._tag === "Local"
+      ? new LocalSchedulerBackend(master.cores, env, shipTasks)
+      : new WorkerThreadSchedulerBackend(
+        {
+          executors: master.executors,
+          coresPerExecutor: master.coresPerExecutor,
+          memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
+          localDir,
+          conf: [...conf.entries],
+          heartbeatIntervalMs,
+          heartbeatTimeoutMs: networkTimeoutMs,
+          registrationTimeoutMs: yield* orFail(parseDurationMs(
+            SparkConf.getString(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"),
+            "spark.scheduler.maxRegisteredResourcesWaitingTime"
+          ))
+        },
+        blockManagerMaster,
+        mapOutputTracker,
+        (id) => sc!.getBroadcast(id)
+      )
 
     const handle = (event: SchedulerEvent): void => {
       dag.beginEvent()

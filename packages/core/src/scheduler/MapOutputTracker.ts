@@ -90,6 +90,11 @@ export class MapOutputTracker {
     }
   }
 
+  /** Every map output of a shuffle by map id (`undefined`: missing), for executors elsewhere. */
+  getStatuses(shuffleId: number): ReadonlyArray<MapStatus | undefined> | undefined {
+    return this.shuffles.get(shuffleId)
+  }
+
   unregisterShuffle(shuffleId: number): void {
     this.shuffles.delete(shuffleId)
   }

@@ -14,7 +14,7 @@ import { DiskStore } from "../internal/storage/diskStore.js"
 import { type MemoryEntry, MemoryStore, ownerOf } from "../internal/storage/memoryStore.js"
 import { deserialize, serialize } from "../internal/storage/serializer.js"
 import * as BlockId from "./BlockId.js"
-import type { BlockManagerId, BlockManagerMaster, BlockStatus } from "./BlockManagerMaster.js"
+import type { BlockManagerEndpoint, BlockManagerId, BlockStatus } from "./BlockManagerMaster.js"
 import * as StorageLevel from "./StorageLevel.js"
 
 /**
@@ -59,6 +59,20 @@ export class LocalBlockTransferService implements BlockTransferService {
 }
 
 /**
+ * What a block manager needs of the master: the driver's `BlockManagerMaster`
+ * itself in this process, or a proxy that talks to it from an executor.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockManagerMasterLike {
+  readonly register: (endpoint: BlockManagerEndpoint) => void
+  readonly updateBlockInfo: (id: BlockManagerId, blockId: BlockId.BlockId, status: BlockStatus) => void
+  readonly getLocations: (blockId: BlockId.BlockId) => Array<BlockManagerId>
+  readonly getPeers: (id: BlockManagerId) => Array<BlockManagerId>
+}
+
+/**
  * Options of a block manager.
  *
  * @category models
@@ -66,7 +80,7 @@ export class LocalBlockTransferService implements BlockTransferService {
  */
 export interface BlockManagerOptions {
   readonly id: BlockManagerId
-  readonly master: BlockManagerMaster
+  readonly master: BlockManagerMasterLike
   readonly transfer: BlockTransferService
   /** Bytes of memory for blocks; beyond it, least recently used blocks are evicted or spilled. */
   readonly maxMemory: number
@@ -89,7 +103,7 @@ export interface BlockManagerOptions {
  */
 export class BlockManager {
   readonly id: BlockManagerId
-  private readonly master: BlockManagerMaster
+  private readonly master: BlockManagerMasterLike
   private readonly transfer: BlockTransferService
   private readonly memory: MemoryStore
   private readonly disk: DiskStore

@@ -1,0 +1,229 @@
+// An executor: its own block manager, a map output tracker filled from what
+// the driver sends with each task, broadcast values received once, and a
+// task runner. Blocks it needs from other executors are fetched (through the
+// driver) before a task starts, because tasks then run synchronously.
+// Transport-agnostic: `send` and `handle` carry the protocol's messages.
+import * as v8 from "node:v8"
+import { Accumulator } from "../../Accumulator.js"
+import { Broadcast } from "../../Broadcast.js"
+import { getParents } from "../../rdd/Dependency.js"
+import type { RDD } from "../../rdd/RDD.js"
+import { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
+import type { TaskDescription, TaskResult } from "../../scheduler/Task.js"
+import type { ExecutorEnv } from "../../scheduler/TaskContext.js"
+import * as SparkConf from "../../SparkConf.js"
+import { describeCause } from "../../SparkError.js"
+import * as BlockId from "../../storage/BlockId.js"
+import { BlockManager, type BlockManagerMasterLike, type BlockTransferService } from "../../storage/BlockManager.js"
+import type { BlockManagerId } from "../../storage/BlockManagerMaster.js"
+import * as StorageLevel from "../../storage/StorageLevel.js"
+import { runTask } from "../scheduler/runTask.js"
+import { receiveTask } from "../scheduler/taskPlan.js"
+import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "./protocol.js"
+
+const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
+
+/** The blocks a task reads that may live elsewhere: shuffle blocks and cached partitions. */
+const blocksToRead = (task: TaskDescription): Array<string> => {
+  const names = new Set<string>()
+  const seen = new Set<string>()
+  const visit = (rdd: RDD<unknown>, partition: number) => {
+    const key = `${rdd.id}:${partition}`
+    if (seen.has(key)) return
+    seen.add(key)
+    if (rdd.storageLevel !== StorageLevel.NONE) names.add(BlockId.rdd(rdd.id, partition).name)
+    if (rdd.op.factory === "localCheckpoint") {
+      names.add(BlockId.rdd(rdd.op.args[0] as number, partition).name)
+    }
+    for (const dep of rdd.dependencies) {
+      if (dep._tag === "Shuffle") names.add(`shuffle_${dep.shuffleId}_*_${partition}`)
+      else for (const parent of getParents(dep, partition)) visit(dep.rdd, parent)
+    }
+  }
+  visit(task.binary.rdd, task.partition.index)
+  return [...names]
+}
+
+/** Classes whose instances ship by reviver; referenced so their modules load in every executor. */
+const shippedClasses = [Broadcast, Accumulator]
+
+export class Executor {
+  readonly revivable = shippedClasses
+  private readonly tracker = new MapOutputTracker()
+  private readonly broadcasts = new Map<number, unknown>()
+  private readonly blockManager: BlockManager
+  private readonly env: ExecutorEnv
+  /** Blocks fetched from other executors for the task running now. */
+  private fetched = new Map<string, Uint8Array>()
+  private readonly queue: Array<Extract<ToExecutor, { _tag: "Launch" }>> = []
+  private readonly killed = new Map<number, string>()
+  private running = false
+  private requestIds = 0
+  private readonly pendingFetches = new Map<number, (blocks: ReadonlyArray<readonly [string, Uint8Array]>) => void>()
+
+  constructor(readonly info: ExecutorStartInfo, private readonly send: (message: FromExecutor) => void) {
+    const id: BlockManagerId = { executorId: info.executorId, host: info.host, port: 0 }
+    const master: BlockManagerMasterLike = {
+      register: () => {},
+      updateBlockInfo: (_id, blockId, status) => send({ _tag: "BlockUpdate", name: blockId.name, status }),
+      getLocations: (blockId) => (this.fetched.has(blockId.name) ? [REMOTE] : []),
+      // Replicas go to a peer the driver picks.
+      getPeers: () => [REMOTE]
+    }
+    const transfer: BlockTransferService = {
+      fetchBlock: (_from, blockId) => this.fetched.get(blockId.name),
+      uploadBlock: (_to, blockId, bytes, level) => {
+        send({ _tag: "Replicate", name: blockId.name, bytes: new Uint8Array(bytes), level: level.name })
+        return true
+      }
+    }
+    this.blockManager = new BlockManager({ id, master, transfer, maxMemory: info.maxMemory, localDir: info.localDir })
+    this.env = {
+      executorId: info.executorId,
+      host: info.host,
+      conf: SparkConf.make(Object.fromEntries(info.conf)),
+      blockManager: this.blockManager,
+      mapOutputTracker: this.tracker,
+      getBroadcast: (broadcastId) => this.broadcasts.get(broadcastId)
+    }
+  }
+
+  start(): void {
+    this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
+  }
+
+  stop(): void {
+    this.blockManager.stop()
+  }
+
+  handle(message: ToExecutor): void {
+    switch (message._tag) {
+      case "Launch":
+        this.queue.push(message)
+        void this.drain()
+        return
+      case "Kill":
+        this.killed.set(message.taskId, message.reason)
+        return
+      case "FetchRequest": {
+        const blocks: Array<readonly [string, Uint8Array]> = []
+        for (const name of message.names) {
+          const blockId = BlockId.parse(name)
+          const bytes = blockId === undefined ? undefined : this.blockManager.getLocalBytes(blockId)
+          if (bytes !== undefined) blocks.push([name, bytes])
+        }
+        this.send({ _tag: "FetchReply", requestId: message.requestId, blocks })
+        return
+      }
+      case "FetchResponse":
+        this.pendingFetches.get(message.requestId)?.(message.blocks)
+        this.pendingFetches.delete(message.requestId)
+        return
+      case "PutBlock": {
+        const blockId = BlockId.parse(message.name)
+        const level = StorageLevel.byName.get(message.level) ?? StorageLevel.MEMORY_AND_DISK
+        if (blockId !== undefined) this.blockManager.putBytes(blockId, Buffer.from(message.bytes), { ...level, replication: 1 })
+        return
+      }
+      case "RemoveBlock": {
+        const blockId = BlockId.parse(message.name)
+        if (blockId !== undefined) this.blockManager.removeBlock(blockId, false)
+        return
+      }
+      case "RemoveRdd":
+        this.blockManager.removeRdd(message.rddId)
+        return
+      case "RemoveShuffle":
+        this.blockManager.removeShuffle(message.shuffleId)
+        return
+      case "Stop":
+        this.stop()
+        return
+    }
+  }
+
+  private fetch(names: ReadonlyArray<string>): Promise<ReadonlyArray<readonly [string, Uint8Array]>> {
+    const requestId = this.requestIds++
+    return new Promise((resolve) => {
+      this.pendingFetches.set(requestId, resolve)
+      this.send({ _tag: "Fetch", requestId, names })
+    })
+  }
+
+  /** Runs queued tasks one after another (tasks are synchronous; fetches are not). */
+  private async drain(): Promise<void> {
+    if (this.running) return
+    this.running = true
+    try {
+      while (this.queue.length > 0) {
+        const launch = this.queue.shift()!
+        const result = await this.run(launch)
+        this.send({ _tag: "StatusUpdate", taskId: launch.task.taskId, result: shippable(result) })
+      }
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async run(launch: Extract<ToExecutor, { _tag: "Launch" }>): Promise<TaskResult> {
+    const killedReason = this.killed.get(launch.task.taskId)
+    if (killedReason !== undefined) {
+      this.killed.delete(launch.task.taskId)
+      return { _tag: "TaskKilled", reason: killedReason }
+    }
+    for (const [id, value] of launch.broadcasts) this.broadcasts.set(id, value)
+    for (const [shuffleId, statuses] of launch.mapStatuses) {
+      this.tracker.unregisterShuffle(shuffleId)
+      this.tracker.registerShuffle(shuffleId, statuses.length)
+      statuses.forEach((status, mapId) => {
+        if (status !== undefined) this.tracker.registerMapOutput(shuffleId, mapId, status)
+      })
+    }
+    let task: TaskDescription
+    try {
+      task = receiveTask(launch.task)
+    } catch (error) {
+      return { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
+    }
+    const wanted = this.remoteBlocks(task)
+    if (wanted.length > 0) {
+      this.fetched = new Map(await this.fetch(wanted))
+    }
+    try {
+      return runTask(task, this.env)
+    } finally {
+      this.fetched = new Map()
+    }
+  }
+
+  /** Block names the task reads that this executor does not hold. */
+  private remoteBlocks(task: TaskDescription): Array<string> {
+    const wanted: Array<string> = []
+    for (const pattern of blocksToRead(task)) {
+      if (pattern.startsWith("shuffle_")) {
+        const [, shuffleId, , reduceId] = pattern.split("_")
+        const outputs = this.tracker.getMapSizes(Number(shuffleId), Number(reduceId)) ?? []
+        for (const output of outputs) {
+          if (output.location === undefined || output.location.executorId === this.info.executorId) continue
+          if ("size" in output && output.size === 0) continue
+          wanted.push(BlockId.shuffle(Number(shuffleId), output.mapId, Number(reduceId)).name)
+        }
+      } else {
+        const blockId = BlockId.parse(pattern)
+        if (blockId !== undefined && !this.blockManager.contains(blockId)) wanted.push(pattern)
+      }
+    }
+    return wanted
+  }
+}
+
+/** Task results cross threads by structured clone: errors become plain data the driver can show. */
+const shippable = (result: TaskResult): TaskResult => {
+  if (result._tag !== "ExceptionFailure") return result
+  try {
+    v8.serialize(result.error)
+    return result
+  } catch {
+    return { _tag: "ExceptionFailure", error: new Error(result.message), message: result.message }
+  }
+}

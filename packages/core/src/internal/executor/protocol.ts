@@ -1,0 +1,46 @@
+// Messages between the driver's scheduler backend and an executor (a worker
+// thread now; a process over TCP next). Every message is structured-clone
+// data: tasks travel as plans, blocks as bytes.
+import type { MapStatus } from "../../scheduler/MapOutputTracker.js"
+import type { TaskResult } from "../../scheduler/Task.js"
+import type { BlockStatus } from "../../storage/BlockManagerMaster.js"
+import type { ShippedTask } from "../scheduler/taskPlan.js"
+
+export interface ExecutorStartInfo {
+  readonly executorId: string
+  readonly host: string
+  readonly cores: number
+  readonly maxMemory: number
+  readonly localDir: string
+  readonly conf: ReadonlyArray<readonly [string, string]>
+  readonly heartbeatIntervalMs: number
+}
+
+export type ToExecutor =
+  | {
+    readonly _tag: "Launch"
+    readonly task: ShippedTask
+    /** Map output statuses of every shuffle the task's stage reads. */
+    readonly mapStatuses: ReadonlyArray<readonly [number, ReadonlyArray<MapStatus | undefined>]>
+    /** Broadcast values this executor has not received yet. */
+    readonly broadcasts: ReadonlyArray<readonly [number, unknown]>
+  }
+  | { readonly _tag: "Kill"; readonly taskId: number; readonly reason: string }
+  /** The driver asks for blocks this executor holds (on behalf of another executor). */
+  | { readonly _tag: "FetchRequest"; readonly requestId: number; readonly names: ReadonlyArray<string> }
+  /** The answer to this executor's own Fetch. */
+  | { readonly _tag: "FetchResponse"; readonly requestId: number; readonly blocks: ReadonlyArray<readonly [string, Uint8Array]> }
+  | { readonly _tag: "PutBlock"; readonly name: string; readonly bytes: Uint8Array; readonly level: string }
+  | { readonly _tag: "RemoveBlock"; readonly name: string }
+  | { readonly _tag: "RemoveRdd"; readonly rddId: number }
+  | { readonly _tag: "RemoveShuffle"; readonly shuffleId: number }
+  | { readonly _tag: "Stop" }
+
+export type FromExecutor =
+  | { readonly _tag: "Registered"; readonly executorId: string; readonly host: string; readonly cores: number }
+  | { readonly _tag: "StatusUpdate"; readonly taskId: number; readonly result: TaskResult }
+  | { readonly _tag: "BlockUpdate"; readonly name: string; readonly status: BlockStatus }
+  | { readonly _tag: "Fetch"; readonly requestId: number; readonly names: ReadonlyArray<string> }
+  | { readonly _tag: "FetchReply"; readonly requestId: number; readonly blocks: ReadonlyArray<readonly [string, Uint8Array]> }
+  | { readonly _tag: "Replicate"; readonly name: string; readonly bytes: Uint8Array; readonly level: string }
+  | { readonly _tag: "Heartbeat" }

@@ -1,0 +1,15 @@
+// The entry point of a worker-thread executor.
+import { parentPort, workerData } from "node:worker_threads"
+import { Executor } from "./executor.js"
+import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "./protocol.js"
+
+const info = workerData as ExecutorStartInfo
+const port = parentPort!
+const executor = new Executor(info, (message: FromExecutor) => port.postMessage(message))
+port.on("message", (message: ToExecutor) => {
+  executor.handle(message)
+  if (message._tag === "Stop") port.close()
+})
+const heartbeat = setInterval(() => port.postMessage({ _tag: "Heartbeat" } satisfies FromExecutor), info.heartbeatIntervalMs)
+heartbeat.unref()
+executor.start()

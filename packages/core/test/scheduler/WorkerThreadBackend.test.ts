@@ -1,0 +1,92 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { withEnv } from "../../src/Closure.js"
+import * as SparkContext from "../../src/SparkContext.js"
+import * as StorageLevel from "../../src/storage/StorageLevel.js"
+import { assertSameMultiset } from "../utils/spark.js"
+
+// Worker-thread executors run tasks shipped as plans: these tests use the real clock.
+const cluster = (options: Partial<SparkContext.SparkContextOptions> = {}) =>
+  SparkContext.make({ master: "local-cluster[2,1,128]", ...options })
+
+const wordCount = (sc: SparkContext.SparkContext) =>
+  sc.parallelize(Array.from({ length: 400 }, (_, i) => `w${i % 37} w${i % 11} w${i % 5}`), 8)
+    .flatMap((line) => line.split(" "))
+    .map((word) => [word, 1] as const)
+    .reduceByKey((a, b) => a + b, 4)
+    .map(([word, n]) => [word.length, n] as const)
+    .reduceByKey((a, b) => a + b, 3)
+
+describe("WorkerThreadSchedulerBackend (local-cluster)", () => {
+  it.live("runs multi-stage jobs on worker threads with the same results as in process", () =>
+    Effect.gen(function*() {
+      const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const sc = yield* cluster()
+        assertSameMultiset(yield* wordCount(sc).collect(), expected)
+        assert.deepStrictEqual(sc.executorIds.sort(), ["exec-0", "exec-1"])
+        // Broadcasts and accumulators work across threads; accumulators merge once per successful task.
+        const allowed = sc.broadcast(new Set([1, 2, 3]))
+        const seen = sc.longAccumulator()
+        const kept = yield* sc.range(0, 100, 1, 6).filter(
+          withEnv({ allowed, seen }, ({ allowed, seen }) => (x: number) => {
+            seen.add(1)
+            return allowed.value.has(x % 10)
+          })
+        ).count()
+        assert.strictEqual(kept, 30)
+        assert.strictEqual(seen.value, 100)
+      }))
+    }))
+
+  it.live("refuses a function that captures a variable when the job is submitted", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sc = yield* cluster()
+      const limit = 3
+      const error = yield* Effect.flip(sc.range(0, 10).filter((x) => x < limit).count())
+      assert.strictEqual(error._tag, "TaskNotSerializableError")
+      assert.deepStrictEqual((error as { identifiers: ReadonlyArray<string> }).identifiers, ["limit"])
+      assert.match(error.message, /withEnv\(\{ limit \}/)
+    })))
+
+  it.live("killing an executor thread mid-job still gives the undisturbed result (random kill points)", () =>
+    Effect.gen(function*() {
+      const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(fc.integer({ min: 1, max: 14 }), fc.constantFrom("exec-0", "exec-1"), async (killAfter, victim) => {
+            await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+              const sc = yield* cluster()
+              let ended = 0
+              sc.addSparkListener({
+                onTaskEnd: () => {
+                  if (++ended === killAfter) void Effect.runPromise(sc.killExecutor(victim))
+                }
+              })
+              const result = yield* wordCount(sc).collect()
+              assertSameMultiset(result, expected, `killed ${victim} after ${killAfter} task ends`)
+            })))
+          }),
+          { numRuns: 6 }
+        )
+      )
+    }), { timeout: 120_000 })
+
+  it.live("blocks stored with a _2 level survive the loss of one executor without recomputation", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sc = yield* cluster()
+      const computed = sc.longAccumulator()
+      const rdd = sc.range(0, 40, 1, 4)
+        .map(withEnv({ computed }, ({ computed }) => (x: number) => {
+          computed.add(1)
+          return x * 2
+        }))
+        .persist(StorageLevel.MEMORY_ONLY_2)
+      assert.strictEqual(yield* rdd.count(), 40)
+      assert.strictEqual(computed.value, 40)
+      yield* sc.killExecutor("exec-0")
+      assert.strictEqual(yield* rdd.reduce((a, b) => a + b), 1560)
+      assert.strictEqual(computed.value, 40, "no partition was recomputed")
+    })))
+})
