@@ -354,8 +354,12 @@ export class RDD<T> {
     })
   }
 
-  private truncateLocally(): Effect.Effect<void> {
-    return Effect.sync(() => {
+  private truncateLocally(): Effect.Effect<void, RDDError> {
+    return Effect.gen({ self: this }, function*() {
+      // The job that triggered the checkpoint may have computed only some partitions (take, zipWithIndex):
+      // make sure every partition is cached before the lineage is cut, as Spark's LocalRDDCheckpointData does.
+      // Cached partitions are only read back.
+      yield* this.context.runJob(this, engineFunction<{}, (it: Iterator<T>) => number>("count", {}))
       this.checkpointState = {
         _tag: "Done",
         rdd: new RDD<unknown>(this.context, Ops.localCheckpoint(this.id, this.numPartitions, this.partitioner), [])

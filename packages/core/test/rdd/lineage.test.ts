@@ -142,6 +142,19 @@ describe.each(modes)("lineage ($name)", (mode) => {
         }), { numRuns: 30 })
     }).pipe(Effect.scoped))
 
+  it.effect("a local checkpoint after a job that computed only some partitions still has every partition", () =>
+    Effect.gen(function*() {
+      // Regression: take(1) computed partition 0 only, the lineage was cut, and partition 1 was "lost".
+      const sc = yield* makeContextIn(mode)
+      const rdd = sc.parallelize([1, 2, 3, 4], 2).map((x) => x * 2).localCheckpoint()
+      assert.deepStrictEqual(yield* rdd.take(1), [2])
+      assert.isTrue(rdd.isCheckpointed)
+      assert.deepStrictEqual(yield* rdd.collect(), [2, 4, 6, 8])
+      const union = sc.parallelize([1, 2], 1).union(sc.parallelize([3], 1)).localCheckpoint()
+      const zipped = yield* union.zipWithIndex() // counts partition 0 only
+      assert.deepStrictEqual(yield* zipped.collect(), [[1, 0], [2, 1], [3, 2]])
+    }).pipe(Effect.scoped))
+
   it.effect("checkpoint without a directory fails with a CheckpointError saying to set one", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)
