@@ -52,14 +52,15 @@ export const withEnv: <E extends Record<string, unknown>, F extends (...args: Ar
 
 /** @internal */
 export const toError = (problem: internal.NotShippable): TaskNotSerializableError => {
-  const names = problem.identifiers.filter((n) => n !== "this")
+  // `this` and `arguments` (of an arrow function's surroundings) cannot be passed in an environment by that name.
+  const names = problem.identifiers.filter((n) => n !== "this" && n !== "arguments")
   const list = names.map((n) => `"${n}"`).join(", ")
-  const usesThis = problem.identifiers.includes("this")
+  const lexical = problem.identifiers.filter((n) => n === "this" || n === "arguments").map((n) => `\`${n}\``).join(" and ")
   const fix = names.length > 0
     ? ` Pass ${names.length === 1 ? "it" : "them"} explicitly: withEnv({ ${names.join(", ")} }, ({ ${names.join(", ")} }) => ` +
       `/* your function */), or use a broadcast variable for large values.`
     : ""
-  const captured = [list, usesThis ? "`this`" : ""].filter((s) => s.length > 0).join(" and ")
+  const captured = [list, lexical].filter((s) => s.length > 0).join(" and ")
   return new TaskNotSerializableError({
     identifiers: problem.identifiers,
     where: problem.where,

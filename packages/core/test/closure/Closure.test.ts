@@ -41,6 +41,11 @@ const factor = 2
 const valueOf = (x: number) => x * 10
 const constructor = 4
 
+/** An arrow using its surrounding function's `arguments` (which on an executor would be another function's). */
+function outerArguments(..._values: Array<number>) {
+  return (x: number) => x + (arguments[0] as number)
+}
+
 class Scaler {
   k = 2
   arrow() {
@@ -67,6 +72,7 @@ describe("the closure check names what a function captures", () => {
     ["`this` in an arrow function", new Scaler().arrow(), ["this"]],
     ["an imported helper (vitest's transform rewrites imports)", (x: number) => textHash(String(x)), ["textHash"]],
     ["names that every object inherits", (x: number) => valueOf(x) + constructor, ["constructor", "valueOf"]],
+    ["the `arguments` of the function around an arrow", outerArguments(5), ["arguments"]],
     ["a variable shadowed only in a sibling function", (x: number) => {
       const f = (limit: number) => limit
       return f(x) + limit
@@ -91,6 +97,8 @@ describe("the closure check names what a function captures", () => {
     assert.include(single.message, "Pass it explicitly: withEnv({ limit }, ({ limit }) =>")
     const self = Closure.check(new Scaler().arrow())!
     assert.include(self.message, "captures `this`")
+    assert.notInclude(self.message, "withEnv")
+    assert.include(Closure.check(outerArguments(1))!.message, "captures `arguments`")
   })
 
   it("a captured RDD gets Spark's hint that only the driver runs RDD operations", () =>
@@ -110,6 +118,28 @@ describe("the closure check names what a function captures", () => {
     const leaky = withEnv({}, () => (x: number) => x + limit)
     assert.deepStrictEqual(Closure.check(leaky)!.identifiers, ["limit"])
     assert.match(Closure.check(leaky)!.where, /withEnv factory/)
+    // Regressions: a symbol passed the check and then failed every attempt of the task (not cloneable);
+    // a cyclic environment overflowed the stack instead of being refused.
+    const tag = Symbol("tag")
+    assert.match(Closure.check(withEnv({ tag }, ({ tag }) => () => String(tag)))!.message, /holds a symbol/)
+    const cyclic: { self?: unknown; n: number } = { n: 1 }
+    cyclic.self = [cyclic]
+    assert.match(Closure.check(withEnv({ cyclic }, ({ cyclic }) => () => cyclic.n))!.message, /cyclic/)
+    // Shared (not cyclic) values are fine.
+    const shared = { n: 2 }
+    const twice = withEnv({ a: shared, b: [shared, shared] }, ({ a, b }) => () => a.n + b[0]!.n + b[1]!.n)
+    assert.strictEqual(roundTrip(twice)(), 6)
+  })
+
+  it("a withEnv factory may return a function that already ships (regression: it threw \"Cannot redefine property\")", () => {
+    const addK = withEnv({ k: 3 }, ({ k }) => (x: number) => x + k)
+    const same = withEnv({ addK }, ({ addK }) => addK)
+    assert.strictEqual(same(1), 4)
+    assert.strictEqual(roundTrip(same)(1), 4)
+    assert.strictEqual(roundTrip(roundTrip(same))(2), 5)
+    // The inner function still ships as itself, not as the outer factory.
+    assert.strictEqual(roundTrip(addK)(1), 4)
+    assert.strictEqual(withEnv({ addK }, ({ addK }) => addK)(0), 3)
   })
 })
 

@@ -104,8 +104,8 @@ const declaredIn = (fn: AnyNode): Set<string> => {
 const VITE_IMPORT = /^__vite_ssr_import_\d+__$/
 
 /**
- * The free identifiers of a function (and `this` when an arrow function uses
- * the `this` of its surroundings), excluding names in `allowed`.
+ * The free identifiers of a function (and `this` or `arguments` when an arrow
+ * function uses those of its surroundings), excluding names in `allowed`.
  */
 export const freeIdentifiers = (fn: AnyNode, allowed: (name: string) => boolean): Array<string> => {
   const free = new Set<string>()
@@ -120,7 +120,9 @@ export const freeIdentifiers = (fn: AnyNode, allowed: (name: string) => boolean)
     switch (node.type) {
       case "Identifier": {
         const name = node["name"] as string
-        if (!scopes.some((s) => s.has(name)) && !allowed(name)) free.add(name)
+        if (scopes.some((s) => s.has(name))) return
+        // An arrow function's `arguments`, like its `this`, are those of the function around it.
+        if (name === "arguments" ? thisIsOuter : !allowed(name)) free.add(name)
         return
       }
       case "ThisExpression":

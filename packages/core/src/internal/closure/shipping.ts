@@ -31,15 +31,28 @@ export class NotShippable {
   constructor(readonly identifiers: ReadonlyArray<string>, readonly where: string, readonly reason: string) {}
 }
 
+/**
+ * Marks `f` (built by `factory(env)`) so it ships as the factory's source plus `env`. A factory may
+ * return a function that already ships its own way (`({ g }) => g`): that one is wrapped, never re-marked,
+ * so that it keeps shipping as it did (re-marking it would also make `g` ship as the outer factory).
+ */
+const markEnv = <F>(f: F, mark: EnvMark): F => {
+  let marked = f as unknown as Function
+  if (Object.prototype.hasOwnProperty.call(marked, ENV) || Object.prototype.hasOwnProperty.call(marked, ENGINE)) {
+    const inner = marked
+    marked = function(this: unknown, ...args: Array<unknown>) {
+      return inner.apply(this, args)
+    }
+  }
+  Object.defineProperty(marked, ENV, { value: mark })
+  return marked as unknown as F
+}
+
 /** Marks a function built by `factory(env)` so it ships as the factory's source plus `env`. */
 export const withEnv = <E extends Record<string, unknown>, F extends (...args: Array<never>) => unknown>(
   env: E,
   factory: (env: E) => F
-): F => {
-  const f = factory(env)
-  Object.defineProperty(f, ENV, { value: { env, factory } satisfies EnvMark })
-  return f
-}
+): F => markEnv(factory(env), { env, factory: factory as Factory })
 
 // ---------------------------------------------------------------- serialization
 
@@ -86,24 +99,34 @@ export const registerReviver = (name: string, revive: (data: unknown) => unknown
   revivers.set(name, revive)
 }
 
-export const serializeValue = (value: unknown, where: string): unknown => {
+export const serializeValue = (value: unknown, where: string, visiting: Set<object> = new Set()): unknown => {
   if (typeof value === "function") return { [FN]: serializeFunction(value, where) }
+  // Symbols cannot be structured-cloned: refuse them here, at submission, not when the task is sent.
+  if (typeof value === "symbol") throw new NotShippable([], where, `it holds a symbol (${String(value)}), which cannot be sent to an executor`)
   if (typeof value !== "object" || value === null) return value
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value
   const shippable = value as Partial<ShippableClass>
   if (typeof shippable.toShipped === "function") return shippable.toShipped(where)
-  if (Array.isArray(value)) return value.map((v) => serializeValue(v, where))
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [serializeValue(k, where), serializeValue(v, where)]))
-  if (value instanceof Set) return new Set([...value].map((v) => serializeValue(v, where)))
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) {
-    const name = (value as object).constructor?.name ?? "object"
-    throw new NotShippable([], where, `it holds an instance of ${name}, which cannot be sent to an executor` +
-      (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : ""))
+  if (visiting.has(value)) throw new NotShippable([], where, "it holds a cyclic structure, which cannot be sent to an executor")
+  visiting.add(value)
+  try {
+    if (Array.isArray(value)) return value.map((v) => serializeValue(v, where, visiting))
+    if (value instanceof Map) {
+      return new Map([...value].map(([k, v]) => [serializeValue(k, where, visiting), serializeValue(v, where, visiting)]))
+    }
+    if (value instanceof Set) return new Set([...value].map((v) => serializeValue(v, where, visiting)))
+    const proto = Object.getPrototypeOf(value)
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (value as object).constructor?.name ?? "object"
+      throw new NotShippable([], where, `it holds an instance of ${name}, which cannot be sent to an executor` +
+        (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : ""))
+    }
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = serializeValue(v, where, visiting)
+    return out
+  } finally {
+    visiting.delete(value)
   }
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = serializeValue(v, where)
-  return out
 }
 
 /** Marks data as a shipped class instance for `deserializeValue`. */
@@ -131,10 +154,9 @@ export const deserializeFunction = (s: SerializedFunction): unknown => {
     case "source":
       return compile(s.source)
     case "factory": {
-      const env = deserializeValue(s.env)
-      const f = (compile(s.source) as (env: unknown) => object)(env)
-      Object.defineProperty(f, ENV, { value: { env, factory: compile(s.source) } })
-      return f
+      const env = deserializeValue(s.env) as Readonly<Record<string, unknown>>
+      const factory = compile(s.source) as Factory
+      return markEnv((factory as (env: unknown) => unknown)(env), { env, factory })
     }
     case "engine": {
       const env = deserializeValue(s.env) as Record<string, unknown>
