@@ -4,7 +4,7 @@ import fc from "fast-check"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { planSplits, readSplit } from "../../src/internal/rdd/textFile.js"
-import { checkProperty, makeContext, tempDir } from "../utils/spark.js"
+import { checkProperty, makeContextIn, modes, tempDir } from "../utils/spark.js"
 
 /** The lines a text file holds, as a reader of lines would split it. */
 const linesOf = (text: string): Array<string> => {
@@ -24,10 +24,10 @@ const text = fc.record({
   return trailingNewline && lines.length > 0 ? body + (crlf ? "\r\n" : "\n") : body
 })
 
-describe("textFile", () => {
+describe.each(modes)("textFile ($name)", (mode) => {
   it.effect("reads every line exactly once whatever the split boundaries", () =>
     Effect.gen(function*() {
-      const sc = yield* makeContext()
+      const sc = yield* makeContextIn(mode)
       const dir = yield* tempDir
       let n = 0
       yield* checkProperty(
@@ -54,6 +54,20 @@ describe("textFile", () => {
       )
     }).pipe(Effect.scoped))
 
+  it.effect("a large file is read whole across many partitions", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContextIn(mode)
+      const dir = yield* tempDir
+      const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${"x".repeat(i % 37)}`)
+      const file = path.join(dir, "big.txt")
+      fs.writeFileSync(file, lines.join("\n") + "\n")
+      const rdd = sc.textFile(file, 7)
+      assert.strictEqual(yield* rdd.count(), lines.length)
+      assert.deepStrictEqual(yield* rdd.collect(), lines)
+    }).pipe(Effect.scoped))
+})
+
+describe("textFile splits", () => {
   it.effect("every split boundary on a fixed file gives the file's lines", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
@@ -85,16 +99,4 @@ describe("textFile", () => {
         splits.forEach((s, i) => assert.strictEqual(s.index, i))
       })
     ))
-
-  it.effect("a large file is read whole across many partitions", () =>
-    Effect.gen(function*() {
-      const sc = yield* makeContext()
-      const dir = yield* tempDir
-      const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${"x".repeat(i % 37)}`)
-      const file = path.join(dir, "big.txt")
-      fs.writeFileSync(file, lines.join("\n") + "\n")
-      const rdd = sc.textFile(file, 7)
-      assert.strictEqual(yield* rdd.count(), lines.length)
-      assert.deepStrictEqual(yield* rdd.collect(), lines)
-    }).pipe(Effect.scoped))
 })

@@ -2,18 +2,19 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as BlockId from "../../src/storage/BlockId.js"
 import * as StorageLevel from "../../src/storage/StorageLevel.js"
-import { makeContext } from "../utils/spark.js"
+import { withEnv } from "../../src/Closure.js"
+import { makeContext, makeContextIn, modes } from "../utils/spark.js"
 
-describe("persist, cache, unpersist", () => {
+describe.each(modes)("persisted RDDs ($name)", (mode) => {
   for (const level of [StorageLevel.MEMORY_ONLY, StorageLevel.MEMORY_ONLY_SER, StorageLevel.MEMORY_AND_DISK, StorageLevel.DISK_ONLY]) {
     it.effect(`a persisted RDD (${level.name}) is computed once`, () =>
       Effect.gen(function*() {
-        const sc = yield* makeContext()
+        const sc = yield* makeContextIn(mode)
         const computed = sc.longAccumulator()
-        const rdd = sc.parallelize([1, 2, 3, 4, 5], 3).map((x) => {
+        const rdd = sc.parallelize([1, 2, 3, 4, 5], 3).map(withEnv({ computed }, ({ computed }) => (x: number) => {
           computed.add(1)
           return [x, { square: x * x }] as const
-        }).persist(level)
+        })).persist(level)
         assert.strictEqual(rdd.storageLevel, level)
         const first = yield* rdd.collect()
         assert.strictEqual(computed.value, 5)
@@ -32,7 +33,9 @@ describe("persist, cache, unpersist", () => {
         assert.strictEqual(computed.value, 10, "recomputed after unpersist")
       }).pipe(Effect.scoped))
   }
+})
 
+describe("persist, cache, unpersist", () => {
   it.effect("changing the storage level of a persisted RDD fails the next action", () =>
     Effect.gen(function*() {
       const sc = yield* makeContext()
