@@ -22,7 +22,7 @@ import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import { LocalSchedulerBackend, type SchedulerBackend } from "./scheduler/SchedulerBackend.js"
-import { WorkerThreadSchedulerBackend } from "./scheduler/WorkerThreadBackend.js"
+import { ClusterSchedulerBackend, type ExecutorLauncher } from "./scheduler/ClusterSchedulerBackend.js"
 import * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { TaskDescription, TaskResult } from "./scheduler/Task.js"
 import type { ExecutorEnv, TaskContext } from "./scheduler/TaskContext.js"
@@ -126,8 +126,10 @@ type CleanupTask =
 type Master =
   | { readonly _tag: "Local"; readonly cores: number; readonly maxFailures: number | undefined }
   | {
-    readonly _tag: "LocalCluster"
-    readonly executors: number
+    readonly _tag: "Cluster"
+    readonly launcher: ExecutorLauncher
+    /** Executors to start, or when listening, to wait for (`spark.executor.instances`). */
+    readonly executors: number | undefined
     readonly coresPerExecutor: number
     readonly memoryMb: number
   }
@@ -140,17 +142,31 @@ const parseMaster = (master: string): Master | UnknownMasterError => {
     const cores = m[1] === "*" ? all : Number(m[1])
     if (cores >= 1) return { _tag: "Local", cores, maxFailures: m[2] === undefined ? undefined : Math.max(1, Number(m[2])) }
   }
-  if (master === "local-cluster[*]") return { _tag: "LocalCluster", executors: all, coresPerExecutor: 1, memoryMb: 1024 }
-  const cluster = /^local-cluster\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\]$/.exec(master)
+  if (master === "local-cluster[*]") {
+    return { _tag: "Cluster", launcher: { _tag: "WorkerThreads" }, executors: all, coresPerExecutor: 1, memoryMb: 1024 }
+  }
+  const cluster = /^local-(cluster|process)\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\]$/.exec(master)
   if (cluster !== null) {
-    const [executors, coresPerExecutor, memoryMb] = [Number(cluster[1]), Number(cluster[2]), Number(cluster[3])]
-    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) return { _tag: "LocalCluster", executors, coresPerExecutor, memoryMb }
+    const [executors, coresPerExecutor, memoryMb] = [Number(cluster[2]), Number(cluster[3]), Number(cluster[4])]
+    const launcher: ExecutorLauncher = cluster[1] === "cluster" ? { _tag: "WorkerThreads" } : { _tag: "Processes" }
+    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) return { _tag: "Cluster", launcher, executors, coresPerExecutor, memoryMb }
+  }
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(master)
+  if (tcp !== null && Number(tcp[2]) < 65536) {
+    return {
+      _tag: "Cluster",
+      launcher: { _tag: "Listen", host: tcp[1]!, port: Number(tcp[2]) },
+      executors: undefined,
+      coresPerExecutor: 1,
+      memoryMb: 1024
+    }
   }
   return new UnknownMasterError({
     master,
     message: `Could not parse master URL "${master}": use local, local[N] (N task slots, N >= 1), ` +
       "local[*] (one slot per core), local[N,F] (F task failures allowed), " +
-      "local-cluster[N,C,M] (N worker-thread executors of C cores and M MiB) or local-cluster[*]"
+      "local-cluster[N,C,M] (N worker-thread executors of C cores and M MiB), local-cluster[*], " +
+      "local-process[N,C,M] (N executor processes) or tcp://HOST:PORT (executors started with tspark executor)"
   })
 }
 
@@ -592,13 +608,13 @@ export class SparkContext implements RDDContext {
    */
   killExecutor(executorId: string): Effect.Effect<void> {
     const backend = this.internals.backend
-    return backend instanceof WorkerThreadSchedulerBackend ? Effect.promise(() => backend.killExecutor(executorId)) : Effect.void
+    return backend instanceof ClusterSchedulerBackend ? Effect.promise(() => backend.killExecutor(executorId)) : Effect.void
   }
 
   /** The ids of the executors that are alive. */
   get executorIds(): Array<string> {
     const backend = this.internals.backend
-    return backend instanceof WorkerThreadSchedulerBackend ? backend.executorIds : ["driver"]
+    return backend instanceof ClusterSchedulerBackend ? backend.executorIds : ["driver"]
   }
 
   /** The ids of jobs that are running. */
@@ -750,9 +766,10 @@ export const make = (
     const shipTasks = SparkConf.getString(conf, "spark.tspark.local.shipTasks", "false") === "true"
     const backend: SchedulerBackend = master._tag === "Local"
       ? new LocalSchedulerBackend(master.cores, env, shipTasks)
-      : new WorkerThreadSchedulerBackend(
+      : new ClusterSchedulerBackend(
         {
-          executors: master.executors,
+          launcher: master.launcher,
+          executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
           coresPerExecutor: master.coresPerExecutor,
           memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
           localDir,

@@ -1,8 +1,11 @@
 // Schedules the tasks of one stage attempt: locality-aware placement with
 // delay scheduling (wait a little for a better executor before settling for a
-// worse level), retries of failed tasks up to spark.task.maxFailures.
+// worse level), retries of failed tasks up to spark.task.maxFailures. As a
+// leaf of the pool tree (pool.ts) it reports its running tasks to its pool,
+// which the FAIR comparator orders by.
 import type { Partition } from "../../rdd/Partition.js"
 import type { TaskBinary, TaskDescription, TaskLocation } from "../../scheduler/Task.js"
+import type { PoolLeaf, RunningTasksParent } from "./pool.js"
 
 export type Locality = "PROCESS_LOCAL" | "NODE_LOCAL" | "NO_PREF" | "ANY"
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
@@ -29,7 +32,12 @@ export interface Alive {
   readonly hosts: ReadonlySet<string>
 }
 
-export class TaskSetManager {
+export class TaskSetManager implements PoolLeaf {
+  /** Within a FAIR pool, task sets compare as Spark's do: weight 1, minShare 0, then by this name. */
+  readonly name: string
+  readonly weight = 1
+  readonly minShare = 0
+  parent: RunningTasksParent | undefined
   readonly numFailures: Array<number>
   readonly successful: Array<boolean>
   readonly copiesRunning: Array<number>
@@ -49,6 +57,7 @@ export class TaskSetManager {
     private readonly localityWaitMs: number,
     now: number
   ) {
+    this.name = `TaskSet_${taskSet.stageId}.${taskSet.stageAttemptId}`
     const n = taskSet.tasks.length
     this.numFailures = new Array(n).fill(0)
     this.successful = new Array(n).fill(false)
@@ -59,6 +68,39 @@ export class TaskSetManager {
 
   get numTasks(): number {
     return this.taskSet.tasks.length
+  }
+
+  /** FIFO order: the job's id. */
+  get priority(): number {
+    return this.taskSet.jobId
+  }
+
+  get stageId(): number {
+    return this.taskSet.stageId
+  }
+
+  get runningTasks(): number {
+    return this.running.size
+  }
+
+  get isSchedulable(): boolean {
+    return !this.isZombie
+  }
+
+  private addRunning(taskId: number, index: number, executorId: string): void {
+    this.running.set(taskId, { index, executorId })
+    this.copiesRunning[index]!++
+    this.parent?.increaseRunningTasks(1)
+  }
+
+  /** Forgets a running task; returns its index, or undefined when it was not running. */
+  private removeRunning(taskId: number): number | undefined {
+    const info = this.running.get(taskId)
+    if (info === undefined) return undefined
+    this.running.delete(taskId)
+    this.copiesRunning[info.index]!--
+    this.parent?.decreaseRunningTasks(1)
+    return info.index
   }
 
   get isFinished(): boolean {
@@ -156,8 +198,7 @@ export class TaskSetManager {
     if (found === undefined) return undefined
     const [index, locality] = found
     const taskId = newTaskId()
-    this.copiesRunning[index]!++
-    this.running.set(taskId, { index, executorId })
+    this.addRunning(taskId, index, executorId)
     if (rank(locality) <= rank(allowed)) {
       this.lastLaunchTime = now
       this.localityIndex = rank(locality)
@@ -180,12 +221,10 @@ export class TaskSetManager {
 
   /** Records a success; returns false when another attempt of the task had already succeeded. */
   handleSuccess(taskId: number): boolean {
-    const info = this.running.get(taskId)
-    if (info === undefined) return false
-    this.running.delete(taskId)
-    this.copiesRunning[info.index]!--
-    if (this.successful[info.index]) return false
-    this.successful[info.index] = true
+    const index = this.removeRunning(taskId)
+    if (index === undefined) return false
+    if (this.successful[index]) return false
+    this.successful[index] = true
     this.tasksSuccessful++
     if (this.tasksSuccessful === this.numTasks) this.isZombie = true
     return true
@@ -196,21 +235,19 @@ export class TaskSetManager {
    * message to abort the stage with when the task has failed `maxFailures` times.
    */
   handleFailure(taskId: number, countsTowardsFailures: boolean, message: string): string | undefined {
-    const info = this.running.get(taskId)
-    if (info === undefined) return undefined
-    this.running.delete(taskId)
-    this.copiesRunning[info.index]!--
-    if (this.successful[info.index] || this.isZombie) return undefined
+    const index = this.removeRunning(taskId)
+    if (index === undefined) return undefined
+    if (this.successful[index] || this.isZombie) return undefined
     if (countsTowardsFailures) {
-      this.numFailures[info.index]!++
-      if (this.numFailures[info.index]! >= this.maxFailures) {
+      this.numFailures[index]!++
+      if (this.numFailures[index]! >= this.maxFailures) {
         this.isZombie = true
-        const partition = this.taskSet.tasks[info.index]!.partition.index
+        const partition = this.taskSet.tasks[index]!.partition.index
         return `Task ${partition} in stage ${this.taskSet.stageId}.${this.taskSet.stageAttemptId} failed ` +
           `${this.maxFailures} times, most recent failure: ${message}`
       }
     }
-    this.addPending(info.index)
+    this.addPending(index)
     return undefined
   }
 

@@ -18,7 +18,7 @@ const wordCount = (sc: SparkContext.SparkContext) =>
     .map(([word, n]) => [word.length, n] as const)
     .reduceByKey((a, b) => a + b, 3)
 
-describe("WorkerThreadSchedulerBackend (local-cluster)", () => {
+describe("ClusterSchedulerBackend on worker threads (local-cluster)", () => {
   it.live("runs multi-stage jobs on worker threads with the same results as in process", () =>
     Effect.gen(function*() {
       const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
@@ -89,4 +89,37 @@ describe("WorkerThreadSchedulerBackend (local-cluster)", () => {
       assert.strictEqual(yield* rdd.reduce((a, b) => a + b), 1560)
       assert.strictEqual(computed.value, 40, "no partition was recomputed")
     })))
+})
+
+describe("ClusterSchedulerBackend on executor processes over TCP (local-process)", () => {
+  it.live("runs multi-stage jobs on executor processes; a SIGKILLed process mid-job changes nothing (random kill points)", () =>
+    Effect.gen(function*() {
+      const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(fc.integer({ min: 0, max: 14 }), async (killAfter) => {
+            await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+              const sc = yield* SparkContext.make({ master: "local-process[2,1,128]" })
+              assert.deepStrictEqual(sc.executorIds.sort(), ["exec-0", "exec-1"])
+              let ended = 0
+              sc.addSparkListener({
+                onTaskEnd: () => {
+                  if (++ended === killAfter) void Effect.runPromise(sc.killExecutor("exec-1"))
+                }
+              })
+              assertSameMultiset(yield* wordCount(sc).collect(), expected, `SIGKILL after ${killAfter} task ends`)
+            })))
+          }),
+          { numRuns: 3, examples: [[3]] }
+        )
+      )
+    }), { timeout: 120_000 })
+
+  it("tspark executor refuses bad arguments with a message that says what to pass", async () => {
+    const { spawnSync } = await import("node:child_process")
+    const cli = new URL("../../src/cli/tspark.ts", import.meta.url).pathname
+    const run = spawnSync(process.execPath, ["--import", "tsx", cli, "executor", "--driver", "nowhere"], { encoding: "utf8" })
+    assert.strictEqual(run.status, 2)
+    assert.match(run.stderr, /--driver must be HOST:PORT, got "nowhere"/)
+  })
 })

@@ -1,19 +1,28 @@
 /**
- * Executors on worker threads of this process: each has its own block
- * manager and runs tasks shipped as plans, so a job uses every core. Blocks
- * move between executors as bytes through the driver; executors register,
- * heartbeat, and are removed when their thread exits or stops answering.
- * Selected by the master strings `local-cluster[N,C,M]` (N executors of C
- * cores and M MiB each, as Spark's simulated cluster) and `local-cluster[*]`
- * (one single-core executor per core).
+ * Executors outside the driver's thread: worker threads of this process, or
+ * processes that connect over TCP. Each has its own block manager and runs
+ * tasks shipped as plans, so a job uses every core (and, over TCP, other
+ * hosts). Blocks move between executors as bytes through the driver;
+ * executors register, heartbeat, and are removed when they exit or stop
+ * answering.
  *
- * Mirrors Spark's `StandaloneSchedulerBackend` on a `local-cluster` master.
+ * Masters: `local-cluster[N,C,M]` (N worker-thread executors of C cores and M
+ * MiB, as Spark's simulated cluster), `local-cluster[*]` (one single-core
+ * executor per core), `local-process[N,C,M]` (N executor processes the driver
+ * starts on this host), `tcp://HOST:PORT` (the driver listens; start
+ * executors by hand with `tspark executor --driver HOST:PORT`).
+ *
+ * Mirrors Spark's `CoarseGrainedSchedulerBackend` and its executors.
  *
  * @since 0.1.0
  */
 import { Clock, Deferred, Effect, type Scope } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import * as net from "node:net"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
+import { encodeFrame, FrameReader } from "../internal/executor/framing.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import { shipTask } from "../internal/scheduler/taskPlan.js"
 import type { RDD } from "../rdd/RDD.js"
@@ -25,12 +34,26 @@ import type { DriverEndpoint, SchedulerBackend } from "./SchedulerBackend.js"
 import type { TaskDescription } from "./Task.js"
 
 /**
- * The shape of a local cluster.
+ * How executors are started: worker threads, processes spawned on this host,
+ * or processes started by hand that connect to `host:port`.
  *
  * @category models
  * @since 0.1.0
  */
-export interface LocalClusterOptions {
+export type ExecutorLauncher =
+  | { readonly _tag: "WorkerThreads" }
+  | { readonly _tag: "Processes" }
+  | { readonly _tag: "Listen"; readonly host: string; readonly port: number }
+
+/**
+ * The shape of a cluster of executors.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ClusterOptions {
+  readonly launcher: ExecutorLauncher
+  /** Executors to start (or, when listening, to wait for before jobs run). */
   readonly executors: number
   readonly coresPerExecutor: number
   readonly memoryPerExecutorBytes: number
@@ -43,9 +66,21 @@ export interface LocalClusterOptions {
   readonly registrationTimeoutMs: number
 }
 
+/**
+ * The driver's end of one executor's channel.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExecutorConnection {
+  readonly post: (message: ToExecutor) => void
+  /** Ends the executor (terminates the thread, or SIGKILLs the process). */
+  readonly terminate: () => Promise<void>
+}
+
 interface ExecutorState {
   readonly id: string
-  readonly worker: Worker
+  readonly connection: ExecutorConnection
   host: string
   cores: number
   freeCores: number
@@ -105,8 +140,31 @@ const startWorker = (info: ExecutorStartInfo): Worker => {
   return new Worker(new URL("./internal/executor/worker.js", here), { workerData: info })
 }
 
+/** The `tspark` command's entry, run with node (through tsx when running from sources). */
+const spawnExecutorProcess = (executorId: string, port: number, options: ClusterOptions): ChildProcess => {
+  const here = import.meta.url
+  const fromSources = here.endsWith(".ts")
+  const cli = fileURLToPath(new URL(fromSources ? "../cli/tspark.ts" : "./cli/tspark.js", here))
+  const args = [
+    ...(fromSources ? ["--import", "tsx"] : []),
+    cli,
+    "executor",
+    "--driver",
+    `127.0.0.1:${port}`,
+    "--executor-id",
+    executorId,
+    "--cores",
+    String(options.coresPerExecutor),
+    "--memory",
+    String(options.memoryPerExecutorBytes / (1024 * 1024) / 0.6),
+    "--local-dir",
+    path.join(options.localDir, executorId)
+  ]
+  return spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] })
+}
+
 /**
- * The worker-thread backend.
+ * The cluster backend.
  *
  * **Example**
  * ```ts
@@ -116,7 +174,7 @@ const startWorker = (info: ExecutorStartInfo): Worker => {
  * @category constructors
  * @since 0.1.0
  */
-export class WorkerThreadSchedulerBackend implements SchedulerBackend {
+export class ClusterSchedulerBackend implements SchedulerBackend {
   readonly shipsTasks = true
   private driver: DriverEndpoint | undefined
   private readonly executors = new Map<string, ExecutorState>()
@@ -128,7 +186,7 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
   private allRegistered: Deferred.Deferred<void> | undefined
 
   constructor(
-    private readonly options: LocalClusterOptions,
+    private readonly options: ClusterOptions,
     private readonly master: BlockManagerMaster,
     private readonly mapOutputTracker: MapOutputTracker,
     private readonly getBroadcast: (id: number) => unknown
@@ -144,8 +202,17 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
       const clock = yield* Effect.clockWith(Effect.succeed)
       this.now = () => clock.currentTimeMillisUnsafe()
       this.allRegistered = yield* Deferred.make<void>()
-      for (let i = 0; i < this.options.executors; i++) this.launchExecutor(String(i))
       yield* Effect.addFinalizer(() => Effect.promise(() => this.stopAll()))
+      if (this.options.launcher._tag === "WorkerThreads") {
+        for (let i = 0; i < this.options.executors; i++) this.launchWorker(`exec-${i}`)
+      } else {
+        const server = yield* this.listen()
+        yield* Effect.addFinalizer(() => Effect.sync(() => server.close()))
+        if (this.options.launcher._tag === "Processes") {
+          const port = (server.address() as net.AddressInfo).port
+          for (let i = 0; i < this.options.executors; i++) this.launchProcess(`exec-${i}`, port)
+        }
+      }
       // As Spark's waitBackendReady: jobs start once every executor has registered (or the wait times out).
       yield* Effect.timeoutOption(Deferred.await(this.allRegistered), this.options.registrationTimeoutMs)
       // Executors that stop answering are removed (a hung thread is as lost as a dead one).
@@ -155,30 +222,25 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
         for (const executor of this.executors.values()) {
           if (executor.alive && executor.registered && now - executor.lastHeartbeat > this.options.heartbeatTimeoutMs) {
             this.lose(executor, `no heartbeat for ${now - executor.lastHeartbeat} ms`)
-            void executor.worker.terminate()
+            void executor.connection.terminate()
           }
         }
       })))
     })
   }
 
-  private launchExecutor(id: string): void {
-    const executorId = `exec-${id}`
-    const info: ExecutorStartInfo = {
-      executorId,
-      host: "localhost",
-      cores: this.options.coresPerExecutor,
-      maxMemory: this.options.memoryPerExecutorBytes,
-      localDir: path.join(this.options.localDir, `executor-${id}`),
-      conf: this.options.conf,
-      heartbeatIntervalMs: this.options.heartbeatIntervalMs
-    }
-    const worker = startWorker(info)
+  /** The number of executors whose registration start waits for. */
+  private get expected(): number {
+    return this.options.executors
+  }
+
+  /** Adds an executor on its channel; returns the callbacks for its messages and its end. */
+  private addExecutor(executorId: string, connection: ExecutorConnection) {
     const state: ExecutorState = {
       id: executorId,
-      worker,
+      connection,
       host: "localhost",
-      cores: info.cores,
+      cores: 0,
       freeCores: 0,
       registered: false,
       alive: true,
@@ -186,13 +248,85 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
       sentBroadcasts: new Set()
     }
     this.executors.set(executorId, state)
-    worker.on("message", (message: FromExecutor) => this.onMessage(state, message))
-    worker.on("error", (error) => this.lose(state, `executor thread failed: ${describeCause(error)}`))
-    worker.on("exit", (code) => this.lose(state, `executor thread exited with code ${code}`))
+    return {
+      onMessage: (message: FromExecutor) => this.onMessage(state, message),
+      onClosed: (reason: string) => this.lose(state, reason)
+    }
+  }
+
+  private launchWorker(executorId: string): void {
+    const worker = startWorker({
+      executorId,
+      host: "localhost",
+      cores: this.options.coresPerExecutor,
+      maxMemory: this.options.memoryPerExecutorBytes,
+      localDir: path.join(this.options.localDir, executorId),
+      conf: this.options.conf,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs
+    })
+    const handle = this.addExecutor(executorId, {
+      post: (message) => worker.postMessage(message),
+      terminate: () => worker.terminate().then(() => undefined)
+    })
+    worker.on("message", handle.onMessage)
+    worker.on("error", (error) => handle.onClosed(`executor thread failed: ${describeCause(error)}`))
+    worker.on("exit", (code) => handle.onClosed(`executor thread exited with code ${code}`))
+  }
+
+  private readonly processes = new Map<string, ChildProcess>()
+
+  private launchProcess(executorId: string, port: number): void {
+    const child = spawnExecutorProcess(executorId, port, this.options)
+    this.processes.set(executorId, child)
+    child.on("exit", (code, signal) => {
+      const state = this.executors.get(executorId)
+      if (state !== undefined) this.lose(state, `executor process exited (${signal ?? `code ${code}`})`)
+    })
+  }
+
+  /** Accepts executor processes over TCP; each one's first message names it. */
+  private listen(): Effect.Effect<net.Server> {
+    const launcher = this.options.launcher
+    const host = launcher._tag === "Listen" ? launcher.host : "127.0.0.1"
+    const port = launcher._tag === "Listen" ? launcher.port : 0
+    return Effect.callback<net.Server>((resume) => {
+      const server = net.createServer((socket) => {
+        socket.setNoDelay(true)
+        const reader = new FrameReader()
+        let handle: ReturnType<ClusterSchedulerBackend["addExecutor"]> | undefined
+        socket.on("data", (chunk) => {
+          for (const message of reader.push(chunk) as Array<FromExecutor>) {
+            if (handle === undefined) {
+              if (message._tag !== "Registered") continue
+              const child = this.processes.get(message.executorId)
+              handle = this.addExecutor(message.executorId, {
+                post: (m) => {
+                  if (!socket.destroyed) socket.write(encodeFrame(m))
+                },
+                terminate: () =>
+                  new Promise<void>((resolve) => {
+                    if (child !== undefined && child.exitCode === null) {
+                      child.once("exit", () => resolve())
+                      child.kill("SIGKILL")
+                    } else {
+                      socket.destroy()
+                      resolve()
+                    }
+                  })
+              })
+            }
+            handle.onMessage(message)
+          }
+        })
+        socket.on("close", () => handle?.onClosed("connection to the executor closed"))
+        socket.on("error", () => socket.destroy())
+      })
+      server.listen(port, host, () => resume(Effect.succeed(server)))
+    })
   }
 
   private post(executor: ExecutorState, message: ToExecutor): void {
-    if (executor.alive) executor.worker.postMessage(message)
+    if (executor.alive) executor.connection.post(message)
   }
 
   private onMessage(executor: ExecutorState, message: FromExecutor): void {
@@ -213,7 +347,8 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
           removeShuffle: (shuffleId) => this.post(executor, { _tag: "RemoveShuffle", shuffleId })
         })
         this.driver?.executorAdded(executor.id, executor.host, executor.cores)
-        if ([...this.executors.values()].every((e) => e.registered || !e.alive) && this.allRegistered !== undefined) {
+        const registered = [...this.executors.values()].filter((e) => e.registered && e.alive).length
+        if (registered >= this.expected && this.allRegistered !== undefined) {
           Deferred.doneUnsafe(this.allRegistered, Effect.void)
         }
         return
@@ -343,11 +478,11 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
     if (executor !== undefined) this.post(executor, { _tag: "Kill", taskId, reason })
   }
 
-  /** Terminates an executor's thread (for tests of executor loss, and `SparkContext.killExecutor`). */
+  /** Terminates an executor (its thread, or SIGKILL to its process): for `SparkContext.killExecutor`. */
   killExecutor(executorId: string): Promise<void> {
     const executor = this.executors.get(executorId)
     if (executor === undefined) return Promise.resolve()
-    return executor.worker.terminate().then(() => this.lose(executor, "killed"))
+    return executor.connection.terminate().then(() => this.lose(executor, "killed"))
   }
 
   /** The executors that are alive and registered. */
@@ -358,9 +493,10 @@ export class WorkerThreadSchedulerBackend implements SchedulerBackend {
   private async stopAll(): Promise<void> {
     for (const executor of this.executors.values()) {
       if (!executor.alive) continue
+      executor.connection.post({ _tag: "Stop" })
       executor.alive = false
-      executor.worker.postMessage({ _tag: "Stop" } satisfies ToExecutor)
-      await executor.worker.terminate()
+      await executor.connection.terminate()
     }
+    for (const child of this.processes.values()) if (child.exitCode === null) child.kill("SIGKILL")
   }
 }
