@@ -4,7 +4,7 @@ import fc from "fast-check"
 import * as v8 from "node:v8"
 import { withEnv } from "../../src/Closure.js"
 import { deserializeValue, serializeValue } from "../../src/internal/closure/shipping.js"
-import { decodeStage, encodeStage, type StagePlan } from "../../src/internal/scheduler/taskPlan.js"
+import { decodeStage, encodeStage, type StagePlan, type TaskSlice } from "../../src/internal/scheduler/taskPlan.js"
 import type { ShuffleDependency } from "../../src/rdd/Dependency.js"
 import { HashPartitioner, type Partitioner, RangePartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD, RDDError } from "../../src/rdd/RDD.js"
@@ -100,10 +100,22 @@ const stagesOf = (rdd: RDD<unknown>): Array<TaskBinary> => {
   return stages
 }
 
+/** Every slice of every parallel collection in a stage (tasks carry only their own; this decodes all partitions). */
+const allSlices = (rdd: RDD<unknown>, into: Array<TaskSlice> = [], seen = new Set<number>()): Array<TaskSlice> => {
+  if (seen.has(rdd.id)) return into
+  seen.add(rdd.id)
+  if (!rdd.isCheckpointed && rdd.op.factory === "parallelCollection") {
+    const slices = rdd.op.args[0] as ReadonlyArray<ReadonlyArray<unknown>>
+    slices.forEach((values, index) => into.push({ rddId: rdd.id, index, values }))
+  }
+  if (!rdd.isCheckpointed) for (const dep of rdd.dependencies) if (dep._tag !== "Shuffle") allSlices(dep.rdd, into, seen)
+  return into
+}
+
 /** A stage as an executor gets it: encoded, v8-serialized and deserialized, decoded. */
 const ship = (binary: TaskBinary): { plan: StagePlan; decoded: TaskBinary } => {
-  const plan = v8.deserialize(v8.serialize(encodeStage(binary))) as StagePlan
-  return { plan, decoded: decodeStage(plan) }
+  const [plan, slices] = v8.deserialize(v8.serialize([encodeStage(binary), allSlices(binary.rdd)])) as [StagePlan, Array<TaskSlice>]
+  return { plan, decoded: decodeStage(plan, slices) }
 }
 
 const executorEnv = (sc: SparkContext): ExecutorEnv => ({

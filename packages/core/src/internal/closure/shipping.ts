@@ -62,12 +62,19 @@ const isGlobal = (name: string): boolean =>
   (name in globalThis && !(name in Object.prototype)) || Object.prototype.hasOwnProperty.call(globalThis, name) ||
   name === "arguments" || name === "__name"
 
+/** What each function source captures (`undefined`: not parseable); parsing once per source keeps tasks cheap. */
+const capturesBySource = new Map<string, ReadonlyArray<string> | undefined>()
+
 const checkSource = (source: string, where: string): void => {
-  const parsed = parseFunction(source)
-  if (parsed === undefined) {
+  let captured = capturesBySource.get(source)
+  if (captured === undefined && !capturesBySource.has(source)) {
+    const parsed = parseFunction(source)
+    captured = parsed === undefined ? undefined : freeIdentifiers(parsed.node, isGlobal)
+    capturesBySource.set(source, captured)
+  }
+  if (captured === undefined) {
     throw new NotShippable([], where, "its source cannot be parsed as a function (native or bound functions cannot be shipped)")
   }
-  const captured = freeIdentifiers(parsed.node, isGlobal)
   if (captured.length > 0) throw new NotShippable(captured, where, "it captures variables of its surroundings")
 }
 

@@ -3,7 +3,7 @@
 // dependency it writes or the function it runs, and the partition. An
 // executor rebuilds the RDDs with the engine's own op factories; only user
 // functions travel, as source text plus an explicit environment.
-import { type Dependency, type NarrowSpec, type ShuffleDependency } from "../../rdd/Dependency.js"
+import { type Dependency, getParents, type NarrowSpec, type ShuffleDependency } from "../../rdd/Dependency.js"
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import { RDD, type RDDContext } from "../../rdd/RDD.js"
 import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
@@ -53,8 +53,16 @@ export interface StagePlan {
     | ({ readonly _tag: "ShuffleMapTask" } & ShuffleDepPlan)
 }
 
+/** One partition of a parallel collection that a task reads. */
+export interface TaskSlice {
+  readonly rddId: number
+  readonly index: number
+  readonly values: ReadonlyArray<unknown>
+}
+
 export interface ShippedTask extends Omit<TaskDescription, "binary"> {
   readonly plan: StagePlan
+  readonly slices: ReadonlyArray<TaskSlice>
 }
 
 const encodeShuffleDep = (dep: ShuffleDependency<RDD<unknown>>, where: string): ShuffleDepPlan => ({
@@ -86,11 +94,15 @@ export const encodeStage = (binary: TaskBinary): StagePlan => {
         ? { _tag: "Narrow", rdd: dep.rdd.id, spec: dep.spec }
         : { _tag: "OneToOne", rdd: dep.rdd.id }
     })
+    // A parallel collection's data travels with each task's own partitions (see shipTask), not in the stage plan.
+    const args = source.op.factory === "parallelCollection"
+      ? [(source.op.args[0] as ReadonlyArray<unknown>).length, source.op.args[1]]
+      : source.op.args
     nodes.push({
       id: rdd.id,
       name: rdd.name,
       factory: source.op.factory,
-      args: serializeValue(source.op.args, `function of ${describe(rdd)}`),
+      args: serializeValue(args, `function of ${describe(rdd)}`),
       deps,
       storageLevel: rdd.storageLevel.name
     })
@@ -130,8 +142,8 @@ const decodeShuffleDep = (plan: ShuffleDepPlan, rdd: RDD<unknown>): ShuffleDepen
   keyOrdering: deserializeValue(plan.keyOrdering) as Ordering<unknown> | undefined
 })
 
-/** Rebuilds a stage's RDDs and its task binary from a plan. */
-export const decodeStage = (plan: StagePlan): TaskBinary => {
+/** Rebuilds a stage's RDDs and its task binary from a plan, with the parallel-collection slices the task reads. */
+export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = []): TaskBinary => {
   const context = new ExecutorRDDContext()
   const rdds = new Map<number, RDD<unknown>>()
   const placeholder = (id: number) => ({ id }) as unknown as RDD<unknown>
@@ -150,7 +162,13 @@ export const decodeStage = (plan: StagePlan): TaskBinary => {
     })
     const factory = Ops.factories[node.factory]
     if (factory === undefined) throw new Error(`unknown RDD op ${node.factory} in a task plan`)
-    const op = factory(...(deserializeValue(node.args) as Array<unknown>))
+    let args = deserializeValue(node.args) as Array<unknown>
+    if (node.factory === "parallelCollection") {
+      const data: Array<ReadonlyArray<unknown>> = Array.from({ length: args[0] as number }, () => [])
+      for (const slice of slices) if (slice.rddId === node.id) data[slice.index] = slice.values
+      args = [data, args[1]]
+    }
+    const op = factory(...args)
     context.nextId = node.id
     const rdd = new RDD<unknown>(context, op, deps)
     if (node.name !== undefined) rdd.setName(node.name)
@@ -165,15 +183,46 @@ export const decodeStage = (plan: StagePlan): TaskBinary => {
 }
 
 /** A task description as data for an executor. */
+/** Stage plans by task binary: every task of a stage attempt shares one, encoded once. */
+const stagePlans = new WeakMap<TaskBinary, StagePlan>()
+
+/** The parallel-collection partitions a task reads through its stage's narrow lineage. */
+const slicesRead = (rdd: RDD<unknown>, partition: number, into: Array<TaskSlice>, seen = new Set<string>()): void => {
+  const key = `${rdd.id}:${partition}`
+  if (seen.has(key)) return
+  seen.add(key)
+  const source = rdd.isCheckpointed ? undefined : rdd
+  if (source?.op.factory === "parallelCollection") {
+    const slices = source.op.args[0] as ReadonlyArray<ReadonlyArray<unknown>>
+    into.push({ rddId: rdd.id, index: partition, values: slices[partition] ?? [] })
+    return
+  }
+  if (rdd.isCheckpointed) return
+  for (const dep of rdd.dependencies) {
+    if (dep._tag === "Shuffle") continue
+    for (const parent of getParents(dep, partition)) slicesRead(dep.rdd, parent, into, seen)
+  }
+}
+
 export const shipTask = (task: TaskDescription): ShippedTask => {
   const { binary, ...rest } = task
-  return { ...rest, plan: encodeStage(binary) }
+  let plan = stagePlans.get(binary)
+  if (plan === undefined) {
+    plan = encodeStage(binary)
+    stagePlans.set(binary, plan)
+  }
+  const slices: Array<TaskSlice> = []
+  slicesRead(binary.rdd, task.partition.index, slices)
+  // The partition itself may carry a slice's values (ParallelCollectionRDD): only its index travels.
+  return { ...rest, partition: { index: task.partition.index }, plan, slices }
 }
 
 /** The task description an executor runs. */
 export const receiveTask = (shipped: ShippedTask): TaskDescription => {
-  const { plan, ...rest } = shipped
-  return { ...rest, binary: decodeStage(plan) }
+  const { plan, slices, ...rest } = shipped
+  const binary = decodeStage(plan, slices)
+  // The executor's own partition object, from the rebuilt RDD.
+  return { ...rest, binary, partition: binary.rdd.partitions[shipped.partition.index] ?? shipped.partition }
 }
 
 /**
