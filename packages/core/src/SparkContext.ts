@@ -18,6 +18,7 @@ import { planSplits } from "./internal/rdd/textFile.js"
 import * as Closure from "./Closure.js"
 import { DAGScheduler } from "./internal/scheduler/dagScheduler.js"
 import { checkShippable, NotShippable } from "./internal/scheduler/taskPlan.js"
+import { readSchedulerConf } from "./internal/scheduler/pool.js"
 import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
@@ -683,6 +684,8 @@ export const make = (
     const networkTimeoutMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.network.timeout", "120s"), "spark.network.timeout"))
     const maxStageAttempts = yield* orFail(SparkConf.getInt(conf, "spark.stage.maxConsecutiveAttempts", 4, 1))
     const localityWaitMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.locality.wait", "3s"), "spark.locality.wait"))
+    // spark.scheduler.mode (FIFO | FAIR) and the FAIR pools (spark.scheduler.pool.<name>.*, allocation file).
+    const schedulerConf = yield* orFail(readSchedulerConf(conf.entries))
     const reviveIntervalMs = yield* orFail(
       parseDurationMs(SparkConf.getString(conf, "spark.scheduler.revive.interval", "1s"), "spark.scheduler.revive.interval")
     )
@@ -752,7 +755,8 @@ export const make = (
         taskSetFailed: (stageId, message, cause) => dag.handleTaskSetFailed(stageId, message, cause)
       },
       maxFailures,
-      localityWaitMs
+      localityWaitMs,
+      schedulerConf
     )
 
     const env: ExecutorEnv = {

@@ -271,6 +271,7 @@ export const readSchedulerConf = (
  */
 export class SchedulableBuilder<T extends PoolLeaf> {
   readonly rootPool: Pool<T>
+  private readonly poolOf = new Map<T, Pool<T>>()
 
   constructor(readonly conf: SchedulerConf) {
     this.rootPool = new Pool<T>("", conf.mode, 0, 0)
@@ -286,6 +287,7 @@ export class SchedulableBuilder<T extends PoolLeaf> {
   addTaskSetManager(manager: T, properties: ReadonlyMap<string, string>): void {
     if (this.conf.mode === "FIFO") {
       this.rootPool.add(manager)
+      this.poolOf.set(manager, this.rootPool)
       return
     }
     const name = properties.get(POOL_PROPERTY) ?? DEFAULT_POOL_NAME
@@ -295,5 +297,12 @@ export class SchedulableBuilder<T extends PoolLeaf> {
       this.rootPool.add(pool)
     }
     pool.add(manager)
+    this.poolOf.set(manager, pool)
+  }
+
+  /** Takes a finished task set out of its pool (pools stay, as in Spark). */
+  removeTaskSetManager(manager: T): void {
+    this.poolOf.get(manager)?.remove(manager)
+    this.poolOf.delete(manager)
   }
 }

@@ -1,7 +1,10 @@
-// Turns stage task sets into task launches on executor offers (FIFO by job,
-// then stage), and turns executors' status updates into DAG events. Runs on
-// the scheduler's event loop, so its state needs no locks.
+// Turns stage task sets into task launches on executor offers, and turns
+// executors' status updates into DAG events. Task sets sit in a pool tree
+// (pool.ts): FIFO mode orders them by (jobId, stageId), FAIR mode shares cores
+// between named pools by minShare and weight. Runs on the scheduler's event
+// loop, so its state needs no locks.
 import type { TaskDescription, TaskResult } from "../../scheduler/Task.js"
+import { defaultSchedulerConf, SchedulableBuilder, type SchedulerConf } from "./pool.js"
 import type { Alive, Locality, TaskSet } from "./taskSetManager.js"
 import { TaskSetManager } from "./taskSetManager.js"
 
@@ -20,7 +23,9 @@ export interface TaskSchedulerListener {
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
 
 export class TaskScheduler {
+  /** Every task set not finished yet, in submission order (the pool tree holds the same ones). */
   private readonly managers: Array<TaskSetManager> = []
+  private readonly builder: SchedulableBuilder<TaskSetManager>
   private readonly byTaskId = new Map<number, { readonly manager: TaskSetManager; readonly task: TaskDescription }>()
   private readonly executors = new Map<string, string>()
   private nextTaskId = 0
@@ -28,8 +33,15 @@ export class TaskScheduler {
   constructor(
     private readonly listener: TaskSchedulerListener,
     private readonly maxFailures: number,
-    private readonly localityWaitMs: number
-  ) {}
+    private readonly localityWaitMs: number,
+    schedulerConf: SchedulerConf = defaultSchedulerConf
+  ) {
+    this.builder = new SchedulableBuilder(schedulerConf)
+  }
+
+  get schedulingMode(): SchedulerConf["mode"] {
+    return this.builder.conf.mode
+  }
 
   executorAdded(executorId: string, host: string): void {
     this.executors.set(executorId, host)
@@ -53,8 +65,9 @@ export class TaskScheduler {
     for (const manager of this.managers) {
       if (manager.taskSet.stageId === taskSet.stageId) manager.abandon()
     }
-    this.managers.push(new TaskSetManager(taskSet, this.maxFailures, this.localityWaitMs, now))
-    this.managers.sort((a, b) => a.taskSet.jobId - b.taskSet.jobId || a.taskSet.stageId - b.taskSet.stageId)
+    const manager = new TaskSetManager(taskSet, this.maxFailures, this.localityWaitMs, now)
+    this.managers.push(manager)
+    this.builder.addTaskSetManager(manager, taskSet.properties)
   }
 
   /** Stops scheduling a stage's tasks; returns its running tasks so the backend can kill them. */
@@ -72,30 +85,45 @@ export class TaskScheduler {
     return running
   }
 
-  /** Fills free cores with tasks, best locality first. */
+  /**
+   * Fills free cores with tasks. Each launch goes to the first task set of the
+   * queue sorted from the pool tree that can launch one, at its best locality
+   * level, on the next offer with a free core (round robin over offers). The
+   * queue is sorted again after every launch, so cores that are free together
+   * are still split by the pools' shares (Spark sorts once per round of offers).
+   */
   resourceOffers(offers: ReadonlyArray<WorkerOffer>, now: number): Array<TaskDescription> {
     const free = offers.map((o) => o.cores)
+    let freeCores = free.reduce((a, b) => a + b, 0)
     const launched: Array<TaskDescription> = []
     const alive: Alive = { executors: new Set(this.executors.keys()), hosts: new Set(this.executors.values()) }
     const newTaskId = () => this.nextTaskId++
-    for (const manager of this.managers) {
-      for (const level of LEVELS) {
-        let launchedAny = true
-        while (launchedAny) {
-          launchedAny = false
-          for (let i = 0; i < offers.length; i++) {
+    let cursor = 0
+    const launchOne = (): [TaskSetManager, TaskDescription] | undefined => {
+      for (const manager of this.builder.rootPool.sortedTaskSetQueue()) {
+        for (const level of LEVELS) {
+          for (let k = 0; k < offers.length; k++) {
+            const i = (cursor + k) % offers.length
             if (free[i]! <= 0) continue
             const offer = offers[i]!
             const task = manager.resourceOffer(offer.executorId, offer.host, level, now, alive, newTaskId)
             if (task === undefined) continue
             free[i]!--
-            launchedAny = true
-            launched.push(task)
-            this.byTaskId.set(task.taskId, { manager, task })
-            this.listener.taskStarted(task)
+            cursor = i + 1
+            return [manager, task]
           }
         }
       }
+      return undefined
+    }
+    while (freeCores > 0) {
+      const found = launchOne()
+      if (found === undefined) break
+      const [manager, task] = found
+      freeCores--
+      launched.push(task)
+      this.byTaskId.set(task.taskId, { manager, task })
+      this.listener.taskStarted(task)
     }
     return launched
   }
@@ -150,6 +178,11 @@ export class TaskScheduler {
   }
 
   private prune(): void {
-    for (let i = this.managers.length - 1; i >= 0; i--) if (this.managers[i]!.isFinished) this.managers.splice(i, 1)
+    for (let i = this.managers.length - 1; i >= 0; i--) {
+      const manager = this.managers[i]!
+      if (!manager.isFinished) continue
+      this.managers.splice(i, 1)
+      this.builder.removeTaskSetManager(manager)
+    }
   }
 }
