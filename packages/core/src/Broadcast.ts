@@ -6,8 +6,21 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
-import { registerReviver, shippedClass } from "./internal/closure/shipping.js"
+import { NotShippable, registerReviver, shippedClass } from "./internal/closure/shipping.js"
 import * as TaskContext from "./scheduler/TaskContext.js"
+
+/**
+ * The value of a broadcast variable an executor does not have: it was
+ * destroyed (or never sent).
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const missingValue = (broadcastId: number): BroadcastDestroyedError =>
+  new BroadcastDestroyedError({
+    broadcastId,
+    message: `Broadcast ${broadcastId} is not available on this executor: it was destroyed; create a new broadcast`
+  })
 
 /**
  * A broadcast variable was used after `destroy()`.
@@ -65,8 +78,11 @@ export class Broadcast<T> {
     this.onDestroy(this.id)
   }
 
-  /** @internal Ships as its id: executors fetch the value once each. */
-  toShipped(): unknown {
+  /** @internal Ships as its id: executors fetch the value once each. A destroyed broadcast cannot ship. */
+  toShipped(where: string): unknown {
+    if (this.destroyed) {
+      throw new NotShippable([], where, `it uses broadcast ${this.id}, which was destroyed (create a new broadcast)`)
+    }
     return shippedClass("Broadcast", this.id)
   }
 }

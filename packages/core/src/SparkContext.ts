@@ -12,6 +12,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
+import * as BroadcastModule from "./Broadcast.js"
 import { Broadcast } from "./Broadcast.js"
 import * as Ops from "./internal/rdd/ops.js"
 import { planSplits } from "./internal/rdd/textFile.js"
@@ -396,7 +397,10 @@ export class SparkContext implements RDDContext {
   }
 
   /** @internal The executors' view of broadcast values. */
-  readonly getBroadcast = (id: number): unknown => this.broadcasts.get(id)
+  readonly getBroadcast = (id: number): unknown => {
+    if (!this.broadcasts.has(id)) throw BroadcastModule.missingValue(id)
+    return this.broadcasts.get(id)
+  }
 
   /** An accumulator with a custom add and merge. */
   accumulator<IN, OUT>(spec: AccumulatorSpec<IN, OUT>, name?: string): Accumulator<IN, OUT> {
@@ -807,6 +811,7 @@ export const make = (
           break
         case "StatusUpdate":
           taskScheduler.statusUpdate(event.task.taskId, event.result)
+          backend.taskFinished(event.task)
           break
         case "ResubmitFailedStages":
           dag.resubmitFailedStages()

@@ -357,7 +357,6 @@ export class ClusterSchedulerBackend implements SchedulerBackend {
         const task = this.running.get(message.taskId)
         if (task === undefined) return
         this.running.delete(message.taskId)
-        executor.freeCores++
         this.driver?.statusUpdate(task, message.result)
         return
       }
@@ -446,12 +445,24 @@ export class ClusterSchedulerBackend implements SchedulerBackend {
   }
 
   private launch(executor: ExecutorState, task: TaskDescription): void {
-    let shipped: ReturnType<typeof shipTask>
+    let message: Extract<ToExecutor, { _tag: "Launch" }>
     try {
-      shipped = shipTask(task)
+      const shipped = shipTask(task)
+      const shuffles = new Set<number>()
+      shufflesRead(task.binary.rdd, shuffles)
+      const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
+      const ids = new Set<number>()
+      broadcastIds(shipped.plan, ids)
+      const broadcasts: Array<readonly [number, unknown]> = []
+      for (const id of ids) {
+        if (executor.sentBroadcasts.has(id)) continue
+        broadcasts.push([id, this.getBroadcast(id)])
+      }
+      for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
+      message = { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
     } catch (error) {
+      // A task that cannot be shipped fails like any other task; the event loop goes on.
       this.running.delete(task.taskId)
-      executor.freeCores++
       this.driver?.statusUpdate(task, {
         _tag: "ExceptionFailure",
         error,
@@ -459,18 +470,13 @@ export class ClusterSchedulerBackend implements SchedulerBackend {
       })
       return
     }
-    const shuffles = new Set<number>()
-    shufflesRead(task.binary.rdd, shuffles)
-    const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
-    const ids = new Set<number>()
-    broadcastIds(shipped.plan, ids)
-    const broadcasts: Array<readonly [number, unknown]> = []
-    for (const id of ids) {
-      if (executor.sentBroadcasts.has(id)) continue
-      executor.sentBroadcasts.add(id)
-      broadcasts.push([id, this.getBroadcast(id)])
-    }
-    this.post(executor, { _tag: "Launch", task: shipped, mapStatuses, broadcasts })
+    this.post(executor, message)
+  }
+
+
+  taskFinished(task: TaskDescription): void {
+    const executor = this.executors.get(task.executorId)
+    if (executor !== undefined && executor.alive) executor.freeCores++
   }
 
   killTask(taskId: number, executorId: string, reason: string): void {

@@ -49,6 +49,12 @@ export interface SchedulerBackend {
   readonly reviveOffers: () => void
   /** Asks an executor to kill a task attempt. */
   readonly killTask: (taskId: number, executorId: string, reason: string) => void
+  /**
+   * The scheduler's event loop has handled a task's status update: its core is
+   * free again. Freeing it here, not when the executor reports, keeps offers
+   * in step with the task scheduler's running counts (as Spark's LocalEndpoint).
+   */
+  readonly taskFinished: (task: TaskDescription) => void
 }
 
 /**
@@ -98,7 +104,6 @@ export class LocalSchedulerBackend implements SchedulerBackend {
           const result: TaskResult = killedReason !== undefined
             ? { _tag: "TaskKilled", reason: killedReason }
             : this.run(task)
-          this.freeCores++
           driver.statusUpdate(task, result)
         })
       )
@@ -131,6 +136,10 @@ export class LocalSchedulerBackend implements SchedulerBackend {
       this.freeCores--
       Queue.offerUnsafe(this.queue, task)
     }
+  }
+
+  taskFinished(): void {
+    this.freeCores++
   }
 
   killTask(taskId: number, _executorId: string, reason: string): void {

@@ -5,7 +5,7 @@
 // Transport-agnostic: `send` and `handle` carry the protocol's messages.
 import * as v8 from "node:v8"
 import { Accumulator } from "../../Accumulator.js"
-import { Broadcast } from "../../Broadcast.js"
+import { Broadcast, missingValue } from "../../Broadcast.js"
 import { getParents } from "../../rdd/Dependency.js"
 import type { RDD } from "../../rdd/RDD.js"
 import { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
@@ -84,7 +84,10 @@ export class Executor {
       conf: SparkConf.make(Object.fromEntries(info.conf)),
       blockManager: this.blockManager,
       mapOutputTracker: this.tracker,
-      getBroadcast: (broadcastId) => this.broadcasts.get(broadcastId)
+      getBroadcast: (broadcastId) => {
+        if (!this.broadcasts.has(broadcastId)) throw missingValue(broadcastId)
+        return this.broadcasts.get(broadcastId)
+      }
     }
   }
 
