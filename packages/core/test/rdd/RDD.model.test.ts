@@ -2,7 +2,16 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
-import { assertSameMultiset, assertSameSequence, canonical, checkProperty, makeContextIn, modes, multiset } from "../utils/spark.js"
+import {
+  assertSameMultiset,
+  assertSameSequence,
+  canonical,
+  checkProperty,
+  makeContextIn,
+  modes,
+  multiset,
+  workerThreads
+} from "../utils/spark.js"
 
 /** Compares an RDD's collected records with the model, as exactly as the order allows. */
 const assertMatchesModel = (state: State, collected: ReadonlyArray<unknown>, label: string) => {
@@ -44,7 +53,7 @@ const examples: Array<[Pipeline]> = [
   }]
 ]
 
-describe.each(modes)("RDD model ($name)", (mode) => {
+describe.each([...modes, workerThreads])("RDD model ($name)", (mode) => {
   it.effect("any pipeline of transformations equals the same pipeline on arrays", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)

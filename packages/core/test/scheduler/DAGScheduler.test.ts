@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD } from "../../src/rdd/RDD.js"
-import { makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
+import { makeContext, makeContextIn, modes, recordEvents, workerThreads } from "../utils/spark.js"
 
 type Pair = readonly [number, number]
 
@@ -64,7 +64,7 @@ const buildChain = (sc: Effect.Success<ReturnType<typeof makeContext>>, steps: R
 }
 
 
-describe.each(modes)("DAGScheduler stages ($name)", (mode) => {
+describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) => {
   it.effect("a job with k shuffles runs k + 1 stages, parents first; a second job skips the map stages", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)

@@ -15,14 +15,32 @@ export const makeContext = (options: SparkContext.SparkContextOptions = {}) =>
  * task through its shipped form (plan encoded, v8-serialized, decoded), as an
  * executor elsewhere receives it. Properties that hold in one hold in both.
  */
-export const modes = [
+export const modes: ReadonlyArray<Mode> = [
   { name: "in-process closures", conf: {} },
   { name: "shipped tasks", conf: { "spark.tspark.local.shipTasks": true } }
-] as const
+]
+
+/** A way to run tasks: a master (default `local[2]`) and conf entries. */
+export interface Mode {
+  readonly name: string
+  readonly master?: string
+  readonly conf: Readonly<Record<string, string | number | boolean>>
+}
+
+/**
+ * Worker-thread executors (`local-cluster`): tasks shipped to other threads
+ * with their own block managers. Costlier to start, so used by the model
+ * properties rather than every test.
+ */
+export const workerThreads: Mode = { name: "worker-thread executors", master: "local-cluster[2,1,128]", conf: {} }
 
 /** A context running tasks in the given mode (see `modes`), for the current scope. */
-export const makeContextIn = (mode: (typeof modes)[number], options: SparkContext.SparkContextOptions = {}) =>
-  makeContext({ ...options, conf: { ...mode.conf, ...(options.conf as Record<string, string | number | boolean> | undefined) } })
+export const makeContextIn = (mode: Mode, options: SparkContext.SparkContextOptions = {}) =>
+  makeContext({
+    ...(mode.master === undefined ? {} : { master: mode.master }),
+    ...options,
+    conf: { ...mode.conf, ...(options.conf as Record<string, string | number | boolean> | undefined) }
+  })
 
 /** A fresh temporary directory, removed when the scope closes. */
 export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
