@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber, Schedule } from "effect"
 import fc from "fast-check"
 import { withEnv } from "../../src/Closure.js"
 import * as SparkContext from "../../src/SparkContext.js"
@@ -122,4 +122,51 @@ describe("ClusterSchedulerBackend on executor processes over TCP (local-process)
     assert.strictEqual(run.status, 2)
     assert.match(run.stderr, /--driver must be HOST:PORT, got "nowhere"/)
   })
+})
+
+describe("ClusterSchedulerBackend over TCP with executors started by hand (tcp://)", () => {
+  it.live("an executor that stops answering is removed and its tasks run elsewhere", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { spawn } = yield* Effect.promise(() => import("node:child_process"))
+      const net = yield* Effect.promise(() => import("node:net"))
+      const { encodeFrame } = yield* Effect.promise(() => import("../../src/internal/executor/framing.js"))
+      // A free port for the driver to listen on.
+      const port = yield* Effect.promise(() =>
+        new Promise<number>((resolve) => {
+          const probe = net.createServer().listen(0, "127.0.0.1", () => {
+            const { port } = probe.address() as { port: number }
+            probe.close(() => resolve(port))
+          })
+        })
+      )
+      const starting = yield* Effect.forkChild(SparkContext.make({
+        master: `tcp://127.0.0.1:${port}`,
+        conf: { "spark.executor.instances": 2, "spark.executor.heartbeatInterval": "200ms", "spark.network.timeout": "1500ms" }
+      }))
+      // A silent executor: registers, then never answers (no heartbeat, no results). It connects once the
+      // driver listens (retrying while the driver starts), so nothing here depends on timing.
+      const connect = Effect.callback<import("node:net").Socket, Error>((resume) => {
+        const socket = net.connect({ host: "127.0.0.1", port })
+        socket.once("connect", () => resume(Effect.succeed(socket)))
+        socket.once("error", (error) => resume(Effect.fail(error)))
+      })
+      const silent = yield* Effect.retry(connect, { times: 200, schedule: Schedule.spaced("25 millis") })
+      silent.write(encodeFrame({ _tag: "Registered", executorId: "silent", host: "localhost", cores: 2 }))
+      yield* Effect.addFinalizer(() => Effect.sync(() => silent.destroy()))
+      // A real one, started by hand with the CLI.
+      const cli = new URL("../../src/cli/tspark.ts", import.meta.url).pathname
+      const real = spawn(process.execPath, ["--import", "tsx", cli, "executor", "--driver", `127.0.0.1:${port}`, "--executor-id", "real"], {
+        stdio: "ignore"
+      })
+      yield* Effect.addFinalizer(() => Effect.sync(() => real.kill("SIGKILL")))
+      const sc = yield* Fiber.join(starting)
+      assert.deepStrictEqual(sc.executorIds.sort(), ["real", "silent"])
+      const removed: Array<string> = []
+      sc.addSparkListener({ onExecutorRemoved: (e) => void removed.push(e.executorId) })
+      const sum = yield* sc.range(0, 100, 1, 8).map((x) => x * 2).reduce((a, b) => a + b)
+      assert.strictEqual(sum, 9900)
+      yield* sc.waitForListeners
+      assert.deepStrictEqual(removed, ["silent"])
+      assert.deepStrictEqual(sc.executorIds, ["real"])
+    })), { timeout: 60_000 })
 })
