@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Partitioner, RDD as RDDModule, StorageLevel } from "@tspark/core"
+import { Closure, Partitioner, RDD as RDDModule, StorageLevel } from "@tspark/core"
 import { Console, Duration, Effect } from "effect"
 import { isMultipleOf, positiveMillis } from "../internal/durations.js"
 import type { StreamingContextLike } from "../internal/context.js"
@@ -19,6 +19,7 @@ import type { StreamingListener } from "../scheduler/StreamingListener.js"
 import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
+const withEnv = Closure.withEnv
 type Pair<K, V> = RDDModule.Pair<K, V>
 type Widen<V> = RDDModule.Widen<V>
 type PartitionSpec = RDDModule.PartitionSpec
@@ -552,10 +553,12 @@ export class DStream<T> {
         if (previous === undefined && batch === undefined) return undefined
         const prev = previous ?? sc.emptyRDD<[K, S]>()
         const data = batch ?? sc.emptyRDD<Pair<K, V>>()
-        return prev.cogroup(data as RDD<Pair<K, V>>, partitioner).flatMap(([key, [states, values]]) => {
-          const next = update(values, states[0])
-          return next === undefined ? [] : [[key, next] as [K, S]]
-        })
+        return prev.cogroup(data as RDD<Pair<K, V>>, partitioner).flatMap(
+          withEnv({ update }, ({ update }) => ([key, [states, values]]: [K, [Array<S>, Array<V>]]) => {
+            const next = update(values, states[0])
+            return next === undefined ? [] : [[key, next] as [K, S]]
+          })
+        )
       }
     })
     // As Spark's StateDStream: keep each batch's state serialized, so the next batch
@@ -727,9 +730,9 @@ const reducedWindow = <K, V>(
       const previousWindow = self.getOrCompute(previousTime) ?? sc.emptyRDD<[K, Widen<V>]>()
       const all = [previousWindow, ...oldRDDs, ...newRDDs] as Array<RDD<Pair<K, Widen<V>>>>
       const numOld = oldRDDs.length
-      const tagged = all.map((rdd, i) => rdd.mapValues((v) => [i, v] as const))
+      const tagged = all.map((rdd, i) => rdd.mapValues(withEnv({ i }, ({ i }) => (v: Widen<V>) => [i, v] as const)))
       const grouped = sc.union(tagged).groupByKey(partitioner)
-      const merged = grouped.flatMap(([key, tags]) => {
+      const merged = grouped.flatMap(withEnv({ numOld, f, invF }, ({ numOld, f, invF }) => ([key, tags]: [K, Array<readonly [number, Widen<V>]>]) => {
         let previous: Widen<V> | undefined
         const olds: Array<Widen<V>> = []
         const news: Array<Widen<V>> = []
@@ -751,13 +754,76 @@ const reducedWindow = <K, V>(
           value = value === undefined ? added : f(value, added)
         }
         return value === undefined ? [] : [[key, value] as [K, Widen<V>]]
-      })
+      }))
       return filter === undefined ? merged : merged.filter(filter)
     }
   })
 }
 
 // ------------------------------------------------------------ mapWithState
+
+/**
+ * Builds the `State` class. A function of nothing, so that tasks which need
+ * the class (mapWithState's) can ship it to executors in their environment.
+ */
+const makeStateClass = () => {
+  class State<S> {
+    private value: S | undefined
+    private defined: boolean
+    private removed = false
+    private updated = false
+
+    /** @internal */
+    constructor(value: S | undefined, defined: boolean, readonly isTimingOut: boolean) {
+      this.value = value
+      this.defined = defined
+    }
+
+    /** Whether the key has a state. */
+    exists(): boolean {
+      return this.defined
+    }
+
+    /** The state; `undefined` when there is none. */
+    getOption(): S | undefined {
+      return this.defined ? this.value : undefined
+    }
+
+    /** The state; throws (failing the task) when there is none: check `exists()` first. */
+    get(): S {
+      if (!this.defined) throw new Error("State is not set: check exists() before get()")
+      return this.value as S
+    }
+
+    /** Sets the state. Not allowed while the key is timing out. */
+    update(value: S): void {
+      if (this.isTimingOut) throw new Error("Cannot update the state of a key that is timing out")
+      if (this.removed) throw new Error("Cannot update the state after it has been removed")
+      this.value = value
+      this.defined = true
+      this.updated = true
+    }
+
+    /** Removes the state. */
+    remove(): void {
+      if (this.isTimingOut) throw new Error("Cannot remove the state of a key that is timing out")
+      this.removed = true
+      this.defined = false
+      this.value = undefined
+    }
+
+    /** @internal */
+    get wasRemoved(): boolean {
+      return this.removed
+    }
+
+    /** @internal */
+    get wasUpdated(): boolean {
+      return this.updated
+    }
+  }
+  return State
+}
 
 /**
  * The state of one key, as a `mapWithState` function sees it.
@@ -767,61 +833,32 @@ const reducedWindow = <K, V>(
  * @category models
  * @since 0.1.0
  */
-export class State<S> {
-  private value: S | undefined
-  private defined: boolean
-  private removed = false
-  private updated = false
-
-  /** @internal */
-  constructor(value: S | undefined, defined: boolean, readonly isTimingOut: boolean) {
-    this.value = value
-    this.defined = defined
-  }
-
+export interface State<S> {
+  /** Whether the key is being removed for inactivity (its last call; `update` and `remove` are not allowed). */
+  readonly isTimingOut: boolean
   /** Whether the key has a state. */
-  exists(): boolean {
-    return this.defined
-  }
-
+  exists(): boolean
   /** The state; `undefined` when there is none. */
-  getOption(): S | undefined {
-    return this.defined ? this.value : undefined
-  }
-
+  getOption(): S | undefined
   /** The state; throws (failing the task) when there is none: check `exists()` first. */
-  get(): S {
-    if (!this.defined) throw new Error("State is not set: check exists() before get()")
-    return this.value as S
-  }
-
-  /** Sets the state. Not allowed while the key is timing out. */
-  update(value: S): void {
-    if (this.isTimingOut) throw new Error("Cannot update the state of a key that is timing out")
-    if (this.removed) throw new Error("Cannot update the state after it has been removed")
-    this.value = value
-    this.defined = true
-    this.updated = true
-  }
-
+  get(): S
+  /** Sets the state. */
+  update(value: S): void
   /** Removes the state. */
-  remove(): void {
-    if (this.isTimingOut) throw new Error("Cannot remove the state of a key that is timing out")
-    this.removed = true
-    this.defined = false
-    this.value = undefined
-  }
-
+  remove(): void
   /** @internal */
-  get wasRemoved(): boolean {
-    return this.removed
-  }
-
+  readonly wasRemoved: boolean
   /** @internal */
-  get wasUpdated(): boolean {
-    return this.updated
-  }
+  readonly wasUpdated: boolean
 }
+
+/**
+ * Creates a key's state (the engine does, for each call of a `mapWithState` function).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const State: new<S>(value: S | undefined, defined: boolean, isTimingOut: boolean) => State<S> = makeStateClass()
 
 /**
  * What `mapWithState` needs: the function, and optionally an initial state,
@@ -872,16 +909,19 @@ const mapWithState = <K, V, S, M>(parent: DStream<Pair<K, V>>, spec: StateSpec<K
       const previous: RDD<Pair<K, StateEntry<S>>> = previousRecords !== undefined
         ? previousRecords.flatMap(([k, r]) => (r.entry === undefined ? [] : [[k, r.entry] as const]))
         : spec.initialState !== undefined
-        ? spec.initialState.map(([k, s]) => [k, { state: s, updatedAt: time }] as const)
+        ? spec.initialState.map(withEnv({ time }, ({ time }) => ([k, s]: Pair<K, S>) => [k, { state: s, updatedAt: time }] as const))
         : sc.emptyRDD()
       const batch = parent.getOrCompute(time) ?? sc.emptyRDD<Pair<K, V>>()
       const timeout = typeof timeoutMs === "number" ? timeoutMs : undefined
-      return previous.cogroup(batch, partitioner).map(([key, [entries, values]]): Record => {
+      const func = spec.func
+      return previous.cogroup(batch, partitioner).map(withEnv({ func, time, timeout, makeStateClass }, ({ func, time, timeout, makeStateClass }) => {
+        const State = makeStateClass()
+        return ([key, [entries, values]]: [K, [Array<StateEntry<S>>, Array<V>]]): Record => {
         let entry: StateEntry<S> | undefined = entries[0]
         const mapped: Array<M> = []
         for (const value of values) {
           const state: State<S> = new State<S>(entry?.state, entry !== undefined, false)
-          const out = spec.func(key, value, state, time)
+          const out = func(key, value, state, time)
           if (out !== undefined) mapped.push(out)
           if (state.wasRemoved) entry = undefined
           else if (state.wasUpdated) entry = { state: state.get(), updatedAt: time }
@@ -889,12 +929,13 @@ const mapWithState = <K, V, S, M>(parent: DStream<Pair<K, V>>, spec: StateSpec<K
         }
         if (values.length === 0 && entry !== undefined && timeout !== undefined && entry.updatedAt <= time - timeout) {
           const state = new State<S>(entry.state, true, true)
-          const out = spec.func(key, undefined, state, time)
+          const out = func(key, undefined, state, time)
           if (out !== undefined) mapped.push(out)
           entry = undefined
         }
         return [key, { entry, mapped }]
-      })
+      }
+      }))
     }
   })
   // As Spark's InternalMapWithStateDStream: each batch's state is persisted, so the next

@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly numInputPartitions?: number
   /** The master of the SparkContext (default `local[2]`). */
   readonly master?: string
+  /** More SparkContext configuration (e.g. `spark.tspark.local.shipTasks` to check that an operation ships). */
+  readonly conf?: Readonly<Record<string, string | number | boolean>>
 }
 
 const withContext = <A>(
@@ -37,7 +39,7 @@ const withContext = <A>(
   body: (ssc: StreamingContext.StreamingContext, sc: SparkContext.SparkContext) => Effect.Effect<A, unknown>
 ) =>
   Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: options.master ?? "local[2]", appName: "tspark-test" })
+    const sc = yield* SparkContext.make({ master: options.master ?? "local[2]", appName: "tspark-test", conf: options.conf ?? {} })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: options.batchDurationMs ?? 1000 })
     const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), "tspark-test-checkpoint-"))
     yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(checkpointDir, { recursive: true, force: true })))
