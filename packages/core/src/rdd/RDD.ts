@@ -13,7 +13,6 @@
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import * as Files from "../internal/rdd/checkpointFiles.js"
 
 import { engineFunction } from "../internal/closure/engineFunctions.js"
 import { withEnv } from "../internal/closure/shipping.js"

@@ -71,7 +71,6 @@ export class JobScheduler {
 
   private constructor(
     private readonly jobQueue: Queue.Queue<Job>,
-    private readonly events: Queue.Queue<Event>,
     private readonly bus: ListenerBusLike<StreamingListenerEvent>,
     private readonly hooks: JobSchedulerHooks
   ) {}
@@ -85,7 +84,7 @@ export class JobScheduler {
     return Effect.gen(function*() {
       const jobQueue = yield* Queue.unbounded<Job>()
       const events = yield* Queue.unbounded<Event>()
-      const scheduler = new JobScheduler(jobQueue, events, bus, hooks)
+      const scheduler = new JobScheduler(jobQueue, bus, hooks)
       const worker = Effect.forever(Effect.gen(function*() {
         const job = yield* Queue.take(jobQueue)
         Queue.offerUnsafe(events, { _tag: "JobStarted", job, time: yield* Clock.currentTimeMillis })
