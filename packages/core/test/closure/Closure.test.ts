@@ -76,7 +76,25 @@ describe("the closure check names what a function captures", () => {
     ["a variable shadowed only in a sibling function", (x: number) => {
       const f = (limit: number) => limit
       return f(x) + limit
-    }, ["limit"]]
+    }, ["limit"]],
+    // Regression: block-scoped declarations used to count for the whole function.
+    ["a variable shadowed only in an inner block", (x: number) => {
+      {
+        const limit = 2
+        void limit
+      }
+      return x + limit
+    }, ["limit"]],
+    ["a variable shadowed only in a loop head or a catch clause", (xs: Array<number>) => {
+      for (const factor of xs) void factor
+      try {
+        return xs.length
+      } catch (limit) {
+        return String(limit)
+      } finally {
+        void (factor + limit)
+      }
+    }, ["factor", "limit"]]
   ]
   for (const [name, f, identifiers] of cases) {
     it(name, () => {

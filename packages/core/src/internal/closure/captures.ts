@@ -70,38 +70,73 @@ const children = (node: AnyNode): Array<AnyNode> => {
 }
 
 /** Every name declared inside a function body (hoisting blocks to the function: a simplification). */
+/** Names a statement list declares lexically (let, const, class; function declarations in blocks). */
+const lexicalNames = (statements: ReadonlyArray<AnyNode>, into: Set<string>): void => {
+  for (const statement of statements) {
+    if (statement.type === "VariableDeclaration" && statement["kind"] !== "var") {
+      for (const d of statement["declarations"] as Array<AnyNode>) patternNames(d["id"] as AnyNode, into)
+    } else if ((statement.type === "ClassDeclaration" || statement.type === "FunctionDeclaration") && statement["id"]) {
+      patternNames(statement["id"] as AnyNode, into)
+    }
+  }
+}
+
+/**
+ * The names a function's own scope declares: parameters, its name, `var`s and
+ * function declarations anywhere in its body (hoisted), and the lexical
+ * declarations of the body's top level. Blocks add their own scopes (see `walk`).
+ */
 const declaredIn = (fn: AnyNode): Set<string> => {
   const names = new Set<string>()
   for (const param of fn["params"] as Array<AnyNode>) patternNames(param, names)
   if (fn.type === "FunctionExpression" && fn["id"]) patternNames(fn["id"] as AnyNode, names)
+  const body = fn["body"] as AnyNode
+  if (body.type === "BlockStatement") lexicalNames(body["body"] as Array<AnyNode>, names)
   const visit = (node: AnyNode) => {
     switch (node.type) {
-      case "VariableDeclarator":
-        patternNames(node["id"] as AnyNode, names)
+      case "VariableDeclaration":
+        if (node["kind"] === "var") for (const d of node["declarations"] as Array<AnyNode>) patternNames(d["id"] as AnyNode, names)
         break
       case "FunctionDeclaration":
-      case "ClassDeclaration":
-        if (node["id"]) patternNames(node["id"] as AnyNode, names)
-        if (node.type === "FunctionDeclaration") return // its body is its own scope
-        break
-      case "ClassExpression":
-        if (node["id"]) patternNames(node["id"] as AnyNode, names)
-        break
-      case "CatchClause":
-        patternNames(node["param"] as AnyNode, names)
-        break
+        return // its name belongs to the enclosing block; its body is its own scope
       case "FunctionExpression":
       case "ArrowFunctionExpression":
         return
     }
     for (const child of children(node)) visit(child)
   }
-  visit(fn["body"] as AnyNode)
+  visit(body)
   return names
 }
 
 /** The binding Vite's SSR transform (vitest) gives an imported module. */
 const VITE_IMPORT = /^__vite_ssr_import_\d+__$/
+
+/** The names a block-like node declares for its own scope, or `undefined` when it opens none. */
+const blockScope = (node: AnyNode): Set<string> | undefined => {
+  const names = new Set<string>()
+  switch (node.type) {
+    case "BlockStatement":
+    case "StaticBlock":
+      lexicalNames(node["body"] as Array<AnyNode>, names)
+      return names
+    case "ForStatement":
+    case "ForInStatement":
+    case "ForOfStatement": {
+      const head = (node.type === "ForStatement" ? node["init"] : node["left"]) as AnyNode | null
+      if (head?.type === "VariableDeclaration" && head["kind"] !== "var") lexicalNames([head], names)
+      return names
+    }
+    case "SwitchStatement":
+      for (const c of node["cases"] as Array<AnyNode>) lexicalNames(c["consequent"] as Array<AnyNode>, names)
+      return names
+    case "CatchClause":
+      patternNames(node["param"] as AnyNode, names)
+      return names
+    default:
+      return undefined
+  }
+}
 
 /**
  * The free identifiers of a function (and `this` or `arguments` when an arrow
@@ -115,6 +150,13 @@ export const freeIdentifiers = (fn: AnyNode, allowed: (name: string) => boolean)
       const lexicalThis = node.type === "ArrowFunctionExpression" ? thisIsOuter : false
       for (const param of node["params"] as Array<AnyNode>) walkPatternDefaults(param, inner, lexicalThis)
       walk(node["body"] as AnyNode, inner, lexicalThis)
+      return
+    }
+    // Blocks, loops with let/const heads, switches and catch clauses open a scope of their own.
+    const block = blockScope(node)
+    if (block !== undefined) {
+      const inner = [...scopes, block]
+      for (const child of children(node)) walk(child, inner, thisIsOuter)
       return
     }
     switch (node.type) {
