@@ -377,45 +377,132 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return Effect.andThen(lock.withPermit(Effect.uninterruptible(drainRound)), drainAll)
   })
 
-  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number): Effect.Effect<Appended, FileSystemError | LogClosedError> =>
+  /**
+   * Fast path: an append that finds no other append in progress (`draining`
+   * is false, so the queue is empty) becomes the drainer of its own frame
+   * alone: under the lock it encodes and writes the frame directly, with no
+   * request, Deferred or drain round. Appends that arrive meanwhile queue as
+   * usual and are handed to a drainer fiber when it ends. The rules are those
+   * of `appendTo`: a failed write marks the file broken and acknowledges
+   * nothing; `appended` counts the append only once its bytes are written. A
+   * write that must roll (or finds the log closed or the file broken) goes
+   * through the queue, first in line.
+   *
+   * The lock admits one fast write at a time, so its state lives here rather
+   * than in a per-write closure.
+   */
+  let fastPath = ""
+  let fastBase = 0
+  let fastRecords: ReadonlyArray<Uint8Array> = []
+  let fastOffsets: ReadonlyArray<number> = []
+
+  /** Ends a fast write: hands appends that queued meanwhile to a drainer. */
+  const endFast = <A, E>(result: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+    fastRecords = []
+    fastOffsets = []
+    if (appendQueue.length === 0) {
+      draining = false
+      return result
+    }
+    return Effect.andThen(Effect.forkIn(drainAll, scope), result)
+  }
+
+  const fastWritten = {
+    onFailure: (cause: Cause.Cause<FileSystemError>) => {
+      // a failed append may leave a partial frame: never append after it
+      broken = true
+      return endFast(Effect.failCause(cause))
+    },
+    onSuccess: () => {
+      const records = fastRecords
+      const offsets = fastOffsets
+      const handles: Array<WAL.RecordHandle> = new Array(records.length)
+      for (let i = 0; i < records.length; i++) {
+        handles[i] = { path: fastPath, offset: fastBase + offsets[i]!, length: format.ENTRY_OVERHEAD + records[i]!.length }
+      }
+      return endFast(Effect.succeed<Appended>({ handles, seq: ++appended }))
+    }
+  }
+
+  /** Appends `records` as the only append in progress. Call under the lock, with `draining` set. */
+  const appendAlone = (records: ReadonlyArray<Uint8Array>, time: number): Effect.Effect<Appended, FileSystemError | LogClosedError> =>
     Effect.suspend(() => {
-      if (closed) return Effect.fail(closedError)
-      const request: AppendRequest = { records, time, done: Deferred.makeUnsafe() }
-      appendQueue.push(request)
-      if (draining) return Deferred.await(request.done)
-      draining = true
-      return Effect.andThen(
-        Effect.uninterruptible(lock.withPermit(drain(request))),
-        Deferred.await(request.done)
-      )
+      const w = active
+      if (closed || w === undefined || time >= w.end || broken) {
+        const request: AppendRequest = { records, time, done: Deferred.makeUnsafe() }
+        // appends that queued while this one waited for the lock came after it
+        appendQueue.unshift(request)
+        return Effect.andThen(drain(request), Deferred.await(request.done))
+      }
+      const frames = [records]
+      const staged = format.stagedLength(frames)
+      if (staging.length < staged) staging = new Uint8Array(Math.max(staged, staging.length * 2))
+      const { chunks, entryOffsets } = format.encodeFrames(frames, staging)
+      fastPath = w.file.path
+      fastBase = w.file.size()
+      fastRecords = records
+      fastOffsets = entryOffsets[0]!
+      return Effect.matchCauseEffect(w.file.append(chunks), fastWritten)
     })
 
+  /**
+   * Queues the append behind the one in progress, or writes it alone. `draining`
+   * is set in the same uninterruptible step that starts the drain, so an
+   * interruption can never leave it set with nobody draining.
+   */
+  const appendBatch = (records: ReadonlyArray<Uint8Array>, time: number): Effect.Effect<Appended, FileSystemError | LogClosedError> =>
+    Effect.uninterruptibleMask((restore) => {
+      // runs when the effect runs, not when it is built
+      if (closed) return Effect.fail(closedError)
+      if (draining) {
+        const request: AppendRequest = { records, time, done: Deferred.makeUnsafe() }
+        appendQueue.push(request)
+        return restore(Deferred.await(request.done))
+      }
+      draining = true
+      return lock.withPermit(appendAlone(records, time))
+    })
+
+  /** Completes when append `r` is as durable as the policy promises (none, sync, group commit). */
+  const synced = (r: Appended): Effect.Effect<Appended, FileSystemError> => Effect.as(awaitDurable(r.seq), r)
+  const committed = (r: Appended): Effect.Effect<Appended, FileSystemError> =>
+    Effect.suspend(() => {
+      const failure = failureOf(r.seq)
+      if (failure !== undefined) return Effect.fail(failure)
+      if (durable >= r.seq) return Effect.succeed(r)
+      const done = Deferred.makeUnsafe<void, FileSystemError>()
+      waiters.push({ seq: r.seq, done })
+      return Effect.as(Deferred.await(done), r)
+    })
+  const appendDurably = (records: ReadonlyArray<Uint8Array>, time: number): Effect.Effect<Appended, WAL.WriteError> => {
+    switch (durability._tag) {
+      case "None":
+        return appendBatch(records, time)
+      case "Sync":
+        return Effect.flatMap(appendBatch(records, time), synced)
+      case "GroupCommit":
+        return Effect.flatMap(appendBatch(records, time), committed)
+    }
+  }
+  const handlesOf = (r: Appended) => r.handles
+  const firstHandleOf = (r: Appended) => r.handles[0]!
+
+  // The argument checks need no suspension: they depend on the arguments only.
   const writeBatch = (
     records: ReadonlyArray<Uint8Array>,
     time: number
-  ): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> =>
-    Effect.suspend((): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> => {
-      for (const r of records) {
-        if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
-      }
-      if (records.length === 0) return Effect.succeed<ReadonlyArray<WAL.RecordHandle>>([])
-      switch (durability._tag) {
-        case "None":
-          return Effect.map(appendBatch(records, time), (r) => r.handles)
-        case "Sync":
-          return Effect.flatMap(appendBatch(records, time), (r) => Effect.as(awaitDurable(r.seq), r.handles))
-        case "GroupCommit":
-          return Effect.flatMap(appendBatch(records, time), (r) =>
-            Effect.suspend(() => {
-              const failure = failureOf(r.seq)
-              if (failure !== undefined) return Effect.fail(failure)
-              if (durable >= r.seq) return Effect.succeed(r.handles)
-              const done = Deferred.makeUnsafe<void, FileSystemError>()
-              waiters.push({ seq: r.seq, done })
-              return Effect.as(Deferred.await(done), r.handles)
-            }))
-      }
-    })
+  ): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> => {
+    for (const r of records) {
+      if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
+    }
+    if (records.length === 0) return Effect.succeed<ReadonlyArray<WAL.RecordHandle>>([])
+    return Effect.map(appendDurably(records, time), handlesOf)
+  }
+
+  const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> =>
+    record.length > maxRecordBytes
+      ? Effect.fail(new RecordTooLargeError({ size: record.length, maxRecordBytes }))
+      : Effect.map(appendDurably([record], time), firstHandleOf)
 
   const close = lock.withPermit(Effect.suspend(() => {
     if (closed) return Effect.void
@@ -452,7 +539,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   const service: WAL.WriteAheadLog["Service"] = {
     maxRecordBytes,
-    write: (record, time) => Effect.map(writeBatch([record], time), (hs) => hs[0]!),
+    write,
     writeBatch,
     read: (handle) => Effect.provideService(readHandle(handle), FileSystem, fs),
     readAll: lock.withPermit(Effect.suspend((): Effect.Effect<WAL.ReadAllResult, WAL.ReadAllError> =>

@@ -71,27 +71,34 @@ const dropPrefix = (chunks: ReadonlyArray<Uint8Array>, n: number): Array<Uint8Ar
 const makeAppendFile = (path: string, fd: number, initialSize: number): AppendFile => {
   let size = initialSize
   let closed = false
+  const writeChunks = (
+    chunks: ReadonlyArray<Uint8Array>,
+    length: number,
+    cb: (error: NodeJS.ErrnoException | null, written: number) => void
+  ): void => {
+    if (chunks.length === 1) fs.write(fd, chunks[0]!, 0, length, null, cb)
+    else fs.writev(fd, chunks as Array<Uint8Array>, null, cb)
+  }
+  /** Writes `chunks` (`remaining` bytes) at the end; calls `done` once, when all are written or a write fails. */
   const appendRest = (
     chunks: ReadonlyArray<Uint8Array>,
     remaining: number,
     done: (error: NodeJS.ErrnoException | null) => void
-  ) => {
-    const onWritten = (error: NodeJS.ErrnoException | null, written: number) => {
-      if (error !== null) return done(error)
-      if (written === remaining) return done(null)
+  ): void =>
+    // the per-append hot path: one (anonymous) closure per write call
+    writeChunks(chunks, remaining, (error, written) => {
+      if (error !== null) done(error)
+      else if (written === remaining) done(null)
       // short write: continue with what is left (O_APPEND keeps it at the end)
-      appendRest(dropPrefix(chunks, written), remaining - written, done)
-    }
-    if (chunks.length === 1) fs.write(fd, chunks[0]!, 0, remaining, null, onWritten)
-    else fs.writev(fd, chunks as Array<Uint8Array>, null, onWritten)
-  }
+      else appendRest(dropPrefix(chunks, written), remaining - written, done)
+    })
   return {
     path,
     size: () => size,
     append: (chunks) =>
       Effect.callback<void, FileSystemError>((resume) => {
         let total = 0
-        for (const c of chunks) total += c.length
+        for (let i = 0; i < chunks.length; i++) total += chunks[i]!.length
         const at = size
         size += total
         appendRest(chunks, total, (error) => {
