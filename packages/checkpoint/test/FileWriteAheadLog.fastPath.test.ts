@@ -11,11 +11,16 @@ import { Errors, FileSystem, FileWriteAheadLog, WriteAheadLog } from "../src/ind
 import { bytesOf, tempDir, textOf } from "./utils/tempDir.js"
 
 /**
- * The local file system with appends that can be held at a gate, and appends
- * or syncs that fail. A failing append first writes part of its first frame's
+ * The local file system with appends and syncs that can be held at a gate, and
+ * appends or syncs that fail. A failing append first writes part of its first frame's
  * header (a partial frame, as a failed `write` may leave), so none of its
  * records can read back.
  */
+interface Gate {
+  readonly entered: Deferred.Deferred<void>
+  readonly release: Deferred.Deferred<void>
+}
+
 const faultyFs = () => {
   const local = FileSystem.makeLocal()
   const state = {
@@ -26,7 +31,9 @@ const faultyFs = () => {
     appends: 0,
     syncs: 0,
     /** When set, the next append waits for `release` after completing `entered`. */
-    gate: undefined as undefined | { readonly entered: Deferred.Deferred<void>; readonly release: Deferred.Deferred<void> }
+    gate: undefined as Gate | undefined,
+    /** When set, the next sync waits for `release` after completing `entered`. */
+    syncGate: undefined as Gate | undefined
   }
   const injected = (operation: string, path: string) =>
     new Errors.FileSystemError({ operation, path, code: "EIO", detail: "injected" })
@@ -51,15 +58,24 @@ const faultyFs = () => {
             yield* file.append([first.subarray(0, cut)])
             return yield* injected("append", p)
           }),
-        sync: (mode) => Effect.suspend(() => state.failSyncs.has(state.syncs++) ? Effect.fail(injected(mode, p)) : file.sync(mode))
+        sync: (mode) =>
+          Effect.gen(function*() {
+            const n = state.syncs++
+            const gate = state.syncGate
+            if (gate !== undefined) {
+              state.syncGate = undefined
+              Deferred.doneUnsafe(gate.entered, Exit.void)
+              yield* Deferred.await(gate.release)
+            }
+            if (state.failSyncs.has(n)) return yield* injected(mode, p)
+            return yield* file.sync(mode)
+          })
       }))
   }
-  const hold = () => {
-    const gate = { entered: Deferred.makeUnsafe<void>(), release: Deferred.makeUnsafe<void>() }
-    state.gate = gate
-    return gate
-  }
-  return { state, service, hold }
+  const gate = (): Gate => ({ entered: Deferred.makeUnsafe<void>(), release: Deferred.makeUnsafe<void>() })
+  const hold = () => (state.gate = gate())
+  const holdSync = () => (state.syncGate = gate())
+  return { state, service, hold, holdSync }
 }
 
 describe("FileWriteAheadLog fast path", () => {
@@ -148,6 +164,65 @@ describe("FileWriteAheadLog fast path", () => {
       assert.deepStrictEqual(all.records.map((r) => textOf(r.data)), ["first", "A"])
       assert.deepStrictEqual(all.problems, [])
     }))
+
+  for (const durability of [WriteAheadLog.sync("fsync"), WriteAheadLog.groupCommit("1 millis", "fsync")]) {
+    it.live(`a write in flight when a sync of its file fails is not acknowledged (${durability._tag})`, () =>
+      Effect.gen(function*() {
+        const dir = yield* tempDir()
+        const faulty = faultyFs()
+        const log = yield* FileWriteAheadLog.make({ directory: dir, durability }).pipe(
+          Effect.provideService(FileSystem.FileSystem, faulty.service)
+        )
+        const h0 = yield* log.write(bytesOf("first"), 0)
+        // B's append completes and its sync starts, held; then A's append starts, held
+        faulty.state.failSyncs.add(faulty.state.syncs)
+        const syncGate = faulty.holdSync()
+        const b = yield* Effect.forkChild(log.write(bytesOf("B"), 0))
+        yield* Deferred.await(syncGate.entered)
+        const appendGate = faulty.hold()
+        const a = yield* Effect.forkChild(log.write(bytesOf("A"), 0))
+        yield* Deferred.await(appendGate.entered)
+        // the sync fails while A's append is in flight
+        Deferred.doneUnsafe(syncGate.release, Exit.void)
+        const exitB = yield* Fiber.await(b)
+        assert.isTrue(Exit.isFailure(exitB))
+        // A's bytes then reach a file whose sync failed: a later sync of that file could lie
+        Deferred.doneUnsafe(appendGate.release, Exit.void)
+        const exitA = yield* Fiber.await(a)
+        assert.isTrue(Exit.isFailure(exitA), "A was acknowledged on a file whose sync had failed")
+        const hc = yield* log.write(bytesOf("C"), 0)
+        assert.notStrictEqual(hc.path, h0.path)
+      }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal)))
+  }
+
+  it.live("a queued write in flight when a sync of its file fails is not acknowledged either", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const faulty = faultyFs()
+      const log = yield* FileWriteAheadLog.make({ directory: dir, durability: WriteAheadLog.sync("fsync") }).pipe(
+        Effect.provideService(FileSystem.FileSystem, faulty.service)
+      )
+      const h0 = yield* log.write(bytesOf("first"), 0)
+      faulty.state.failSyncs.add(faulty.state.syncs)
+      const syncGate = faulty.holdSync()
+      const b = yield* Effect.forkChild(log.write(bytesOf("B"), 0))
+      yield* Deferred.await(syncGate.entered)
+      // X on the fast path, A queued behind it; A's append (by the drainer) is held
+      const gateX = faulty.hold()
+      const x = yield* Effect.forkChild(log.write(bytesOf("X"), 0))
+      yield* Deferred.await(gateX.entered)
+      const a = yield* Effect.forkChild(log.write(bytesOf("A"), 0))
+      yield* Effect.yieldNow
+      const gateA = faulty.hold()
+      Deferred.doneUnsafe(gateX.release, Exit.void)
+      yield* Deferred.await(gateA.entered)
+      Deferred.doneUnsafe(syncGate.release, Exit.void)
+      Deferred.doneUnsafe(gateA.release, Exit.void)
+      for (const f of [b, x, a]) assert.isTrue(Exit.isFailure(yield* Fiber.await(f)))
+      const hc = yield* log.write(bytesOf("C"), 0)
+      assert.notStrictEqual(hc.path, h0.path)
+      assert.strictEqual(textOf(yield* log.read(hc)), "C")
+    }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal)))
 
   /** Groups run one after another; the writes of a group run concurrently (the first on the fast path, the rest queued). */
   const groupsArb = fc.array(

@@ -3,7 +3,7 @@ import {
   CorruptDataError,
   type DirectoryNotFoundError,
   type DirectoryNotWritableError,
-  type FileSystemError,
+  FileSystemError,
   InvalidOptionError,
   LogClosedError,
   RecordCleanedError,
@@ -158,8 +158,22 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   let inflight: { readonly target: number; readonly done: Deferred.Deferred<void, FileSystemError> } | undefined
   /** Group-commit writers waiting for `durable >= seq`. */
   let waiters: Array<{ readonly seq: number; readonly done: Deferred.Deferred<void, FileSystemError> }> = []
-  /** A sync failed on the active file: its pages may be lost, so never append to it again. */
+  /** A sync or an append failed on the active file: its pages may be lost, so never append to it again. */
   let broken = false
+  /** The sync failure that broke the active file, if a sync broke it. */
+  let brokenBy: FileSystemError | undefined
+  /**
+   * An append that completes on a file broken while it was in flight (a sync
+   * of that file failed meanwhile) is not acknowledged: a later sync of that
+   * file could report success for pages the kernel already dropped.
+   */
+  const brokenInFlight = (path: string) =>
+    brokenBy ?? new FileSystemError({
+      operation: "append",
+      path,
+      code: "EIO",
+      detail: "a sync of the file failed while this append was in flight"
+    })
   /** Appends (seq ranges, inclusive) whose sync failed: they are never reported durable. */
   const failed: Array<{ readonly from: number; readonly to: number; readonly error: FileSystemError }> = []
   const failureOf = (seq: number) => {
@@ -194,7 +208,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
             broken = true
             covered = appended
             const error = Cause.findErrorOption(exit.cause)
-            if (Option.isSome(error)) failed.push({ from: durable + 1, to: appended, error: error.value })
+            if (Option.isSome(error)) {
+              brokenBy = error.value
+              failed.push({ from: durable + 1, to: appended, error: error.value })
+            }
           }
           const still: typeof waiters = []
           for (const w of waiters) {
@@ -234,6 +251,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       Effect.ensuring(Effect.sync(() => {
         active = undefined
         broken = false
+        brokenBy = undefined
       }))
     )
   })
@@ -305,6 +323,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
           // a failed append may leave a partial frame: never append after it
           broken = true
           const failed = Exit.failCause(exit.cause)
+          for (const r of batch) Deferred.doneUnsafe(r.done, failed)
+          return
+        }
+        if (broken) {
+          const failed = Exit.fail(brokenInFlight(w.file.path))
           for (const r of batch) Deferred.doneUnsafe(r.done, failed)
           return
         }
@@ -414,6 +437,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       return endFast(Effect.failCause(cause))
     },
     onSuccess: () => {
+      if (broken) return endFast(Effect.fail(brokenInFlight(fastPath)))
       const records = fastRecords
       const offsets = fastOffsets
       const handles: Array<WAL.RecordHandle> = new Array(records.length)
