@@ -7,6 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Option } from "effect"
 import fc from "fast-check"
+import { TestClock } from "effect/testing"
 import { Errors, FileSystem, FileWriteAheadLog, WriteAheadLog } from "../src/index.js"
 import { bytesOf, tempDir, textOf } from "./utils/tempDir.js"
 
@@ -30,6 +31,8 @@ const faultyFs = () => {
     failSyncs: new Set<number>(),
     appends: 0,
     syncs: 0,
+    /** Paths of the syncs that succeeded, in order. */
+    synced: [] as Array<string>,
     /** When set, the next append waits for `release` after completing `entered`. */
     gate: undefined as Gate | undefined,
     /** When set, the next sync waits for `release` after completing `entered`. */
@@ -68,7 +71,8 @@ const faultyFs = () => {
               yield* Deferred.await(gate.release)
             }
             if (state.failSyncs.has(n)) return yield* injected(mode, p)
-            return yield* file.sync(mode)
+            yield* file.sync(mode)
+            state.synced.push(p)
           })
       }))
   }
@@ -224,6 +228,35 @@ describe("FileWriteAheadLog fast path", () => {
       assert.strictEqual(textOf(yield* log.read(hc)), "C")
     }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal)))
 
+  it.effect("records appended before a failed append are synced before their file is closed (group commit)", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const faulty = faultyFs()
+      const log = yield* FileWriteAheadLog.make({ directory: dir, durability: WriteAheadLog.groupCommit("10 millis") }).pipe(
+        Effect.provideService(FileSystem.FileSystem, faulty.service)
+      )
+      const w5 = yield* Effect.forkChild(log.write(bytesOf("five"), 0))
+      // wait (on real I/O, not on time) until "five" is appended; it waits for the next commit
+      while ((yield* FileWriteAheadLog.readDirectory(dir)).records.length < 1) {
+        yield* Effect.promise(() => new Promise((r) => setImmediate(r)))
+      }
+      const file1 = (yield* FileWriteAheadLog.readDirectory(dir)).records[0]!.handle.path
+      faulty.state.failAppends.add(faulty.state.appends)
+      yield* Effect.flip(log.write(bytesOf("six"), 0))
+      // the next write replaces the broken file; "five" must not be acknowledged by a sync of the new file only
+      const c = yield* Effect.forkChild(log.write(bytesOf("C"), 0))
+      while ((yield* FileWriteAheadLog.readDirectory(dir)).records.length < 2) {
+        yield* Effect.promise(() => new Promise((r) => setImmediate(r)))
+      }
+      yield* TestClock.adjust("10 millis")
+      const h5 = yield* Fiber.join(w5)
+      const hc = yield* Fiber.join(c)
+      assert.strictEqual(h5.path, file1)
+      assert.notStrictEqual(hc.path, file1)
+      assert.include(faulty.state.synced, file1, "five was acknowledged, but its file was never synced")
+      assert.deepStrictEqual((yield* log.readAll).records.map((r) => textOf(r.data)), ["five", "C"])
+    }).pipe(Effect.provide(FileSystem.layerLocal)))
+
   /** Groups run one after another; the writes of a group run concurrently (the first on the fast path, the rest queued). */
   const groupsArb = fc.array(
     fc.array(fc.tuple(fc.string({ maxLength: 20 }), fc.nat(40)), { minLength: 1, maxLength: 5 }),
@@ -343,6 +376,9 @@ describe("FileWriteAheadLog fast path", () => {
         { numRuns: 60 }
       )
     ))
+
+  it.live("regression (seed 1177974573): a file opened after a failed roll for an earlier time sorts after the older file", () =>
+    checkFailures([[["", 1], ["", 26], ["", 0]]], WriteAheadLog.sync("fdatasync"), [], [1]))
 
   it.live("regression (seed 2087943366): a roll, then a combined write that fails, acknowledges none of its records", () =>
     checkFailures([[["", 0]], [["", 0]], [["", 25], ["", 0]]], WriteAheadLog.none, [2], []))

@@ -192,7 +192,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     if (inflight !== undefined) return Deferred.await(inflight.done)
     const target = appended
     const file = active?.file
-    if (file === undefined || target <= durable) return Effect.void
+    // never sync a file again after a sync of it failed: the answer could be a lie
+    if (file === undefined || target <= durable || brokenBy !== undefined) return Effect.void
     const done = Deferred.makeUnsafe<void, FileSystemError>()
     inflight = { target, done }
     return Effect.uninterruptible(file.sync(syncMode).pipe(
@@ -207,11 +208,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
             // every append not yet durable is in this file: none of them may be acknowledged
             broken = true
             covered = appended
-            const error = Cause.findErrorOption(exit.cause)
-            if (Option.isSome(error)) {
-              brokenBy = error.value
-              failed.push({ from: durable + 1, to: appended, error: error.value })
-            }
+            const error = Option.getOrElse(Cause.findErrorOption(exit.cause), () =>
+              new FileSystemError({ operation: syncMode, path: file.path, code: "EUNKNOWN", detail: "the sync did not complete" }))
+            brokenBy = error
+            failed.push({ from: durable + 1, to: appended, error })
           }
           const still: typeof waiters = []
           for (const w of waiters) {
@@ -233,6 +233,8 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       const failure = failureOf(seq)
       if (failure !== undefined) return Effect.fail(failure)
       if (durable >= seq) return Effect.void
+      // not durable, not failed, and the active file can no longer be synced (never the case; never loop)
+      if (brokenBy !== undefined && inflight === undefined) return Effect.fail(brokenBy)
       const pendingSync = inflight
       if (pendingSync !== undefined && pendingSync.target < seq) {
         // the sync in flight does not cover us: wait for it (ignoring its outcome), then sync again
@@ -244,9 +246,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const closeActive = Effect.suspend(() => {
     const current = active
     if (current === undefined) return Effect.void
-    const flush = broken || durability._tag === "None" ? Effect.void : awaitDurable(appended)
+    // A file broken by a failed append is still synced (and in-flight syncs awaited) before it
+    // is closed, so what was appended before the failure becomes durable; one broken by a
+    // failed sync is not synced again (every append on it not yet durable has failed).
+    const noSync = brokenBy !== undefined || durability._tag === "None"
+    const flush = noSync ? Effect.void : awaitDurable(appended)
     return flush.pipe(
-      Effect.andThen(broken || durability._tag === "None" ? Effect.void : current.file.sync("fsync")),
+      Effect.andThen(noSync ? Effect.void : current.file.sync("fsync")),
       Effect.ensuring(Effect.ignore(current.file.close)),
       Effect.ensuring(Effect.sync(() => {
         active = undefined
@@ -268,12 +274,21 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   })
 
   /** The writer for `time`, rolling to a new file when `time` is past the active file's end. */
+  /**
+   * Start of the newest file this log created. A file that replaces a broken
+   * (or failed-to-close) one for an earlier `time` starts here instead, so it
+   * still sorts after the files written before it and `readAll` keeps the
+   * write order.
+   */
+  let lastStart = Number.NEGATIVE_INFINITY
+
   const writerFor = Effect.fnUntraced(function*(time: number) {
     if (active !== undefined && time < active.end && !broken) return active
     yield* closeActive
-    const start = Math.floor(time)
+    const start = Math.max(Math.floor(time), lastStart)
     const end = start + rolling
     const file = yield* createFile(start, end)
+    lastStart = start
     active = { file, start, end }
     return active
   })
