@@ -4,7 +4,7 @@ import fc from "fast-check"
 import { withEnv } from "../../src/Closure.js"
 import * as SparkContext from "../../src/SparkContext.js"
 import * as StorageLevel from "../../src/storage/StorageLevel.js"
-import { assertSameMultiset } from "../utils/spark.js"
+import { assertSameMultiset, tempDir } from "../utils/spark.js"
 
 // Worker-thread executors run tasks shipped as plans: these tests use the real clock.
 const cluster = (options: Partial<SparkContext.SparkContextOptions> = {}) =>
@@ -155,9 +155,13 @@ describe("ClusterSchedulerBackend over TCP with executors started by hand (tcp:/
       yield* Effect.addFinalizer(() => Effect.sync(() => silent.destroy()))
       // A real one, started by hand with the CLI.
       const cli = new URL("../../src/cli/tspark.ts", import.meta.url).pathname
-      const real = spawn(process.execPath, ["--import", "tsx", cli, "executor", "--driver", `127.0.0.1:${port}`, "--executor-id", "real"], {
-        stdio: "ignore"
-      })
+      // Its block store goes in a directory of the test's (a SIGKILLed executor cannot clean up after itself).
+      const localDir = yield* tempDir
+      const real = spawn(
+        process.execPath,
+        ["--import", "tsx", cli, "executor", "--driver", `127.0.0.1:${port}`, "--executor-id", "real", "--local-dir", localDir],
+        { stdio: "ignore" }
+      )
       yield* Effect.addFinalizer(() => Effect.sync(() => real.kill("SIGKILL")))
       const sc = yield* Fiber.join(starting)
       assert.deepStrictEqual(sc.executorIds.sort(), ["real", "silent"])
