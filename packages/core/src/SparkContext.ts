@@ -612,14 +612,12 @@ export class SparkContext implements RDDContext {
    * recomputed where needed. A no-op on the in-process backend.
    */
   killExecutor(executorId: string): Effect.Effect<void> {
-    const backend = this.internals.backend
-    return backend instanceof ClusterSchedulerBackend ? Effect.promise(() => backend.killExecutor(executorId)) : Effect.void
+    return Effect.promise(() => this.internals.backend.killExecutor(executorId))
   }
 
   /** The ids of the executors that are alive. */
   get executorIds(): Array<string> {
-    const backend = this.internals.backend
-    return backend instanceof ClusterSchedulerBackend ? backend.executorIds : ["driver"]
+    return this.internals.backend.executorIds()
   }
 
   /** The ids of jobs that are running. */

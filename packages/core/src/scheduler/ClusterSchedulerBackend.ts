@@ -492,7 +492,7 @@ export class ClusterSchedulerBackend implements SchedulerBackend {
   }
 
   /** The executors that are alive and registered. */
-  get executorIds(): Array<string> {
+  executorIds(): Array<string> {
     return [...this.executors.values()].filter((e) => e.alive && e.registered).map((e) => e.id)
   }
 

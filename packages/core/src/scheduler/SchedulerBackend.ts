@@ -55,6 +55,10 @@ export interface SchedulerBackend {
    * in step with the task scheduler's running counts (as Spark's LocalEndpoint).
    */
   readonly taskFinished: (task: TaskDescription) => void
+  /** The executors that are alive. */
+  readonly executorIds: () => Array<string>
+  /** Ends an executor (for tests of executor loss); backends without separate executors do nothing. */
+  readonly killExecutor: (executorId: string) => Promise<void>
 }
 
 /**
@@ -140,6 +144,14 @@ export class LocalSchedulerBackend implements SchedulerBackend {
 
   taskFinished(): void {
     this.freeCores++
+  }
+
+  executorIds(): Array<string> {
+    return [this.env.executorId]
+  }
+
+  killExecutor(): Promise<void> {
+    return Promise.resolve()
   }
 
   killTask(taskId: number, _executorId: string, reason: string): void {

@@ -14,7 +14,7 @@ import type { TaskContext } from "../../src/scheduler/TaskContext.js"
 import { KeyMap } from "../../src/util/KeyMap.js"
 import { textHash } from "../arbitraries/data.js"
 import { flipFailure, makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
-import { capturing, expected, runOn3, shippable } from "./fixtures/functions.js"
+import { expected, runOn3, shippable } from "./fixtures/functions.js"
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const shipping = modes[1]

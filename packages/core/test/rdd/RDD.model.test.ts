@@ -1,6 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import fc from "fast-check"
 import { type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
 import {
   assertSameMultiset,

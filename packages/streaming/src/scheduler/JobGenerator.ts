@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Fiber, Queue, type Scope } from "effect"
+import { Clock, Deferred, Effect, Fiber, Queue, type Scope } from "effect"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import { StreamingJobError } from "../StreamingError.js"
 import type { InputInfoTracker } from "./InputInfoTracker.js"
@@ -59,6 +59,8 @@ export class JobGenerator {
   private readonly generated: Array<number> = []
   /** Batch times posted by the timer and not yet handled by the event loop. */
   private queued = 0
+  /** Waiters for `queued` to reach zero. */
+  private drained: Array<Deferred.Deferred<void>> = []
 
   private constructor(
     private readonly graph: DStreamGraph,
@@ -119,9 +121,20 @@ export class JobGenerator {
   /** Waits until every batch posted by the timer has been generated and completed. */
   get awaitBatchesDone(): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
-      while (this.queued > 0) yield* Effect.yieldNow
+      if (this.queued > 0) {
+        const done = yield* Deferred.make<void>()
+        this.drained.push(done)
+        yield* Deferred.await(done)
+      }
       yield* this.jobScheduler.awaitIdle
     })
+  }
+
+  private batchGenerated(): void {
+    this.queued--
+    if (this.queued > 0) return
+    for (const done of this.drained) Deferred.doneUnsafe(done, Effect.void)
+    this.drained = []
   }
 
   /** Called by the job scheduler when every job of a batch is done. */
@@ -133,7 +146,7 @@ export class JobGenerator {
   private process(event: JobGeneratorEvent): Effect.Effect<void> {
     switch (event._tag) {
       case "GenerateJobs":
-        return Effect.ensuring(this.generateJobs(event.time), Effect.sync(() => this.queued--))
+        return Effect.ensuring(this.generateJobs(event.time), Effect.sync(() => this.batchGenerated()))
       case "ClearMetadata":
         return Effect.gen({ self: this }, function*() {
           this.graph.clearMetadata(event.time)

@@ -121,34 +121,6 @@ export class ArrayIterator<A> implements Drainable<A> {
   }
 }
 
-export class ConcatIterator<A> implements Iterator<A> {
-  private index = 0
-  private current: Iterator<A> | undefined
-  constructor(private readonly parts: ReadonlyArray<() => Iterator<A>>) {}
-  next(): IteratorResult<A> {
-    for (;;) {
-      if (this.current === undefined) {
-        if (this.index >= this.parts.length) return DONE
-        this.current = this.parts[this.index++]!()
-      }
-      const r = this.current.next()
-      if (!r.done) return r
-      this.current = undefined
-    }
-  }
-}
-
-export class TakeIterator<A> implements Iterator<A> {
-  private taken = 0
-  constructor(private readonly parent: Iterator<A>, private readonly limit: number) {}
-  next(): IteratorResult<A> {
-    if (this.taken >= this.limit) return DONE
-    const r = this.parent.next()
-    if (!r.done) this.taken++
-    return r
-  }
-}
-
 /** Wraps an iterator so `for...of` and spread work on it. */
 export const iterable = <A>(iterator: Iterator<A>): IterableIterator<A> => {
   const it = iterator as Iterator<A> & { [Symbol.iterator]?: () => Iterator<A> }

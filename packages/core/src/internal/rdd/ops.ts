@@ -430,8 +430,6 @@ export const localCheckpoint = (
   }
 })
 
-export const iterableOf = iterable
-
 /**
  * Every op factory by name: an executor rebuilds an RDD of a plan as
  * `factories[op.factory](...op.args)`.

@@ -54,16 +54,8 @@ export class DAGScheduler {
 
   constructor(private readonly deps: DAGSchedulerDeps) {}
 
-  get numActiveJobs(): number {
-    return this.activeJobs.size
-  }
-
   activeJobIds(): Array<number> {
     return [...this.activeJobs.keys()]
-  }
-
-  jobProperties(jobId: number): ReadonlyMap<string, string> | undefined {
-    return this.activeJobs.get(jobId)?.properties
   }
 
   /** Clears per-event memoization; called by the event loop before each event. */

@@ -128,21 +128,6 @@ export class TaskScheduler {
     return launched
   }
 
-  /** When some task set waits for a better locality, the time to offer again. */
-  nextReviveTime(): number | undefined {
-    let next: number | undefined
-    for (const manager of this.managers) {
-      if (manager.isZombie) continue
-      const t = manager.nextLevelTime()
-      next = next === undefined ? t : Math.min(next, t)
-    }
-    return next
-  }
-
-  get hasPendingTasks(): boolean {
-    return this.managers.some((m) => !m.isZombie)
-  }
-
   statusUpdate(taskId: number, result: TaskResult): void {
     const entry = this.byTaskId.get(taskId)
     if (entry === undefined) return

@@ -158,11 +158,6 @@ export class TaskSetManager implements PoolLeaf {
     return levels[index]!
   }
 
-  /** The earliest time a launch at a worse level becomes allowed, for a revive timer. */
-  nextLevelTime(): number {
-    return this.lastLaunchTime + this.localityWaitMs
-  }
-
   private dequeue(executorId: string, host: string, maxLocality: Locality): [number, Locality] | undefined {
     const from = (list: Array<number> | undefined): number | undefined =>
       this.pendingIn(list) ? list!.pop() : undefined
