@@ -6,7 +6,7 @@ export default defineConfig({
   // The executor's worker-thread entry is loaded by file, next to the bundle.
   entry: {
     index: "src/index.ts",
-    "internal/executor/worker": "src/internal/executor/worker.ts",
+    "internal/executor/workerMain": "src/internal/executor/workerMain.ts",
     "cli/tspark": "src/cli/tspark.ts"
   },
   // import.meta.url locates the worker entry from the CommonJS build too.

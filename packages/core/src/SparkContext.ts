@@ -24,7 +24,7 @@ import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import { LocalSchedulerBackend, type SchedulerBackend } from "./scheduler/SchedulerBackend.js"
-import { ClusterSchedulerBackend, type ExecutorLauncher } from "./scheduler/ClusterSchedulerBackend.js"
+import { CoarseGrainedSchedulerBackend, type ExecutorLauncher } from "./scheduler/cluster/CoarseGrainedSchedulerBackend.js"
 import * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { TaskDescription, TaskResult } from "./scheduler/Task.js"
 import type { ExecutorEnv, TaskContext } from "./scheduler/TaskContext.js"
@@ -36,7 +36,8 @@ import {
   SparkContextStoppedError,
   UnknownMasterError
 } from "./SparkError.js"
-import { BlockManager, LocalBlockTransferService } from "./storage/BlockManager.js"
+import { BlockManager } from "./storage/BlockManager.js"
+import { LocalBlockTransferService } from "./storage/BlockTransferService.js"
 import { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
 import { ListenerBus } from "./util/ListenerBus.js"
 
@@ -772,7 +773,7 @@ export const make = (
     const shipTasks = SparkConf.getString(conf, "spark.tspark.local.shipTasks", "false") === "true"
     const backend: SchedulerBackend = master._tag === "Local"
       ? new LocalSchedulerBackend(master.cores, env, shipTasks)
-      : new ClusterSchedulerBackend(
+      : new CoarseGrainedSchedulerBackend(
         {
           launcher: master.launcher,
           executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),

@@ -47,6 +47,8 @@ export * as BlockManager from "./storage/BlockManager.js"
 /** @since 0.1.0 */
 export * as BlockManagerMaster from "./storage/BlockManagerMaster.js"
 /** @since 0.1.0 */
+export * as BlockTransferService from "./storage/BlockTransferService.js"
+/** @since 0.1.0 */
 export * as StorageLevel from "./storage/StorageLevel.js"
 /** @since 0.1.0 */
 export * as Hash from "./util/hash.js"

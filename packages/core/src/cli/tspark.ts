@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { runExecutorProcess } from "../internal/executor/processMain.js"
+import * as CoarseGrainedExecutorBackend from "../executor/CoarseGrainedExecutorBackend.js"
 
 const usage = `usage: tspark executor --driver HOST:PORT [--cores N] [--memory MB] [--executor-id ID] [--local-dir DIR]`
 
@@ -38,7 +38,7 @@ const main = (argv: ReadonlyArray<string>): number => {
     return 2
   }
   const localDir = options.get("local-dir")
-  runExecutorProcess({
+  CoarseGrainedExecutorBackend.run({
     driverHost: driver[1]!,
     driverPort: Number(driver[2]),
     executorId: options.get("executor-id") ?? `exec-${process.pid}`,

@@ -5,58 +5,17 @@
  * Mirrors `org.apache.spark.storage.BlockManager`.
  *
  * The methods are synchronous because tasks call them from inside their
- * per-record loops; the `BlockManager` service wraps them in Effects.
+ * per-record loops.
  *
  * @since 0.1.0
  */
-import { Context, Effect } from "effect"
 import { DiskStore } from "../internal/storage/diskStore.js"
 import { type MemoryEntry, MemoryStore, ownerOf } from "../internal/storage/memoryStore.js"
 import { deserialize, serialize } from "../internal/storage/serializer.js"
 import * as BlockId from "./BlockId.js"
 import type { BlockManagerEndpoint, BlockManagerId, BlockStatus } from "./BlockManagerMaster.js"
+import type { BlockTransferService } from "./BlockTransferService.js"
 import * as StorageLevel from "./StorageLevel.js"
-
-/**
- * Finds block managers by executor id, so that one can read a block another
- * holds. In one process this is a registry; across processes it is the block
- * transfer service.
- *
- * @category models
- * @since 0.1.0
- */
-export interface BlockTransferService {
-  readonly fetchBlock: (from: BlockManagerId, blockId: BlockId.BlockId) => Uint8Array | undefined
-  readonly uploadBlock: (to: BlockManagerId, blockId: BlockId.BlockId, bytes: Uint8Array, level: StorageLevel.StorageLevel) => boolean
-}
-
-/**
- * A transfer service between block managers of one process.
- *
- * @category constructors
- * @since 0.1.0
- */
-export class LocalBlockTransferService implements BlockTransferService {
-  private readonly managers = new Map<string, BlockManager>()
-
-  register(manager: BlockManager): void {
-    this.managers.set(manager.id.executorId, manager)
-  }
-
-  unregister(executorId: string): void {
-    this.managers.delete(executorId)
-  }
-
-  fetchBlock(from: BlockManagerId, blockId: BlockId.BlockId): Uint8Array | undefined {
-    return this.managers.get(from.executorId)?.getLocalBytes(blockId)
-  }
-
-  uploadBlock(to: BlockManagerId, blockId: BlockId.BlockId, bytes: Uint8Array, level: StorageLevel.StorageLevel): boolean {
-    const manager = this.managers.get(to.executorId)
-    if (manager === undefined) return false
-    return manager.putBytes(blockId, Buffer.from(bytes), { ...level, replication: 1 })
-  }
-}
 
 /**
  * What a block manager needs of the master: the driver's `BlockManagerMaster`
@@ -316,30 +275,3 @@ export class BlockManager {
     }
   }
 }
-
-/**
- * The block manager of the executor a task runs on, as an Effect service.
- *
- * **Example**
- * ```ts
- * const program = Effect.gen(function*() {
- *   const bm = yield* BlockManagerService
- *   return bm.getValues(BlockId.rdd(0, 0))
- * })
- * ```
- *
- * @category services
- * @since 0.1.0
- */
-export class BlockManagerService extends Context.Service<BlockManagerService, BlockManager>()(
-  "@tspark/core/storage/BlockManager"
-) {}
-
-/**
- * Reads a block's records as an Effect.
- *
- * @category getters
- * @since 0.1.0
- */
-export const getValues = <A>(blockId: BlockId.BlockId) =>
-  Effect.map(Effect.service(BlockManagerService), (bm) => bm.getValues<A>(blockId))

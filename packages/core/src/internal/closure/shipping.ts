@@ -5,6 +5,7 @@
 //  - a plain function: its source, when it captures nothing.
 // Environments may hold data, functions (shipped the same way), broadcast
 // variables and accumulators. Anything else captured is refused, naming it.
+import { Data } from "effect"
 import { freeIdentifiers, parseFunction } from "./captures.js"
 import { engineFunction } from "./engineFunctions.js"
 import { ENGINE, ENV } from "./marks.js"
@@ -26,9 +27,15 @@ export type SerializedFunction =
   | { readonly kind: "factory"; readonly source: string; readonly env: unknown }
   | { readonly kind: "engine"; readonly name: string; readonly env: unknown }
 
-/** Raised inside the recursive walk; turned into TaskNotSerializableError at the boundary. */
-export class NotShippable {
-  constructor(readonly identifiers: ReadonlyArray<string>, readonly where: string, readonly reason: string) {}
+/** Raised inside the recursive walk (a throw unwinds it cheaply); turned into TaskNotSerializableError at the boundary. */
+export class NotShippable extends Data.TaggedError("NotShippable")<{
+  readonly identifiers: ReadonlyArray<string>
+  readonly where: string
+  readonly reason: string
+}> {
+  constructor(identifiers: ReadonlyArray<string>, where: string, reason: string) {
+    super({ identifiers, where, reason })
+  }
 }
 
 /**
@@ -98,7 +105,9 @@ export interface ShippableClass {
 }
 
 const FN = "__tspark_fn__"
-const CLASS = "__tspark_class__"
+/** The key that marks a shipped class instance (`{ [SHIPPED_CLASS]: name, data }`); defined here only. */
+export const SHIPPED_CLASS = "__tspark_class__"
+const CLASS = SHIPPED_CLASS
 
 /** Class revivers: a shipped instance is rebuilt by name on the executor. */
 const revivers = new Map<string, (data: unknown) => unknown>()
@@ -138,6 +147,22 @@ export const serializeValue = (value: unknown, where: string, visiting: Set<obje
 
 /** Marks data as a shipped class instance for `deserializeValue`. */
 export const shippedClass = (name: string, data: unknown): unknown => ({ [CLASS]: name, data })
+
+/** Adds to `into` the data of every shipped instance of class `name` in a serialized value (e.g. broadcast ids of a plan). */
+export const collectShipped = (value: unknown, name: string, into: Set<unknown>): void => {
+  if (typeof value !== "object" || value === null) return
+  if (Array.isArray(value)) {
+    for (const v of value) collectShipped(v, name, into)
+    return
+  }
+  if (value instanceof Map) {
+    for (const v of value.values()) collectShipped(v, name, into)
+    return
+  }
+  const record = value as Record<string, unknown>
+  if (record[CLASS] === name) into.add(record["data"])
+  for (const v of Object.values(record)) collectShipped(v, name, into)
+}
 
 // ---------------------------------------------------------------- deserialization (executor side)
 

@@ -1,6 +1,6 @@
 // Messages between the driver's scheduler backend and an executor (a worker
-// thread now; a process over TCP next). Every message is structured-clone
-// data: tasks travel as plans, blocks as bytes.
+// thread, or a process over TCP). Every message is structured-clone data:
+// tasks travel as plans, blocks as bytes.
 import type { MapStatus } from "../../scheduler/MapOutputTracker.js"
 import type { TaskResult } from "../../scheduler/Task.js"
 import type { BlockStatus } from "../../storage/BlockManagerMaster.js"

@@ -1,29 +1,40 @@
-// An executor: its own block manager, a map output tracker filled from what
-// the driver sends with each task, broadcast values received once, and a
-// task runner. Blocks it needs from other executors are fetched (through the
-// driver) before a task starts, because tasks then run synchronously.
-// Transport-agnostic: `send` and `handle` carry the protocol's messages.
+/**
+ * An executor: its own block manager, a map output tracker filled from what
+ * the driver sends with each task, broadcast values received once, and a
+ * task runner. Blocks it needs from other executors are fetched (through the
+ * driver) before a task starts, because tasks then run synchronously.
+ * Transport-agnostic: `send` and `handle` carry the protocol's messages; the
+ * worker-thread main and `CoarseGrainedExecutorBackend` (a process over TCP)
+ * connect them to the driver.
+ *
+ * Mirrors `org.apache.spark.executor.Executor`.
+ *
+ * @since 0.1.0
+ */
 import * as v8 from "node:v8"
-import { Accumulator } from "../../Accumulator.js"
-import { Broadcast, missingValue } from "../../Broadcast.js"
-import { getParents } from "../../rdd/Dependency.js"
-import type { RDD } from "../../rdd/RDD.js"
-import { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
-import type { TaskDescription, TaskResult } from "../../scheduler/Task.js"
-import type { ExecutorEnv } from "../../scheduler/TaskContext.js"
-import * as SparkConf from "../../SparkConf.js"
-import { describeCause } from "../../SparkError.js"
-import * as BlockId from "../../storage/BlockId.js"
-import { BlockManager, type BlockManagerMasterLike, type BlockTransferService } from "../../storage/BlockManager.js"
-import type { BlockManagerId } from "../../storage/BlockManagerMaster.js"
-import * as StorageLevel from "../../storage/StorageLevel.js"
-import { runTask } from "../scheduler/runTask.js"
-import { receiveTask } from "../scheduler/taskPlan.js"
-import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "./protocol.js"
+import { missingValue } from "../Broadcast.js"
+import { shippedClasses } from "../internal/closure/shippedClasses.js"
+import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
+import { runTask } from "../internal/scheduler/runTask.js"
+import { receiveTask } from "../internal/scheduler/taskPlan.js"
+import { getParents } from "../rdd/Dependency.js"
+import type { RDD } from "../rdd/RDD.js"
+import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
+import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
+import type { ExecutorEnv } from "../scheduler/TaskContext.js"
+import * as SparkConf from "../SparkConf.js"
+import { describeCause } from "../SparkError.js"
+import * as BlockId from "../storage/BlockId.js"
+import { BlockManager, type BlockManagerMasterLike } from "../storage/BlockManager.js"
+import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
+import { localBlocks, RelayBlockTransferService } from "../storage/BlockTransferService.js"
+import * as StorageLevel from "../storage/StorageLevel.js"
 
 const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
 
-/** The blocks a task reads that may live elsewhere: shuffle blocks and cached partitions. */
+type Launch = Extract<ToExecutor, { _tag: "Launch" }>
+
+/** The blocks a task reads that may live elsewhere: shuffle blocks (as patterns) and cached partitions. */
 const blocksToRead = (task: TaskDescription): Array<string> => {
   const names = new Set<string>()
   const seen = new Set<string>()
@@ -44,39 +55,46 @@ const blocksToRead = (task: TaskDescription): Array<string> => {
   return [...names]
 }
 
-/** Classes whose instances ship by reviver; referenced so their modules load in every executor. */
-const shippedClasses = [Broadcast, Accumulator]
-
+/**
+ * An executor that runs shipped tasks one after another and serves its
+ * blocks to the driver.
+ *
+ * **Example**
+ * ```ts
+ * const executor = new Executor(info, (message) => port.postMessage(message))
+ * port.on("message", (message) => executor.handle(message))
+ * executor.start()
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
 export class Executor {
+  /** Keeps the modules of classes that ship by reviver in every executor bundle. */
   readonly revivable = shippedClasses
   private readonly tracker = new MapOutputTracker()
   private readonly broadcasts = new Map<number, unknown>()
   private readonly blockManager: BlockManager
+  private readonly transfer: RelayBlockTransferService
   private readonly env: ExecutorEnv
-  /** Blocks fetched from other executors for the task running now. */
-  private fetched = new Map<string, Uint8Array>()
-  private readonly queue: Array<Extract<ToExecutor, { _tag: "Launch" }>> = []
+  private readonly queue: Array<Launch> = []
   private readonly killed = new Map<number, string>()
   private running = false
-  private requestIds = 0
-  private readonly pendingFetches = new Map<number, (blocks: ReadonlyArray<readonly [string, Uint8Array]>) => void>()
 
   constructor(readonly info: ExecutorStartInfo, private readonly send: (message: FromExecutor) => void) {
     const id: BlockManagerId = { executorId: info.executorId, host: info.host, port: 0 }
+    const transfer = new RelayBlockTransferService({
+      fetch: (requestId, names) => send({ _tag: "Fetch", requestId, names }),
+      replicate: (name, bytes, level) => send({ _tag: "Replicate", name, bytes, level })
+    })
     const master: BlockManagerMasterLike = {
       register: () => {},
       updateBlockInfo: (_id, blockId, status) => send({ _tag: "BlockUpdate", name: blockId.name, status }),
-      getLocations: (blockId) => (this.fetched.has(blockId.name) ? [REMOTE] : []),
+      getLocations: (blockId) => (transfer.has(blockId.name) ? [REMOTE] : []),
       // Replicas go to a peer the driver picks.
       getPeers: () => [REMOTE]
     }
-    const transfer: BlockTransferService = {
-      fetchBlock: (_from, blockId) => this.fetched.get(blockId.name),
-      uploadBlock: (_to, blockId, bytes, level) => {
-        send({ _tag: "Replicate", name: blockId.name, bytes: new Uint8Array(bytes), level: level.name })
-        return true
-      }
-    }
+    this.transfer = transfer
     this.blockManager = new BlockManager({ id, master, transfer, maxMemory: info.maxMemory, localDir: info.localDir })
     this.env = {
       executorId: info.executorId,
@@ -91,6 +109,7 @@ export class Executor {
     }
   }
 
+  /** Registers with the driver. */
   start(): void {
     this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
   }
@@ -99,6 +118,7 @@ export class Executor {
     this.blockManager.stop()
   }
 
+  /** Handles one message from the driver. */
   handle(message: ToExecutor): void {
     switch (message._tag) {
       case "Launch":
@@ -108,19 +128,11 @@ export class Executor {
       case "Kill":
         this.killed.set(message.taskId, message.reason)
         return
-      case "FetchRequest": {
-        const blocks: Array<readonly [string, Uint8Array]> = []
-        for (const name of message.names) {
-          const blockId = BlockId.parse(name)
-          const bytes = blockId === undefined ? undefined : this.blockManager.getLocalBytes(blockId)
-          if (bytes !== undefined) blocks.push([name, bytes])
-        }
-        this.send({ _tag: "FetchReply", requestId: message.requestId, blocks })
+      case "FetchRequest":
+        this.send({ _tag: "FetchReply", requestId: message.requestId, blocks: localBlocks(this.blockManager, message.names) })
         return
-      }
       case "FetchResponse":
-        this.pendingFetches.get(message.requestId)?.(message.blocks)
-        this.pendingFetches.delete(message.requestId)
+        this.transfer.fetchResponse(message.requestId, message.blocks)
         return
       case "PutBlock": {
         const blockId = BlockId.parse(message.name)
@@ -145,14 +157,6 @@ export class Executor {
     }
   }
 
-  private fetch(names: ReadonlyArray<string>): Promise<ReadonlyArray<readonly [string, Uint8Array]>> {
-    const requestId = this.requestIds++
-    return new Promise((resolve) => {
-      this.pendingFetches.set(requestId, resolve)
-      this.send({ _tag: "Fetch", requestId, names })
-    })
-  }
-
   /** Runs queued tasks one after another (tasks are synchronous; fetches are not). */
   private async drain(): Promise<void> {
     if (this.running) return
@@ -168,7 +172,7 @@ export class Executor {
     }
   }
 
-  private async run(launch: Extract<ToExecutor, { _tag: "Launch" }>): Promise<TaskResult> {
+  private async run(launch: Launch): Promise<TaskResult> {
     const killedReason = this.killed.get(launch.task.taskId)
     if (killedReason !== undefined) {
       this.killed.delete(launch.task.taskId)
@@ -189,13 +193,11 @@ export class Executor {
       return { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
     }
     const wanted = this.remoteBlocks(task)
-    if (wanted.length > 0) {
-      this.fetched = new Map(await this.fetch(wanted))
-    }
+    if (wanted.length > 0) await this.transfer.prefetch(wanted)
     try {
       return runTask(task, this.env)
     } finally {
-      this.fetched = new Map()
+      this.transfer.release()
     }
   }
 

@@ -1,6 +1,7 @@
-// The entry point of a worker-thread executor.
+// The entry point of a worker-thread executor (built as its own file, which
+// the driver's worker launcher loads).
 import { parentPort, workerData } from "node:worker_threads"
-import { Executor } from "./executor.js"
+import { Executor } from "../../executor/Executor.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "./protocol.js"
 
 const info = workerData as ExecutorStartInfo

@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import fc from "fast-check"
-import { withEnv } from "../../src/Closure.js"
-import * as SparkContext from "../../src/SparkContext.js"
-import * as StorageLevel from "../../src/storage/StorageLevel.js"
-import { assertSameMultiset, tempDir } from "../utils/spark.js"
+import { withEnv } from "../../../src/Closure.js"
+import * as SparkContext from "../../../src/SparkContext.js"
+import * as StorageLevel from "../../../src/storage/StorageLevel.js"
+import { assertSameMultiset, tempDir } from "../../utils/spark.js"
 
 // Worker-thread executors run tasks shipped as plans: these tests use the real clock.
 const cluster = (options: Partial<SparkContext.SparkContextOptions> = {}) =>
@@ -18,7 +18,7 @@ const wordCount = (sc: SparkContext.SparkContext) =>
     .map(([word, n]) => [word.length, n] as const)
     .reduceByKey((a, b) => a + b, 3)
 
-describe("ClusterSchedulerBackend on worker threads (local-cluster)", () => {
+describe("CoarseGrainedSchedulerBackend on worker threads (local-cluster)", () => {
   it.live("runs multi-stage jobs on worker threads with the same results as in process", () =>
     Effect.gen(function*() {
       const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
@@ -91,7 +91,7 @@ describe("ClusterSchedulerBackend on worker threads (local-cluster)", () => {
     })))
 })
 
-describe("ClusterSchedulerBackend on executor processes over TCP (local-process)", () => {
+describe("CoarseGrainedSchedulerBackend on executor processes over TCP (local-process)", () => {
   it.live("runs multi-stage jobs on executor processes; a SIGKILLed process mid-job changes nothing (random kill points)", () =>
     Effect.gen(function*() {
       const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
@@ -117,19 +117,19 @@ describe("ClusterSchedulerBackend on executor processes over TCP (local-process)
 
   it("tspark executor refuses bad arguments with a message that says what to pass", async () => {
     const { spawnSync } = await import("node:child_process")
-    const cli = new URL("../../src/cli/tspark.ts", import.meta.url).pathname
+    const cli = new URL("../../../src/cli/tspark.ts", import.meta.url).pathname
     const run = spawnSync(process.execPath, ["--import", "tsx", cli, "executor", "--driver", "nowhere"], { encoding: "utf8" })
     assert.strictEqual(run.status, 2)
     assert.match(run.stderr, /--driver must be HOST:PORT, got "nowhere"/)
   })
 })
 
-describe("ClusterSchedulerBackend over TCP with executors started by hand (tcp://)", () => {
+describe("CoarseGrainedSchedulerBackend over TCP with executors started by hand (tcp://)", () => {
   it.live("an executor that stops answering is removed and its tasks run elsewhere", () =>
     Effect.scoped(Effect.gen(function*() {
       const { spawn } = yield* Effect.promise(() => import("node:child_process"))
       const net = yield* Effect.promise(() => import("node:net"))
-      const { encodeFrame } = yield* Effect.promise(() => import("../../src/internal/executor/framing.js"))
+      const { encodeFrame } = yield* Effect.promise(() => import("../../../src/internal/executor/framing.js"))
       // A free port for the driver to listen on.
       const port = yield* Effect.promise(() =>
         new Promise<number>((resolve) => {
@@ -154,7 +154,7 @@ describe("ClusterSchedulerBackend over TCP with executors started by hand (tcp:/
       silent.write(encodeFrame({ _tag: "Registered", executorId: "silent", host: "localhost", cores: 2 }))
       yield* Effect.addFinalizer(() => Effect.sync(() => silent.destroy()))
       // A real one, started by hand with the CLI.
-      const cli = new URL("../../src/cli/tspark.ts", import.meta.url).pathname
+      const cli = new URL("../../../src/cli/tspark.ts", import.meta.url).pathname
       // Its block store goes in a directory of the test's (a SIGKILLed executor cannot clean up after itself).
       const localDir = yield* tempDir
       const real = spawn(

@@ -1,23 +1,50 @@
-// An executor process: connects to the driver over TCP, registers, heartbeats
-// and runs the tasks it is sent. Exits when the driver closes the connection.
+/**
+ * An executor process: connects to the driver over TCP, registers, sends
+ * heartbeats and runs the tasks it is sent. Exits when the driver closes the
+ * connection. Started by `tspark executor --driver HOST:PORT` (by hand for
+ * the master `tcp://HOST:PORT`, or by the driver for `local-process[N,C,M]`).
+ *
+ * Mirrors `org.apache.spark.executor.CoarseGrainedExecutorBackend`.
+ *
+ * @since 0.1.0
+ */
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Executor } from "./executor.js"
-import { encodeFrame, FrameReader } from "./framing.js"
-import type { FromExecutor, ToExecutor } from "./protocol.js"
+import { encodeFrame, FrameReader } from "../internal/executor/framing.js"
+import type { FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
+import { Executor } from "./Executor.js"
 
+/**
+ * What an executor process is told on its command line.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface ExecutorProcessOptions {
   readonly driverHost: string
   readonly driverPort: number
   readonly executorId: string
   readonly cores: number
   readonly memoryBytes: number
+  /** The block store's directory (default: a new one under the system's temporary directory). */
   readonly localDir?: string
   readonly heartbeatIntervalMs?: number
 }
 
-export const runExecutorProcess = (options: ExecutorProcessOptions): void => {
+/**
+ * Runs this process as an executor of the driver at `driverHost:driverPort`;
+ * the process exits when the connection ends.
+ *
+ * **Example**
+ * ```ts
+ * CoarseGrainedExecutorBackend.run({ driverHost: "127.0.0.1", driverPort: 7077, executorId: "exec-1", cores: 2, memoryBytes: 512 << 20 })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const run = (options: ExecutorProcessOptions): void => {
   const socket = net.connect({ host: options.driverHost, port: options.driverPort })
   socket.setNoDelay(true)
   const send = (message: FromExecutor) => {

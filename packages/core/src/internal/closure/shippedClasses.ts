@@ -1,0 +1,9 @@
+// Every class whose instances ship by reviver (`toShipped` / `registerReviver`).
+// Each module registers its reviver when it loads; the package is marked free of
+// side effects, so a bundle keeps a module only if something uses it. Code that
+// decodes tasks (the executor) imports this list, which keeps them all.
+import { Accumulator } from "../../Accumulator.js"
+import { Broadcast } from "../../Broadcast.js"
+import { HashPartitioner, RangePartitioner } from "../../rdd/Partitioner.js"
+
+export const shippedClasses: ReadonlyArray<Function> = [Broadcast, Accumulator, HashPartitioner, RangePartitioner]

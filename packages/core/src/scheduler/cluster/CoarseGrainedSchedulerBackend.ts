@@ -1,0 +1,287 @@
+/**
+ * Executors outside the driver's thread: worker threads of this process, or
+ * processes that connect over TCP. Each has its own block manager and runs
+ * tasks shipped as plans, so a job uses every core (and, over TCP, other
+ * hosts). The backend keeps the executors' cores, offers them to the task
+ * scheduler, launches and kills tasks; beside it, the `DriverEndpoint`
+ * handles executors' messages, the `HeartbeatReceiver` expires silent
+ * executors, `ExecutorLaunchers` start them, and the `BlockRelay` moves
+ * blocks between them.
+ *
+ * Masters: `local-cluster[N,C,M]` (N worker-thread executors of C cores and M
+ * MiB, as Spark's simulated cluster), `local-cluster[*]` (one single-core
+ * executor per core), `local-process[N,C,M]` (N executor processes the driver
+ * starts on this host), `tcp://HOST:PORT` (the driver listens; start
+ * executors by hand with `tspark executor --driver HOST:PORT`).
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend`.
+ *
+ * @since 0.1.0
+ */
+import { Deferred, Effect, type Scope } from "effect"
+import type { ChildProcess } from "node:child_process"
+import { collectShipped } from "../../internal/closure/shipping.js"
+import type { ToExecutor } from "../../internal/executor/protocol.js"
+import { shipTask } from "../../internal/scheduler/taskPlan.js"
+import type { RDD } from "../../rdd/RDD.js"
+import { describeCause } from "../../SparkError.js"
+import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
+import { BlockRelay } from "../../storage/BlockTransferService.js"
+import type { MapOutputTracker } from "../MapOutputTracker.js"
+import type { SchedulerBackend, DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
+import type { TaskDescription } from "../Task.js"
+import { DriverEndpoint } from "./DriverEndpoint.js"
+import type { ExecutorConnection, ExecutorData } from "./ExecutorData.js"
+import * as ExecutorLaunchers from "./ExecutorLaunchers.js"
+import { HeartbeatReceiver } from "./HeartbeatReceiver.js"
+
+export type { ExecutorLauncher } from "./ExecutorLaunchers.js"
+
+/**
+ * The shape of a cluster of executors.
+ *
+ * **Example**
+ * ```ts
+ * const options: ClusterOptions = { launcher: { _tag: "WorkerThreads" }, executors: 2, coresPerExecutor: 1, ... }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ClusterOptions {
+  readonly launcher: ExecutorLaunchers.ExecutorLauncher
+  /** Executors to start (or, when listening, to wait for before jobs run). */
+  readonly executors: number
+  readonly coresPerExecutor: number
+  readonly memoryPerExecutorBytes: number
+  readonly localDir: string
+  readonly conf: ReadonlyArray<readonly [string, string]>
+  readonly heartbeatIntervalMs: number
+  /** An executor that has not sent a heartbeat for this long is removed. */
+  readonly heartbeatTimeoutMs: number
+  /** How long start waits for every executor to register. */
+  readonly registrationTimeoutMs: number
+}
+
+/** Shuffles read by the stage of a task (through its narrow lineage). */
+const shufflesRead = (rdd: RDD<unknown>, into: Set<number>, seen = new Set<number>()): void => {
+  if (seen.has(rdd.id)) return
+  seen.add(rdd.id)
+  for (const dep of rdd.dependencies) {
+    if (dep._tag === "Shuffle") into.add(dep.shuffleId)
+    else shufflesRead(dep.rdd, into, seen)
+  }
+}
+
+/**
+ * The cluster backend.
+ *
+ * **Example**
+ * ```ts
+ * const sc = yield* SparkContext.make({ master: "local-cluster[2,1,512]" })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
+  readonly shipsTasks = true
+  private driver: SchedulerDriver | undefined
+  private readonly executors = new Map<string, ExecutorData>()
+  private readonly running = new Map<number, TaskDescription>()
+  private readonly processes = new Map<string, ChildProcess>()
+  private readonly blockRelay: BlockRelay
+  private readonly heartbeats: HeartbeatReceiver
+  private readonly endpoint: DriverEndpoint
+  /** The clock of the scope the backend starts in (the heartbeat expiry sleeps on it). */
+  private now: () => number = () => Date.now()
+  private allRegistered: Deferred.Deferred<void> | undefined
+
+  constructor(
+    private readonly options: ClusterOptions,
+    private readonly master: BlockManagerMaster,
+    private readonly mapOutputTracker: MapOutputTracker,
+    private readonly getBroadcast: (id: number) => unknown
+  ) {
+    this.blockRelay = new BlockRelay({
+      locations: (blockId) => master.getLocations(blockId),
+      isAlive: (executorId) => this.executors.get(executorId)?.alive === true,
+      peersOf: (executorId) => this.liveExecutors().filter((e) => e.id !== executorId).map((e) => e.id),
+      request: (owner, relayId, names) => this.postTo(owner, { _tag: "FetchRequest", requestId: relayId, names }),
+      respond: (requester, requestId, blocks) => this.postTo(requester, { _tag: "FetchResponse", requestId, blocks }),
+      putBlock: (peer, name, bytes, level) => this.postTo(peer, { _tag: "PutBlock", name, bytes, level })
+    })
+    this.heartbeats = new HeartbeatReceiver({
+      intervalMs: options.heartbeatIntervalMs,
+      timeoutMs: options.heartbeatTimeoutMs,
+      now: () => this.now(),
+      expire: (executorId, reason) => {
+        const executor = this.executors.get(executorId)
+        if (executor === undefined) return
+        this.lose(executor, reason)
+        void executor.connection.terminate()
+      }
+    })
+    this.endpoint = new DriverEndpoint({
+      scheduler: () => this.driver,
+      master,
+      blockRelay: this.blockRelay,
+      heartbeats: this.heartbeats,
+      taskEnded: (taskId) => {
+        const task = this.running.get(taskId)
+        if (task !== undefined) this.running.delete(taskId)
+        return task
+      },
+      post: (executor, message) => this.post(executor, message),
+      executorRegistered: () => {
+        // As Spark's waitBackendReady: start returns once every expected executor has registered.
+        if (this.allRegistered !== undefined && this.liveExecutors().length >= this.options.executors) {
+          Deferred.doneUnsafe(this.allRegistered, Effect.void)
+        }
+      }
+    })
+  }
+
+  get defaultParallelism(): number {
+    return Math.max(2, this.options.executors * this.options.coresPerExecutor)
+  }
+
+  start(driver: SchedulerDriver): Effect.Effect<void, never, Scope.Scope> {
+    return Effect.gen({ self: this }, function*() {
+      this.driver = driver
+      const clock = yield* Effect.clockWith(Effect.succeed)
+      this.now = () => clock.currentTimeMillisUnsafe()
+      this.allRegistered = yield* Deferred.make<void>()
+      yield* Effect.addFinalizer(() => Effect.promise(() => this.stopAll()))
+      yield* ExecutorLaunchers.launch(this.options, {
+        addExecutor: (executorId, connection) => this.addExecutor(executorId, connection),
+        processExited: (executorId, reason) => {
+          const executor = this.executors.get(executorId)
+          if (executor !== undefined) this.lose(executor, reason)
+        },
+        processes: this.processes
+      })
+      // Jobs start once every executor has registered (or the wait times out).
+      yield* Effect.timeoutOption(Deferred.await(this.allRegistered), this.options.registrationTimeoutMs)
+      yield* this.heartbeats.run
+    })
+  }
+
+  /** Adds an executor on its channel; returns where its messages and its end go. */
+  private addExecutor(executorId: string, connection: ExecutorConnection): ExecutorLaunchers.ExecutorChannel {
+    const executor: ExecutorData = {
+      id: executorId,
+      connection,
+      host: "localhost",
+      cores: 0,
+      freeCores: 0,
+      registered: false,
+      alive: true,
+      sentBroadcasts: new Set()
+    }
+    this.executors.set(executorId, executor)
+    return {
+      onMessage: (message) => this.endpoint.receive(executor, message),
+      onClosed: (reason) => this.lose(executor, reason)
+    }
+  }
+
+  /** Executors that are alive and registered, in the order they were added. */
+  private liveExecutors(): Array<ExecutorData> {
+    return [...this.executors.values()].filter((e) => e.alive && e.registered)
+  }
+
+  private post(executor: ExecutorData, message: ToExecutor): void {
+    if (executor.alive) executor.connection.post(message)
+  }
+
+  private postTo(executorId: string, message: ToExecutor): void {
+    const executor = this.executors.get(executorId)
+    if (executor !== undefined) this.post(executor, message)
+  }
+
+  /** An executor is gone: forget it, answer fetches that waited on it, tell the driver. */
+  private lose(executor: ExecutorData, reason: string): void {
+    if (!executor.alive) return
+    executor.alive = false
+    this.heartbeats.executorRemoved(executor.id)
+    for (const [taskId, task] of this.running) if (task.executorId === executor.id) this.running.delete(taskId)
+    this.blockRelay.executorLost(executor.id)
+    if (executor.registered) this.driver?.executorLost(executor.id, reason)
+  }
+
+  reviveOffers(): void {
+    const driver = this.driver
+    if (driver === undefined) return
+    const offers = [...this.executors.values()]
+      .filter((e) => e.alive && e.registered && e.freeCores > 0)
+      .map((e) => ({ executorId: e.id, host: e.host, cores: e.freeCores }))
+    if (offers.length === 0) return
+    for (const task of driver.resourceOffers(offers)) {
+      const executor = this.executors.get(task.executorId)!
+      executor.freeCores--
+      this.running.set(task.taskId, task)
+      this.launch(executor, task)
+    }
+  }
+
+  private launch(executor: ExecutorData, task: TaskDescription): void {
+    let message: Extract<ToExecutor, { _tag: "Launch" }>
+    try {
+      const shipped = shipTask(task)
+      const shuffles = new Set<number>()
+      shufflesRead(task.binary.rdd, shuffles)
+      const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
+      const ids = new Set<unknown>()
+      collectShipped(shipped.plan, "Broadcast", ids)
+      const broadcasts: Array<readonly [number, unknown]> = []
+      for (const id of ids as Set<number>) {
+        if (executor.sentBroadcasts.has(id)) continue
+        broadcasts.push([id, this.getBroadcast(id)])
+      }
+      for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
+      message = { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
+    } catch (error) {
+      // A task that cannot be shipped fails like any other task; the event loop goes on.
+      this.running.delete(task.taskId)
+      this.driver?.statusUpdate(task, {
+        _tag: "ExceptionFailure",
+        error,
+        message: `task ${task.taskId} could not be shipped: ${describeCause(error)}`
+      })
+      return
+    }
+    this.post(executor, message)
+  }
+
+  taskFinished(task: TaskDescription): void {
+    const executor = this.executors.get(task.executorId)
+    if (executor !== undefined && executor.alive) executor.freeCores++
+  }
+
+  killTask(taskId: number, executorId: string, reason: string): void {
+    this.postTo(executorId, { _tag: "Kill", taskId, reason })
+  }
+
+  /** Terminates an executor (its thread, or SIGKILL to its process): for `SparkContext.killExecutor`. */
+  killExecutor(executorId: string): Promise<void> {
+    const executor = this.executors.get(executorId)
+    if (executor === undefined) return Promise.resolve()
+    return executor.connection.terminate().then(() => this.lose(executor, "killed"))
+  }
+
+  /** The executors that are alive and registered. */
+  executorIds(): Array<string> {
+    return this.liveExecutors().map((e) => e.id)
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const executor of this.executors.values()) {
+      if (!executor.alive) continue
+      executor.connection.post({ _tag: "Stop" })
+      executor.alive = false
+      await executor.connection.terminate()
+    }
+    for (const child of this.processes.values()) if (child.exitCode === null) child.kill("SIGKILL")
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The driver's handling of messages from executors: registration, task
+ * status updates, block status updates, block fetches and replicas (handed
+ * to the block relay), heartbeats.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend.DriverEndpoint`.
+ *
+ * @since 0.1.0
+ */
+import type { FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
+import * as BlockId from "../../storage/BlockId.js"
+import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
+import type { BlockRelay } from "../../storage/BlockTransferService.js"
+import type { DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
+import type { TaskDescription } from "../Task.js"
+import type { ExecutorData } from "./ExecutorData.js"
+import type { HeartbeatReceiver } from "./HeartbeatReceiver.js"
+
+/**
+ * What the endpoint reads and changes in its backend.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DriverEndpointBackend {
+  /** The task scheduler's callbacks, once the backend has started. */
+  readonly scheduler: () => SchedulerDriver | undefined
+  readonly master: BlockManagerMaster
+  readonly blockRelay: BlockRelay
+  readonly heartbeats: HeartbeatReceiver
+  /** Forgets a running task; returns it, or `undefined` when it was not running (lost, or unknown). */
+  readonly taskEnded: (taskId: number) => TaskDescription | undefined
+  readonly post: (executor: ExecutorData, message: ToExecutor) => void
+  /** An executor has registered (after its state and the master are updated). */
+  readonly executorRegistered: (executor: ExecutorData) => void
+}
+
+/**
+ * Receives the messages of every executor of a cluster backend.
+ *
+ * **Example**
+ * ```ts
+ * const endpoint = new DriverEndpoint(backend)
+ * worker.on("message", (message) => endpoint.receive(executor, message))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export class DriverEndpoint {
+  constructor(private readonly backend: DriverEndpointBackend) {}
+
+  receive(executor: ExecutorData, message: FromExecutor): void {
+    const backend = this.backend
+    backend.heartbeats.heartbeat(executor.id)
+    switch (message._tag) {
+      case "Registered":
+        this.register(executor, message)
+        return
+      case "StatusUpdate": {
+        const task = backend.taskEnded(message.taskId)
+        if (task !== undefined) backend.scheduler()?.statusUpdate(task, message.result)
+        return
+      }
+      case "BlockUpdate": {
+        const blockId = BlockId.parse(message.name)
+        if (blockId !== undefined) {
+          backend.master.updateBlockInfo({ executorId: executor.id, host: executor.host, port: 0 }, blockId, message.status)
+        }
+        return
+      }
+      case "Fetch":
+        backend.blockRelay.fetch(executor.id, message.requestId, message.names)
+        return
+      case "FetchReply":
+        backend.blockRelay.reply(executor.id, message.requestId, message.blocks)
+        return
+      case "Replicate":
+        backend.blockRelay.replicate(executor.id, message.name, message.bytes, message.level)
+        return
+      case "Heartbeat":
+        return
+    }
+  }
+
+  private register(executor: ExecutorData, message: Extract<FromExecutor, { _tag: "Registered" }>): void {
+    const backend = this.backend
+    executor.registered = true
+    executor.host = message.host
+    executor.cores = message.cores
+    executor.freeCores = message.cores
+    backend.heartbeats.executorAdded(executor.id)
+    backend.master.register({
+      id: { executorId: executor.id, host: executor.host, port: 0 },
+      removeBlock: (blockId) => backend.post(executor, { _tag: "RemoveBlock", name: blockId.name }),
+      removeRdd: (rddId) => {
+        backend.post(executor, { _tag: "RemoveRdd", rddId })
+        return 0
+      },
+      removeShuffle: (shuffleId) => backend.post(executor, { _tag: "RemoveShuffle", shuffleId })
+    })
+    backend.scheduler()?.executorAdded(executor.id, executor.host, executor.cores)
+    backend.executorRegistered(executor)
+  }
+}

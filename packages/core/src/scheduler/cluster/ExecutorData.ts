@@ -1,0 +1,50 @@
+/**
+ * What the driver's cluster backend knows of one executor.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.ExecutorData`.
+ *
+ * @since 0.1.0
+ */
+import type { ToExecutor } from "../../internal/executor/protocol.js"
+
+/**
+ * The driver's end of one executor's channel (a worker thread's port, or a
+ * TCP connection).
+ *
+ * **Example**
+ * ```ts
+ * const connection: ExecutorConnection = { post: (m) => worker.postMessage(m), terminate: () => worker.terminate().then(() => {}) }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExecutorConnection {
+  readonly post: (message: ToExecutor) => void
+  /** Ends the executor (terminates the thread, or SIGKILLs the process). */
+  readonly terminate: () => Promise<void>
+}
+
+/**
+ * One executor's state on the driver: its channel, its cores, and the
+ * broadcast values it already holds.
+ *
+ * **Example**
+ * ```ts
+ * const offer = { executorId: data.id, host: data.host, cores: data.freeCores }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExecutorData {
+  readonly id: string
+  readonly connection: ExecutorConnection
+  host: string
+  cores: number
+  freeCores: number
+  /** Its `Registered` message arrived (a connection may precede it). */
+  registered: boolean
+  alive: boolean
+  readonly sentBroadcasts: Set<number>
+}
