@@ -99,7 +99,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
 
   constructor(
     private readonly options: ClusterOptions,
-    private readonly master: BlockManagerMaster,
+    master: BlockManagerMaster,
     private readonly mapOutputTracker: MapOutputTracker,
     private readonly getBroadcast: (id: number) => unknown
   ) {
@@ -163,7 +163,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       })
       // Jobs start once every executor has registered (or the wait times out).
       yield* Effect.timeoutOption(Deferred.await(this.allRegistered), this.options.registrationTimeoutMs)
-      yield* this.heartbeats.run
+      yield* this.heartbeats.run()
     })
   }
 

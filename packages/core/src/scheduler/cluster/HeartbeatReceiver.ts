@@ -30,7 +30,7 @@ export interface HeartbeatReceiverOptions {
  * **Example**
  * ```ts
  * const receiver = new HeartbeatReceiver({ intervalMs: 1000, timeoutMs: 120_000, now: Date.now, expire: (id) => lose(id) })
- * yield* receiver.run
+ * yield* receiver.run()
  * ```
  *
  * @category constructors
@@ -67,7 +67,7 @@ export class HeartbeatReceiver {
   }
 
   /** Checks every interval, in a fiber that ends with the scope. */
-  get run(): Effect.Effect<void, never, Scope.Scope> {
+  run(): Effect.Effect<void, never, Scope.Scope> {
     return Effect.asVoid(Effect.forkScoped(Effect.forever(
       Effect.andThen(Effect.sleep(this.options.intervalMs), Effect.sync(() => this.expireDeadHosts()))
     )))
