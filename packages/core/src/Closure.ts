@@ -21,6 +21,11 @@ import * as internal from "./internal/closure/shipping.js"
  *
  * Mirrors `org.apache.spark.SparkException: Task not serializable`.
  *
+ * **Example**
+ * ```ts
+ * const error = Closure.check((x: number) => x < limit) // TaskNotSerializableError | undefined
+ * ```
+ *
  * @category errors
  * @since 0.1.0
  */
@@ -35,6 +40,8 @@ export class TaskNotSerializableError extends Data.TaggedError("TaskNotSerializa
  * serializable values; the function ships as the factory's source plus the
  * environment. Environment values may be data, other functions, broadcast
  * variables and accumulators.
+ *
+ * Mirrors Spark's closure serialization (a Scala closure's captured fields travel with it).
  *
  * **Example**
  * ```ts
@@ -72,6 +79,8 @@ export const toError = (problem: internal.NotShippable): TaskNotSerializableErro
 
 /**
  * Checks that a function can be shipped; the error names what it captures.
+ *
+ * Mirrors `org.apache.spark.util.ClosureCleaner.ensureSerializable`.
  *
  * **Example**
  * ```ts

@@ -18,6 +18,13 @@ import { Executor } from "./Executor.js"
 /**
  * What an executor process is told on its command line.
  *
+ * Mirrors the arguments of `org.apache.spark.executor.CoarseGrainedExecutorBackend`.
+ *
+ * **Example**
+ * ```ts
+ * const options: ExecutorProcessOptions = { driverHost: "127.0.0.1", driverPort: 7077, executorId: "exec-1", cores: 2, memoryBytes: 512 << 20 }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -35,6 +42,8 @@ export interface ExecutorProcessOptions {
 /**
  * Runs this process as an executor of the driver at `driverHost:driverPort`;
  * the process exits when the connection ends.
+ *
+ * Mirrors `org.apache.spark.executor.CoarseGrainedExecutorBackend.main`.
  *
  * **Example**
  * ```ts

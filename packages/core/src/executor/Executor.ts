@@ -59,6 +59,8 @@ const blocksToRead = (task: TaskDescription): Array<string> => {
  * An executor that runs shipped tasks one after another and serves its
  * blocks to the driver.
  *
+ * Mirrors `org.apache.spark.executor.Executor`.
+ *
  * **Example**
  * ```ts
  * const executor = new Executor(info, (message) => port.postMessage(message))

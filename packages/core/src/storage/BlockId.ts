@@ -10,6 +10,13 @@
  * A block's identity. `name` is the canonical string (`rdd_3_1`,
  * `shuffle_0_2_1`, `input-0-7`, `broadcast_4`) and is what stores key by.
  *
+ * Mirrors `org.apache.spark.storage.BlockId`.
+ *
+ * **Example**
+ * ```ts
+ * const id: BlockId.BlockId = BlockId.rdd(3, 1) // id.name === "rdd_3_1"
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -29,6 +36,13 @@ export type BlockId =
 /**
  * The block of one cached RDD partition.
  *
+ * Mirrors `org.apache.spark.storage.RDDBlockId`.
+ *
+ * **Example**
+ * ```ts
+ * BlockId.rdd(3, 1).name // "rdd_3_1"
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -41,6 +55,13 @@ export const rdd = (rddId: number, splitIndex: number): BlockId => ({
 
 /**
  * The block one map task wrote for one reduce partition.
+ *
+ * Mirrors `org.apache.spark.storage.ShuffleBlockId`.
+ *
+ * **Example**
+ * ```ts
+ * BlockId.shuffle(0, 2, 1).name // "shuffle_0_2_1"
+ * ```
  *
  * @category constructors
  * @since 0.1.0
@@ -56,6 +77,13 @@ export const shuffle = (shuffleId: number, mapId: number, reduceId: number): Blo
 /**
  * A block of records received by a streaming receiver.
  *
+ * Mirrors `org.apache.spark.storage.StreamBlockId`.
+ *
+ * **Example**
+ * ```ts
+ * BlockId.stream(0, 7).name // "input-0-7"
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -69,6 +97,13 @@ export const stream = (streamId: number, uniqueId: number): BlockId => ({
 /**
  * The block holding a broadcast variable's value.
  *
+ * Mirrors `org.apache.spark.storage.BroadcastBlockId`.
+ *
+ * **Example**
+ * ```ts
+ * BlockId.broadcast(4).name // "broadcast_4"
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -81,6 +116,13 @@ export const broadcast = (broadcastId: number): BlockId => ({
 /**
  * A free-form block, for tests.
  *
+ * Mirrors `org.apache.spark.storage.TestBlockId`.
+ *
+ * **Example**
+ * ```ts
+ * BlockId.test("a").name // "test_a"
+ * ```
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -88,6 +130,8 @@ export const test = (name: string): BlockId => ({ _tag: "TestBlockId", name: `te
 
 /**
  * Parses a block name back into a `BlockId`; `undefined` when it is not one.
+ *
+ * Mirrors `org.apache.spark.storage.BlockId.apply`.
  *
  * **Example**
  * ```ts

@@ -21,6 +21,13 @@ import * as StorageLevel from "./StorageLevel.js"
  * What a block manager needs of the master: the driver's `BlockManagerMaster`
  * itself in this process, or a proxy that talks to it from an executor.
  *
+ * Mirrors the part of `org.apache.spark.storage.BlockManagerMaster` a `BlockManager` calls.
+ *
+ * **Example**
+ * ```ts
+ * const master: BlockManagerMasterLike = new BlockManagerMaster()
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -33,6 +40,13 @@ export interface BlockManagerMasterLike {
 
 /**
  * Options of a block manager.
+ *
+ * Mirrors the constructor parameters of `org.apache.spark.storage.BlockManager`.
+ *
+ * **Example**
+ * ```ts
+ * const options: BlockManagerOptions = { id, master, transfer, maxMemory: 64 << 20, localDir }
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -49,6 +63,8 @@ export interface BlockManagerOptions {
 
 /**
  * One executor's block manager.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManager`.
  *
  * **Example**
  * ```ts

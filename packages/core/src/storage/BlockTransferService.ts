@@ -19,6 +19,8 @@ import type * as StorageLevel from "./StorageLevel.js"
  * Reads blocks from, and uploads blocks to, other block managers. Synchronous:
  * tasks call it from their per-record loops.
  *
+ * Mirrors `org.apache.spark.network.BlockTransferService`.
+ *
  * **Example**
  * ```ts
  * const bytes = transfer.fetchBlock(location, BlockId.rdd(0, 1))
@@ -35,6 +37,13 @@ export interface BlockTransferService {
 /**
  * Blocks as the relay carries them: name and serialized bytes.
  *
+ * Mirrors the blocks of Spark's `FetchShuffleBlocks` / `OpenBlocks` replies.
+ *
+ * **Example**
+ * ```ts
+ * const blocks: NamedBlocks = [["rdd_0_1", bytes]]
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -42,6 +51,8 @@ export type NamedBlocks = ReadonlyArray<readonly [string, Uint8Array]>
 
 /**
  * A transfer service between block managers of one process.
+ *
+ * Mirrors Spark's in-process block fetches (`BlockManager.getLocalBytes` on a peer).
  *
  * **Example**
  * ```ts
@@ -79,6 +90,8 @@ export class LocalBlockTransferService implements BlockTransferService {
  * so the blocks a task reads elsewhere are fetched (`prefetch`) before it
  * starts and served from memory while it runs; replicas are sent to the
  * driver, which picks the peer.
+ *
+ * Mirrors an executor's `org.apache.spark.network.netty.NettyBlockTransferService`.
  *
  * **Example**
  * ```ts
@@ -144,6 +157,13 @@ export class RelayBlockTransferService implements BlockTransferService {
  * The bytes of the blocks a block manager holds among `names` (an executor
  * answering the driver's request on behalf of another executor).
  *
+ * Mirrors `org.apache.spark.network.netty.NettyBlockRpcServer` answering `OpenBlocks`.
+ *
+ * **Example**
+ * ```ts
+ * const blocks = localBlocks(blockManager, ["rdd_0_1", "shuffle_0_1_2"])
+ * ```
+ *
  * @category getters
  * @since 0.1.0
  */
@@ -160,6 +180,13 @@ export const localBlocks = (blockManager: BlockManager, names: ReadonlyArray<str
 /**
  * What the driver's relay needs of the cluster: where blocks are, which
  * executors are alive, and how to reach them.
+ *
+ * Mirrors what Spark's block transfer learns from `BlockManagerMaster`.
+ *
+ * **Example**
+ * ```ts
+ * const cluster: BlockRelayCluster = { locations: (id) => master.getLocations(id), ... }
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -188,6 +215,8 @@ interface RelayedFetch {
  * an executor asks for from the executors that hold them, and picks the peer
  * of each replica. An executor lost mid-fetch counts as having answered
  * without its blocks (the task then recomputes or fails its fetch).
+ *
+ * Mirrors Spark's executor-to-executor block fetches and `BlockManager.replicate`'s peer choice, relayed by the driver.
  *
  * **Example**
  * ```ts

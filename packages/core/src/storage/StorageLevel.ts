@@ -10,6 +10,13 @@
 /**
  * A storage level.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel`.
+ *
+ * **Example**
+ * ```ts
+ * const level: StorageLevel.StorageLevel = StorageLevel.MEMORY_AND_DISK
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -29,12 +36,26 @@ const level = (name: string, useDisk: boolean, useMemory: boolean, deserialized:
 /**
  * Not stored.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.NONE`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.NONE)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
 export const NONE: StorageLevel = level("NONE", false, false, false)
 /**
  * Serialized on disk only.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.DISK_ONLY`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.DISK_ONLY)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -43,12 +64,26 @@ export const DISK_ONLY: StorageLevel = level("DISK_ONLY", true, false, false)
 /**
  * Serialized on disk only. Replicated on two executors.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.DISK_ONLY_2`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.DISK_ONLY_2)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
 export const DISK_ONLY_2: StorageLevel = level("DISK_ONLY_2", true, false, false, 2)
 /**
  * As objects in memory; a partition that does not fit is recomputed when needed.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_ONLY`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_ONLY)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -57,12 +92,26 @@ export const MEMORY_ONLY: StorageLevel = level("MEMORY_ONLY", false, true, true)
 /**
  * As objects in memory; a partition that does not fit is recomputed when needed. Replicated on two executors.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_ONLY_2`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_ONLY_2)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
 export const MEMORY_ONLY_2: StorageLevel = level("MEMORY_ONLY_2", false, true, true, 2)
 /**
  * As serialized bytes in memory (smaller, slower to read).
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_ONLY_SER`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_ONLY_SER)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -71,12 +120,26 @@ export const MEMORY_ONLY_SER: StorageLevel = level("MEMORY_ONLY_SER", false, tru
 /**
  * As serialized bytes in memory (smaller, slower to read). Replicated on two executors.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_ONLY_SER_2`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_ONLY_SER_2)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
 export const MEMORY_ONLY_SER_2: StorageLevel = level("MEMORY_ONLY_SER_2", false, true, false, 2)
 /**
  * As objects in memory, spilled to disk when memory runs out.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_AND_DISK)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -85,12 +148,26 @@ export const MEMORY_AND_DISK: StorageLevel = level("MEMORY_AND_DISK", true, true
 /**
  * As objects in memory, spilled to disk when memory runs out. Replicated on two executors.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_2`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_AND_DISK_2)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
 export const MEMORY_AND_DISK_2: StorageLevel = level("MEMORY_AND_DISK_2", true, true, true, 2)
 /**
  * As serialized bytes in memory, spilled to disk when memory runs out.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_AND_DISK_SER)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -99,6 +176,13 @@ export const MEMORY_AND_DISK_SER: StorageLevel = level("MEMORY_AND_DISK_SER", tr
 /**
  * As serialized bytes in memory, spilled to disk when memory runs out. Replicated on two executors.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER_2`.
+ *
+ * **Example**
+ * ```ts
+ * rdd.persist(StorageLevel.MEMORY_AND_DISK_SER_2)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -106,6 +190,8 @@ export const MEMORY_AND_DISK_SER_2: StorageLevel = level("MEMORY_AND_DISK_SER_2"
 
 /**
  * Every named level, by name.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.fromString`.
  *
  * **Example**
  * ```ts
@@ -134,6 +220,13 @@ export const byName: ReadonlyMap<string, StorageLevel> = new Map(
 /**
  * Whether a level keeps the block anywhere.
  *
+ * Mirrors `org.apache.spark.storage.StorageLevel.isValid`.
+ *
+ * **Example**
+ * ```ts
+ * StorageLevel.isValid(StorageLevel.NONE) // false
+ * ```
+ *
  * @category guards
  * @since 0.1.0
  */
@@ -141,6 +234,13 @@ export const isValid = (l: StorageLevel): boolean => (l.useMemory || l.useDisk) 
 
 /**
  * Structural equality of levels.
+ *
+ * Mirrors `org.apache.spark.storage.StorageLevel.equals`.
+ *
+ * **Example**
+ * ```ts
+ * StorageLevel.equals(StorageLevel.MEMORY_ONLY, StorageLevel.byName.get("MEMORY_ONLY")!) // true
+ * ```
  *
  * @category guards
  * @since 0.1.0

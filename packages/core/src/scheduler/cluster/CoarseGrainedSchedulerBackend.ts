@@ -40,6 +40,8 @@ export type { ExecutorLauncher } from "./ExecutorLaunchers.js"
 /**
  * The shape of a cluster of executors.
  *
+ * Mirrors the `spark.executor.*` settings of a Spark cluster.
+ *
  * **Example**
  * ```ts
  * const options: ClusterOptions = { launcher: { _tag: "WorkerThreads" }, executors: 2, coresPerExecutor: 1, ... }
@@ -75,6 +77,8 @@ const shufflesRead = (rdd: RDD<unknown>, into: Set<number>, seen = new Set<numbe
 
 /**
  * The cluster backend.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend`.
  *
  * **Example**
  * ```ts

@@ -19,6 +19,13 @@ import type { HeartbeatReceiver } from "./HeartbeatReceiver.js"
 /**
  * What the endpoint reads and changes in its backend.
  *
+ * Mirrors the `CoarseGrainedSchedulerBackend` fields Spark's `DriverEndpoint` (an inner class) reads.
+ *
+ * **Example**
+ * ```ts
+ * const endpoint = new DriverEndpoint({ scheduler: () => driver, master, blockRelay, heartbeats, taskEnded, post, executorRegistered })
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -37,6 +44,8 @@ export interface DriverEndpointBackend {
 
 /**
  * Receives the messages of every executor of a cluster backend.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend.DriverEndpoint`.
  *
  * **Example**
  * ```ts

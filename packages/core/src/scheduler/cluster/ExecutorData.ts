@@ -11,6 +11,8 @@ import type { ToExecutor } from "../../internal/executor/protocol.js"
  * The driver's end of one executor's channel (a worker thread's port, or a
  * TCP connection).
  *
+ * Mirrors the `executorEndpoint` of `org.apache.spark.scheduler.cluster.ExecutorData`.
+ *
  * **Example**
  * ```ts
  * const connection: ExecutorConnection = { post: (m) => worker.postMessage(m), terminate: () => worker.terminate().then(() => {}) }
@@ -28,6 +30,8 @@ export interface ExecutorConnection {
 /**
  * One executor's state on the driver: its channel, its cores, and the
  * broadcast values it already holds.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.ExecutorData`.
  *
  * **Example**
  * ```ts

@@ -25,6 +25,8 @@ import type { ExecutorConnection } from "./ExecutorData.js"
  * How executors are started: worker threads, processes spawned on this host,
  * or processes started by hand that connect to `host:port`.
  *
+ * Mirrors the master URLs Spark's `SparkContext.createTaskScheduler` tells apart.
+ *
  * **Example**
  * ```ts
  * const launcher: ExecutorLauncher = { _tag: "Listen", host: "0.0.0.0", port: 7077 }
@@ -41,6 +43,13 @@ export type ExecutorLauncher =
 /**
  * Where a launched executor's messages and end go.
  *
+ * Mirrors the driver side of Spark's executor RPC endpoint reference.
+ *
+ * **Example**
+ * ```ts
+ * const channel: ExecutorChannel = { onMessage: (m) => endpoint.receive(executor, m), onClosed: (r) => lose(executor, r) }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -51,6 +60,13 @@ export interface ExecutorChannel {
 
 /**
  * What the launchers need of the backend.
+ *
+ * Mirrors `org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend`'s view of its executors.
+ *
+ * **Example**
+ * ```ts
+ * const target: LaunchTarget = { addExecutor, processExited, processes: new Map() }
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -170,6 +186,8 @@ const listen = (launcher: ExecutorLauncher, target: LaunchTarget): Effect.Effect
 /**
  * Starts the executors `options` describe; a TCP server (processes) lives
  * until the scope closes.
+ *
+ * Mirrors `org.apache.spark.deploy.LocalSparkCluster` starting workers.
  *
  * **Example**
  * ```ts

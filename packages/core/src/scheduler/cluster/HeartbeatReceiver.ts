@@ -13,6 +13,13 @@ import { Effect, type Scope } from "effect"
  * How often to look for silent executors, how long silence may last, the
  * clock, and what to do with an expired executor.
  *
+ * Mirrors `spark.executor.heartbeatInterval` and `spark.network.timeout` of `org.apache.spark.HeartbeatReceiver`.
+ *
+ * **Example**
+ * ```ts
+ * const options: HeartbeatReceiverOptions = { intervalMs: 1000, timeoutMs: 120_000, now: Date.now, expire: (id) => lose(id) }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -26,6 +33,8 @@ export interface HeartbeatReceiverOptions {
 
 /**
  * Tracks when each registered executor was last heard from.
+ *
+ * Mirrors `org.apache.spark.HeartbeatReceiver`.
  *
  * **Example**
  * ```ts
