@@ -8,6 +8,12 @@
  * `STOPPED` (after `stop`; cannot be restarted). One context may be active
  * per process.
  *
+ * Lifecycle calls are methods that return Effects: `ssc.start()`,
+ * `ssc.stop({ stopSparkContext, stopGracefully })`, `ssc.awaitTermination()`,
+ * `ssc.awaitTerminationOrTimeout(timeout)`. Code that does not use Effect
+ * calls the same methods on `ssc.promise`, which return Promises (an
+ * un-awaited one is a floating Promise, reported by `no-floating-promises`).
+ *
  * @since 0.1.0
  */
 import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError } from "@tspark/core"
@@ -139,19 +145,14 @@ export class StreamingContext implements StreamingContextLike {
 
   /** The context's state. */
   getState(): State { return this.state }
-
   /** @internal */
   readonly newStreamId = (): number => this.streamIds++
-
   /** @internal */
   readonly newInputStreamId = (): number => this.inputStreamIds++
-
   /** @internal */
   readonly isStarted = (): boolean => this.state !== "INITIALIZED"
-
   /** @internal */
   readonly addInputStream = (stream: DStream<unknown>): void => this.graph.addInputStream(stream)
-
   /** @internal */
   readonly registerOutputStream = (stream: DStream<unknown>): void => {
     // Spark throws here; building is pure, so the error is surfaced through awaitTermination.
@@ -159,25 +160,19 @@ export class StreamingContext implements StreamingContextLike {
     this.graph.addOutputStream(stream)
   }
 
-  private readonly notifyError = (error: StreamingError): void => {
-    Deferred.doneUnsafe(this.termination, Exit.fail(error))
-  }
+  private readonly notifyError = (error: StreamingError): void => void Deferred.doneUnsafe(this.termination, Exit.fail(error))
 
   /** The checkpoint directory, once set. */
   get checkpointDir(): string | undefined { return this.checkpointDirectory }
 
-  /**
-   * Sets the checkpoint directory (needed by stateful operations:
-   * updateStateByKey, mapWithState, reduceByKeyAndWindow with an inverse).
-   */
+  /** Sets the checkpoint directory, which stateful operations need (updateStateByKey, mapWithState, ...). */
   checkpoint(directory: string): Effect.Effect<void, SparkError.InvalidArgumentError> {
     return Effect.gen({ self: this }, function*() {
       yield* this.sparkContext.setCheckpointDir(directory)
       this.checkpointDirectory = this.sparkContext.checkpointDir
     })
   }
-
-  /** Keeps every stream's generated RDDs at least `duration` (for queries over past batches). */
+  /** Keeps every stream's generated RDDs at least `duration`. */
   remember(duration: Duration.Input): void {
     const ms = positiveMillis(duration, "StreamingContext", "remember duration")
     if (typeof ms === "number") this.graph.rememberDurationMs = ms
@@ -192,20 +187,16 @@ export class StreamingContext implements StreamingContextLike {
   queueStream<T>(queue: Array<RDD<T>>, oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return QueueInputDStream.make(this, queue, oneAtATime, defaultRDD)
   }
-
   /** The same RDD every batch. */
   constantStream<T>(rdd: RDD<T>): DStream<T> { return ConstantInputDStream.make(this, rdd) }
-
   /** New files in `directory`, read with `read`, each file exactly once. */
   fileStream<T>(directory: string, read: (file: string) => RDD<T>, options: FileInputDStream.FileStreamOptions = {}): DStream<T> {
     return FileInputDStream.make(this, directory, read, options)
   }
-
   /** The lines of new text files in `directory`. */
   textFileStream(directory: string, options: FileInputDStream.FileStreamOptions = {}): DStream<string> {
     return this.fileStream(directory, (file) => this.sparkContext.textFile(file, 1), options)
   }
-
   /** The union of several streams (same slide duration). */
   union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(streams[0]!, streams.slice(1)) }
 
@@ -218,20 +209,19 @@ export class StreamingContext implements StreamingContextLike {
       return this.bus === undefined ? Effect.void : this.bus.addListener(listener)
     })
   }
-
   /** Waits until every listener has handled every event so far. */
   get waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void) }
-
   /** The batch times generated so far (for tests and monitoring). */
   get generatedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.jobGenerator.generatedBatchTimes ?? [] }
-
   /** The batch times whose jobs have all completed, in completion order. */
   get completedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.completedBatchTimes ?? [] }
-
   /** Waits until at least `count` batches have completed since start. */
   awaitCompletedBatches(count: number): Effect.Effect<void> {
-    if (count <= this.completedBatchTimes.length) return Effect.void
-    return Effect.flatMap(Deferred.await(this.started), (scheduler) => scheduler.awaitCompletedBatches(count))
+    return Effect.suspend(() =>
+      count <= this.completedBatchTimes.length
+        ? Effect.void // before start, wait for the scheduler that start builds
+        : Effect.flatMap(Deferred.await(this.started), (scheduler) => scheduler.awaitCompletedBatches(count))
+    )
   }
 
   // ------------------------------------------------------------ lifecycle
@@ -298,10 +288,8 @@ export class StreamingContext implements StreamingContextLike {
       Deferred.doneUnsafe(this.termination, Exit.void)
     })
   }
-
   /** Waits until the context stops (then `true`), or fails with the error of a failed job. */
   awaitTermination(): Effect.Effect<boolean, StreamingError> { return Effect.as(Deferred.await(this.termination), true) }
-
   /** Waits at most `timeout` for the context to stop: whether it did, or the error of a failed job. */
   awaitTerminationOrTimeout(timeout: Duration.Input): Effect.Effect<boolean, StreamingError> {
     return Effect.map(Effect.timeoutOption(this.awaitTermination(), timeout), Option.getOrElse(() => false))
