@@ -43,7 +43,7 @@ const program = Effect.gen(function*() {
       })
     )
 
-  yield* ssc.start
+  yield* ssc.start()
   console.log(`watching ${directory} (1 s batches)`)
   if (watched !== undefined) {
     yield* ssc.awaitTermination()

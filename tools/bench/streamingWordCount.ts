@@ -99,7 +99,7 @@ const engineSustains = (rate: number) =>
       .map((word) => [word, 1] as const)
       .reduceByKey((a, b) => a + b, 1)
       .foreachRDD((rdd) => rdd.collect())
-    yield* ssc.start
+    yield* ssc.start()
     yield* ssc.awaitCompletedBatches(BATCHES)
     yield* ssc.waitForListeners
     yield* ssc.stop({ stopSparkContext: true })

@@ -6,7 +6,8 @@
  *
  * @since 0.1.0
  */
-import type { DStream, Job } from "./dstream/DStream.js"
+import type { DStream } from "./dstream/DStream.js"
+import type { Job } from "./scheduler/Job.js"
 import { IllegalStateError, type InvalidStreamError } from "./StreamingError.js"
 
 /**

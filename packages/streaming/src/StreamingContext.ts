@@ -8,25 +8,44 @@
  * `STOPPED` (after `stop`; cannot be restarted). One context may be active
  * per process.
  *
+ * Lifecycle calls are methods that return Effects: `ssc.start()`,
+ * `ssc.stop({ stopSparkContext, stopGracefully })`, `ssc.awaitTermination()`,
+ * `ssc.awaitTerminationOrTimeout(timeout)`. Code that does not use Effect
+ * calls the same methods on `ssc.promise`, which return Promises (an
+ * un-awaited one is a floating Promise, reported by `no-floating-promises`).
+ *
  * @since 0.1.0
  */
-import { ListenerBus, type RDD as RDDModule, SparkConf, SparkContext, type SparkError } from "@tspark/core"
-import { Deferred, Duration, Effect, Exit, Option, Scope } from "effect"
-import { DStream, type DStreamKind } from "./dstream/DStream.js"
-import * as Inputs from "./dstream/InputDStream.js"
+import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError } from "@tspark/core"
+import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
+import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
+import type { DStream } from "./dstream/DStream.js"
+import * as FileInputDStream from "./dstream/FileInputDStream.js"
+import * as QueueInputDStream from "./dstream/QueueInputDStream.js"
+import * as UnionDStream from "./dstream/UnionDStream.js"
 import { DStreamGraph } from "./DStreamGraph.js"
-import type { StreamingContextLike } from "./internal/context.js"
+import { addedAfterStart, type StreamingContextLike } from "./internal/context.js"
 import { positiveMillis } from "./internal/durations.js"
+import * as internal from "./internal/streamingContext.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
-import { JobGenerator, type JobGeneratorHooks } from "./scheduler/JobGenerator.js"
-import { JobScheduler } from "./scheduler/JobScheduler.js"
+import type * as JobGenerator from "./scheduler/JobGenerator.js"
+import type * as JobScheduler from "./scheduler/JobScheduler.js"
 import * as StreamingListenerModule from "./scheduler/StreamingListener.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
+type MakeError = InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError
+type Bus = ListenerBus.ListenerBus<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener>
 
 /**
  * The lifecycle state of a context.
+ *
+ * Mirrors `org.apache.spark.streaming.StreamingContextState`.
+ *
+ * **Example**
+ * ```ts
+ * if (ssc.getState() === "ACTIVE") yield* ssc.stop()
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -36,6 +55,13 @@ export type State = "INITIALIZED" | "ACTIVE" | "STOPPED"
 /**
  * Options of a streaming context.
  *
+ * Mirrors the `StreamingContext` constructor arguments and `spark.streaming.*` settings.
+ *
+ * **Example**
+ * ```ts
+ * const options: StreamingContext.StreamingContextOptions = { batchDuration: "1 second" }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -43,15 +69,40 @@ export interface StreamingContextOptions {
   /** The batch interval, e.g. `"1 second"` or `1000` (ms). */
   readonly batchDuration: Duration.Input
   /** Hooks for receivers and checkpointing (used by those layers and by tests). */
-  readonly hooks?: Partial<Omit<JobGeneratorHooks, "reportError">>
+  readonly hooks?: Partial<JobGenerator.JobGeneratorHooks>
   /** Stop gracefully on SIGTERM/SIGINT (`spark.streaming.stopGracefullyOnShutdown`). */
   readonly stopGracefullyOnShutdown?: boolean
+}
+
+/**
+ * Options of `stop`.
+ *
+ * Mirrors the arguments of `StreamingContext.stop(stopSparkContext, stopGracefully)`.
+ *
+ * **Example**
+ * ```ts
+ * yield* ssc.stop({ stopSparkContext: false, stopGracefully: true })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StopOptions {
+  /** Stop the SparkContext too (default true). */
+  readonly stopSparkContext?: boolean
+  /** Wait until every batch already generated has been processed (default false). */
+  readonly stopGracefully?: boolean
 }
 
 let activeContext: StreamingContext | undefined
 
 /**
- * A streaming context.
+ * A streaming context. Lifecycle calls are methods returning Effects
+ * (`ssc.start()`, `ssc.stop(options)`, `ssc.awaitTermination()`,
+ * `ssc.awaitTerminationOrTimeout(timeout)`); `ssc.promise` has the same
+ * methods returning Promises, for code that does not use Effect.
+ *
+ * Mirrors `org.apache.spark.streaming.StreamingContext`.
  *
  * **Example**
  * ```ts
@@ -59,7 +110,7 @@ let activeContext: StreamingContext | undefined
  *   const sc = yield* SparkContext.make({ master: "local[2]" })
  *   const ssc = yield* StreamingContext.make(sc, { batchDuration: "1 second" })
  *   ssc.textFileStream("/tmp/in").flatMap((l) => l.split(" ")).countByValue().print()
- *   yield* ssc.start
+ *   yield* ssc.start()
  *   yield* ssc.awaitTermination()
  * }))
  * ```
@@ -74,12 +125,11 @@ export class StreamingContext implements StreamingContextLike {
   private streamIds = 0
   private inputStreamIds = 0
   private checkpointDirectory: string | undefined
-  private scheduler: { readonly jobScheduler: JobScheduler; readonly jobGenerator: JobGenerator } | undefined
+  private scheduler: JobScheduler.JobScheduler["Service"] | undefined
+  /** Completed by `start`: what waits on batches before start waits on this. */
+  private readonly started = Deferred.makeUnsafe<JobScheduler.JobScheduler["Service"]>()
   private readonly listeners: Array<StreamingListenerModule.StreamingListener> = []
-  private bus: ListenerBus.ListenerBus<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener> | undefined
-  private lateOutputError: IllegalStateError | undefined
-  private readonly completed: Array<number> = []
-  private completionWaiters: Array<{ readonly count: number; readonly done: Deferred.Deferred<void> }> = []
+  private bus: Bus | undefined
 
   /** @internal */
   constructor(
@@ -87,53 +137,42 @@ export class StreamingContext implements StreamingContextLike {
     readonly batchDurationMs: number,
     private readonly options: StreamingContextOptions,
     private readonly scope: Scope.Closeable,
+    /** Spark's `ContextWaiter`: done on stop, failed with the first error. */
     private readonly termination: Deferred.Deferred<void, StreamingError>
   ) {
     this.graph = new DStreamGraph(batchDurationMs)
   }
 
   /** The context's state. */
-  getState(): State {
-    return this.state
-  }
-
+  getState(): State { return this.state }
   /** @internal */
   readonly newStreamId = (): number => this.streamIds++
-
+  /** @internal */
+  readonly newInputStreamId = (): number => this.inputStreamIds++
   /** @internal */
   readonly isStarted = (): boolean => this.state !== "INITIALIZED"
-
+  /** @internal */
+  readonly addInputStream = (stream: DStream<unknown>): void => this.graph.addInputStream(stream)
   /** @internal */
   readonly registerOutputStream = (stream: DStream<unknown>): void => {
-    if (this.state !== "INITIALIZED") {
-      // Spark throws here; building is pure, so the error is surfaced through awaitTermination.
-      this.lateOutputError = new IllegalStateError({
-        message: "Adding new inputs, transformations, and output operations after starting a context is not " +
-          "supported: build the whole graph before ssc.start()"
-      })
-      Deferred.doneUnsafe(this.termination, Exit.fail(this.lateOutputError))
-      return
-    }
+    // Spark throws here; building is pure, so the error is surfaced through awaitTermination.
+    if (this.state !== "INITIALIZED") return this.notifyError(addedAfterStart())
     this.graph.addOutputStream(stream)
   }
 
-  /** The checkpoint directory, once set. */
-  get checkpointDir(): string | undefined {
-    return this.checkpointDirectory
-  }
+  private readonly notifyError = (error: StreamingError): void => void Deferred.doneUnsafe(this.termination, Exit.fail(error))
 
-  /**
-   * Sets the checkpoint directory (needed by stateful operations:
-   * updateStateByKey, mapWithState, reduceByKeyAndWindow with an inverse).
-   */
+  /** The checkpoint directory, once set. */
+  get checkpointDir(): string | undefined { return this.checkpointDirectory }
+
+  /** Sets the checkpoint directory, which stateful operations need (updateStateByKey, mapWithState, ...). */
   checkpoint(directory: string): Effect.Effect<void, SparkError.InvalidArgumentError> {
     return Effect.gen({ self: this }, function*() {
       yield* this.sparkContext.setCheckpointDir(directory)
       this.checkpointDirectory = this.sparkContext.checkpointDir
     })
   }
-
-  /** Keeps every stream's generated RDDs at least `duration` (for queries over past batches). */
+  /** Keeps every stream's generated RDDs at least `duration`. */
   remember(duration: Duration.Input): void {
     const ms = positiveMillis(duration, "StreamingContext", "remember duration")
     if (typeof ms === "number") this.graph.rememberDurationMs = ms
@@ -141,56 +180,27 @@ export class StreamingContext implements StreamingContextLike {
 
   // ------------------------------------------------------------ inputs
 
-  private input<T>(kind: DStreamKind<T>): DStream<T> {
-    const stream = new DStream<T>(this, kind)
-    this.graph.addInputStream(stream as DStream<unknown>)
-    return stream
-  }
-
   /**
    * A stream of the RDDs in `queue`, one per batch (or all at once when
    * `oneAtATime` is false). Push RDDs onto the array while the context runs.
    */
   queueStream<T>(queue: Array<RDD<T>>, oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
-    return this.input(Inputs.queueKind(this.sparkContext, queue, oneAtATime, defaultRDD))
+    return QueueInputDStream.make(this, queue, oneAtATime, defaultRDD)
   }
-
   /** The same RDD every batch. */
-  constantStream<T>(rdd: RDD<T>): DStream<T> {
-    return this.input(Inputs.constantKind(rdd))
+  constantStream<T>(rdd: RDD<T>): DStream<T> { return ConstantInputDStream.make(this, rdd) }
+  /** New files in `directory`, read with `read`, each file exactly once. */
+  fileStream<T>(directory: string, read: (file: string) => RDD<T>, options: FileInputDStream.FileStreamOptions = {}): DStream<T> {
+    return FileInputDStream.make(this, directory, read, options)
   }
-
-  /**
-   * New files in `directory`, read with `read`, each file exactly once.
-   * Mirrors `StreamingContext.fileStream`.
-   */
-  fileStream<T>(directory: string, read: (file: string) => RDD<T>, options: Inputs.FileStreamOptions = {}): DStream<T> {
-    const inputStreamId = this.inputStreamIds++
-    const kind = Inputs.fileKind(
-      this.sparkContext,
-      directory,
-      read,
-      options,
-      () => inputStreamId,
-      this.inputInfoTracker,
-      this.batchDurationMs
-    )
-    const stream = this.input(kind)
-    stream.remember(kind.rememberMs)
-    return stream
-  }
-
   /** The lines of new text files in `directory`. */
-  textFileStream(directory: string, options: Inputs.FileStreamOptions = {}): DStream<string> {
+  textFileStream(directory: string, options: FileInputDStream.FileStreamOptions = {}): DStream<string> {
     return this.fileStream(directory, (file) => this.sparkContext.textFile(file, 1), options)
   }
-
   /** The union of several streams (same slide duration). */
-  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> {
-    return streams[0]!.union(...streams.slice(1))
-  }
+  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(streams[0]!, streams.slice(1)) }
 
-  // ------------------------------------------------------------ listeners
+  // ------------------------------------------------------------ listeners and progress
 
   /** Adds a listener of batch and output-operation events. */
   addStreamingListener(listener: StreamingListenerModule.StreamingListener): Effect.Effect<void> {
@@ -199,50 +209,29 @@ export class StreamingContext implements StreamingContextLike {
       return this.bus === undefined ? Effect.void : this.bus.addListener(listener)
     })
   }
-
   /** Waits until every listener has handled every event so far. */
-  get waitForListeners(): Effect.Effect<void> {
-    return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void)
-  }
-
+  get waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void) }
   /** The batch times generated so far (for tests and monitoring). */
-  get generatedBatchTimes(): ReadonlyArray<number> {
-    return this.scheduler?.jobGenerator.generatedBatchTimes ?? []
-  }
-
+  get generatedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.jobGenerator.generatedBatchTimes ?? [] }
   /** The batch times whose jobs have all completed, in completion order. */
-  get completedBatchTimes(): ReadonlyArray<number> {
-    return this.completed
-  }
-
+  get completedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.completedBatchTimes ?? [] }
   /** Waits until at least `count` batches have completed since start. */
   awaitCompletedBatches(count: number): Effect.Effect<void> {
-    return Effect.suspend(() => {
-      if (this.completed.length >= count) return Effect.void
-      return Effect.flatMap(Deferred.make<void>(), (done) => {
-        this.completionWaiters.push({ count, done })
-        return Deferred.await(done)
-      })
-    })
-  }
-
-  private batchCompleted(time: number): void {
-    this.completed.push(time)
-    const waiting: typeof this.completionWaiters = []
-    for (const waiter of this.completionWaiters) {
-      if (this.completed.length >= waiter.count) Deferred.doneUnsafe(waiter.done, Effect.void)
-      else waiting.push(waiter)
-    }
-    this.completionWaiters = waiting
+    return Effect.suspend(() =>
+      count <= this.completedBatchTimes.length
+        ? Effect.void // before start, wait for the scheduler that start builds
+        : Effect.flatMap(Deferred.await(this.started), (scheduler) => scheduler.awaitCompletedBatches(count))
+    )
   }
 
   // ------------------------------------------------------------ lifecycle
 
   /**
-   * Validates the graph and starts generating batches. A second `start` while
-   * active warns and does nothing; `start` after `stop` fails.
+   * Validates the graph and starts the `JobScheduler` (which starts the
+   * `JobGenerator`). A second `start` while active warns and does nothing;
+   * `start` after `stop` fails.
    */
-  get start(): Effect.Effect<void, StreamingError> {
+  start(): Effect.Effect<void, StreamingError> {
     return Effect.gen({ self: this }, function*() {
       if (this.state === "ACTIVE") {
         yield* Effect.logWarning("StreamingContext has already been started")
@@ -260,59 +249,23 @@ export class StreamingContext implements StreamingContextLike {
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       activeContext = this
       this.state = "ACTIVE"
-      const scope = this.scope
-      const bus = yield* Scope.provide(
-        ListenerBus.ListenerBus.make<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener>(
-          StreamingListenerModule.dispatch
-        ),
-        scope
-      )
+      const { bus, scheduler } = yield* internal.startSchedulers({
+        graph: this.graph,
+        inputInfoTracker: this.inputInfoTracker,
+        listeners: this.listeners,
+        conf: this.sparkContext.conf,
+        hooks: this.options.hooks ?? {},
+        notifyError: this.notifyError
+      }, this.scope)
       this.bus = bus
-      for (const listener of this.listeners) yield* bus.addListener(listener)
-      for (const input of this.graph.inputStreams) {
-        if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
-      }
-      const reportError = (error: StreamingJobError) => {
-        Deferred.doneUnsafe(this.termination, Exit.fail(error))
-      }
-      const concurrentJobs = SparkConf.getInt(this.sparkContext.conf, "spark.streaming.concurrentJobs", 1, 1)
-      let generator: JobGenerator | undefined
-      const jobScheduler = yield* Scope.provide(
-        JobScheduler.make(typeof concurrentJobs === "number" ? concurrentJobs : 1, bus, {
-          onBatchCompletion: (time, failed) => {
-            generator?.onBatchCompletion(time, failed)
-            this.batchCompleted(time)
-          },
-          reportError
-        }),
-        scope
-      )
-      generator = yield* Scope.provide(
-        JobGenerator.make(this.graph, jobScheduler, this.inputInfoTracker, {
-          allocateBlocksToBatch: this.options.hooks?.allocateBlocksToBatch ?? (() => Effect.void),
-          doCheckpoint: this.options.hooks?.doCheckpoint ?? (() => Effect.void),
-          reportError
-        }),
-        scope
-      )
-      this.scheduler = { jobScheduler, jobGenerator: generator }
-      const zeroTime = yield* generator.start
+      this.scheduler = scheduler
+      Deferred.doneUnsafe(this.started, Effect.succeed(scheduler))
+      const zeroTime = yield* scheduler.start()
       bus.post({ _tag: "StreamingStarted", time: zeroTime })
-      if (this.options.stopGracefullyOnShutdown) this.installShutdownHook()
+      if (this.options.stopGracefullyOnShutdown) {
+        internal.onShutdownSignal(this.scope, () => void this.promise.stop({ stopSparkContext: true, stopGracefully: true }))
+      }
     })
-  }
-
-  private installShutdownHook(): void {
-    const services = this.sparkContext
-    const onSignal = () => {
-      void services.run(this.stop({ stopSparkContext: true, stopGracefully: true }))
-    }
-    process.once("SIGTERM", onSignal)
-    process.once("SIGINT", onSignal)
-    Effect.runSync(Scope.addFinalizer(this.scope, Effect.sync(() => {
-      process.off("SIGTERM", onSignal)
-      process.off("SIGINT", onSignal)
-    })))
   }
 
   /**
@@ -320,14 +273,13 @@ export class StreamingContext implements StreamingContextLike {
    * batch already generated has been processed. Otherwise running jobs are
    * interrupted. Stops the SparkContext too unless `stopSparkContext` is false.
    */
-  stop(options: { readonly stopSparkContext?: boolean; readonly stopGracefully?: boolean } = {}): Effect.Effect<void> {
+  stop(options: StopOptions = {}): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
       if (this.state === "STOPPED") return
       const wasActive = this.state === "ACTIVE"
       this.state = "STOPPED"
       if (wasActive && this.scheduler !== undefined) {
-        yield* this.scheduler.jobGenerator.stopTimer
-        if (options.stopGracefully) yield* this.scheduler.jobGenerator.awaitBatchesDone
+        yield* this.scheduler.stop(options.stopGracefully ?? false)
         yield* this.waitForListeners
       }
       yield* Scope.close(this.scope, Exit.void)
@@ -336,44 +288,73 @@ export class StreamingContext implements StreamingContextLike {
       Deferred.doneUnsafe(this.termination, Exit.void)
     })
   }
+  /** Waits until the context stops (then `true`), or fails with the error of a failed job. */
+  awaitTermination(): Effect.Effect<boolean, StreamingError> { return Effect.as(Deferred.await(this.termination), true) }
+  /** Waits at most `timeout` for the context to stop: whether it did, or the error of a failed job. */
+  awaitTerminationOrTimeout(timeout: Duration.Input): Effect.Effect<boolean, StreamingError> {
+    return Effect.map(Effect.timeoutOption(this.awaitTermination(), timeout), Option.getOrElse(() => false))
+  }
 
   /**
-   * Waits until the context stops, or fails with the error of a failed job.
-   * With a timeout, returns whether it terminated within it.
+   * The lifecycle calls as Promises, run on the SparkContext's runtime, for
+   * code that does not use Effect: `await ssc.promise.start()`.
    */
-  awaitTermination(timeout?: Duration.Input): Effect.Effect<boolean, StreamingError> {
-    const wait = Effect.as(Deferred.await(this.termination), true)
-    if (timeout === undefined) return wait
-    return Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrElse(() => false))
+  get promise(): StreamingContextPromise {
+    const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => this.sparkContext.run(effect)
+    return {
+      start: () => run(this.start()),
+      stop: (options) => run(this.stop(options)),
+      awaitTermination: () => run(this.awaitTermination()),
+      awaitTerminationOrTimeout: (timeout) => run(this.awaitTerminationOrTimeout(timeout)),
+      checkpoint: (directory) => run(this.checkpoint(directory))
+    }
   }
 }
 
 /**
- * Creates a streaming context on a SparkContext; closing the current scope
- * stops it (without stopping the SparkContext).
+ * The Promise facade of a context's lifecycle (`ssc.promise`): the same
+ * methods as the Effect forms, returning Promises. Forgetting `await` leaves
+ * a floating Promise, which the lint rule `no-floating-promises` reports.
+ *
+ * Mirrors `org.apache.spark.streaming.StreamingContext`'s lifecycle methods.
+ *
+ * **Example**
+ * ```ts
+ * await ssc.promise.start()
+ * await ssc.promise.awaitTerminationOrTimeout("10 seconds")
+ * await ssc.promise.stop({ stopGracefully: true })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StreamingContextPromise {
+  readonly start: () => Promise<void>
+  readonly stop: (options?: StopOptions) => Promise<void>
+  readonly awaitTermination: () => Promise<boolean>
+  readonly awaitTerminationOrTimeout: (timeout: Duration.Input) => Promise<boolean>
+  readonly checkpoint: (directory: string) => Promise<void>
+}
+
+/**
+ * Creates a streaming context on a SparkContext, or on a SparkContext made
+ * from options (which then stops with it); closing the current scope stops it
+ * (without stopping a SparkContext passed in).
+ *
+ * Mirrors `new StreamingContext(sparkContext, batchDuration)`.
+ *
+ * **Example**
+ * ```ts
+ * const ssc = yield* StreamingContext.make(sc, { batchDuration: "1 second" })
+ * ```
  *
  * @category constructors
  * @since 0.1.0
  */
 export const make: {
-  (sparkContext: SparkContext.SparkContext, options: StreamingContextOptions): Effect.Effect<
-    StreamingContext,
-    InvalidStreamError,
-    Scope.Scope
-  >
-  (sparkConf: SparkContext.SparkContextOptions, options: StreamingContextOptions): Effect.Effect<
-    StreamingContext,
-    InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError,
-    Scope.Scope
-  >
-} = ((
-  sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions,
-  options: StreamingContextOptions
-): Effect.Effect<
-  StreamingContext,
-  InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError,
-  Scope.Scope
-> =>
+  (sparkContext: SparkContext.SparkContext, options: StreamingContextOptions): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope>
+  (sparkConf: SparkContext.SparkContextOptions, options: StreamingContextOptions): Effect.Effect<StreamingContext, MakeError, Scope.Scope>
+} = ((sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions, options: StreamingContextOptions) =>
   Effect.gen(function*() {
     if (!(sparkContext instanceof SparkContext.SparkContext)) {
       // From a configuration: the SparkContext lives (and stops) with this scope.
@@ -391,14 +372,17 @@ export const make: {
   })) as never
 
 /**
- * Creates a streaming context for code that does not use Effect: run its
- * effects with `sc.run(...)` (`await sc.run(ssc.start)`), stop it with
- * `await sc.run(ssc.stop())`.
+ * Creates a streaming context for code that does not use Effect: drive it
+ * with `ssc.promise` (`await ssc.promise.start()`, `await ssc.promise.stop()`).
+ *
+ * Mirrors `new StreamingContext(sparkContext, batchDuration)`.
  *
  * **Example**
  * ```ts
  * const sc = await SparkContext.create({ master: "local[2]" })
  * const ssc = await StreamingContext.create(sc, { batchDuration: "1 second" })
+ * ssc.queueStream([sc.parallelize([1, 2])]).print()
+ * await ssc.promise.start()
  * ```
  *
  * @category constructors

@@ -1,23 +1,24 @@
 /**
  * @tspark/streaming: Spark Streaming on `@tspark/core`: StreamingContext,
- * DStreams and their operations, DStreamGraph, JobGenerator, JobScheduler,
- * InputInfoTracker and listeners.
+ * DStreams (one module per Spark DStream family), DStreamGraph, JobScheduler
+ * (which owns the JobGenerator), Job and JobSet, InputInfoTracker and listeners.
  *
  * @since 0.1.0
  */
 
-/** @since 0.1.0 */
-export * as DStream from "./dstream/DStream.js"
-/** @since 0.1.0 */
-export * as InputDStream from "./dstream/InputDStream.js"
+export * from "./dstream/index.js"
 /** @since 0.1.0 */
 export * as DStreamGraph from "./DStreamGraph.js"
 /** @since 0.1.0 */
 export * as InputInfoTracker from "./scheduler/InputInfoTracker.js"
 /** @since 0.1.0 */
+export * as Job from "./scheduler/Job.js"
+/** @since 0.1.0 */
 export * as JobGenerator from "./scheduler/JobGenerator.js"
 /** @since 0.1.0 */
 export * as JobScheduler from "./scheduler/JobScheduler.js"
+/** @since 0.1.0 */
+export * as JobSet from "./scheduler/JobSet.js"
 /** @since 0.1.0 */
 export * as RecurringTimer from "./scheduler/RecurringTimer.js"
 /** @since 0.1.0 */

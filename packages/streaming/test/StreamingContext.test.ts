@@ -15,7 +15,7 @@ describe("StreamingContext", () => {
     Effect.scoped(Effect.gen(function*() {
       const { sc, ssc } = yield* makeStreaming()
       ssc.queueStream([sc.parallelize([1], 1)]).map((x) => x)
-      const error = yield* flipFailure(ssc.start)
+      const error = yield* flipFailure(ssc.start())
       assert.strictEqual(error._tag, "IllegalStateError")
       assert.match(error.message, /No output operations/)
       assert.strictEqual(ssc.getState(), "INITIALIZED")
@@ -42,7 +42,7 @@ describe("StreamingContext", () => {
       Effect.scoped(Effect.gen(function*() {
         const { sc, ssc } = yield* makeStreaming()
         ;(build(ssc.queueStream([sc.parallelize([1], 1)])) as { foreachRDD: (f: () => void) => void }).foreachRDD(() => undefined)
-        const error = yield* flipFailure(ssc.start)
+        const error = yield* flipFailure(ssc.start())
         assert.strictEqual(error._tag, "InvalidStreamError")
         assert.strictEqual((error as { stream: string }).stream, stream)
         assert.match(error.message, pattern)
@@ -68,7 +68,7 @@ describe("StreamingContext", () => {
       Effect.scoped(Effect.gen(function*() {
         const { sc, ssc } = yield* makeStreaming({ checkpoint: false })
         ;(build(ssc.queueStream([sc.parallelize([1], 1)])) as { foreachRDD: (f: () => void) => void }).foreachRDD(() => undefined)
-        const error = yield* flipFailure(ssc.start)
+        const error = yield* flipFailure(ssc.start())
         assert.strictEqual(error._tag, "InvalidStreamError")
         assert.match(error.message, /ssc\.checkpoint\(dir\)/)
       })))
@@ -78,17 +78,17 @@ describe("StreamingContext", () => {
     Effect.scoped(Effect.gen(function*() {
       const { sc, ssc } = yield* makeStreaming()
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD(() => undefined)
-      yield* ssc.start
+      yield* ssc.start()
       const zeroTime = ssc.graph.zeroTime
       yield* Testing.advanceBatches(ssc, 2)
-      yield* ssc.start
+      yield* ssc.start()
       assert.strictEqual(ssc.getState(), "ACTIVE")
       assert.strictEqual(ssc.graph.zeroTime, zeroTime)
       yield* Testing.advanceBatches(ssc, 1)
       assert.deepStrictEqual(ssc.generatedBatchTimes, [1000, 2000, 3000])
       yield* ssc.stop({ stopSparkContext: false })
       assert.strictEqual(ssc.getState(), "STOPPED")
-      const error = yield* flipFailure(ssc.start)
+      const error = yield* flipFailure(ssc.start())
       assert.strictEqual(error._tag, "IllegalStateError")
       assert.match(error.message, /already been stopped/)
       // stopped: the clock moves, no batch is generated
@@ -103,13 +103,13 @@ describe("StreamingContext", () => {
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD(() => undefined)
       const ssc2 = yield* StreamingContext.make(sc, { batchDuration: 1000 })
       ssc2.constantStream(sc.parallelize([1], 1)).foreachRDD(() => undefined)
-      yield* ssc.start
-      const error = yield* flipFailure(ssc2.start)
+      yield* ssc.start()
+      const error = yield* flipFailure(ssc2.start())
       assert.strictEqual(error._tag, "IllegalStateError")
       assert.match(error.message, /Only one StreamingContext/)
       assert.strictEqual(ssc2.getState(), "INITIALIZED")
       yield* ssc.stop({ stopSparkContext: false })
-      yield* ssc2.start
+      yield* ssc2.start()
       assert.strictEqual(ssc2.getState(), "ACTIVE")
     })))
 
@@ -121,7 +121,7 @@ describe("StreamingContext", () => {
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD((_rdd, time) =>
         Effect.andThen(Effect.sleep(500), Effect.sync(() => void done.push(time)))
       )
-      yield* ssc.start
+      yield* ssc.start()
       yield* TestClock.adjust(3000) // 3 batches generated, only the first is running
       assert.deepStrictEqual(ssc.generatedBatchTimes, [1000, 2000, 3000])
       const stopping = yield* Effect.forkChild(ssc.stop({ stopSparkContext: false, stopGracefully: true }))
@@ -139,7 +139,7 @@ describe("StreamingContext", () => {
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD((_rdd, time) =>
         Effect.andThen(Effect.sleep(500), Effect.sync(() => void done.push(time)))
       )
-      yield* ssc.start
+      yield* ssc.start()
       yield* TestClock.adjust(3000)
       yield* ssc.stop({ stopSparkContext: false })
       yield* TestClock.adjust(5000)
@@ -161,7 +161,7 @@ describe("StreamingContext", () => {
         if (x === 2) throw new Error("boom on 2")
         return x
       }).foreachRDD((rdd) => rdd.collect())
-      yield* ssc.start
+      yield* ssc.start()
       const error = yield* flipFailure(Testing.advanceBatches(ssc, 1))
       assert.strictEqual(error._tag, "StreamingJobError")
       const jobError = yield* flipFailure(ssc.awaitTermination())
@@ -185,7 +185,7 @@ describe("StreamingContext", () => {
       const { sc, ssc } = yield* makeStreaming()
       const input = ssc.constantStream(sc.parallelize([1], 1))
       input.foreachRDD(() => undefined)
-      yield* ssc.start
+      yield* ssc.start()
       input.map((x) => x).print()
       const error = yield* flipFailure(ssc.awaitTermination())
       assert.strictEqual(error._tag, "IllegalStateError")
@@ -196,12 +196,12 @@ describe("StreamingContext", () => {
     Effect.scoped(Effect.gen(function*() {
       const { sc, ssc } = yield* makeStreaming()
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD(() => undefined)
-      yield* ssc.start
-      const waiting = yield* Effect.forkChild(ssc.awaitTermination("2 seconds"))
+      yield* ssc.start()
+      const waiting = yield* Effect.forkChild(ssc.awaitTerminationOrTimeout("2 seconds"))
       yield* Testing.advanceBatches(ssc, 2)
       assert.isFalse(yield* Fiber.join(waiting))
       yield* ssc.stop({ stopSparkContext: false })
-      assert.isTrue(yield* ssc.awaitTermination("1 second"))
+      assert.isTrue(yield* ssc.awaitTerminationOrTimeout("1 second"))
     })))
 })
 

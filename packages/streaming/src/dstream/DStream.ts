@@ -1,9 +1,12 @@
 /**
  * The discretized stream: a sequence of RDDs, one per batch interval, each
- * computed from its parents' RDDs of the same batch.
+ * computed from its parents' RDDs of the same batch. This module holds what
+ * every DStream shares (generation, remembering, slicing, persistence and
+ * checkpointing); each operation's logic lives in the module of its Spark
+ * DStream (`MappedDStream`, `WindowedDStream`, ...), and the fluent methods
+ * here delegate to them so chains read as in Spark.
  *
- * Mirrors `org.apache.spark.streaming.dstream.DStream` and
- * `PairDStreamFunctions`.
+ * Mirrors `org.apache.spark.streaming.dstream.DStream`.
  *
  * Building DStreams is pure; the `StreamingContext` computes them once per
  * batch. Invalid arguments (a window that is not a multiple of the slide)
@@ -11,33 +14,27 @@
  *
  * @since 0.1.0
  */
-import { Closure, Partitioner, RDD as RDDModule, StorageLevel } from "@tspark/core"
-import { Console, Duration, Effect } from "effect"
+import { type RDD as RDDModule, StorageLevel } from "@tspark/core"
+import type { Duration, Effect } from "effect"
+import { addedAfterStart, type StreamingContextLike } from "../internal/context.js"
 import { isMultipleOf, positiveMillis } from "../internal/durations.js"
-import type { StreamingContextLike } from "../internal/context.js"
 import type { StreamingListener } from "../scheduler/StreamingListener.js"
 import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import * as ForEachDStream from "./ForEachDStream.js"
+import * as MappedDStream from "./MappedDStream.js"
+import type { MapWithStateDStream } from "./MapWithStateDStream.js"
+import * as PairFunctions from "./PairDStreamFunctions.js"
+import * as ShuffledDStream from "./ShuffledDStream.js"
+import type { StateSpec } from "./StateSpec.js"
+import * as TransformedDStream from "./TransformedDStream.js"
+import * as UnionDStream from "./UnionDStream.js"
+import * as WindowedDStream from "./WindowedDStream.js"
 
 type RDD<T> = RDDModule.RDD<T>
-const withEnv = Closure.withEnv
 type Pair<K, V> = RDDModule.Pair<K, V>
 type Widen<V> = RDDModule.Widen<V>
 type PartitionSpec = RDDModule.PartitionSpec
-
-/**
- * One output operation's work for one batch.
- *
- * Mirrors `org.apache.spark.streaming.scheduler.Job`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface Job {
-  readonly time: number
-  readonly outputOpId: number
-  readonly description: string
-  readonly run: Effect.Effect<void, unknown>
-}
+type Reduce<V> = (a: Widen<V>, b: Widen<V>) => Widen<V>
 
 /**
  * How a kind of DStream computes: its parents, slide, and the RDD of a batch.
@@ -101,24 +98,14 @@ export class DStream<T> {
   /** @internal */
   constructor(readonly context: StreamingContextLike, readonly kind: DStreamKind<T>) {
     this.id = context.newStreamId()
-    this.buildError = kind.error ??
-      (context.isStarted()
-        ? new IllegalStateError({
-          message: "Adding new inputs, transformations, and output operations after starting a context is not " +
-            "supported: build the whole graph before ssc.start()"
-        })
-        : undefined)
+    this.buildError = kind.error ?? (context.isStarted() ? addedAfterStart() : undefined)
   }
 
   /** The parent streams. */
-  get dependencies(): ReadonlyArray<DStream<unknown>> {
-    return this.kind.dependencies
-  }
+  get dependencies(): ReadonlyArray<DStream<unknown>> { return this.kind.dependencies }
 
   /** Computes the RDD of batch `time` from the parents (no memoization; see `getOrCompute`). */
-  compute(time: number): RDD<T> | undefined {
-    return this.kind.compute(time, this)
-  }
+  compute(time: number): RDD<T> | undefined { return this.kind.compute(time, this) }
 
   /** The time between two RDDs of this stream (ms). */
   get slideDurationMs(): number {
@@ -126,9 +113,7 @@ export class DStream<T> {
   }
 
   /** Whether this stream must be checkpointed (stateful streams). */
-  get mustCheckpoint(): boolean {
-    return this.kind.mustCheckpoint === true
-  }
+  get mustCheckpoint(): boolean { return this.kind.mustCheckpoint === true }
 
   /** @internal The first error in this stream's lineage, if any. */
   get validationError(): InvalidStreamError | IllegalStateError | undefined {
@@ -250,9 +235,7 @@ export class DStream<T> {
   }
 
   /** `persist(MEMORY_ONLY_SER)`, Spark's default for DStreams. */
-  cache(): this {
-    return this.persist()
-  }
+  cache(): this { return this.persist() }
 
   /** Checkpoints generated RDDs every `interval` (a multiple of the slide), truncating their lineage. */
   checkpoint(interval: Duration.Input): this {
@@ -264,202 +247,69 @@ export class DStream<T> {
     return this
   }
 
-  // ------------------------------------------------------------ transformations
+  // ------------------------------------------------------------ transformations (see each family's module)
 
-  private derive<U>(name: string, f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> {
-    return new DStream<U>(this.context, {
-      name,
-      dependencies: [this as DStream<unknown>],
-      compute: (time) => {
-        const rdd = this.getOrCompute(time)
-        return rdd === undefined ? undefined : f(rdd, time)
-      }
-    })
-  }
-
-  /** Applies `f` to every element. */
-  map<U>(f: (value: T) => U): DStream<U> {
-    return this.derive("MappedDStream", (rdd) => rdd.map(f))
-  }
-
-  /** Applies `f` to every element and flattens. */
-  flatMap<U>(f: (value: T) => Iterable<U>): DStream<U> {
-    return this.derive("FlatMappedDStream", (rdd) => rdd.flatMap(f))
-  }
-
-  /** Keeps the elements that satisfy `f`. */
-  filter(f: (value: T) => boolean): DStream<T> {
-    return this.derive("FilteredDStream", (rdd) => rdd.filter(f))
-  }
-
-  /** Turns each partition of each batch into an array. */
-  glom(): DStream<Array<T>> {
-    return this.derive("GlommedDStream", (rdd) => rdd.glom())
-  }
-
-  /** Applies `f` to each partition of each batch. */
+  /** Applies `f` to every element (`MappedDStream`). */
+  map<U>(f: (value: T) => U): DStream<U> { return MappedDStream.map(this, f) }
+  /** Applies `f` to every element and flattens (`FlatMappedDStream`). */
+  flatMap<U>(f: (value: T) => Iterable<U>): DStream<U> { return MappedDStream.flatMap(this, f) }
+  /** Keeps the elements that satisfy `f` (`FilteredDStream`). */
+  filter(f: (value: T) => boolean): DStream<T> { return MappedDStream.filter(this, f) }
+  /** Turns each partition of each batch into an array (`GlommedDStream`). */
+  glom(): DStream<Array<T>> { return MappedDStream.glom(this) }
+  /** Applies `f` to each partition of each batch (`MapPartitionedDStream`). */
   mapPartitions<U>(f: (iterator: IterableIterator<T>) => Iterable<U> | Iterator<U>, preservesPartitioning = false): DStream<U> {
-    return this.derive("MapPartitionedDStream", (rdd) => rdd.mapPartitions(f, preservesPartitioning))
+    return MappedDStream.mapPartitions(this, f, preservesPartitioning)
   }
-
   /** Redistributes each batch over `numPartitions` partitions. */
-  repartition(numPartitions: number): DStream<T> {
-    return this.derive("RepartitionedDStream", (rdd) => rdd.repartition(numPartitions))
-  }
-
-  /** Applies an RDD-to-RDD function to every batch. */
-  transform<U>(f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> {
-    return this.derive("TransformedDStream", f)
-  }
-
+  repartition(numPartitions: number): DStream<T> { return TransformedDStream.repartition(this, numPartitions) }
+  /** Applies an RDD-to-RDD function to every batch (`TransformedDStream`). */
+  transform<U>(f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> { return TransformedDStream.transform(this, f) }
   /** Applies a function of this stream's and another stream's RDDs of the same batch. */
   transformWith<U, V>(other: DStream<U>, f: (a: RDD<T>, b: RDD<U>, time: number) => RDD<V>): DStream<V> {
-    const error = this.slideDurationMs === other.slideDurationMs ? undefined : new InvalidStreamError({
-      stream: "TransformedDStream",
-      message: `transformWith needs streams with the same slide duration, got ${this.slideDurationMs} and ` +
-        `${other.slideDurationMs} ms`
-    })
-    return new DStream<V>(this.context, {
-      name: "TransformedDStream",
-      dependencies: [this as DStream<unknown>, other as DStream<unknown>],
-      error,
-      compute: (time) => {
-        const a = this.getOrCompute(time)
-        const b = other.getOrCompute(time)
-        return a === undefined || b === undefined ? undefined : f(a, b, time)
-      }
-    })
+    return TransformedDStream.transformWith(this, other, f)
   }
-
-  /** The elements of this stream and the others, batch by batch (same slide required). */
-  union(...others: ReadonlyArray<DStream<T>>): DStream<T> {
-    const all = [this, ...others]
-    const mismatch = all.find((s) => s.slideDurationMs !== this.slideDurationMs)
-    return new DStream<T>(this.context, {
-      name: "UnionDStream",
-      dependencies: all as ReadonlyArray<DStream<unknown>>,
-      error: mismatch === undefined ? undefined : new InvalidStreamError({
-        stream: "UnionDStream",
-        message: `union needs streams with the same slide duration, got ${this.slideDurationMs} and ` +
-          `${mismatch.slideDurationMs} ms`
-      }),
-      compute: (time) => {
-        const rdds = all.map((s) => s.getOrCompute(time)).filter((r): r is RDD<T> => r !== undefined)
-        return rdds.length === 0 ? undefined : this.context.sparkContext.union(rdds)
-      }
-    })
-  }
-
+  /** The elements of this stream and the others, batch by batch (`UnionDStream`; same slide required). */
+  union(...others: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(this, others) }
   /** The number of elements in each batch (a one-element RDD, 0 for an empty batch). */
-  count(): DStream<number> {
-    return this.derive("CountDStream", (rdd) =>
-      rdd.map((): [null, number] => [null, 1])
-        .union(this.context.sparkContext.parallelize<[null, number]>([[null, 0]], 1))
-        .reduceByKey((a, b) => a + b, 1)
-        .values())
-  }
-
+  count(): DStream<number> { return ShuffledDStream.count(this) }
   /** How many times each distinct element occurs in each batch. */
-  countByValue(numPartitions?: number): DStream<[T, number]> {
-    return this.map((x) => [x, 1] as const).reduceByKey((a, b) => a + b, numPartitions)
-  }
-
+  countByValue(numPartitions?: number): DStream<[T, number]> { return ShuffledDStream.countByValue(this, numPartitions) }
   /** Reduces each batch to one element with `f` (empty batches give empty RDDs). */
-  reduce(f: (a: T, b: T) => T): DStream<T> {
-    return this.map((x) => [null, x] as Pair<null, T>).reduceByKey(f as never, 1).map((kv) => kv[1] as T)
-  }
+  reduce(f: (a: T, b: T) => T): DStream<T> { return ShuffledDStream.reduce(this, f) }
 
-  // ------------------------------------------------------------ windows
+  // ------------------------------------------------------------ windows (WindowedDStream)
 
-  /**
-   * Each RDD holds the elements of the last `window` of time, every `slide`
-   * (default: this stream's slide). Both must be multiples of this stream's slide.
-   */
-  window(window: Duration.Input, slide?: Duration.Input): DStream<T> {
-    const parentSlide = this.slideDurationMs
-    const { error, s, w } = resolveWindow("WindowedDStream", window, slide, parentSlide)
-    if (error === undefined) this.persist()
-    return new DStream<T>(this.context, {
-      name: "WindowedDStream",
-      dependencies: [this as DStream<unknown>],
-      slideDurationMs: s,
-      error,
-      parentRememberDurationMs: (remember) => remember + w,
-      compute: (time) => {
-        const rdds = this.slice(time - w + parentSlide, time)
-        return this.context.sparkContext.union(rdds)
-      }
-    })
-  }
-
+  /** The elements of the last `window` of time, every `slide` (multiples of this stream's slide). */
+  window(window: Duration.Input, slide?: Duration.Input): DStream<T> { return WindowedDStream.window(this, window, slide) }
   /** Reduces the elements of each window with `f`. */
   reduceByWindow(f: (a: T, b: T) => T, window: Duration.Input, slide: Duration.Input): DStream<T>
-  /**
-   * Reduces the elements of each window incrementally: adds the batches that
-   * enter with `f` and removes the batches that leave with `invF`.
-   */
+  /** Reduces each window incrementally: adds entering batches with `f`, removes leaving ones with `invF`. */
   reduceByWindow(f: (a: T, b: T) => T, invF: (a: T, b: T) => T, window: Duration.Input, slide: Duration.Input): DStream<T>
-  reduceByWindow(
-    f: (a: T, b: T) => T,
-    a: ((a: T, b: T) => T) | Duration.Input,
-    b: Duration.Input,
-    c?: Duration.Input
-  ): DStream<T> {
-    if (typeof a === "function") {
-      return this.map((x) => [0, x] as Pair<number, T>)
-        .reduceByKeyAndWindow(f as never, a as never, b, c, 1)
-        .map((kv) => kv[1] as T)
-    }
-    return this.reduce(f).window(a, b).reduce(f)
+  reduceByWindow(f: (a: T, b: T) => T, a: ((a: T, b: T) => T) | Duration.Input, b: Duration.Input, c?: Duration.Input): DStream<T> {
+    return typeof a === "function"
+      ? WindowedDStream.reduceByWindow(this, f, a as (a: T, b: T) => T, b, c)
+      : WindowedDStream.reduceByWindow(this, f, undefined, a, b)
   }
-
   /** The number of elements in each window. */
-  countByWindow(window: Duration.Input, slide: Duration.Input): DStream<number> {
-    return this.map(() => 1).reduceByWindow((x, y) => x + y, (x, y) => x - y, window, slide)
-  }
-
+  countByWindow(window: Duration.Input, slide: Duration.Input): DStream<number> { return WindowedDStream.countByWindow(this, window, slide) }
   /** How many times each distinct element occurs in each window. */
   countByValueAndWindow(window: Duration.Input, slide: Duration.Input, numPartitions?: number): DStream<[T, number]> {
-    return this.map((x) => [x, 1] as const).reduceByKeyAndWindow(
-      (x, y) => x + y,
-      (x, y) => x - y,
-      window,
-      slide,
-      numPartitions,
-      (kv) => kv[1] !== 0
-    )
+    return WindowedDStream.countByValueAndWindow(this, window, slide, numPartitions)
   }
 
-  // ------------------------------------------------------------ pair operations
-
-  private pairDerive<U>(name: string, f: (rdd: RDD<T>) => RDD<U>): DStream<U> {
-    return this.derive(name, f)
-  }
+  // ------------------------------------------------------------ key-value operations (PairDStreamFunctions)
 
   /** Applies `f` to every value. */
-  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> {
-    return this.pairDerive("MapValuedDStream", (rdd) => rdd.mapValues(f))
-  }
-
+  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> { return PairFunctions.mapValues(this, f) }
   /** Applies `f` to every value and flattens. */
-  flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> {
-    return this.pairDerive("FlatMapValuedDStream", (rdd) => rdd.flatMapValues(f))
-  }
-
+  flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> { return PairFunctions.flatMapValues(this, f) }
   /** Groups the values of each key in each batch. */
-  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitions?: PartitionSpec): DStream<[K, Array<V>]> {
-    return this.pairDerive("ShuffledDStream", (rdd) => rdd.groupByKey(partitions))
-  }
-
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitions?: PartitionSpec): DStream<[K, Array<V>]> { return PairFunctions.groupByKey(this, partitions) }
   /** Merges the values of each key in each batch. */
-  reduceByKey<K, V>(
-    this: DStream<Pair<K, V>>,
-    f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-    partitions?: PartitionSpec
-  ): DStream<[K, Widen<V>]> {
-    return this.pairDerive("ShuffledDStream", (rdd) => rdd.reduceByKey(f, partitions))
+  reduceByKey<K, V>(this: DStream<Pair<K, V>>, f: Reduce<V>, partitions?: PartitionSpec): DStream<[K, Widen<V>]> {
+    return PairFunctions.reduceByKey(this, f, partitions)
   }
-
   /** Combines the values of each key in each batch. */
   combineByKey<K, V, C>(
     this: DStream<Pair<K, V>>,
@@ -468,482 +318,83 @@ export class DStream<T> {
     mergeCombiners: (a: C, b: C) => C,
     partitions?: PartitionSpec,
     mapSideCombine = true
-  ): DStream<[K, C]> {
-    return this.pairDerive(
-      "ShuffledDStream",
-      (rdd) => rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, partitions, mapSideCombine)
-    )
-  }
-
+  ): DStream<[K, C]> { return PairFunctions.combineByKey(this, createCombiner, mergeValue, mergeCombiners, partitions, mapSideCombine) }
   /** Groups the values of each key over each window. */
   groupByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
     window: Duration.Input,
     slide?: Duration.Input,
     partitions?: PartitionSpec
-  ): DStream<[K, Array<V>]> {
-    return this.window(window, slide).groupByKey(partitions)
-  }
-
+  ): DStream<[K, Array<V>]> { return PairFunctions.groupByKeyAndWindow(this, window, slide, partitions) }
   /**
    * Merges the values of each key over each window. With `invF`, the window is
-   * updated incrementally: batches entering are merged with `f`, batches
-   * leaving are removed with `invF`, and `filter` drops keys (for example
-   * those whose count fell to zero). Without `invF`, each window is reduced
-   * from scratch.
+   * updated incrementally (`ReducedWindowedDStream`) and `filter` drops keys
+   * (for example those whose count fell to zero); without, each window is
+   * reduced from scratch.
    */
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
-    f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    f: Reduce<V>,
     window: Duration.Input,
     slide?: Duration.Input,
     partitions?: PartitionSpec
   ): DStream<[K, Widen<V>]>
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
-    f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-    invF: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    f: Reduce<V>,
+    invF: Reduce<V>,
     window: Duration.Input,
     slide?: Duration.Input,
     partitions?: PartitionSpec,
     filter?: (kv: Pair<K, Widen<V>>) => boolean
   ): DStream<[K, Widen<V>]>
-  reduceByKeyAndWindow<K, V>(
-    this: DStream<Pair<K, V>>,
-    f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-    ...rest: ReadonlyArray<unknown>
-  ): DStream<[K, Widen<V>]> {
-    if (typeof rest[0] !== "function") {
-      const [window, slide, partitions] = rest as [Duration.Input, Duration.Input | undefined, PartitionSpec]
-      const windowed = this.reduceByKey(f, partitions).window(window, slide) as unknown as DStream<Pair<K, V>>
-      return windowed.reduceByKey(f, partitions)
-    }
-    const [invF, window, slide, partitions, filter] = rest as [
-      (a: Widen<V>, b: Widen<V>) => Widen<V>,
-      Duration.Input,
-      Duration.Input | undefined,
-      PartitionSpec,
-      ((kv: Pair<K, Widen<V>>) => boolean) | undefined
-    ]
-    return reducedWindow(this, f, invF, window, slide, partitions, filter)
+  reduceByKeyAndWindow<K, V>(this: DStream<Pair<K, V>>, f: Reduce<V>, ...rest: ReadonlyArray<unknown>): DStream<[K, Widen<V>]> {
+    // Without an inverse function the arguments after f shift by one.
+    const args = typeof rest[0] === "function" ? rest : [undefined, ...rest]
+    return (PairFunctions.reduceByKeyAndWindow as (...args: ReadonlyArray<unknown>) => DStream<[K, Widen<V>]>)(this, f, ...args)
   }
-
   /**
-   * Keeps a state per key across batches: `update(newValues, previousState)`
-   * returns the new state, or `undefined` to drop the key. Needs a checkpoint
-   * directory (the state's lineage grows every batch).
+   * Keeps a state per key across batches (`StateDStream`): `update(newValues,
+   * previousState)` returns the new state, or `undefined` to drop the key.
+   * Needs a checkpoint directory.
    */
   updateStateByKey<K, V, S>(
     this: DStream<Pair<K, V>>,
     update: (values: Array<V>, state: S | undefined) => S | undefined,
     partitions?: PartitionSpec,
     initialState?: RDD<Pair<K, S>>
-  ): DStream<[K, S]> {
-    const parent = this
-    const sc = this.context.sparkContext
-    const partitioner = resolvePartitioner(partitions, sc.defaultParallelism)
-    const stream = new DStream<[K, S]>(this.context, {
-      name: "StateDStream",
-      dependencies: [this as DStream<unknown>],
-      mustCheckpoint: true,
-      compute: (time, self) => {
-        const previous = self.getOrCompute(time - self.slideDurationMs) ??
-          (initialState === undefined ? undefined : initialState.partitionBy(partitioner) as RDD<[K, S]>)
-        const batch = parent.getOrCompute(time)
-        if (previous === undefined && batch === undefined) return undefined
-        const prev = previous ?? sc.emptyRDD<[K, S]>()
-        const data = batch ?? sc.emptyRDD<Pair<K, V>>()
-        return prev.cogroup(data as RDD<Pair<K, V>>, partitioner).flatMap(
-          withEnv({ update }, ({ update }) => ([key, [states, values]]: [K, [Array<S>, Array<V>]]) => {
-            const next = update(values, states[0])
-            return next === undefined ? [] : [[key, next] as [K, S]]
-          })
-        )
-      }
-    })
-    // As Spark's StateDStream: keep each batch's state serialized, so the next batch
-    // reads a copy (an update function that mutates its state cannot change an earlier
-    // batch's state) and does not recompute the whole state lineage.
-    return stream.persist(StorageLevel.MEMORY_ONLY_SER)
-  }
-
-  /**
-   * Maps each record with a function that can read and update a state kept
-   * per key, with optional timeouts. See `StateSpec`.
-   */
+  ): DStream<[K, S]> { return PairFunctions.updateStateByKey(this, update, partitions, initialState) }
+  /** Maps each record with a function of a per-key state, with optional timeouts (`MapWithStateDStream`). */
   mapWithState<K, V, S, M>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, S, M> {
-    return mapWithState(this, spec)
+    return PairFunctions.mapWithState(this, spec)
   }
-
   /** Groups the values of each key in this stream and another, batch by batch. */
   cogroup<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [Array<V>, Array<W>]]> {
-    return this.transformWith(other, (a, b) => a.cogroup(b, partitions))
+    return PairFunctions.cogroup(this, other, partitions)
   }
-
   /** Joins this stream with another, batch by batch. */
   join<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V, W]]> {
-    return this.transformWith(other, (a, b) => a.join(b, partitions))
+    return PairFunctions.join(this, other, partitions)
   }
-
   /** Left outer join with another stream, batch by batch. */
   leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V, W | undefined]]> {
-    return this.transformWith(other, (a, b) => a.leftOuterJoin(b, partitions))
+    return PairFunctions.leftOuterJoin(this, other, partitions)
   }
-
   /** Right outer join with another stream, batch by batch. */
   rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V | undefined, W]]> {
-    return this.transformWith(other, (a, b) => a.rightOuterJoin(b, partitions))
+    return PairFunctions.rightOuterJoin(this, other, partitions)
   }
-
   /** Full outer join with another stream, batch by batch. */
-  fullOuterJoin<K, V, W>(
-    this: DStream<Pair<K, V>>,
-    other: DStream<Pair<K, W>>,
-    partitions?: PartitionSpec
-  ): DStream<[K, [V | undefined, W | undefined]]> {
-    return this.transformWith(other, (a, b) => a.fullOuterJoin(b, partitions))
+  fullOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V | undefined, W | undefined]]> {
+    return PairFunctions.fullOuterJoin(this, other, partitions)
   }
 
-  // ------------------------------------------------------------ output operations
+  // ------------------------------------------------------------ output operations (ForEachDStream)
 
-  /**
-   * Runs `f` on every batch's RDD (on the driver; actions inside run jobs).
-   * `f` may return an Effect, which the job waits for.
-   */
-  foreachRDD(f: (rdd: RDD<T>, time: number) => Effect.Effect<unknown, unknown> | void): void {
-    const output = new DStream<never>(this.context, {
-      name: "ForEachDStream",
-      dependencies: [this as DStream<unknown>],
-      compute: () => undefined,
-      output: (rdd, time) =>
-        Effect.suspend(() => {
-          const result = f(rdd as RDD<T>, time)
-          return Effect.isEffect(result) ? Effect.asVoid(result) : Effect.void
-        })
-    })
-    this.context.registerOutputStream(output as unknown as DStream<unknown>)
-  }
-
-  /**
-   * Prints the first `num` elements of every batch, after a header with the
-   * batch time, as Spark's `print()`.
-   */
-  print(num = 10): void {
-    this.foreachRDD((rdd, time) =>
-      Effect.gen(function*() {
-        const first = yield* rdd.take(num + 1)
-        const lines = ["-------------------------------------------", `Time: ${time} ms`, "-------------------------------------------"]
-        for (const x of first.slice(0, num)) lines.push(formatElement(x))
-        if (first.length > num) lines.push("...")
-        lines.push("")
-        yield* Console.log(lines.join("\n"))
-      })
-    )
-  }
-
+  /** Runs `f` on every batch's RDD, on the driver; `f` may return an Effect, which the job waits for. */
+  foreachRDD(f: (rdd: RDD<T>, time: number) => Effect.Effect<unknown, unknown> | void): void { ForEachDStream.foreachRDD(this, f) }
+  /** Prints the first `num` elements of every batch after a header with the batch time, as Spark's `print()`. */
+  print(num = 10): void { ForEachDStream.print(this, num) }
   /** Saves every batch as text files in `prefix-TIME_IN_MS[.suffix]`. */
-  saveAsTextFiles(prefix: string, suffix?: string): void {
-    this.foreachRDD((rdd, time) => rdd.saveAsTextFile(suffix === undefined ? `${prefix}-${time}` : `${prefix}-${time}.${suffix}`))
-  }
-}
-
-const formatElement = (x: unknown): string =>
-  Array.isArray(x) ? `(${x.map(formatElement).join(",")})` : typeof x === "string" ? x : String(x)
-
-/**
- * A window's duration and slide in ms (the slide defaults to the parent's),
- * with the error that makes `start` fail when they do not fit the parent.
- * On error the parent's slide stands in, so the stream can still be built.
- */
-const resolveWindow = (stream: string, window: Duration.Input, slide: Duration.Input | undefined, parentSlide: number) => {
-  const windowMs = positiveMillis(window, stream, "window duration")
-  const slideMs = slide === undefined ? parentSlide : positiveMillis(slide, stream, "slide duration")
-  return {
-    error: windowError(stream, windowMs, slideMs, parentSlide),
-    w: typeof windowMs === "number" ? windowMs : parentSlide,
-    s: typeof slideMs === "number" ? slideMs : parentSlide
-  }
-}
-
-const windowError = (
-  stream: string,
-  windowMs: number | InvalidStreamError,
-  slideMs: number | InvalidStreamError,
-  parentSlide: number
-): InvalidStreamError | undefined => {
-  if (typeof windowMs !== "number") return windowMs
-  if (typeof slideMs !== "number") return slideMs
-  if (!isMultipleOf(windowMs, parentSlide)) {
-    return new InvalidStreamError({
-      stream,
-      message: `The window duration ${windowMs} ms must be a multiple of the parent stream's slide duration ${parentSlide} ms`
-    })
-  }
-  if (!isMultipleOf(slideMs, parentSlide)) {
-    return new InvalidStreamError({
-      stream,
-      message: `The slide duration ${slideMs} ms must be a multiple of the parent stream's slide duration ${parentSlide} ms`
-    })
-  }
-  return undefined
-}
-
-const resolvePartitioner = (spec: PartitionSpec, defaultParallelism: number): Partitioner.Partitioner =>
-  typeof spec === "number"
-    ? new Partitioner.HashPartitioner(Math.max(1, spec))
-    : spec ?? new Partitioner.HashPartitioner(defaultParallelism)
-
-/**
- * reduceByKeyAndWindow with an inverse function: each window's RDD is the
- * previous window's, minus the batches that left (invF), plus the batches
- * that entered (f). Mirrors `ReducedWindowedDStream`.
- */
-const reducedWindow = <K, V>(
-  parent: DStream<Pair<K, V>>,
-  f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-  invF: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-  window: Duration.Input,
-  slide: Duration.Input | undefined,
-  partitions: PartitionSpec,
-  filter: ((kv: Pair<K, Widen<V>>) => boolean) | undefined
-): DStream<[K, Widen<V>]> => {
-  const sc = parent.context.sparkContext
-  const reduced = parent.reduceByKey(f, partitions).persist()
-  const parentSlide = parent.slideDurationMs
-  const { error, s, w } = resolveWindow("ReducedWindowedDStream", window, slide, parentSlide)
-  const partitioner = resolvePartitioner(partitions, sc.defaultParallelism)
-  return new DStream<[K, Widen<V>]>(parent.context, {
-    name: "ReducedWindowedDStream",
-    dependencies: [reduced as DStream<unknown>],
-    slideDurationMs: s,
-    error,
-    mustCheckpoint: true,
-    parentRememberDurationMs: (remember) => remember + w,
-    compute: (time, self) => {
-      const currentStart = time - w
-      const previousTime = time - s
-      const previousStart = previousTime - w
-      // Batches that left the window: (previousStart, currentStart]; entered: (previousTime, time].
-      const oldRDDs = reduced.slice(previousStart + parentSlide, currentStart)
-      const newRDDs = reduced.slice(previousTime + parentSlide, time)
-      // Before the first window there is no previous one: start from nothing.
-      const previousWindow = self.getOrCompute(previousTime) ?? sc.emptyRDD<[K, Widen<V>]>()
-      const all = [previousWindow, ...oldRDDs, ...newRDDs] as Array<RDD<Pair<K, Widen<V>>>>
-      const numOld = oldRDDs.length
-      const tagged = all.map((rdd, i) => rdd.mapValues(withEnv({ i }, ({ i }) => (v: Widen<V>) => [i, v] as const)))
-      const grouped = sc.union(tagged).groupByKey(partitioner)
-      const merged = grouped.flatMap(withEnv({ numOld, f, invF }, ({ numOld, f, invF }) => ([key, tags]: [K, Array<readonly [number, Widen<V>]>]) => {
-        let previous: Widen<V> | undefined
-        const olds: Array<Widen<V>> = []
-        const news: Array<Widen<V>> = []
-        for (const [i, v] of tags) {
-          if (i === 0) previous = v
-          else if (i <= numOld) olds.push(v)
-          else news.push(v)
-        }
-        let value = previous
-        if (olds.length > 0) {
-          if (value === undefined) {
-            throw new Error(`Neither previous window has value for key ${String(key)}, nor new values found; ` +
-              "is the inverse function consistent with the reduce function?")
-          }
-          value = olds.reduce(invF, value)
-        }
-        if (news.length > 0) {
-          const added = news.reduce(f)
-          value = value === undefined ? added : f(value, added)
-        }
-        return value === undefined ? [] : [[key, value] as [K, Widen<V>]]
-      }))
-      return filter === undefined ? merged : merged.filter(filter)
-    }
-  })
-}
-
-// ------------------------------------------------------------ mapWithState
-
-/**
- * Builds the `State` class. A function of nothing, so that tasks which need
- * the class (mapWithState's) can ship it to executors in their environment.
- */
-const makeStateClass = () => {
-  class State<S> {
-    private value: S | undefined
-    private defined: boolean
-    private removed = false
-    private updated = false
-
-    /** @internal */
-    constructor(value: S | undefined, defined: boolean, readonly isTimingOut: boolean) {
-      this.value = value
-      this.defined = defined
-    }
-
-    /** Whether the key has a state. */
-    exists(): boolean {
-      return this.defined
-    }
-
-    /** The state; `undefined` when there is none. */
-    getOption(): S | undefined {
-      return this.defined ? this.value : undefined
-    }
-
-    /** The state; throws (failing the task) when there is none: check `exists()` first. */
-    get(): S {
-      if (!this.defined) throw new Error("State is not set: check exists() before get()")
-      return this.value as S
-    }
-
-    /** Sets the state. Not allowed while the key is timing out. */
-    update(value: S): void {
-      if (this.isTimingOut) throw new Error("Cannot update the state of a key that is timing out")
-      if (this.removed) throw new Error("Cannot update the state after it has been removed")
-      this.value = value
-      this.defined = true
-      this.updated = true
-    }
-
-    /** Removes the state. */
-    remove(): void {
-      if (this.isTimingOut) throw new Error("Cannot remove the state of a key that is timing out")
-      this.removed = true
-      this.defined = false
-      this.value = undefined
-    }
-
-    /** @internal */
-    get wasRemoved(): boolean {
-      return this.removed
-    }
-
-    /** @internal */
-    get wasUpdated(): boolean {
-      return this.updated
-    }
-  }
-  return State
-}
-
-/**
- * The state of one key, as a `mapWithState` function sees it.
- *
- * Mirrors `org.apache.spark.streaming.State`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface State<S> {
-  /** Whether the key is being removed for inactivity (its last call; `update` and `remove` are not allowed). */
-  readonly isTimingOut: boolean
-  /** Whether the key has a state. */
-  exists(): boolean
-  /** The state; `undefined` when there is none. */
-  getOption(): S | undefined
-  /** The state; throws (failing the task) when there is none: check `exists()` first. */
-  get(): S
-  /** Sets the state. */
-  update(value: S): void
-  /** Removes the state. */
-  remove(): void
-  /** @internal */
-  readonly wasRemoved: boolean
-  /** @internal */
-  readonly wasUpdated: boolean
-}
-
-/**
- * Creates a key's state (the engine does, for each call of a `mapWithState` function).
- *
- * @category constructors
- * @since 0.1.0
- */
-export const State: new<S>(value: S | undefined, defined: boolean, isTimingOut: boolean) => State<S> = makeStateClass()
-
-/**
- * What `mapWithState` needs: the function, and optionally an initial state,
- * a partitioner and an idle timeout after which a key's state is removed (the
- * function is then called once more with no value and `state.isTimingOut`).
- *
- * Mirrors `org.apache.spark.streaming.StateSpec`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface StateSpec<K, V, S, M> {
-  readonly func: (key: K, value: V | undefined, state: State<S>, time: number) => M | undefined
-  readonly initialState?: RDD<Pair<K, S>>
-  readonly partitions?: PartitionSpec
-  readonly timeout?: Duration.Input
-}
-
-/**
- * The stream of mapped values of `mapWithState`, with the state snapshots.
- *
- * @category models
- * @since 0.1.0
- */
-export interface MapWithStateDStream<K, S, M> extends DStream<M> {
-  /** Every key's state after each batch. */
-  readonly stateSnapshots: () => DStream<[K, S]>
-}
-
-interface StateEntry<S> {
-  readonly state: S
-  readonly updatedAt: number
-}
-
-const mapWithState = <K, V, S, M>(parent: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, S, M> => {
-  const sc = parent.context.sparkContext
-  const partitioner = resolvePartitioner(spec.partitions, sc.defaultParallelism)
-  const timeoutMs = spec.timeout === undefined ? undefined : positiveMillis(spec.timeout, "MapWithStateDStream", "timeout")
-  type Record = readonly [K, { readonly entry: StateEntry<S> | undefined; readonly mapped: Array<M> }]
-  // The internal stream: per key, the state after the batch and the values mapped in it.
-  const records = new DStream<Record>(parent.context, {
-    name: "InternalMapWithStateDStream",
-    dependencies: [parent as DStream<unknown>],
-    mustCheckpoint: true,
-    error: typeof timeoutMs === "number" || timeoutMs === undefined ? undefined : timeoutMs,
-    compute: (time, self) => {
-      const previousRecords = self.getOrCompute(time - self.slideDurationMs)
-      const previous: RDD<Pair<K, StateEntry<S>>> = previousRecords !== undefined
-        ? previousRecords.flatMap(([k, r]) => (r.entry === undefined ? [] : [[k, r.entry] as const]))
-        : spec.initialState !== undefined
-        ? spec.initialState.map(withEnv({ time }, ({ time }) => ([k, s]: Pair<K, S>) => [k, { state: s, updatedAt: time }] as const))
-        : sc.emptyRDD()
-      const batch = parent.getOrCompute(time) ?? sc.emptyRDD<Pair<K, V>>()
-      const timeout = typeof timeoutMs === "number" ? timeoutMs : undefined
-      const func = spec.func
-      return previous.cogroup(batch, partitioner).map(withEnv({ func, time, timeout, makeStateClass }, ({ func, time, timeout, makeStateClass }) => {
-        const State = makeStateClass()
-        return ([key, [entries, values]]: [K, [Array<StateEntry<S>>, Array<V>]]): Record => {
-        let entry: StateEntry<S> | undefined = entries[0]
-        const mapped: Array<M> = []
-        for (const value of values) {
-          const state: State<S> = new State<S>(entry?.state, entry !== undefined, false)
-          const out = func(key, value, state, time)
-          if (out !== undefined) mapped.push(out)
-          if (state.wasRemoved) entry = undefined
-          else if (state.wasUpdated) entry = { state: state.get(), updatedAt: time }
-          else if (entry !== undefined) entry = { state: entry.state, updatedAt: time }
-        }
-        if (values.length === 0 && entry !== undefined && timeout !== undefined && entry.updatedAt <= time - timeout) {
-          const state = new State<S>(entry.state, true, true)
-          const out = func(key, undefined, state, time)
-          if (out !== undefined) mapped.push(out)
-          entry = undefined
-        }
-        return [key, { entry, mapped }]
-      }
-      }))
-    }
-  })
-  // As Spark's InternalMapWithStateDStream: each batch's state is persisted, so the next
-  // batch starts from it rather than recomputing every earlier batch.
-  records.persist(StorageLevel.MEMORY_ONLY_SER)
-  const mappedStream = records.flatMap(([, r]) => r.mapped) as MapWithStateDStream<K, S, M>
-  Object.defineProperty(mappedStream, "stateSnapshots", {
-    value: () => records.flatMap(([k, r]) => (r.entry === undefined ? [] : [[k, r.entry.state] as [K, S]]))
-  })
-  return mappedStream
+  saveAsTextFiles(prefix: string, suffix?: string): void { ForEachDStream.saveAsTextFiles(this, prefix, suffix) }
 }

@@ -15,3 +15,41 @@ export const positiveMillis = (input: Duration.Input, stream: string, name: stri
 }
 
 export const isMultipleOf = (a: number, b: number) => b > 0 && a % b === 0
+
+/**
+ * A window's duration and slide in ms (the slide defaults to the parent's),
+ * with the error that makes `start` fail when they do not fit the parent.
+ * On error the parent's slide stands in, so the stream can still be built.
+ */
+export const resolveWindow = (stream: string, window: Duration.Input, slide: Duration.Input | undefined, parentSlide: number) => {
+  const windowMs = positiveMillis(window, stream, "window duration")
+  const slideMs = slide === undefined ? parentSlide : positiveMillis(slide, stream, "slide duration")
+  return {
+    error: windowError(stream, windowMs, slideMs, parentSlide),
+    w: typeof windowMs === "number" ? windowMs : parentSlide,
+    s: typeof slideMs === "number" ? slideMs : parentSlide
+  }
+}
+
+const windowError = (
+  stream: string,
+  windowMs: number | InvalidStreamError,
+  slideMs: number | InvalidStreamError,
+  parentSlide: number
+): InvalidStreamError | undefined => {
+  if (typeof windowMs !== "number") return windowMs
+  if (typeof slideMs !== "number") return slideMs
+  if (!isMultipleOf(windowMs, parentSlide)) {
+    return new InvalidStreamError({
+      stream,
+      message: `The window duration ${windowMs} ms must be a multiple of the parent stream's slide duration ${parentSlide} ms`
+    })
+  }
+  if (!isMultipleOf(slideMs, parentSlide)) {
+    return new InvalidStreamError({
+      stream,
+      message: `The slide duration ${slideMs} ms must be a multiple of the parent stream's slide duration ${parentSlide} ms`
+    })
+  }
+  return undefined
+}

@@ -2,34 +2,28 @@
  * Turns elapsed batch intervals into job sets: a recurring timer posts
  * `GenerateJobs(time)` every batch duration; for each, the generator asks the
  * receiver tracker to allocate received blocks to the batch, asks the graph
- * for the batch's jobs, and submits them. After a batch completes it clears
- * old metadata; `DoCheckpoint` events are where checkpointing hooks in.
+ * for the batch's jobs, and submits them to its `JobScheduler`. After a batch
+ * completes it clears old metadata. Checkpointing hooks in after generation
+ * and after clearing (Spark's `DoCheckpoint`).
  *
  * Mirrors `org.apache.spark.streaming.scheduler.JobGenerator`.
  *
  * @since 0.1.0
  */
-import { Clock, Deferred, Effect, Fiber, Queue, type Scope } from "effect"
-import type { DStreamGraph } from "../DStreamGraph.js"
-import { StreamingJobError } from "../StreamingError.js"
-import type { InputInfoTracker } from "./InputInfoTracker.js"
-import type { JobScheduler } from "./JobScheduler.js"
-import * as RecurringTimer from "./RecurringTimer.js"
-
-/**
- * The generator's events.
- *
- * @category models
- * @since 0.1.0
- */
-export type JobGeneratorEvent =
-  | { readonly _tag: "GenerateJobs"; readonly time: number }
-  | { readonly _tag: "ClearMetadata"; readonly time: number }
-  | { readonly _tag: "DoCheckpoint"; readonly time: number; readonly clearCheckpointDataLater: boolean }
+import { Context, type Effect, Layer } from "effect"
+import { JobScheduler } from "./JobScheduler.js"
 
 /**
  * The seams around the generator: receivers' block allocation (before jobs are
  * generated) and checkpointing.
+ *
+ * Mirrors the calls `JobGenerator` makes to `ReceiverTracker.allocateBlocksToBatch`
+ * and, through `DoCheckpoint`, to `CheckpointWriter`.
+ *
+ * **Example**
+ * ```ts
+ * const hooks: Partial<JobGenerator.JobGeneratorHooks> = { allocateBlocksToBatch: (time) => Effect.log(time) }
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -37,143 +31,53 @@ export type JobGeneratorEvent =
 export interface JobGeneratorHooks {
   /** Mirrors `ReceiverTracker.allocateBlocksToBatch`: runs before `generateJobs(time)`. */
   readonly allocateBlocksToBatch: (time: number) => Effect.Effect<void>
-  /** Runs on every `DoCheckpoint` event (after generation, and after metadata is cleared). */
+  /** Runs after each batch is generated (`false`) and after its old metadata is cleared (`true`). */
   readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
-  readonly reportError: (error: StreamingJobError) => void
 }
 
 /**
- * The generator.
+ * The job generator service.
+ *
+ * Mirrors `org.apache.spark.streaming.scheduler.JobGenerator`.
  *
  * **Example**
  * ```ts
- * const generator = yield* JobGenerator.make(graph, jobScheduler, inputInfoTracker, hooks)
- * yield* generator.start
+ * const program = Effect.gen(function*() {
+ *   const generator = yield* JobGenerator.JobGenerator
+ *   return generator.generatedBatchTimes
+ * })
  * ```
  *
- * @category models
+ * @category services
  * @since 0.1.0
  */
-export class JobGenerator {
-  private timer: Fiber.Fiber<never> | undefined
-  private readonly generated: Array<number> = []
-  /** Batch times posted by the timer and not yet handled by the event loop. */
-  private queued = 0
-  /** Waiters for `queued` to reach zero. */
-  private drained: Array<Deferred.Deferred<void>> = []
-
-  private constructor(
-    private readonly graph: DStreamGraph,
-    private readonly jobScheduler: JobScheduler,
-    private readonly inputInfoTracker: InputInfoTracker,
-    private readonly hooks: JobGeneratorHooks,
-    private readonly events: Queue.Queue<JobGeneratorEvent>,
-    private readonly scope: Scope.Scope
-  ) {}
-
-  /** Creates the generator and starts its event loop in the current scope. */
-  static make(
-    graph: DStreamGraph,
-    jobScheduler: JobScheduler,
-    inputInfoTracker: InputInfoTracker,
-    hooks: JobGeneratorHooks
-  ): Effect.Effect<JobGenerator, never, Scope.Scope> {
-    return Effect.gen(function*() {
-      const events = yield* Queue.unbounded<JobGeneratorEvent>()
-      const scope = yield* Effect.scope
-      const generator = new JobGenerator(graph, jobScheduler, inputInfoTracker, hooks, events, scope)
-      yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(events), (event) => generator.process(event))))
-      return generator
-    })
-  }
-
+export class JobGenerator extends Context.Service<JobGenerator, {
   /** The batch times generated so far, in order. */
-  get generatedBatchTimes(): ReadonlyArray<number> {
-    return this.generated
-  }
-
-  /**
-   * Starts the timer at the next batch boundary; the graph's zero time is one
-   * batch before it. Returns the zero time.
-   */
-  get start(): Effect.Effect<number> {
-    return Effect.gen({ self: this }, function*() {
-      const batch = this.graph.batchDurationMs
-      const startTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
-      const zeroTime = startTime - batch
-      this.graph.start(zeroTime)
-      this.timer = yield* Effect.forkIn(
-        RecurringTimer.run(batch, startTime, (time) => {
-          this.queued++
-          Queue.offerUnsafe(this.events, { _tag: "GenerateJobs", time })
-        }),
-        this.scope
-      )
-      return zeroTime
-    })
-  }
-
+  readonly generatedBatchTimes: ReadonlyArray<number>
+  /** Starts the timer at the next batch boundary; returns the zero time (one batch before it). */
+  start(): Effect.Effect<number>
   /** Stops generating new batches (those already posted are still processed). */
-  get stopTimer(): Effect.Effect<void> {
-    return Effect.suspend(() => (this.timer === undefined ? Effect.void : Effect.asVoid(Fiber.interrupt(this.timer))))
-  }
-
+  stopTimer(): Effect.Effect<void>
   /** Waits until every batch posted by the timer has been generated and completed. */
-  get awaitBatchesDone(): Effect.Effect<void> {
-    return Effect.gen({ self: this }, function*() {
-      if (this.queued > 0) {
-        const done = yield* Deferred.make<void>()
-        this.drained.push(done)
-        yield* Deferred.await(done)
-      }
-      yield* this.jobScheduler.awaitIdle
-    })
-  }
-
-  private batchGenerated(): void {
-    this.queued--
-    if (this.queued > 0) return
-    for (const done of this.drained) Deferred.doneUnsafe(done, Effect.void)
-    this.drained = []
-  }
-
+  awaitBatchesDone(): Effect.Effect<void>
   /** Called by the job scheduler when every job of a batch is done. */
-  onBatchCompletion(time: number, failed: boolean): void {
-    // A failed batch keeps its input: its RDDs stay until a later batch's clearing passes them.
-    if (!failed) Queue.offerUnsafe(this.events, { _tag: "ClearMetadata", time })
-  }
+  onBatchCompletion(time: number, failed: boolean): void
+}>()("@tspark/streaming/scheduler/JobGenerator") {}
 
-  private process(event: JobGeneratorEvent): Effect.Effect<void> {
-    switch (event._tag) {
-      case "GenerateJobs":
-        return Effect.ensuring(this.generateJobs(event.time), Effect.sync(() => this.batchGenerated()))
-      case "ClearMetadata":
-        return Effect.gen({ self: this }, function*() {
-          this.graph.clearMetadata(event.time)
-          this.inputInfoTracker.cleanup(event.time - this.graph.maxInputRememberDurationMs)
-          yield* this.hooks.doCheckpoint(event.time, true)
-        })
-      case "DoCheckpoint":
-        return this.hooks.doCheckpoint(event.time, event.clearCheckpointDataLater)
-    }
-  }
-
-  /** Mirrors `JobGenerator.generateJobs`: allocate input, generate jobs, submit the job set. */
-  private generateJobs(time: number): Effect.Effect<void> {
-    return Effect.gen({ self: this }, function*() {
-      this.generated.push(time)
-      yield* this.hooks.allocateBlocksToBatch(time)
-      let jobs: ReturnType<DStreamGraph["generateJobs"]> = []
-      try {
-        jobs = this.graph.generateJobs(time)
-      } catch (cause) {
-        this.hooks.reportError(
-          new StreamingJobError({ batchTime: time, outputOpId: -1, message: `Error generating jobs for time ${time} ms: ${String(cause)}`, cause })
-        )
-      }
-      const submissionTime = yield* Clock.currentTimeMillis
-      this.jobScheduler.submitJobSet({ time, jobs, inputInfos: this.inputInfoTracker.getInfo(time) }, submissionTime)
-      yield* this.hooks.doCheckpoint(time, false)
-    })
-  }
-}
+/**
+ * The generator of the `JobScheduler` in context (the scheduler creates and
+ * owns it, as Spark's).
+ *
+ * Mirrors `JobScheduler.jobGenerator`.
+ *
+ * **Example**
+ * ```ts
+ * const both = Layer.provideMerge(JobGenerator.layer, JobScheduler.layer)
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<JobGenerator, never, JobScheduler> = Layer.effect(JobGenerator)(
+  JobScheduler.useSync((scheduler) => scheduler.jobGenerator)
+)

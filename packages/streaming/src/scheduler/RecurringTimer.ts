@@ -28,19 +28,19 @@ export const nextBoundary = (now: number, periodMs: number): number => (Math.flo
  *
  * **Example**
  * ```ts
- * yield* Effect.forkScoped(RecurringTimer.run(1000, 1000, (time) => console.log(time)))
+ * yield* Effect.forkScoped(RecurringTimer.run(1000, 1000, (time) => Console.log(time)))
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const run = (periodMs: number, startTime: number, onTick: (time: number) => void): Effect.Effect<never> =>
+export const run = (periodMs: number, startTime: number, onTick: (time: number) => Effect.Effect<void>): Effect.Effect<never> =>
   Effect.gen(function*() {
     let next = startTime
     for (;;) {
       const now = yield* Clock.currentTimeMillis
       if (next > now) yield* Effect.sleep(next - now)
-      onTick(next)
+      yield* onTick(next)
       next += periodMs
     }
   })

@@ -11,7 +11,8 @@ import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { DStream } from "../dstream/DStream.js"
+import type { DStream } from "../dstream/DStream.js"
+import * as InputDStream from "../dstream/InputDStream.js"
 import * as StreamingContext from "../StreamingContext.js"
 import { IllegalStateError, type StreamingError } from "../StreamingError.js"
 
@@ -61,7 +62,7 @@ const withContext = <A>(
  */
 export const runToBatch = (ssc: StreamingContext.StreamingContext, numBatches: number): Effect.Effect<void, StreamingError> =>
   Effect.gen(function*() {
-    if (ssc.getState() === "INITIALIZED") yield* ssc.start
+    if (ssc.getState() === "INITIALIZED") yield* ssc.start()
     yield* advanceBatches(ssc, numBatches - ssc.completedBatchTimes.length)
   })
 
@@ -86,7 +87,7 @@ export const advanceBatches = (ssc: StreamingContext.StreamingContext, count: nu
       }
     }
     // A job may have failed in the last batch: surface it.
-    const status = yield* Effect.exit(ssc.awaitTermination(0))
+    const status = yield* Effect.exit(ssc.awaitTerminationOrTimeout(0))
     if (Exit.isFailure(status)) return yield* Effect.failCause(status.cause)
   })
 
@@ -102,7 +103,7 @@ const testInputStream = <T>(
   batches: ReadonlyArray<ReadonlyArray<T>>,
   partitions: number
 ): DStream<T> => {
-  const stream = new DStream<T>(ssc, {
+  return InputDStream.make<T>(ssc, {
     name: "TestInputStream",
     dependencies: [],
     compute: (time, self) => {
@@ -110,8 +111,6 @@ const testInputStream = <T>(
       return sc.parallelize([...(batches[index] ?? [])], partitions)
     }
   })
-  ssc.graph.addInputStream(stream as DStream<unknown>)
-  return stream
 }
 
 const collectOutput = <U>(stream: DStream<U>, outputs: Map<number, Array<U>>) =>

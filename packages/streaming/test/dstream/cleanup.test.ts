@@ -124,7 +124,7 @@ describe("clearMetadata", () => {
           out.foreachRDD((rdd, time) => Effect.map(rdd.collect(), (v) => void results.set(time, v)))
           if (remember !== undefined) ssc.remember(remember * B)
           const chain = [input, mapped, out.dependencies[0]!, out] as Array<DStream<unknown>>
-          yield* ssc.start
+          yield* ssc.start()
           for (let n = 1; n <= batches; n++) {
             yield* Testing.advanceBatches(ssc, 1)
             const t = n * B

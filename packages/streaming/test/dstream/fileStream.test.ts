@@ -33,7 +33,7 @@ describe("textFileStream", () => {
         onBatchCompleted: (b) => void files.set(b.batchTime, [...b.streamIdToInputInfo.values()][0]?.metadata["files"])
       })
       ssc.textFileStream(dir).foreachRDD((rdd, time) => Effect.map(rdd.collect(), (lines) => void perBatch.set(time, lines)))
-      yield* ssc.start
+      yield* ssc.start()
       const zero = ssc.graph.zeroTime!
       assert.strictEqual(zero, NOW)
       const batchTime = (k: number) => zero + k * 1000
@@ -84,7 +84,7 @@ describe("textFileStream", () => {
       const lines: Array<string> = []
       ssc.textFileStream(dir, { minRememberDurationMs: 2000, newFilesOnly: false })
         .foreachRDD((rdd) => Effect.map(rdd.collect(), (l) => void lines.push(...l)))
-      yield* ssc.start
+      yield* ssc.start()
       yield* Testing.advanceBatches(ssc, 4)
       writeFile(dir, "stale.txt", ["stale"], NOW + 1500) // batch 2's window; now is NOW + 4000
       writeFile(dir, "fresh.txt", ["fresh"], NOW + 4500)

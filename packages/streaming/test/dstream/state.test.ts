@@ -4,7 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
-import type { State } from "../../src/dstream/DStream.js"
+import type { State } from "../../src/dstream/State.js"
 import * as Testing from "../../src/testing/index.js"
 import { pairBatches } from "../arbitraries/streams.js"
 import { assertBatches, checkProperty, multiset } from "../utils/streaming.js"

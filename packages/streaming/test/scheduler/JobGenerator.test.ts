@@ -38,7 +38,7 @@ describe("JobGenerator", () => {
               runs.set(key, (runs.get(key) ?? 0) + 1)
             })
           }
-          yield* ssc.start
+          yield* ssc.start()
           const zeroTime = ssc.graph.zeroTime!
           assert.strictEqual(zeroTime, RecurringTimer.nextBoundary(startAt, batch) - batch)
           let now = startAt
@@ -83,7 +83,7 @@ describe("JobGenerator", () => {
             expected.push(oneAtATime ? (model.shift() ?? []) : model.splice(0, model.length).flat())
           }
           let next = 0
-          yield* ssc.start
+          yield* ssc.start()
           for (const sizes of pushes) {
             for (const size of sizes) {
               const values = Array.from({ length: size }, () => next++)

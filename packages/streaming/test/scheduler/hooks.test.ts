@@ -76,7 +76,7 @@ describe("StreamingListener", () => {
       // the first output takes 300 ms of (test) clock time
       input.foreachRDD(() => Effect.sleep(300))
       input.count().print()
-      yield* ssc.start
+      yield* ssc.start()
       yield* TestClock.adjust(1000)
       yield* TestClock.adjust(300)
       yield* ssc.awaitCompletedBatches(1)
@@ -120,7 +120,7 @@ describe("StreamingListener", () => {
       yield* ssc.addStreamingListener({ onBatchCompleted: (b) => void completed.push(b) })
       // each batch takes 1.5 batch intervals, so batch 2000 waits for batch 1000
       ssc.constantStream(sc.parallelize([1], 1)).foreachRDD(() => Effect.sleep(1500))
-      yield* ssc.start
+      yield* ssc.start()
       yield* TestClock.adjust(2500)
       yield* TestClock.adjust(1500)
       yield* ssc.awaitCompletedBatches(2)

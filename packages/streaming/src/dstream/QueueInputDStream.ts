@@ -1,0 +1,49 @@
+/**
+ * A stream of the RDDs pushed onto an array, one per batch.
+ *
+ * Mirrors `org.apache.spark.streaming.dstream.QueueInputDStream`.
+ *
+ * @since 0.1.0
+ */
+import type { RDD as RDDModule } from "@tspark/core"
+import type { StreamingContextLike } from "../internal/context.js"
+import type { DStream } from "./DStream.js"
+import * as InputDStream from "./InputDStream.js"
+
+type RDD<T> = RDDModule.RDD<T>
+
+/**
+ * A queue stream: each batch takes the next RDD from `queue` (or all of them
+ * when `oneAtATime` is false); an empty queue gives `defaultRDD`, or an empty RDD.
+ *
+ * Mirrors `org.apache.spark.streaming.dstream.QueueInputDStream`.
+ *
+ * **Example**
+ * ```ts
+ * const queue: Array<RDD.RDD<number>> = []
+ * const stream = QueueInputDStream.make(ssc, queue, true, undefined)
+ * queue.push(sc.parallelize([1, 2, 3]))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = <T>(
+  ssc: StreamingContextLike,
+  queue: Array<RDD<T>>,
+  oneAtATime: boolean,
+  defaultRDD: RDD<T> | undefined
+): DStream<T> => {
+  const sc = ssc.sparkContext
+  return InputDStream.make(ssc, {
+    name: "QueueInputDStream",
+    dependencies: [],
+    compute: () => {
+      if (queue.length > 0) {
+        if (oneAtATime) return queue.shift()!
+        return sc.union(queue.splice(0, queue.length))
+      }
+      return defaultRDD ?? sc.emptyRDD<T>()
+    }
+  })
+}

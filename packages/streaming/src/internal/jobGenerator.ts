@@ -1,0 +1,111 @@
+import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect"
+import * as RecurringTimer from "../scheduler/RecurringTimer.js"
+import type { JobSet } from "../scheduler/JobSet.js"
+import { StreamingJobError } from "../StreamingError.js"
+import type { SchedulerContext } from "./schedulerContext.js"
+import { awaitUntil } from "./waiter.js"
+
+/** The generator's events (Spark's `JobGeneratorEvent`; `DoCheckpoint` runs inline, see `generateJobs`). */
+export type JobGeneratorEvent =
+  | { readonly _tag: "GenerateJobs"; readonly time: number }
+  | { readonly _tag: "ClearMetadata"; readonly time: number }
+
+/** What the generator needs of its JobScheduler. */
+export interface JobSubmitter {
+  readonly submitJobSet: (jobSet: JobSet, submissionTime: number) => Effect.Effect<void>
+  readonly awaitIdle: Effect.Effect<void>
+}
+
+/** The generator; its owner runs `loop` in a scope. */
+export class JobGeneratorImpl {
+  private timer: Fiber.Fiber<never> | undefined
+  private readonly generated: Array<number> = []
+
+  constructor(
+    private readonly jobScheduler: JobSubmitter,
+    private readonly ctx: SchedulerContext["Service"],
+    private readonly events: Queue.Queue<JobGeneratorEvent>,
+    /** Batch times posted by the timer and not yet handled by the event loop. */
+    private readonly queued: SubscriptionRef.SubscriptionRef<number>,
+    private readonly scope: Scope.Scope
+  ) {}
+
+  /** The event loop: runs until its scope closes. */
+  get loop(): Effect.Effect<never> {
+    return Effect.forever(Effect.flatMap(Queue.take(this.events), (event) => this.process(event)))
+  }
+
+  get generatedBatchTimes(): ReadonlyArray<number> {
+    return this.generated
+  }
+
+  start(): Effect.Effect<number> {
+    return Effect.gen({ self: this }, function*() {
+      const batch = this.ctx.graph.batchDurationMs
+      const startTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
+      const zeroTime = startTime - batch
+      this.ctx.graph.start(zeroTime)
+      this.timer = yield* Effect.forkIn(
+        // Uninterruptible, so a stop between the count and the post cannot leave a batch counted but never posted.
+        RecurringTimer.run(batch, startTime, (time) =>
+          Effect.uninterruptible(Effect.andThen(
+            SubscriptionRef.update(this.queued, (n) => n + 1),
+            Queue.offer(this.events, { _tag: "GenerateJobs", time })
+          ))),
+        this.scope
+      )
+      return zeroTime
+    })
+  }
+
+  stopTimer(): Effect.Effect<void> {
+    return Effect.suspend(() => (this.timer === undefined ? Effect.void : Effect.asVoid(Fiber.interrupt(this.timer))))
+  }
+
+  awaitBatchesDone(): Effect.Effect<void> {
+    return Effect.andThen(awaitUntil(this.queued, (n) => n === 0), this.jobScheduler.awaitIdle)
+  }
+
+  onBatchCompletion(time: number, failed: boolean): void {
+    // A failed batch keeps its input: its RDDs stay until a later batch's clearing passes them.
+    if (!failed) Queue.offerUnsafe(this.events, { _tag: "ClearMetadata", time })
+  }
+
+  private process(event: JobGeneratorEvent): Effect.Effect<void> {
+    switch (event._tag) {
+      case "GenerateJobs":
+        return Effect.ensuring(this.generateJobs(event.time), SubscriptionRef.update(this.queued, (n) => n - 1))
+      case "ClearMetadata":
+        return this.clearMetadata(event.time)
+    }
+  }
+
+  /** Mirrors `JobGenerator.generateJobs`: allocate input, generate jobs, submit the job set, then checkpoint. */
+  private generateJobs(time: number): Effect.Effect<void> {
+    return Effect.gen({ self: this }, function*() {
+      this.generated.push(time)
+      yield* this.ctx.allocateBlocksToBatch(time)
+      let jobs: ReturnType<SchedulerContext["Service"]["graph"]["generateJobs"]> = []
+      try {
+        jobs = this.ctx.graph.generateJobs(time)
+      } catch (cause) {
+        this.ctx.notifyError(
+          new StreamingJobError({ batchTime: time, outputOpId: -1, message: `Error generating jobs for time ${time} ms: ${String(cause)}`, cause })
+        )
+      }
+      const submissionTime = yield* Clock.currentTimeMillis
+      yield* this.jobScheduler.submitJobSet({ time, jobs, inputInfos: this.ctx.inputInfoTracker.getInfo(time) }, submissionTime)
+      // Spark posts DoCheckpoint(time, false) here; nothing else posts it, so it runs inline.
+      yield* this.ctx.doCheckpoint(time, false)
+    })
+  }
+
+  /** Mirrors `JobGenerator.clearMetadata`: forget old RDDs and input infos, then checkpoint. */
+  private clearMetadata(time: number): Effect.Effect<void> {
+    return Effect.gen({ self: this }, function*() {
+      this.ctx.graph.clearMetadata(time)
+      this.ctx.inputInfoTracker.cleanup(time - this.ctx.graph.maxInputRememberDurationMs)
+      yield* this.ctx.doCheckpoint(time, true)
+    })
+  }
+}

@@ -1,0 +1,24 @@
+import { Context, type Effect } from "effect"
+import type { DStreamGraph } from "../DStreamGraph.js"
+import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
+import type { StreamingListenerEvent } from "../scheduler/StreamingListener.js"
+import type { StreamingError } from "../StreamingError.js"
+import type { ListenerBusLike } from "./listenerBus.js"
+
+/**
+ * What the schedulers read from their StreamingContext (Spark passes `ssc`
+ * itself to `JobScheduler` and `JobGenerator`).
+ */
+export class SchedulerContext extends Context.Service<SchedulerContext, {
+  readonly graph: DStreamGraph
+  readonly listenerBus: ListenerBusLike<StreamingListenerEvent>
+  readonly inputInfoTracker: InputInfoTracker
+  /** `spark.streaming.concurrentJobs`. */
+  readonly concurrentJobs: number
+  /** Mirrors `ReceiverTracker.allocateBlocksToBatch`: runs before `generateJobs(time)`. */
+  readonly allocateBlocksToBatch: (time: number) => Effect.Effect<void>
+  /** Runs after each batch is generated (`false`) and after its metadata is cleared (`true`), as Spark's `DoCheckpoint`. */
+  readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
+  /** Mirrors `ContextWaiter.notifyError`: `awaitTermination` fails with the error. */
+  readonly notifyError: (error: StreamingError) => void
+}>()("@tspark/streaming/internal/SchedulerContext") {}

@@ -1,0 +1,63 @@
+import { ListenerBus, SparkConf } from "@tspark/core"
+import { Context, Effect, Layer, Scope } from "effect"
+import type { DStreamGraph } from "../DStreamGraph.js"
+import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
+import type { JobGeneratorHooks } from "../scheduler/JobGenerator.js"
+import * as JobScheduler from "../scheduler/JobScheduler.js"
+import * as StreamingListener from "../scheduler/StreamingListener.js"
+import type { StreamingError } from "../StreamingError.js"
+import { SchedulerContext } from "./schedulerContext.js"
+
+type Bus = ListenerBus.ListenerBus<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>
+
+/**
+ * What `StreamingContext.start` does once the graph is valid: start the
+ * listener bus (with the user's listeners and the input streams' rate
+ * controllers), then build the JobScheduler (which owns the JobGenerator) in
+ * the context's scope. Closing that scope stops every loop.
+ */
+export const startSchedulers = (
+  options: {
+    readonly graph: DStreamGraph
+    readonly inputInfoTracker: InputInfoTracker
+    readonly listeners: ReadonlyArray<StreamingListener.StreamingListener>
+    readonly conf: SparkConf.SparkConf
+    readonly hooks: Partial<JobGeneratorHooks>
+    readonly notifyError: (error: StreamingError) => void
+  },
+  scope: Scope.Scope
+) =>
+  Effect.gen(function*() {
+    const bus: Bus = yield* Scope.provide(
+      ListenerBus.ListenerBus.make<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>(
+        StreamingListener.dispatch
+      ),
+      scope
+    )
+    for (const listener of options.listeners) yield* bus.addListener(listener)
+    for (const input of options.graph.inputStreams) {
+      if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
+    }
+    const concurrentJobs = SparkConf.getInt(options.conf, "spark.streaming.concurrentJobs", 1, 1)
+    const schedulerContext = Layer.succeed(SchedulerContext)({
+      graph: options.graph,
+      listenerBus: bus,
+      inputInfoTracker: options.inputInfoTracker,
+      concurrentJobs: typeof concurrentJobs === "number" ? concurrentJobs : 1,
+      allocateBlocksToBatch: options.hooks.allocateBlocksToBatch ?? (() => Effect.void),
+      doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
+      notifyError: options.notifyError
+    })
+    const services = yield* Layer.buildWithScope(Layer.provide(JobScheduler.layer, schedulerContext), scope)
+    return { bus, scheduler: Context.get(services, JobScheduler.JobScheduler) }
+  })
+
+/** Runs `onSignal` on SIGTERM or SIGINT until `scope` closes (`spark.streaming.stopGracefullyOnShutdown`). */
+export const onShutdownSignal = (scope: Scope.Scope, onSignal: () => void): void => {
+  process.once("SIGTERM", onSignal)
+  process.once("SIGINT", onSignal)
+  Effect.runSync(Scope.addFinalizer(scope, Effect.sync(() => {
+    process.off("SIGTERM", onSignal)
+    process.off("SIGINT", onSignal)
+  })))
+}
