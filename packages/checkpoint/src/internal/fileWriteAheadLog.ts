@@ -79,8 +79,7 @@ export const readDirectory = Effect.fnUntraced(function*(directory: string) {
 export const readHandle = Effect.fnUntraced(function*(handle: WAL.RecordHandle) {
   const fs = yield* FileSystem
   const entry = yield* fs.readRange(handle.path, handle.offset, handle.length).pipe(
-    Effect.catchTag("FileNotFoundError", () =>
-      Effect.fail(new RecordCleanedError({ path: handle.path, offset: handle.offset })))
+    Effect.catchTag("FileNotFoundError", () => Effect.fail(new RecordCleanedError({ path: handle.path, offset: handle.offset })))
   )
   if (entry.length < handle.length) {
     return yield* new CorruptDataError({
@@ -196,35 +195,39 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     if (file === undefined || target <= durable || brokenBy !== undefined) return Effect.void
     const done = Deferred.makeUnsafe<void, FileSystemError>()
     inflight = { target, done }
-    return Effect.uninterruptible(file.sync(syncMode).pipe(
-      Effect.exit,
-      Effect.flatMap((exit) =>
-        Effect.sync(() => {
-          inflight = undefined
-          let covered = target
-          if (exit._tag === "Success") {
-            if (target > durable) durable = target
-          } else {
-            // every append not yet durable is in this file: none of them may be acknowledged
-            broken = true
-            covered = appended
-            const error = Option.getOrElse(Cause.findErrorOption(exit.cause), () =>
-              new FileSystemError({ operation: syncMode, path: file.path, code: "EUNKNOWN", detail: "the sync did not complete" }))
-            brokenBy = error
-            failed.push({ from: durable + 1, to: appended, error })
-          }
-          const still: typeof waiters = []
-          for (const w of waiters) {
-            if (w.seq <= covered) Deferred.doneUnsafe(w.done, exit)
-            else still.push(w)
-          }
-          waiters = still
-          Deferred.doneUnsafe(done, exit)
-          return exit
-        })
-      ),
-      Effect.flatMap((exit) => exit)
-    ))
+    return Effect.uninterruptible(
+      file.sync(syncMode).pipe(
+        Effect.exit,
+        Effect.flatMap((exit) =>
+          Effect.sync(() => {
+            inflight = undefined
+            let covered = target
+            if (exit._tag === "Success") {
+              if (target > durable) durable = target
+            } else {
+              // every append not yet durable is in this file: none of them may be acknowledged
+              broken = true
+              covered = appended
+              const error = Option.getOrElse(
+                Cause.findErrorOption(exit.cause),
+                () => new FileSystemError({ operation: syncMode, path: file.path, code: "EUNKNOWN", detail: "the sync did not complete" })
+              )
+              brokenBy = error
+              failed.push({ from: durable + 1, to: appended, error })
+            }
+            const still: typeof waiters = []
+            for (const w of waiters) {
+              if (w.seq <= covered) Deferred.doneUnsafe(w.done, exit)
+              else still.push(w)
+            }
+            waiters = still
+            Deferred.doneUnsafe(done, exit)
+            return exit
+          })
+        ),
+        Effect.flatMap((exit) => exit)
+      )
+    )
   })
 
   /** Waits until append `seq` is durable, starting syncs as needed (leader/follower group commit). */
@@ -374,8 +377,9 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     }
     const head = appendQueue[0]!
     const current = active
-    const writer: Effect.Effect<Active, FileSystemError> =
-      current !== undefined && head.time < current.end && !broken ? Effect.succeed(current) : writerFor(head.time)
+    const writer: Effect.Effect<Active, FileSystemError> = current !== undefined && head.time < current.end && !broken
+      ? Effect.succeed(current)
+      : writerFor(head.time)
     return Effect.matchEffect(writer, {
       onFailure: (error) =>
         Effect.sync(() => {
@@ -581,9 +585,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     write,
     writeBatch,
     read: (handle) => Effect.provideService(readHandle(handle), FileSystem, fs),
-    readAll: lock.withPermit(Effect.suspend((): Effect.Effect<WAL.ReadAllResult, WAL.ReadAllError> =>
-      closed ? Effect.fail(closedError) : Effect.provideService(readDirectory(directory), FileSystem, fs)
-    )),
+    readAll: lock.withPermit(
+      Effect.suspend((): Effect.Effect<WAL.ReadAllResult, WAL.ReadAllError> =>
+        closed ? Effect.fail(closedError) : Effect.provideService(readDirectory(directory), FileSystem, fs)
+      )
+    ),
     clean,
     close
   }
