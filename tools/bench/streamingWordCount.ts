@@ -132,4 +132,7 @@ const main = async () => {
   console.log(`engine / rxjs ${(engine / rx).toFixed(2)}x, engine / loop ${(engine / loop).toFixed(2)}x`)
 }
 
-main()
+main().catch((e) => {
+  console.error(e)
+  process.exitCode = 1
+})

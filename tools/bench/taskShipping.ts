@@ -38,8 +38,15 @@ const main = async () => {
     const ms = await Effect.runPromise(measure(master, conf))
     const rate = TASKS / (ms / 1000)
     if (baseline === 0) baseline = rate
-    console.log(`${name.padEnd(22)} ${master.padEnd(24)} ${rate.toFixed(0).padStart(7)} tasks/s  ${(1000 * ms / TASKS).toFixed(0).padStart(5)} us/task  ${(baseline / rate).toFixed(1)}x the in-process cost`)
+    console.log(
+      `${name.padEnd(22)} ${master.padEnd(24)} ${rate.toFixed(0).padStart(7)} tasks/s  ${
+        (1000 * ms / TASKS).toFixed(0).padStart(5)
+      } us/task  ${(baseline / rate).toFixed(1)}x the in-process cost`
+    )
   }
 }
 
-main()
+main().catch((e) => {
+  console.error(e)
+  process.exitCode = 1
+})

@@ -73,7 +73,11 @@ const main = async () => {
   const loop = time(handWrittenLoop)
   const rate = (r: { words: number; ms: number }) => `${(r.words / r.ms / 1000).toFixed(2)}M words/s`
   console.log(`hand-written loop      ${loop.ms.toFixed(0).padStart(6)} ms  ${rate(loop)}`)
-  for (const master of (process.argv.includes("--master") ? [process.argv[process.argv.indexOf("--master") + 1]!] : ["local[1]", "local[2]", "local-cluster[2,1,1024]", "local-process[2,1,1024]"])) {
+  for (
+    const master of (process.argv.includes("--master")
+      ? [process.argv[process.argv.indexOf("--master") + 1]!]
+      : ["local[1]", "local[2]", "local-cluster[2,1,1024]", "local-process[2,1,1024]"])
+  ) {
     const result = await Effect.runPromise(engine(master))
     if (result.words !== loop.words) throw new Error(`engine counted ${result.words} words, loop ${loop.words}`)
     console.log(
@@ -83,4 +87,7 @@ const main = async () => {
   }
 }
 
-main()
+main().catch((e) => {
+  console.error(e)
+  process.exitCode = 1
+})

@@ -126,5 +126,4 @@ export type MakeError =
  * @category constructors
  * @since 0.1.0
  */
-export const make: (options: Options) => Effect.Effect<CheckpointWriter, MakeError, FileSystem | Scope.Scope> =
-  internal.make
+export const make: (options: Options) => Effect.Effect<CheckpointWriter, MakeError, FileSystem | Scope.Scope> = internal.make

@@ -118,8 +118,7 @@ export const layer = (options: Options): Layer.Layer<WriteAheadLog, MakeError, F
  */
 export const readDirectory: (
   directory: string
-) => Effect.Effect<ReadAllResult, FileSystemError | FileNotFoundError | UnsupportedFormatVersionError, FileSystem> =
-  internal.readDirectory
+) => Effect.Effect<ReadAllResult, FileSystemError | FileNotFoundError | UnsupportedFormatVersionError, FileSystem> = internal.readDirectory
 
 /**
  * Reads one record by handle, verifying its checksum.
@@ -136,5 +135,4 @@ export const readDirectory: (
  */
 export const readHandle: (
   handle: RecordHandle
-) => Effect.Effect<Uint8Array, FileSystemError | RecordCleanedError | CorruptDataError, FileSystem> =
-  internal.readHandle
+) => Effect.Effect<Uint8Array, FileSystemError | RecordCleanedError | CorruptDataError, FileSystem> = internal.readHandle

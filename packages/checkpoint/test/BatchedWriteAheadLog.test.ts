@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber } from "effect"
 import fc from "fast-check"
-import { BatchedWriteAheadLog, FileSystem, FileWriteAheadLog, WriteAheadLog } from "../src/index.js"
+import { BatchedWriteAheadLog, FileSystem, FileWriteAheadLog, type WriteAheadLog } from "../src/index.js"
 import { bytesOf, tempDir, textOf } from "./utils/tempDir.js"
 
 /** An in-memory inner log that records batch sizes; the first batch waits on `gate`. */
@@ -41,7 +41,7 @@ describe("BatchedWriteAheadLog", () => {
       yield* Effect.yieldNow
       const rest = yield* Effect.forEach(
         Array.from({ length: 15 }, (_, i) => i + 1),
-        (i) => Effect.forkChild(log.write(bytesOf(`w${i}`), i)),
+        (i) => Effect.forkChild(log.write(bytesOf(`w${i}`), i))
       )
       yield* Effect.yieldNow
       yield* Deferred.succeed(gate, undefined)

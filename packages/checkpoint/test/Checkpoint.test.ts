@@ -25,26 +25,29 @@ describe("CheckpointFile", () => {
 
   it.effect("any truncation or flipped byte is detected, never returned as data (property)", () =>
     Effect.promise(() =>
-      fc.assert(fc.asyncProperty(
-        fc.uint8Array({ maxLength: 200 }),
-        fc.nat(),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 255 }),
-        async (data, pos, truncate, mask) => {
-          const framed = new Uint8Array(CheckpointFile.encode(data).reduce((n, c) => n + c.length, 0))
-          let at = 0
-          for (const c of CheckpointFile.encode(data)) {
-            framed.set(c, at)
-            at += c.length
+      fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.nat(),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 255 }),
+          async (data, pos, truncate, mask) => {
+            const framed = new Uint8Array(CheckpointFile.encode(data).reduce((n, c) => n + c.length, 0))
+            let at = 0
+            for (const c of CheckpointFile.encode(data)) {
+              framed.set(c, at)
+              at += c.length
+            }
+            const ok = await Effect.runPromise(CheckpointFile.decode("mem", framed))
+            assert.deepStrictEqual(ok, data)
+            const damaged = truncate ? framed.subarray(0, pos % framed.length) : framed.slice()
+            if (!truncate) damaged[pos % framed.length] ^= mask
+            const r = await Effect.runPromise(Effect.result(CheckpointFile.decode("mem", damaged)))
+            assert.strictEqual(r._tag, "Failure")
           }
-          const ok = await Effect.runPromise(CheckpointFile.decode("mem", framed))
-          assert.deepStrictEqual(ok, data)
-          const damaged = truncate ? framed.subarray(0, pos % framed.length) : framed.slice()
-          if (!truncate) damaged[pos % framed.length] ^= mask
-          const r = await Effect.runPromise(Effect.result(CheckpointFile.decode("mem", damaged)))
-          assert.strictEqual(r._tag, "Failure")
-        }
-      ), { numRuns: 500 })
+        ),
+        { numRuns: 500 }
+      )
     ))
 
   it.effect("a file from a newer format version fails with UnsupportedFormatVersionError", () =>

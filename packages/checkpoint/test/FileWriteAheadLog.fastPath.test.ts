@@ -38,8 +38,7 @@ const faultyFs = () => {
     /** When set, the next sync waits for `release` after completing `entered`. */
     syncGate: undefined as Gate | undefined
   }
-  const injected = (operation: string, path: string) =>
-    new Errors.FileSystemError({ operation, path, code: "EIO", detail: "injected" })
+  const injected = (operation: string, path: string) => new Errors.FileSystemError({ operation, path, code: "EIO", detail: "injected" })
   const service: FileSystem.FileSystem["Service"] = {
     ...local,
     createAppend: (p) =>
@@ -295,8 +294,7 @@ describe("FileWriteAheadLog fast path", () => {
               assert.deepStrictEqual(all.records.map((r) => r.handle), handles)
               for (let i = 0; i < handles.length; i++) assert.strictEqual(textOf(yield* log.read(handles[i]!)), written[i])
             }).pipe(Effect.scoped, Effect.provide(FileSystem.layerLocal))
-          )
-        ),
+          )),
         { numRuns: 40 }
       )
     ))
@@ -370,8 +368,7 @@ describe("FileWriteAheadLog fast path", () => {
           fc.constantFrom(WriteAheadLog.none, WriteAheadLog.sync("fdatasync")),
           fc.array(fc.nat(30), { maxLength: 4 }),
           fc.array(fc.nat(30), { maxLength: 4 }),
-          (groups, durability, failAppends, failSyncs) =>
-            Effect.runPromise(checkFailures(groups, durability, failAppends, failSyncs))
+          (groups, durability, failAppends, failSyncs) => Effect.runPromise(checkFailures(groups, durability, failAppends, failSyncs))
         ),
         { numRuns: 60 }
       )

@@ -236,7 +236,9 @@ describe("FileWriteAheadLog sync failures", () => {
               failNext
                 ? Effect.sync(() => {
                   failNext = false
-                }).pipe(Effect.andThen(Effect.fail(new Errors.FileSystemError({ operation: mode, path: p, code: "EIO", detail: "injected" }))))
+                }).pipe(
+                  Effect.andThen(Effect.fail(new Errors.FileSystemError({ operation: mode, path: p, code: "EIO", detail: "injected" })))
+                )
                 : file.sync(mode)
           }))
       }

@@ -12,12 +12,7 @@ import { dual } from "effect/Function"
 import type * as Option from "effect/Option"
 import * as internal from "./internal/directRateLimits.js"
 import * as keys from "./internal/keys.js"
-import type {
-  InvalidArgumentError,
-  InvalidConfigError,
-  InvalidDurationError,
-  InvalidRateError
-} from "./RateControlError.js"
+import type { InvalidArgumentError, InvalidConfigError, InvalidDurationError, InvalidRateError } from "./RateControlError.js"
 
 /**
  * The per-partition rate settings, records/s.

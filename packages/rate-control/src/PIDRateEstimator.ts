@@ -14,12 +14,7 @@ import type * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Option from "effect/Option"
 import * as internal from "./internal/pidRateEstimator.js"
-import type {
-  InvalidArgumentError,
-  InvalidConfigError,
-  InvalidDurationError,
-  InvalidRateError
-} from "./RateControlError.js"
+import type { InvalidArgumentError, InvalidConfigError, InvalidDurationError, InvalidRateError } from "./RateControlError.js"
 import type { BatchUpdate, RateEstimator } from "./RateEstimator.js"
 
 /**
@@ -192,8 +187,7 @@ export const defaults: {
  */
 export const params: (
   options: PIDRateEstimatorOptions
-) => Effect.Effect<PIDRateEstimatorParams, InvalidDurationError | InvalidArgumentError | InvalidRateError> =
-  internal.params
+) => Effect.Effect<PIDRateEstimatorParams, InvalidDurationError | InvalidArgumentError | InvalidRateError> = internal.params
 
 /**
  * The state before any update.

@@ -170,8 +170,7 @@ export const backpressureEnabledKey: string = keys.backpressureEnabled
  * @category constructors
  * @since 0.1.0
  */
-export const make: (options: RateControllerOptions) => Effect.Effect<RateController, never, Scope.Scope> =
-  internal.make
+export const make: (options: RateControllerOptions) => Effect.Effect<RateController, never, Scope.Scope> = internal.make
 
 /**
  * Reads `spark.streaming.backpressure.enabled` (default `false`); anything but

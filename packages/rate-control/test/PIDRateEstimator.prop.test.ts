@@ -103,9 +103,7 @@ describe("PIDRateEstimator properties", () => {
     fc.assert(
       fc.property(Arb.params, fc.array(Arb.update, { maxLength: 40 }), (params, updates) => {
         const pid = Effect.runSync(PIDRateEstimator.make(params))
-        const stateful = updates.map((u) =>
-          Effect.runSync(pid.compute(u.time, u.numElements, u.processingDelayMs, u.schedulingDelayMs))
-        )
+        const stateful = updates.map((u) => Effect.runSync(pid.compute(u.time, u.numElements, u.processingDelayMs, u.schedulingDelayMs)))
         assert.deepStrictEqual(stateful, run(params, updates).rates)
       })
     ))

@@ -51,7 +51,10 @@ describe("PIDRateEstimator (Spark's PIDRateEstimatorSuite)", () => {
   it.effect("error messages say what to change", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(estimator(100, -1, 0, 0, 10))
-      assert.strictEqual(error.message, "proportional is -1; pass a finite number >= 0. The proportional gain must be >= 0 (Spark's default is 1.0).")
+      assert.strictEqual(
+        error.message,
+        "proportional is -1; pass a finite number >= 0. The proportional gain must be >= 0 (Spark's default is 1.0)."
+      )
       const interval = yield* Effect.flip(estimator(0, 1, 0, 0, 10))
       assert.strictEqual(interval.message, "batchIntervalMs is 0; pass a finite duration in milliseconds > 0.")
     }))

@@ -168,7 +168,10 @@ describe("RateLimiter", () => {
       assert.strictEqual(unlimited.maxRate, Infinity)
       const bad = yield* Effect.flip(RateLimiter.fromConfig({ "spark.streaming.receiver.maxRate": "lots" }))
       assert.strictEqual(bad._tag, "InvalidConfigError")
-      assert.strictEqual(bad.message, "spark.streaming.receiver.maxRate is \"lots\"; set it to a number (for example \"100\") or remove it.")
+      assert.strictEqual(
+        bad.message,
+        "spark.streaming.receiver.maxRate is \"lots\"; set it to a number (for example \"100\") or remove it."
+      )
     }))
 
   it.effect("acquire is lazy: running the same effect twice takes twice", () =>

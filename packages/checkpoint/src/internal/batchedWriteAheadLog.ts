@@ -1,4 +1,4 @@
-import { Cause, Deferred, Effect, Exit, Queue, Scope } from "effect"
+import { type Cause, Deferred, Effect, Exit, Queue, Scope } from "effect"
 import { InvalidOptionError, LogClosedError, RecordTooLargeError } from "../Errors.js"
 import type * as WAL from "../WriteAheadLog.js"
 

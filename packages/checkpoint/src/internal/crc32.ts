@@ -13,5 +13,4 @@ export const update = (crc: number, bytes: Uint8Array, start = 0, end = bytes.le
   zlib.crc32(range(bytes, start, end), crc) >>> 0
 
 /** CRC-32 of `bytes[start, end)`. */
-export const crc32 = (bytes: Uint8Array, start = 0, end = bytes.length): number =>
-  zlib.crc32(range(bytes, start, end)) >>> 0
+export const crc32 = (bytes: Uint8Array, start = 0, end = bytes.length): number => zlib.crc32(range(bytes, start, end)) >>> 0

@@ -2,12 +2,7 @@ import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
 import * as nodePath from "node:path"
 import { Effect, Option } from "effect"
-import {
-  DirectoryNotFoundError,
-  DirectoryNotWritableError,
-  FileNotFoundError,
-  FileSystemError
-} from "../Errors.js"
+import { DirectoryNotFoundError, DirectoryNotWritableError, FileNotFoundError, FileSystemError } from "../Errors.js"
 import type { AppendFile, FileInfo, FileSystem, SyncMode } from "../FileSystem.js"
 
 const codeOf = (cause: unknown): string =>
@@ -30,8 +25,7 @@ const ioOrNotFound = <A>(
   operation: string,
   path: string,
   f: () => Promise<A>
-): Effect.Effect<A, FileSystemError | FileNotFoundError> =>
-  Effect.tryPromise({ try: f, catch: fsOrNotFound(operation, path) })
+): Effect.Effect<A, FileSystemError | FileNotFoundError> => Effect.tryPromise({ try: f, catch: fsOrNotFound(operation, path) })
 
 /** Writes every chunk at the file position, retrying short writes. */
 const writeAll = async (handle: fsp.FileHandle, chunks: ReadonlyArray<Uint8Array>, position: number) => {
@@ -109,8 +103,7 @@ const makeAppendFile = (path: string, fd: number, initialSize: number): AppendFi
       }),
     sync: (mode: SyncMode) =>
       Effect.callback<void, FileSystemError>((resume) => {
-        const cb = (error: NodeJS.ErrnoException | null) =>
-          resume(error === null ? Effect.void : Effect.fail(fsError(mode, path)(error)))
+        const cb = (error: NodeJS.ErrnoException | null) => resume(error === null ? Effect.void : Effect.fail(fsError(mode, path)(error)))
         if (mode === "fsync") fs.fsync(fd, cb)
         else fs.fdatasync(fd, cb)
       }),

@@ -270,8 +270,6 @@ export const parseLogName = (name: string): LogFileName | undefined => {
   return { name, start: Number(m[1]), end: Number(m[2]), seq: m[3] === undefined ? 0 : Number(m[3]) }
 }
 
-export const logName = (start: number, end: number, seq: number): string =>
-  seq === 0 ? `log-${start}-${end}` : `log-${start}-${end}.${seq}`
+export const logName = (start: number, end: number, seq: number): string => seq === 0 ? `log-${start}-${end}` : `log-${start}-${end}.${seq}`
 
-export const compareLogNames = (a: LogFileName, b: LogFileName): number =>
-  a.start - b.start || a.seq - b.seq || a.end - b.end
+export const compareLogNames = (a: LogFileName, b: LogFileName): number => a.start - b.start || a.seq - b.seq || a.end - b.end

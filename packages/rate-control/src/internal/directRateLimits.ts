@@ -1,12 +1,7 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { DirectRateOptions, PerPartitionRates } from "../DirectRateLimits.js"
-import {
-  InvalidArgumentError,
-  type InvalidConfigError,
-  type InvalidDurationError,
-  type InvalidRateError
-} from "../RateControlError.js"
+import { InvalidArgumentError, type InvalidConfigError, type InvalidDurationError, type InvalidRateError } from "../RateControlError.js"
 import * as keys from "./keys.js"
 import * as validate from "./validate.js"
 

@@ -136,8 +136,10 @@ export const make = Effect.fnUntraced(function*(
     latestRate: Effect.sync(() => latest),
     rates: Stream.fromPubSub(pubsub),
     subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription),
-    flush: Effect.flatMap(Deferred.make<void>(), (done) =>
-      Effect.andThen(Queue.offer(queue, { _tag: "Flush", done }), Deferred.await(done)))
+    flush: Effect.flatMap(
+      Deferred.make<void>(),
+      (done) => Effect.andThen(Queue.offer(queue, { _tag: "Flush", done }), Deferred.await(done))
+    )
   }
 })
 

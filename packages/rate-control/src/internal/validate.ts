@@ -1,10 +1,5 @@
 import * as Effect from "effect/Effect"
-import {
-  InvalidArgumentError,
-  InvalidConfigError,
-  InvalidDurationError,
-  InvalidRateError
-} from "../RateControlError.js"
+import { InvalidArgumentError, InvalidConfigError, InvalidDurationError, InvalidRateError } from "../RateControlError.js"
 
 /** @internal */
 export const show = (value: unknown): string => typeof value === "string" ? JSON.stringify(value) : String(value)

@@ -1,0 +1,5 @@
+import { mergeConfig } from "vitest/config"
+import { sharedConfig } from "../vitest.shared.js"
+
+// The tools' own tests: the local ESLint rules.
+export default mergeConfig(sharedConfig, { test: { include: ["eslint/**/*.test.mjs"] } })
