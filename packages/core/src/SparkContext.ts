@@ -14,14 +14,17 @@ import * as path from "node:path"
 import { Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
 import * as BroadcastModule from "./Broadcast.js"
 import { Broadcast } from "./Broadcast.js"
-import * as Ops from "./internal/rdd/ops.js"
 import { planSplits } from "./internal/rdd/textFile.js"
 import * as Closure from "./Closure.js"
 import { DAGScheduler } from "./internal/scheduler/dagScheduler.js"
 import { checkShippable, NotShippable } from "./internal/scheduler/taskPlan.js"
 import { readSchedulerConf } from "./internal/scheduler/pool.js"
 import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
+import * as EmptyRDD from "./rdd/EmptyRDD.js"
+import * as ParallelCollectionRDD from "./rdd/ParallelCollectionRDD.js"
+import * as RangeRDD from "./rdd/RangeRDD.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
+import * as TextFileRDD from "./rdd/TextFileRDD.js"
 import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import { LocalSchedulerBackend, type SchedulerBackend } from "./scheduler/SchedulerBackend.js"
 import { CoarseGrainedSchedulerBackend, type ExecutorLauncher } from "./scheduler/cluster/CoarseGrainedSchedulerBackend.js"
@@ -324,7 +327,7 @@ export class SparkContext implements RDDContext {
   makeRDD<T>(data: ReadonlyArray<readonly [T, ReadonlyArray<string>]>): RDD<T> {
     return new RDD<T>(
       this,
-      Ops.parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)),
+      ParallelCollectionRDD.parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)),
       []
     )
   }
@@ -336,16 +339,12 @@ export class SparkContext implements RDDContext {
     method: string
   ): RDD<T> {
     const valid = Number.isInteger(numSlices) && numSlices > 0
-    const n = valid ? numSlices : 1
-    const slices: Array<ReadonlyArray<T>> = []
-    for (let i = 0; i < n; i++) {
-      slices.push(data.slice(Math.floor((i * data.length) / n), Math.floor(((i + 1) * data.length) / n)))
-    }
+    const slices = ParallelCollectionRDD.slice(data, valid ? numSlices : 1)
     const error = valid ? undefined : new InvalidArgumentError({
       method,
       message: `numSlices must be a positive integer, got ${numSlices}`
     })
-    return new RDD<T>(this, Ops.parallelCollection(slices, locations), [], error)
+    return new RDD<T>(this, ParallelCollectionRDD.parallelCollection(slices, locations), [], error)
   }
 
   /** The numbers `start, start + step, ...` below `end` (above, for a negative step). */
@@ -355,7 +354,7 @@ export class SparkContext implements RDDContext {
       : !(Number.isInteger(numSlices) && numSlices > 0)
       ? new InvalidArgumentError({ method: "range", message: `numSlices must be a positive integer, got ${numSlices}` })
       : undefined
-    return new RDD<number>(this, Ops.range(start, end, error ? 1 : step, error ? 1 : numSlices), [], error)
+    return new RDD<number>(this, RangeRDD.range(start, end, error ? 1 : step, error ? 1 : numSlices), [], error)
   }
 
   /**
@@ -367,7 +366,7 @@ export class SparkContext implements RDDContext {
     try {
       size = fs.statSync(file).size
     } catch (cause) {
-      return new RDD<string>(this, Ops.empty, [], new InvalidArgumentError({
+      return new RDD<string>(this, EmptyRDD.empty, [], new InvalidArgumentError({
         method: "textFile",
         message: `Input path does not exist or cannot be read: ${file} (${(cause as Error).message})`
       }))
@@ -376,7 +375,7 @@ export class SparkContext implements RDDContext {
       method: "textFile",
       message: `minPartitions must be a positive integer, got ${minPartitions}`
     })
-    return new RDD<string>(this, Ops.textFile(path.resolve(file), planSplits(size, error ? 1 : minPartitions)), [], error).setName(file)
+    return new RDD<string>(this, TextFileRDD.textFile(path.resolve(file), planSplits(size, error ? 1 : minPartitions)), [], error).setName(file)
   }
 
   /** The union of several RDDs. */
@@ -387,7 +386,7 @@ export class SparkContext implements RDDContext {
 
   /** An RDD with no partitions. */
   emptyRDD<T>(): RDD<T> {
-    return new RDD<T>(this, Ops.empty, [])
+    return new RDD<T>(this, EmptyRDD.empty, [])
   }
 
   /** Shares a read-only value with every task, sent once per executor. */

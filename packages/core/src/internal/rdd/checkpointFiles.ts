@@ -1,52 +1,26 @@
 // Reliable checkpoint files of RDD partitions: one file per partition in the
-// RDD's checkpoint directory, in @tspark/checkpoint's checksummed, versioned
-// frame, written atomically (temp file, fsync, rename, fsync of the
-// directory) so a torn or corrupted file is detected, never read as data.
-// Tasks run synchronously, so the I/O here is synchronous too.
-import { CheckpointFile } from "@tspark/checkpoint"
-import { Effect, Exit } from "effect"
-import * as fs from "node:fs"
+// RDD's checkpoint directory, written by the task that computes the partition
+// through @tspark/checkpoint's CheckpointFile (checksummed, versioned frame;
+// temp file, fsync, rename, directory fsync; the temp file is removed when a
+// step fails), so a torn or corrupted file is detected, never read as data.
+// Tasks run synchronously, so the Effect runs over the synchronous FileSystem.
+import { CheckpointFile, FileSystem } from "@tspark/checkpoint"
+import { Cause, Effect, Exit } from "effect"
 import * as path from "node:path"
-import { deserialize, serialize } from "../storage/serializer.js"
+import { serialize } from "../storage/serializer.js"
+import { syncLocalFileSystem } from "./syncFileSystem.js"
 
-export const partFile = (directory: string, index: number) => path.join(directory, `part-${String(index).padStart(5, "0")}`)
+export const partName = (index: number) => `part-${String(index).padStart(5, "0")}`
 
-export class CheckpointFileUnreadable extends Error {
-  override readonly name = "CheckpointFileUnreadable"
+export const partFile = (directory: string, index: number) => path.join(directory, partName(index))
+
+/** Runs a checkpoint-file effect synchronously, throwing its tagged error (tasks report thrown errors). */
+export const runSyncFiles = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem>): A => {
+  const exit = Effect.runSyncExit(Effect.provideService(effect, FileSystem.FileSystem, syncLocalFileSystem))
+  if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+  return exit.value
 }
-
-let tempCounter = 0
 
 export const writePartition = (directory: string, index: number, values: ReadonlyArray<unknown>): void => {
-  const target = partFile(directory, index)
-  const temp = path.join(directory, `.${path.basename(target)}.${process.pid}.${tempCounter++}.tmp`)
-  const fd = fs.openSync(temp, "wx")
-  try {
-    for (const chunk of CheckpointFile.encode(serialize(values))) fs.writeSync(fd, chunk)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(temp, target)
-  const dir = fs.openSync(directory, "r")
-  try {
-    fs.fsyncSync(dir)
-  } finally {
-    fs.closeSync(dir)
-  }
-}
-
-export const readPartition = (directory: string, index: number): ReadonlyArray<unknown> => {
-  const file = partFile(directory, index)
-  let bytes: Buffer
-  try {
-    bytes = fs.readFileSync(file)
-  } catch (cause) {
-    throw new CheckpointFileUnreadable(`checkpoint file ${file} cannot be read: ${(cause as Error).message}`)
-  }
-  const decoded = Effect.runSyncExit(CheckpointFile.decode(file, bytes))
-  if (Exit.isFailure(decoded)) {
-    throw new CheckpointFileUnreadable(`checkpoint file ${file} is damaged: ${String(decoded.cause)}`)
-  }
-  return deserialize(decoded.value)
+  runSyncFiles(CheckpointFile.writeAtomic(directory, partName(index), serialize(values)))
 }

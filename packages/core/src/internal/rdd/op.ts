@@ -1,7 +1,9 @@
 // The plan of one RDD: its kind, its parameters (plain data and user
 // functions) and how to compute it from its parents. An RDD is a node with an
 // op and dependencies, so a stage's lineage is data that an executor can
-// rebuild with the engine's own code, shipping only user functions.
+// rebuild with the engine's own code, shipping only user functions. Each RDD
+// kind lives in its own module under rdd/ (named as in Spark); ops.ts is the
+// registry of their factories.
 import type { Dependency } from "../../rdd/Dependency.js"
 import type { Partition } from "../../rdd/Partition.js"
 import type { Partitioner } from "../../rdd/Partitioner.js"
@@ -32,3 +34,17 @@ export interface RDDOp {
 }
 
 export const firstParent = (rdd: OpRDD): OpRDD => rdd.dependencies[0]!.rdd
+
+export const sameAsParent = (rdd: OpRDD): ReadonlyArray<Partition> => firstParent(rdd).partitions
+
+export const parentPartitioner = (rdd: OpRDD): Partitioner | undefined => firstParent(rdd).partitioner
+
+// An op whose partitions are its own objects (carrying a seed, a start index...)
+// must hand its parent the parent's partition of the same index, not its own.
+export const parentSplit = (rdd: OpRDD, split: Partition, parent = 0): Partition =>
+  rdd.dependencies[parent]!.rdd.partitions[split.index]!
+
+export const parentLocations = (rdd: OpRDD, split: Partition): ReadonlyArray<string> =>
+  firstParent(rdd).preferredLocations(parentSplit(rdd, split))
+
+export const indexed = (count: number): Array<Partition> => Array.from({ length: count }, (_, index) => ({ index }))

@@ -1,0 +1,76 @@
+/**
+ * The RDD of `sc.parallelize` and `sc.makeRDD`: a local array cut into
+ * slices, one partition per slice, each with optional preferred hosts.
+ *
+ * Mirrors `org.apache.spark.rdd.ParallelCollectionRDD`.
+ *
+ * @since 0.1.0
+ */
+import { ArrayIterator } from "../internal/rdd/iterators.js"
+import type { RDDOp } from "../internal/rdd/op.js"
+import type { Partition } from "./Partition.js"
+
+/**
+ * A partition holding its slice of the collection.
+ *
+ * Mirrors `org.apache.spark.rdd.ParallelCollectionPartition`.
+ *
+ * **Example**
+ * ```ts
+ * const p: ParallelCollectionRDD.ParallelCollectionPartition = { index: 0, values: [1, 2] }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ParallelCollectionPartition extends Partition {
+  readonly values: ReadonlyArray<unknown>
+}
+
+/**
+ * Cuts `data` into `numSlices` contiguous slices of about equal size.
+ *
+ * Mirrors `ParallelCollectionRDD.slice`.
+ *
+ * **Example**
+ * ```ts
+ * ParallelCollectionRDD.slice([1, 2, 3, 4, 5], 2) // [[1, 2], [3, 4, 5]]
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const slice = <T>(data: ReadonlyArray<T>, numSlices: number): Array<ReadonlyArray<T>> => {
+  const slices: Array<ReadonlyArray<T>> = []
+  for (let i = 0; i < numSlices; i++) {
+    slices.push(data.slice(Math.floor((i * data.length) / numSlices), Math.floor(((i + 1) * data.length) / numSlices)))
+  }
+  return slices
+}
+
+/**
+ * The plan of a parallel collection: its slices and, per slice, the hosts
+ * where it is best computed. A task plan ships only the slices its task reads.
+ *
+ * Mirrors `new ParallelCollectionRDD(sc, data, numSlices, locationPrefs)`.
+ *
+ * **Example**
+ * ```ts
+ * const op = ParallelCollectionRDD.parallelCollection([[1, 2], [3]], undefined)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const parallelCollection = (
+  slices: ReadonlyArray<ReadonlyArray<unknown>>,
+  locations: ReadonlyArray<ReadonlyArray<string>> | undefined
+): RDDOp => ({
+  factory: "parallelCollection",
+  args: [slices, locations],
+  kind: "ParallelCollectionRDD",
+  params: { slices, locations },
+  getPartitions: () => slices.map((values, index): ParallelCollectionPartition => ({ index, values })),
+  compute: (_rdd, split) => new ArrayIterator((split as ParallelCollectionPartition).values),
+  preferredLocations: (_rdd, split) => locations?.[split.index] ?? []
+})
