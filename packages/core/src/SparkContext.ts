@@ -7,17 +7,16 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Deferred, Effect, Exit, Fiber, Scope } from "effect"
+import { Clock, Context, Effect, Exit, Fiber, Scope } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { type Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
 import type { Broadcast } from "./Broadcast.js"
-import * as Closure from "./Closure.js"
 import { type ContextCleaner } from "./ContextCleaner.js"
 import { composeLayers, readSettings, type Services } from "./internal/scheduler/sparkContextLayers.js"
 import * as Ops from "./internal/rdd/ops.js"
 import { planSplits } from "./internal/rdd/textFile.js"
-import { checkShippable, NotShippable } from "./internal/scheduler/taskPlan.js"
+import { checkShippable } from "./internal/scheduler/taskPlan.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
@@ -25,8 +24,6 @@ import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
 import {
   InvalidArgumentError,
-  type JobCancelledError,
-  type JobFailedError,
   SparkContextStoppedError,
   type UnknownMasterError
 } from "./SparkError.js"
@@ -124,7 +121,6 @@ export class SparkContext implements RDDContext {
   readonly startTime: number
   private rddIds = 0
   private shuffleIds = 0
-  private jobIds = 0
   private stopped = false
   private checkpointDirectory: string | undefined
   private readonly properties = new Map<string, string>()
@@ -392,52 +388,14 @@ export class SparkContext implements RDDContext {
       }
       const invalid = rdd.validationError
       if (invalid !== undefined) return yield* Effect.fail(invalid)
-      if (this.services.backend.shipsTasks) {
-        // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
-        try {
-          checkShippable(rdd as RDD<unknown>, func as (iterator: Iterator<unknown>, ctx: TaskContext) => unknown)
-        } catch (problem) {
-          if (problem instanceof NotShippable) return yield* Effect.fail(Closure.toError(problem))
-          throw problem
-        }
-      }
-      const numPartitions = rdd.numPartitions
-      const parts = partitions ?? Array.from({ length: numPartitions }, (_, i) => i)
-      const outOfRange = parts.find((p) => !Number.isInteger(p) || p < 0 || p >= numPartitions)
-      if (outOfRange !== undefined) {
-        return yield* new InvalidArgumentError({
-          method: "runJob",
-          message: `Attempting to access a non-existent partition: ${outOfRange}. RDD ${rdd.id} has ${numPartitions} partitions`
-        })
-      }
-      const jobId = this.jobIds++
-      if (parts.length === 0) return [jobId, Effect.succeed([] as Array<U>)] as const
-      const fiberProps = yield* LocalProperties
-      const properties = new Map([...this.properties, ...fiberProps])
-      const results = new Array<U>(parts.length)
-      const done = yield* Deferred.make<void, JobFailedError | JobCancelledError>()
-      const dag = this.services.dag
-      dag.submitJob({
-        jobId,
-        rdd: rdd as RDD<unknown>,
-        func: func as (iterator: Iterator<unknown>, ctx: TaskContext) => unknown,
-        partitions: parts,
-        properties,
-        onTaskSucceeded: (index, result) => {
-          results[index] = result as U
-        },
-        onJobFinished: (outcome) => {
-          Deferred.doneUnsafe(done, outcome._tag === "Success" ? Effect.void : Effect.fail(outcome.error as JobFailedError))
-        }
-      })
-      const wait: Effect.Effect<Array<U>, RDDError> = Deferred.await(done).pipe(
-        Effect.onInterrupt(() =>
-          Effect.sync(() => dag.cancelJob(jobId, "because the effect waiting for it was interrupted"))
-        ),
-        Effect.andThen(rdd.doCheckpoint()),
-        Effect.as(results)
-      )
-      return [jobId, wait] as const
+      // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
+      const job = func as (iterator: Iterator<unknown>, ctx: TaskContext) => U
+      const notShippable = this.services.backend.shipsTasks ? checkShippable(rdd as RDD<unknown>, job) : undefined
+      if (notShippable !== undefined) return yield* Effect.fail(notShippable)
+      const properties = new Map([...this.properties, ...(yield* LocalProperties)])
+      const waiter = yield* this.services.dag.submitJob(rdd as RDD<unknown>, job, partitions, properties)
+      // As Spark's runJob: checkpoint the RDD once a job has computed it.
+      return [waiter.jobId, waiter.totalTasks === 0 ? waiter.await : Effect.tap(waiter.await, () => rdd.doCheckpoint())] as const
     })
   }
 
@@ -558,17 +516,7 @@ export const make = (
     const scope = yield* Scope.fork(yield* Effect.scope)
     const callerServices = yield* Effect.context<never>()
     const startTime = yield* Clock.currentTimeMillis
-    const localDir = yield* Effect.try({
-      try: () => fs.mkdtempSync(path.join(settings.localRoot, "tspark-")),
-      catch: (cause) =>
-        new InvalidArgumentError({
-          method: "SparkContext",
-          message: `spark.local.dir ${settings.localRoot} is not a writable directory: ${(cause as Error).message}`
-        })
-    })
-    yield* Scope.addFinalizer(scope, Effect.sync(() => fs.rmSync(localDir, { recursive: true, force: true })))
-
-    const services = yield* composeLayers(conf, settings, localDir, scope)
+    const services = yield* composeLayers(conf, settings, scope)
     // As Spark's SparkContext: the task scheduler (and its backend) starts once the DAG scheduler listens.
     yield* Scope.provide(services.taskScheduler.start, scope)
 

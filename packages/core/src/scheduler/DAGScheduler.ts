@@ -8,16 +8,33 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Deferred, Effect, Layer } from "effect"
 import { AccumulatorContext } from "../Accumulator.js"
 import { ContextCleaner } from "../ContextCleaner.js"
 import { DAGScheduler as DAGSchedulerImpl } from "../internal/scheduler/dagScheduler.js"
-import type { JobSubmission } from "../internal/scheduler/stage.js"
+import type { RDD } from "../rdd/RDD.js"
+import { InvalidArgumentError, type JobCancelledError, type JobFailedError } from "../SparkError.js"
 import { BlockManagerMasterEndpoint } from "../storage/BlockManagerMaster.js"
 import { DAGSchedulerEventProcessLoop } from "./DAGSchedulerEventProcessLoop.js"
 import { LiveListenerBus } from "./LiveListenerBus.js"
 import { MapOutputTrackerMaster } from "./MapOutputTracker.js"
+import type { TaskContext } from "./TaskContext.js"
 import { TaskScheduler } from "./TaskScheduler.js"
+
+/**
+ * A submitted job: its id, and the effect that waits for its results.
+ *
+ * Mirrors `org.apache.spark.scheduler.JobWaiter`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface JobWaiter<U> {
+  readonly jobId: number
+  /** The job's tasks: one per partition asked for. */
+  readonly totalTasks: number
+  readonly await: Effect.Effect<Array<U>, JobFailedError | JobCancelledError>
+}
 
 /**
  * The DAG scheduler of one context. Its calls post events to the loop and
@@ -35,7 +52,16 @@ import { TaskScheduler } from "./TaskScheduler.js"
  * @since 0.1.0
  */
 export class DAGScheduler extends Context.Service<DAGScheduler, {
-  readonly submitJob: (submission: JobSubmission) => void
+  /**
+   * Checks the partitions, gives the job an id and submits it; the waiter's
+   * `await` gives the results in partition order (interrupting it cancels the job).
+   */
+  readonly submitJob: <U>(
+    rdd: RDD<unknown>,
+    func: (iterator: Iterator<unknown>, ctx: TaskContext) => U,
+    partitions: ReadonlyArray<number> | undefined,
+    properties: ReadonlyMap<string, string>
+  ) => Effect.Effect<JobWaiter<U>, InvalidArgumentError>
   readonly cancelJob: (jobId: number, reason: string) => void
   readonly cancelJobGroup: (groupId: string) => void
   readonly cancelAllJobs: (reason: string) => void
@@ -81,9 +107,51 @@ export const layer = (options: {
       })
       taskScheduler.setDAGScheduler(dag)
       yield* loop.start((event) => dag.onReceive(event))
+      let nextJobId = 0
+      const cancelJob = (jobId: number, reason: string) => loop.post({ _tag: "JobCancelled", jobId, reason })
       return DAGScheduler.of({
-        submitJob: (submission) => loop.post({ _tag: "JobSubmitted", submission }),
-        cancelJob: (jobId, reason) => loop.post({ _tag: "JobCancelled", jobId, reason }),
+        submitJob: Effect.fnUntraced(function*<U>(
+          rdd: RDD<unknown>,
+          func: (iterator: Iterator<unknown>, ctx: TaskContext) => U,
+          partitions: ReadonlyArray<number> | undefined,
+          properties: ReadonlyMap<string, string>
+        ) {
+          const numPartitions = rdd.numPartitions
+          const parts = partitions ?? Array.from({ length: numPartitions }, (_, i) => i)
+          const outOfRange = parts.find((p) => !Number.isInteger(p) || p < 0 || p >= numPartitions)
+          if (outOfRange !== undefined) {
+            return yield* new InvalidArgumentError({
+              method: "runJob",
+              message: `Attempting to access a non-existent partition: ${outOfRange}. RDD ${rdd.id} has ${numPartitions} partitions`
+            })
+          }
+          const jobId = nextJobId++
+          if (parts.length === 0) return { jobId, totalTasks: 0, await: Effect.succeed([] as Array<U>) }
+          const results = new Array<U>(parts.length)
+          const done = yield* Deferred.make<void, JobFailedError | JobCancelledError>()
+          loop.post({
+            _tag: "JobSubmitted",
+            submission: {
+              jobId,
+              rdd,
+              func,
+              partitions: parts,
+              properties,
+              onTaskSucceeded: (index, result) => {
+                results[index] = result as U
+              },
+              onJobFinished: (outcome) => {
+                Deferred.doneUnsafe(done, outcome._tag === "Success" ? Effect.void : Effect.fail(outcome.error as JobFailedError))
+              }
+            }
+          })
+          const wait = Deferred.await(done).pipe(
+            Effect.onInterrupt(() => Effect.sync(() => cancelJob(jobId, "because the effect waiting for it was interrupted"))),
+            Effect.as(results)
+          )
+          return { jobId, totalTasks: parts.length, await: wait }
+        }),
+        cancelJob,
         cancelJobGroup: (groupId) => loop.post({ _tag: "JobGroupCancelled", groupId }),
         cancelAllJobs: (reason) => loop.post({ _tag: "AllJobsCancelled", reason }),
         activeJobIds: () => dag.activeJobIds()

@@ -1,8 +1,10 @@
 // The one place a SparkContext's services are wired: the configuration read
 // once (every bad value fails here, with the key named), then the layers of
 // the control plane composed and built in the context's scope.
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Context, Effect, Layer, Scope } from "effect"
+import * as fs from "node:fs"
 import * as os from "node:os"
+import * as path from "node:path"
 import * as AccumulatorModule from "../../Accumulator.js"
 import * as BroadcastModule from "../../Broadcast.js"
 import * as ContextCleanerModule from "../../ContextCleaner.js"
@@ -104,12 +106,21 @@ const clusterBackend = (
   )
 
 /** Builds the control plane in `scope`; the task scheduler is started by the caller. */
-export const composeLayers = (
+export const composeLayers = Effect.fnUntraced(function*(
   conf: SparkConf.SparkConf,
   settings: Settings,
-  localDir: string,
   scope: Scope.Scope
-): Effect.Effect<Services> => {
+) {
+  // The context's local directory (block stores, executors' files), removed last.
+  const localDir = yield* Effect.try({
+    try: () => fs.mkdtempSync(path.join(settings.localRoot, "tspark-")),
+    catch: (cause) =>
+      new InvalidArgumentError({
+        method: "SparkContext",
+        message: `spark.local.dir ${settings.localRoot} is not a writable directory: ${(cause as Error).message}`
+      })
+  })
+  yield* Scope.addFinalizer(scope, Effect.sync(() => fs.rmSync(localDir, { recursive: true, force: true })))
   const backend: Layer.Layer<
     Backend,
     never,
@@ -134,7 +145,8 @@ export const composeLayers = (
       AccumulatorModule.layer
     ))
   )
-  return Effect.map(Layer.buildWithScope(layer, scope), (context) => ({
+  const context = yield* Layer.buildWithScope(layer, scope)
+  const services: Services = {
     dag: Context.get(context, DAGSchedulerModule.DAGScheduler),
     taskScheduler: Context.get(context, TaskSchedulerModule.TaskScheduler),
     backend: Context.get(context, Backend),
@@ -145,5 +157,6 @@ export const composeLayers = (
     cleaner: Context.get(context, ContextCleanerModule.ContextCleaner),
     broadcasts: Context.get(context, BroadcastModule.BroadcastManager),
     accumulators: Context.get(context, AccumulatorModule.AccumulatorContext)
-  }))
-}
+  }
+  return services
+})

@@ -6,6 +6,7 @@
 import type { Dependency, NarrowSpec, ShuffleDependency } from "../../rdd/Dependency.js"
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import { RDD, type RDDContext } from "../../rdd/RDD.js"
+import { type TaskNotSerializableError, toError } from "../../Closure.js"
 import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
 import type { Aggregator } from "../../shuffle/Aggregator.js"
 import * as StorageLevel from "../../storage/StorageLevel.js"
@@ -223,11 +224,20 @@ export const receiveTask = (shipped: ShippedTask): TaskDescription => {
 /**
  * Encodes every stage a job on `rdd` may run (the result stage and every
  * shuffle map stage of its lineage), so that a function that cannot ship is
- * refused when the job is submitted. Throws NotShippable.
+ * refused when the job is submitted: returns the error naming what it captures.
  */
-export const checkShippable = (rdd: RDD<unknown>, func: Extract<TaskBinary, { _tag: "ResultTask" }>["func"]): void => {
-  encodeStage({ _tag: "ResultTask", rdd, func })
-  forEachAncestor(rdd, () => {}, { onShuffle: (dep) => void encodeStage({ _tag: "ShuffleMapTask", rdd: dep.rdd, dep }) })
+export const checkShippable = (
+  rdd: RDD<unknown>,
+  func: Extract<TaskBinary, { _tag: "ResultTask" }>["func"]
+): TaskNotSerializableError | undefined => {
+  try {
+    encodeStage({ _tag: "ResultTask", rdd, func })
+    forEachAncestor(rdd, () => {}, { onShuffle: (dep) => void encodeStage({ _tag: "ShuffleMapTask", rdd: dep.rdd, dep }) })
+    return undefined
+  } catch (problem) {
+    if (problem instanceof NotShippable) return toError(problem)
+    throw problem
+  }
 }
 
 export { NotShippable }
