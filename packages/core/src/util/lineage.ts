@@ -150,3 +150,44 @@ export const shuffleDependencies = (rdd: RDD<unknown>): Array<ShuffleDependency<
   forEachAncestor(rdd, () => {}, { stopAtShuffles: true, onShuffle: (dep) => void result.push(dep) })
   return result
 }
+
+/**
+ * How a node of the lineage tree was reached: the root, through a narrow
+ * dependency, or through a shuffle dependency.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Edge = "root" | "narrow" | "shuffle"
+
+/**
+ * Visits the lineage as a tree, depth first in dependency order, without
+ * merging shared ancestors (an RDD reached twice is shown twice), with the
+ * number of shuffle boundaries crossed to reach each node: the shape of
+ * `RDD.toDebugString`.
+ *
+ * **Example**
+ * ```ts
+ * const lines: Array<string> = []
+ * forEachLineageNode(rdd, (r, depth, edge) =>
+ *   lines.push(`${"   ".repeat(depth)}${edge === "shuffle" ? "+-" : edge === "narrow" ? " | " : ""}${r.id}`))
+ * ```
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const forEachLineageNode = (
+  root: RDD<unknown>,
+  visit: (rdd: RDD<unknown>, shuffleDepth: number, edge: Edge) => void
+): void => {
+  const stack: Array<readonly [RDD<unknown>, number, Edge]> = [[root, 0, "root"]]
+  while (stack.length > 0) {
+    const [rdd, depth, edge] = stack.pop()!
+    visit(rdd, depth, edge)
+    const deps = rdd.dependencies
+    for (let d = deps.length - 1; d >= 0; d--) {
+      const dep = deps[d]!
+      stack.push(dep._tag === "Shuffle" ? [dep.rdd, depth + 1, "shuffle"] : [dep.rdd, depth, "narrow"])
+    }
+  }
+}

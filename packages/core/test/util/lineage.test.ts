@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { ListenerBus } from "../../src/util/ListenerBus.js"
 import type { RDD } from "../../src/rdd/RDD.js"
-import { forEachAncestor, forEachPartitionAncestor, shuffleDependencies } from "../../src/util/lineage.js"
+import { forEachAncestor, forEachLineageNode, forEachPartitionAncestor, shuffleDependencies } from "../../src/util/lineage.js"
 import { makeContext } from "../utils/spark.js"
 
 const ids = (rdds: ReadonlyArray<RDD<unknown>>) => rdds.map((r) => r.id)
@@ -82,5 +82,22 @@ describe("ListenerBus", () => {
       yield* Fiber.join(waiter)
       assert.strictEqual(heard.length, 100)
       yield* bus.waitUntilEmpty()
+    }).pipe(Effect.scoped))
+})
+
+describe("lineage tree", () => {
+  it.effect("forEachLineageNode gives toDebugString's shape", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext()
+      const a = sc.parallelize([1, 2, 3], 2)
+      const rdd = a.map((x) => [x, x] as const).reduceByKey((x, y) => x + y).union(a.map((x) => [x, x] as const)) as RDD<unknown>
+      const lines: Array<string> = []
+      forEachLineageNode(rdd, (r, depth, edge) => {
+        const prefix = edge === "shuffle" ? "+-" : edge === "narrow" ? " | " : ""
+        const name = r.name === undefined ? "" : `${r.name} `
+        const level = r.storageLevel.name === "NONE" ? "" : ` [${r.storageLevel.name}]`
+        lines.push(`${"   ".repeat(depth)}${prefix}(${r.numPartitions}) ${name}${r.op.kind}[${r.id}]${level}`)
+      })
+      assert.strictEqual(lines.join("\n"), rdd.toDebugString())
     }).pipe(Effect.scoped))
 })
