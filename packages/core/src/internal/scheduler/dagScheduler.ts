@@ -5,7 +5,6 @@
 // scheduler/DAGSchedulerEventProcessLoop.ts), so its state needs no locks.
 import type { AccumulatorContext } from "../../Accumulator.js"
 import type { ContextCleaner } from "../../ContextCleaner.js"
-import type { RDD } from "../../rdd/RDD.js"
 import type { DAGSchedulerEvent, DAGSchedulerEventProcessLoop } from "../../scheduler/DAGSchedulerEventProcessLoop.js"
 import type { LiveListenerBus } from "../../scheduler/LiveListenerBus.js"
 import type { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
