@@ -134,6 +134,13 @@ export class AccumulatorContext extends Context.Service<AccumulatorContext, {
 /**
  * An accumulator registry for one context.
  *
+ * Mirrors `org.apache.spark.util.AccumulatorContext`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useAccumulators, Accumulator.layer)
+ * ```
+ *
  * @category layers
  * @since 0.1.0
  */

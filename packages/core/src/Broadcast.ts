@@ -117,6 +117,13 @@ export class BroadcastManager extends Context.Service<BroadcastManager, {
 /**
  * A broadcast manager keeping values in this process.
  *
+ * Mirrors `org.apache.spark.broadcast.BroadcastManager`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useBroadcasts, Broadcast.layer)
+ * ```
+ *
  * @category layers
  * @since 0.1.0
  */

@@ -20,6 +20,8 @@ import { BlockManagerMasterEndpoint } from "./storage/BlockManagerMaster.js"
 /**
  * The cleaner of one context.
  *
+ * Mirrors `org.apache.spark.ContextCleaner`.
+ *
  * **Example**
  * ```ts
  * const program = Effect.gen(function*() {
@@ -46,6 +48,13 @@ export class ContextCleaner extends Context.Service<ContextCleaner, {
 
 /**
  * A cleaner posting its cleanups to the context's event loop.
+ *
+ * Mirrors `org.apache.spark.ContextCleaner`.
+ *
+ * **Example**
+ * ```ts
+ * const cleaner = ContextCleaner.layer.pipe(Layer.provide(DAGSchedulerEventProcessLoop.layer))
+ * ```
  *
  * @category layers
  * @since 0.1.0

@@ -19,6 +19,8 @@ import { BlockManagerMasterEndpoint } from "./storage/BlockManagerMaster.js"
 /**
  * The driver's environment.
  *
+ * Mirrors `org.apache.spark.SparkEnv`.
+ *
  * **Example**
  * ```ts
  * const program = Effect.gen(function*() {
@@ -35,6 +37,13 @@ export class SparkEnv extends Context.Service<SparkEnv, ExecutorEnv>()("@tspark/
 /**
  * The driver's environment: a block manager named `driver` registered with
  * the master, storing under `localDir`; stopped when the layer closes.
+ *
+ * Mirrors `org.apache.spark.SparkEnv.createDriverEnv`.
+ *
+ * **Example**
+ * ```ts
+ * const env = SparkEnv.layerDriver({ conf: SparkConf.make(), localDir: "/tmp/tspark-1", maxMemory: 64 * 1024 * 1024 })
+ * ```
  *
  * @category layers
  * @since 0.1.0

@@ -26,6 +26,11 @@ import { TaskScheduler } from "./TaskScheduler.js"
  *
  * Mirrors `org.apache.spark.scheduler.JobWaiter`.
  *
+ * **Example**
+ * ```ts
+ * const results = yield* (yield* dag.submitJob(rdd, (it) => [...it], undefined, new Map())).await
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -39,6 +44,8 @@ export interface JobWaiter<U> {
 /**
  * The DAG scheduler of one context. Its calls post events to the loop and
  * return at once; a job reports its results through its submission.
+ *
+ * Mirrors `org.apache.spark.scheduler.DAGScheduler`.
  *
  * **Example**
  * ```ts
@@ -72,6 +79,13 @@ export class DAGScheduler extends Context.Service<DAGScheduler, {
 /**
  * The DAG scheduler: becomes the task scheduler's listener and starts the
  * event loop, in the layer's scope.
+ *
+ * Mirrors `org.apache.spark.scheduler.DAGScheduler`.
+ *
+ * **Example**
+ * ```ts
+ * const dag = DAGScheduler.layer({ maxConsecutiveStageAttempts: 4 })
+ * ```
  *
  * @category layers
  * @since 0.1.0

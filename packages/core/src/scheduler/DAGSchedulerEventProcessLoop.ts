@@ -19,6 +19,11 @@ import type { TaskDescription, TaskResult } from "./Task.js"
  *
  * Mirrors `org.apache.spark.CleanupTask`.
  *
+ * **Example**
+ * ```ts
+ * loop.post({ _tag: "Cleanup", task: { _tag: "Shuffle", shuffleId: 0 } })
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -30,6 +35,11 @@ export type CleanupTask =
  * An event of the loop.
  *
  * Mirrors `org.apache.spark.scheduler.DAGSchedulerEvent`.
+ *
+ * **Example**
+ * ```ts
+ * loop.post({ _tag: "JobCancelled", jobId: 3, reason: "by request" })
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -49,6 +59,8 @@ export type DAGSchedulerEvent =
 /**
  * The loop: post from anywhere (thread-safe, never blocks); events are handled
  * one at a time by the handler given to `start`.
+ *
+ * Mirrors `org.apache.spark.scheduler.DAGSchedulerEventProcessLoop`.
  *
  * **Example**
  * ```ts
@@ -73,6 +85,13 @@ export class DAGSchedulerEventProcessLoop extends Context.Service<DAGSchedulerEv
 
 /**
  * An empty loop; `now` starts at the Clock's time.
+ *
+ * Mirrors `org.apache.spark.scheduler.DAGSchedulerEventProcessLoop`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheLoop, DAGSchedulerEventProcessLoop.layer)
+ * ```
  *
  * @category layers
  * @since 0.1.0

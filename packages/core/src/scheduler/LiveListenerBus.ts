@@ -13,6 +13,8 @@ import { dispatch, type SparkListener, type SparkListenerEvent } from "./SparkLi
 /**
  * The listener bus of one context.
  *
+ * Mirrors `org.apache.spark.scheduler.LiveListenerBus`.
+ *
  * **Example**
  * ```ts
  * const program = Effect.gen(function*() {
@@ -31,6 +33,13 @@ export class LiveListenerBus extends Context.Service<
 
 /**
  * A bus whose listener fibers live in the layer's scope.
+ *
+ * Mirrors `org.apache.spark.scheduler.LiveListenerBus`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheBus, LiveListenerBus.layer)
+ * ```
  *
  * @category layers
  * @since 0.1.0

@@ -152,6 +152,13 @@ export class MapOutputTrackerMaster
 /**
  * A fresh, empty tracker.
  *
+ * Mirrors `org.apache.spark.MapOutputTrackerMaster`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheTracker, MapOutputTracker.layer)
+ * ```
+ *
  * @category layers
  * @since 0.1.0
  */

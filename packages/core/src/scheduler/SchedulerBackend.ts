@@ -60,6 +60,8 @@ export interface SchedulerBackend {
  * The backend of one context, as a service: `LocalSchedulerBackend.layer`
  * (`local[N]`) or the cluster backend (`local-cluster`, `local-process`, `tcp://`).
  *
+ * Mirrors `org.apache.spark.scheduler.SchedulerBackend`.
+ *
  * **Example**
  * ```ts
  * const program = Effect.gen(function*() {

@@ -18,6 +18,8 @@ import type { TaskDescription, TaskResult } from "./Task.js"
 /**
  * The task scheduler of one context.
  *
+ * Mirrors `org.apache.spark.scheduler.TaskScheduler`.
+ *
  * **Example**
  * ```ts
  * const program = Effect.gen(function*() {
@@ -50,6 +52,13 @@ export class TaskScheduler extends Context.Service<TaskScheduler, {
 /**
  * Options of the task scheduler, read from the configuration.
  *
+ * Mirrors the settings of org.apache.spark.scheduler.TaskSchedulerImpl.
+ *
+ * **Example**
+ * ```ts
+ * const options = { maxFailures: 4, localityWaitMs: 3000, schedulerConf: { mode: "FIFO", pools: [] }, reviveIntervalMs: 1000 }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -66,6 +75,13 @@ export interface TaskSchedulerOptions {
 
 /**
  * The task scheduler over the context's backend and event loop.
+ *
+ * Mirrors `org.apache.spark.scheduler.TaskSchedulerImpl`.
+ *
+ * **Example**
+ * ```ts
+ * const scheduler = TaskScheduler.layer(options)
+ * ```
  *
  * @category layers
  * @since 0.1.0

@@ -169,6 +169,13 @@ export class BlockManagerMasterEndpoint
 /**
  * A fresh master with no block managers.
  *
+ * Mirrors `org.apache.spark.storage.BlockManagerMasterEndpoint`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheMaster, BlockManagerMaster.layer)
+ * ```
+ *
  * @category layers
  * @since 0.1.0
  */

@@ -16,6 +16,13 @@ import type { RDD } from "../rdd/RDD.js"
  * What a visitor asks of the walk: nothing (go on into the parents),
  * `"prune"` (skip this RDD's parents) or `"stop"` (end the whole walk).
  *
+ * Mirrors the walks of org.apache.spark.scheduler.DAGScheduler.
+ *
+ * **Example**
+ * ```ts
+ * forEachAncestor(rdd, (r) => (r.isCheckpointed ? "prune" : undefined))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -23,6 +30,13 @@ export type Step = void | "prune" | "stop"
 
 /**
  * Options of `forEachAncestor`.
+ *
+ * Mirrors the walks of org.apache.spark.scheduler.DAGScheduler.
+ *
+ * **Example**
+ * ```ts
+ * forEachAncestor(rdd, () => {}, { stopAtShuffles: true, onShuffle: (dep) => ids.push(dep.shuffleId) })
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -37,6 +51,8 @@ export interface WalkOptions {
 /**
  * Visits `root` and its ancestors, each once, depth first with a stack as
  * Spark's DAGScheduler does (so stages are created in Spark's order).
+ *
+ * Mirrors the waitingForVisit walks of org.apache.spark.scheduler.DAGScheduler.
  *
  * **Example**
  * ```ts
@@ -76,6 +92,13 @@ export const forEachAncestor = (
 /**
  * Options of `forEachPartitionAncestor`.
  *
+ * Mirrors DAGScheduler.getPreferredLocsInternal's walk.
+ *
+ * **Example**
+ * ```ts
+ * forEachPartitionAncestor(rdd, 0, () => {}, { onShuffle: (dep, _, p) => reads.push([dep.shuffleId, p]) })
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -89,6 +112,8 @@ export interface PartitionWalkOptions {
  * reads through narrow dependencies, each (RDD, partition) once, depth first
  * in dependency order. Shuffle dependencies end the walk (a reduce partition
  * reads every map partition); `onShuffle` hears them.
+ *
+ * Mirrors DAGScheduler.getPreferredLocsInternal's walk over narrow dependencies.
  *
  * **Example**
  * ```ts
@@ -155,6 +180,13 @@ export const shuffleDependencies = (rdd: RDD<unknown>): Array<ShuffleDependency<
  * How a node of the lineage tree was reached: the root, through a narrow
  * dependency, or through a shuffle dependency.
  *
+ * Mirrors the walk of RDD.toDebugString.
+ *
+ * **Example**
+ * ```ts
+ * forEachLineageNode(rdd, (r, depth, edge) => console.log(edge, depth, r.id))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -165,6 +197,8 @@ export type Edge = "root" | "narrow" | "shuffle"
  * merging shared ancestors (an RDD reached twice is shown twice), with the
  * number of shuffle boundaries crossed to reach each node: the shape of
  * `RDD.toDebugString`.
+ *
+ * Mirrors the walk of RDD.toDebugString.
  *
  * **Example**
  * ```ts

@@ -22,6 +22,8 @@ import type { ExecutorEnv } from "../TaskContext.js"
  * executor named `driver`. Closures run as they are: nothing is shipped.
  * Selected by the master strings `local` and `local[N]`.
  *
+ * Mirrors `org.apache.spark.scheduler.local.LocalSchedulerBackend`.
+ *
  * **Example**
  * ```ts
  * const backend = new LocalSchedulerBackend(2, env)
@@ -119,6 +121,8 @@ export class LocalSchedulerBackend implements SchedulerBackend {
 /**
  * The in-process backend over the driver's `SparkEnv`. With `shipTasks`,
  * every task goes through its shipped form first (`spark.tspark.local.shipTasks`).
+ *
+ * Mirrors `org.apache.spark.scheduler.local.LocalSchedulerBackend`.
  *
  * **Example**
  * ```ts
