@@ -1,7 +1,9 @@
 /**
- * The entry point of the engine: creates RDDs, runs jobs on the DAG scheduler,
- * and owns the executors, block managers and listener bus. Effect-scoped
- * (closing its scope stops it), with a Promise facade.
+ * The entry point of the engine: creates RDDs, submits jobs, makes broadcasts
+ * and accumulators, and adds listeners. A facade over the control plane's
+ * services (DAGScheduler, TaskScheduler, SchedulerBackend, LiveListenerBus,
+ * ContextCleaner, ...), which `make` composes from their layers in one place.
+ * Effect-scoped (closing its scope stops it), with a Promise facade.
  *
  * Mirrors `org.apache.spark.SparkContext`.
  *
@@ -38,7 +40,7 @@ import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
  * @since 0.1.0
  */
 export interface SparkContextOptions {
-  /** `local`, `local[N]`, `local[*]` or `local[N,F]` (F: task failures allowed). Default `local[*]`. */
+  /** A master URL (see `SparkConf.parseMaster`): `local[N]`, `local-cluster[N,C,M]`, `tcp://HOST:PORT`, ... Default `local[*]`. */
   readonly master?: string
   readonly appName?: string
   readonly conf?: Readonly<Record<string, string | number | boolean>> | SparkConf.SparkConf
