@@ -43,7 +43,7 @@ const program = Effect.gen(function*() {
 
   const total = yield* counts.values().fold(0, (a, b) => a + b)
   const top = yield* counts.top(10, (a, b) => a[1] - b[1] || (a[0] < b[0] ? 1 : -1))
-  yield* sc.waitForListeners
+  yield* sc.waitForListeners()
 
   console.log(`\n${total} words in ${input}; the top ten:`)
   for (const [word, count] of top) console.log(`  ${String(count).padStart(5)}  ${word}`)

@@ -101,7 +101,7 @@ const engineSustains = (rate: number) =>
       .foreachRDD((rdd) => rdd.collect())
     yield* ssc.start()
     yield* ssc.awaitCompletedBatches(BATCHES)
-    yield* ssc.waitForListeners
+    yield* ssc.waitForListeners()
     yield* ssc.stop({ stopSparkContext: true })
     // Total delay (scheduling + processing): a batch that waits for the previous one counts against it.
     return sustained(delays)

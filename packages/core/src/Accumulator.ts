@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { Context, Layer } from "effect"
 import { registerReviver, serializeValue, shippedClass } from "./internal/closure/shipping.js"
 import * as TaskContext from "./scheduler/TaskContext.js"
 
@@ -103,4 +104,57 @@ export const collection = <A>(): AccumulatorSpec<A, Array<A>> => ({
     return acc
   },
   merge: (a, b) => a.concat(b)
+})
+
+/**
+ * The driver's registry of accumulators: hands out ids and merges the
+ * partial values of successful tasks. Holds accumulators weakly, so an
+ * accumulator the program dropped is collected.
+ *
+ * Mirrors `org.apache.spark.util.AccumulatorContext`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const accumulators = yield* Accumulator.AccumulatorContext
+ *   return accumulators.register(Accumulator.sum, "count")
+ * }).pipe(Effect.provide(Accumulator.layer))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class AccumulatorContext extends Context.Service<AccumulatorContext, {
+  /** Creates and registers an accumulator. */
+  readonly register: <IN, OUT>(spec: AccumulatorSpec<IN, OUT>, name: string | undefined) => Accumulator<IN, OUT>
+  /** Merges a successful task's partial values, by accumulator id. */
+  readonly merge: (updates: ReadonlyMap<number, unknown>) => void
+}>()("@tspark/core/Accumulator/AccumulatorContext") {}
+
+/**
+ * An accumulator registry for one context.
+ *
+ * Mirrors `org.apache.spark.util.AccumulatorContext`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useAccumulators, Accumulator.layer)
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<AccumulatorContext> = Layer.sync(AccumulatorContext, () => {
+  const accumulators = new Map<number, WeakRef<Accumulator<unknown, unknown>>>()
+  let nextId = 0
+  return AccumulatorContext.of({
+    register: <IN, OUT>(spec: AccumulatorSpec<IN, OUT>, name: string | undefined) => {
+      const accumulator = new Accumulator(nextId++, name, spec)
+      accumulators.set(accumulator.id, new WeakRef(accumulator as Accumulator<unknown, unknown>))
+      return accumulator
+    },
+    merge: (updates) => {
+      for (const [id, partial] of updates) accumulators.get(id)?.deref()?.mergePartial(partial)
+    }
+  })
 })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
+import { Context, Data, Layer } from "effect"
 import { NotShippable, registerReviver, shippedClass } from "./internal/closure/shipping.js"
 import * as TaskContext from "./scheduler/TaskContext.js"
 
@@ -88,3 +88,58 @@ export class Broadcast<T> {
 }
 
 registerReviver("Broadcast", (id) => new Broadcast(id as number, undefined, () => {}))
+
+/**
+ * The driver's broadcast values: creates broadcasts and serves their values
+ * to executors.
+ *
+ * Mirrors `org.apache.spark.broadcast.BroadcastManager`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const manager = yield* Broadcast.BroadcastManager
+ *   const words = manager.newBroadcast(new Set(["a"]))
+ *   return manager.getValue(words.id)
+ * }).pipe(Effect.provide(Broadcast.layer))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class BroadcastManager extends Context.Service<BroadcastManager, {
+  /** Registers a value and returns its broadcast. */
+  readonly newBroadcast: <T>(value: T) => Broadcast<T>
+  /** A broadcast's value for an executor; throws when it was destroyed or never existed. */
+  readonly getValue: (id: number) => unknown
+}>()("@tspark/core/Broadcast/BroadcastManager") {}
+
+/**
+ * A broadcast manager keeping values in this process.
+ *
+ * Mirrors `org.apache.spark.broadcast.BroadcastManager`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useBroadcasts, Broadcast.layer)
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<BroadcastManager> = Layer.sync(BroadcastManager, () => {
+  const values = new Map<number, unknown>()
+  let nextId = 0
+  const destroy = (id: number) => void values.delete(id)
+  return BroadcastManager.of({
+    newBroadcast: <T>(value: T) => {
+      const id = nextId++
+      values.set(id, value)
+      return new Broadcast(id, value, destroy)
+    },
+    getValue: (id) => {
+      if (!values.has(id)) throw missingValue(id)
+      return values.get(id)
+    }
+  })
+})

@@ -1,48 +1,39 @@
 /**
- * The entry point of the engine: creates RDDs, runs jobs on the DAG scheduler,
- * and owns the executors, block managers and listener bus. Effect-scoped
- * (closing its scope stops it), with a Promise facade.
+ * The entry point of the engine: creates RDDs, submits jobs, makes broadcasts
+ * and accumulators, and adds listeners. A facade over the control plane's
+ * services (DAGScheduler, TaskScheduler, SchedulerBackend, LiveListenerBus,
+ * ContextCleaner, ...), which `make` composes from their layers in one place.
+ * Effect-scoped (closing its scope stops it), with a Promise facade.
  *
  * Mirrors `org.apache.spark.SparkContext`.
  *
  * @since 0.1.0
  */
-import { Clock, Context, Deferred, Effect, Exit, Fiber, Queue, Scope } from "effect"
+import { Clock, Context, Effect, Exit, Fiber, Scope } from "effect"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
-import { Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
-import * as BroadcastModule from "./Broadcast.js"
-import { Broadcast } from "./Broadcast.js"
+import { type Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
+import type { Broadcast } from "./Broadcast.js"
+import { type ContextCleaner } from "./ContextCleaner.js"
+import { composeLayers, readSettings, type Services } from "./internal/scheduler/sparkContextLayers.js"
 import { planSplits } from "./internal/rdd/textFile.js"
-import * as Closure from "./Closure.js"
-import { DAGScheduler } from "./internal/scheduler/dagScheduler.js"
-import { checkShippable, NotShippable } from "./internal/scheduler/taskPlan.js"
-import { readSchedulerConf } from "./internal/scheduler/pool.js"
-import { TaskScheduler } from "./internal/scheduler/taskScheduler.js"
+import { checkShippable } from "./internal/scheduler/taskPlan.js"
 import * as EmptyRDD from "./rdd/EmptyRDD.js"
 import * as ParallelCollectionRDD from "./rdd/ParallelCollectionRDD.js"
 import * as RangeRDD from "./rdd/RangeRDD.js"
 import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
 import * as TextFileRDD from "./rdd/TextFileRDD.js"
-import { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
-import { LocalSchedulerBackend, type SchedulerBackend } from "./scheduler/SchedulerBackend.js"
-import { CoarseGrainedSchedulerBackend, type ExecutorLauncher } from "./scheduler/cluster/CoarseGrainedSchedulerBackend.js"
-import * as SparkListenerModule from "./scheduler/SparkListener.js"
-import type { TaskDescription, TaskResult } from "./scheduler/Task.js"
-import type { ExecutorEnv, TaskContext } from "./scheduler/TaskContext.js"
+import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
+import type * as SparkListenerModule from "./scheduler/SparkListener.js"
+import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
 import {
   InvalidArgumentError,
-  JobCancelledError,
-  JobFailedError,
   SparkContextStoppedError,
-  UnknownMasterError
+  type UnknownMasterError
 } from "./SparkError.js"
-import { BlockManager } from "./storage/BlockManager.js"
-import { LocalBlockTransferService } from "./storage/BlockTransferService.js"
-import { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
-import { ListenerBus } from "./util/ListenerBus.js"
+import type { BlockManager } from "./storage/BlockManager.js"
+import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
 
 /**
  * Options of a context: the master, an application name and any Spark
@@ -52,7 +43,7 @@ import { ListenerBus } from "./util/ListenerBus.js"
  * @since 0.1.0
  */
 export interface SparkContextOptions {
-  /** `local`, `local[N]`, `local[*]` or `local[N,F]` (F: task failures allowed). Default `local[*]`. */
+  /** A master URL (see `SparkConf.parseMaster`): `local[N]`, `local-cluster[N,C,M]`, `tcp://HOST:PORT`, ... Default `local[*]`. */
   readonly master?: string
   readonly appName?: string
   readonly conf?: Readonly<Record<string, string | number | boolean>> | SparkConf.SparkConf
@@ -112,83 +103,6 @@ export interface JobHandle<A> {
   readonly cancel: Effect.Effect<void>
 }
 
-type SchedulerEvent =
-  | { readonly _tag: "JobSubmitted"; readonly submission: Parameters<DAGScheduler["handleJobSubmitted"]>[0] }
-  | { readonly _tag: "JobCancelled"; readonly jobId: number; readonly reason: string }
-  | { readonly _tag: "JobGroupCancelled"; readonly groupId: string }
-  | { readonly _tag: "AllJobsCancelled"; readonly reason: string }
-  | { readonly _tag: "StatusUpdate"; readonly task: TaskDescription; readonly result: TaskResult }
-  | { readonly _tag: "ReviveOffers" }
-  | { readonly _tag: "ResubmitFailedStages" }
-  | { readonly _tag: "ExecutorAdded"; readonly executorId: string; readonly host: string; readonly cores: number }
-  | { readonly _tag: "ExecutorLost"; readonly executorId: string; readonly reason: string }
-  | { readonly _tag: "Cleanup"; readonly task: CleanupTask }
-
-/** State that can be dropped once the object that needs it is garbage collected. */
-type CleanupTask =
-  | { readonly _tag: "Shuffle"; readonly shuffleId: number }
-  | { readonly _tag: "Rdd"; readonly rddId: number }
-
-type Master =
-  | { readonly _tag: "Local"; readonly cores: number; readonly maxFailures: number | undefined }
-  | {
-    readonly _tag: "Cluster"
-    readonly launcher: ExecutorLauncher
-    /** Executors to start, or when listening, to wait for (`spark.executor.instances`). */
-    readonly executors: number | undefined
-    readonly coresPerExecutor: number
-    readonly memoryMb: number
-  }
-
-const parseMaster = (master: string): Master | UnknownMasterError => {
-  const all = os.availableParallelism()
-  if (master === "local") return { _tag: "Local", cores: 1, maxFailures: undefined }
-  const m = /^local\[(\*|\d+)(?:\s*,\s*(\d+))?\]$/.exec(master)
-  if (m !== null) {
-    const cores = m[1] === "*" ? all : Number(m[1])
-    if (cores >= 1) return { _tag: "Local", cores, maxFailures: m[2] === undefined ? undefined : Math.max(1, Number(m[2])) }
-  }
-  if (master === "local-cluster[*]") {
-    return { _tag: "Cluster", launcher: { _tag: "WorkerThreads" }, executors: all, coresPerExecutor: 1, memoryMb: 1024 }
-  }
-  const cluster = /^local-(cluster|process)\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\]$/.exec(master)
-  if (cluster !== null) {
-    const [executors, coresPerExecutor, memoryMb] = [Number(cluster[2]), Number(cluster[3]), Number(cluster[4])]
-    const launcher: ExecutorLauncher = cluster[1] === "cluster" ? { _tag: "WorkerThreads" } : { _tag: "Processes" }
-    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) return { _tag: "Cluster", launcher, executors, coresPerExecutor, memoryMb }
-  }
-  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(master)
-  if (tcp !== null && Number(tcp[2]) < 65536) {
-    return {
-      _tag: "Cluster",
-      launcher: { _tag: "Listen", host: tcp[1]!, port: Number(tcp[2]) },
-      executors: undefined,
-      coresPerExecutor: 1,
-      memoryMb: 1024
-    }
-  }
-  return new UnknownMasterError({
-    master,
-    message: `Could not parse master URL "${master}": use local, local[N] (N task slots, N >= 1), ` +
-      "local[*] (one slot per core), local[N,F] (F task failures allowed), " +
-      "local-cluster[N,C,M] (N worker-thread executors of C cores and M MiB), local-cluster[*], " +
-      "local-process[N,C,M] (N executor processes) or tcp://HOST:PORT (executors started with tspark executor)"
-  })
-}
-
-const parseDurationMs = (raw: string, key: string): number | InvalidArgumentError => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(raw)
-  if (m === null) {
-    return new InvalidArgumentError({ method: "SparkConf", message: `${key} must be a duration such as 3s or 500ms, got "${raw}"` })
-  }
-  const unit = m[2] ?? "ms"
-  const scale = unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "h" ? 3_600_000 : 60_000
-  return Number(m[1]) * scale
-}
-
-const orFail = <A>(value: A | InvalidArgumentError | UnknownMasterError) =>
-  value instanceof InvalidArgumentError || value instanceof UnknownMasterError ? Effect.fail(value) : Effect.succeed(value)
-
 /**
  * A Spark context.
  *
@@ -212,32 +126,18 @@ export class SparkContext implements RDDContext {
   readonly startTime: number
   private rddIds = 0
   private shuffleIds = 0
-  private jobIds = 0
-  private broadcastIds = 0
-  private accumulatorIds = 0
   private stopped = false
   private checkpointDirectory: string | undefined
   private readonly properties = new Map<string, string>()
-  private readonly persistentRdds = new Map<number, WeakRef<RDD<unknown>>>()
-  private readonly accumulators = new Map<number, WeakRef<Accumulator<unknown, unknown>>>()
-  private readonly broadcasts = new Map<number, unknown>()
 
   /** @internal */
   constructor(
     conf: SparkConf.SparkConf,
     startTime: number,
-    private readonly internals: {
-      readonly scope: Scope.Closeable
-      readonly services: Context.Context<never>
-      readonly events: Queue.Queue<SchedulerEvent>
-      readonly backend: SchedulerBackend
-      readonly listenerBus: ListenerBus<SparkListenerModule.SparkListenerEvent, SparkListenerModule.SparkListener>
-      readonly blockManagerMaster: BlockManagerMaster
-      readonly blockManager: BlockManager
-      readonly mapOutputTracker: MapOutputTracker
-      readonly dag: DAGScheduler
-      readonly cleaner: FinalizationRegistry<CleanupTask>
-    }
+    private readonly scope: Scope.Closeable,
+    /** The caller's services (its Clock, ...), for `run`. */
+    private readonly callerServices: Context.Context<never>,
+    private readonly services: Services
   ) {
     this.conf = conf
     this.master = SparkConf.getString(conf, "spark.master", "local[*]")
@@ -254,7 +154,7 @@ export class SparkContext implements RDDContext {
 
   /** The default number of partitions: the backend's total cores. */
   get defaultParallelism(): number {
-    return this.internals.backend.defaultParallelism
+    return this.services.backend.defaultParallelism
   }
 
   /** The directory `RDD.checkpoint()` writes to, once set. */
@@ -269,45 +169,41 @@ export class SparkContext implements RDDContext {
 
   /** The driver's block manager (the local executor's, in local mode). */
   get blockManager(): BlockManager {
-    return this.internals.blockManager
+    return this.services.env.blockManager
   }
 
   /** Where every block lives. */
   get blockManagerMaster(): BlockManagerMaster {
-    return this.internals.blockManagerMaster
+    return this.services.blockManagerMaster
   }
 
   /** Where every shuffle output lives. */
   get mapOutputTracker(): MapOutputTracker {
-    return this.internals.mapOutputTracker
+    return this.services.mapOutputTracker
+  }
+
+  private get cleaner(): ContextCleaner["Service"] {
+    return this.services.cleaner
   }
 
   /** @internal */
   persistRdd(rdd: RDD<unknown>): void {
-    if (this.persistentRdds.has(rdd.id)) return
-    this.persistentRdds.set(rdd.id, new WeakRef(rdd))
-    this.internals.cleaner.register(rdd, { _tag: "Rdd", rddId: rdd.id })
+    this.cleaner.persistRdd(rdd)
   }
 
   /** @internal */
   readonly cleanShuffleWith = (owner: RDD<unknown>, shuffleId: number): void => {
-    this.internals.cleaner.register(owner, { _tag: "Shuffle", shuffleId })
+    this.cleaner.registerShuffleForCleanup(owner, shuffleId)
   }
 
   /** @internal */
   unpersistRdd(rddId: number): void {
-    this.persistentRdds.delete(rddId)
-    this.internals.blockManagerMaster.removeRdd(rddId)
+    this.cleaner.unpersistRdd(rddId)
   }
 
   /** The RDDs currently marked as persisted. */
   getPersistentRDDs(): Array<RDD<unknown>> {
-    const rdds: Array<RDD<unknown>> = []
-    for (const ref of this.persistentRdds.values()) {
-      const rdd = ref.deref()
-      if (rdd !== undefined) rdds.push(rdd)
-    }
-    return rdds
+    return this.cleaner.persistentRdds()
   }
 
   // ------------------------------------------------------------ creating RDDs
@@ -391,22 +287,15 @@ export class SparkContext implements RDDContext {
 
   /** Shares a read-only value with every task, sent once per executor. */
   broadcast<T>(value: T): Broadcast<T> {
-    const id = this.broadcastIds++
-    this.broadcasts.set(id, value)
-    return new Broadcast(id, value, (destroyed) => this.broadcasts.delete(destroyed))
+    return this.services.broadcasts.newBroadcast(value)
   }
 
   /** @internal The executors' view of broadcast values. */
-  readonly getBroadcast = (id: number): unknown => {
-    if (!this.broadcasts.has(id)) throw BroadcastModule.missingValue(id)
-    return this.broadcasts.get(id)
-  }
+  readonly getBroadcast = (id: number): unknown => this.services.broadcasts.getValue(id)
 
   /** An accumulator with a custom add and merge. */
   accumulator<IN, OUT>(spec: AccumulatorSpec<IN, OUT>, name?: string): Accumulator<IN, OUT> {
-    const accumulator = new Accumulator(this.accumulatorIds++, name, spec)
-    this.accumulators.set(accumulator.id, new WeakRef(accumulator as Accumulator<unknown, unknown>))
-    return accumulator
+    return this.services.accumulators.register(spec, name)
   }
 
   /** A counter of numbers. */
@@ -417,10 +306,6 @@ export class SparkContext implements RDDContext {
   /** An accumulator collecting values into an array. */
   collectionAccumulator<A>(name?: string): Accumulator<A, Array<A>> {
     return this.accumulator(collection<A>(), name)
-  }
-
-  private mergeAccumulators(updates: ReadonlyMap<number, unknown>): void {
-    for (const [id, partial] of updates) this.accumulators.get(id)?.deref()?.mergePartial(partial)
   }
 
   // ------------------------------------------------------------ jobs
@@ -474,7 +359,7 @@ export class SparkContext implements RDDContext {
   ): Effect.Effect<JobHandle<Array<U>>, RDDError> {
     return Effect.gen({ self: this }, function*() {
       const [jobId, wait] = yield* this.startJob(rdd, func, partitions)
-      const fiber = yield* Effect.forkIn(wait, this.internals.scope)
+      const fiber = yield* Effect.forkIn(wait, this.scope)
       return {
         jobId,
         await: Fiber.join(fiber),
@@ -504,78 +389,30 @@ export class SparkContext implements RDDContext {
       }
       const invalid = rdd.validationError
       if (invalid !== undefined) return yield* Effect.fail(invalid)
-      if (this.internals.backend.shipsTasks) {
-        // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
-        try {
-          checkShippable(rdd as RDD<unknown>, func as (iterator: Iterator<unknown>, ctx: TaskContext) => unknown)
-        } catch (problem) {
-          if (problem instanceof NotShippable) return yield* Effect.fail(Closure.toError(problem))
-          throw problem
-        }
-      }
-      const numPartitions = rdd.numPartitions
-      const parts = partitions ?? Array.from({ length: numPartitions }, (_, i) => i)
-      const outOfRange = parts.find((p) => !Number.isInteger(p) || p < 0 || p >= numPartitions)
-      if (outOfRange !== undefined) {
-        return yield* new InvalidArgumentError({
-          method: "runJob",
-          message: `Attempting to access a non-existent partition: ${outOfRange}. RDD ${rdd.id} has ${numPartitions} partitions`
-        })
-      }
-      const jobId = this.jobIds++
-      if (parts.length === 0) return [jobId, Effect.succeed([] as Array<U>)] as const
-      const fiberProps = yield* LocalProperties
-      const properties = new Map([...this.properties, ...fiberProps])
-      const results = new Array<U>(parts.length)
-      const done = yield* Deferred.make<void, JobFailedError | JobCancelledError>()
-      Queue.offerUnsafe(this.internals.events, {
-        _tag: "JobSubmitted",
-        submission: {
-          jobId,
-          rdd: rdd as RDD<unknown>,
-          func: func as (iterator: Iterator<unknown>, ctx: TaskContext) => unknown,
-          partitions: parts,
-          properties,
-          onTaskSucceeded: (index, result) => {
-            results[index] = result as U
-          },
-          onJobFinished: (outcome) => {
-            Deferred.doneUnsafe(done, outcome._tag === "Success" ? Effect.void : Effect.fail(outcome.error as JobFailedError))
-          }
-        }
-      })
-      const wait: Effect.Effect<Array<U>, RDDError> = Deferred.await(done).pipe(
-        Effect.onInterrupt(() =>
-          Effect.sync(() =>
-            Queue.offerUnsafe(this.internals.events, {
-              _tag: "JobCancelled",
-              jobId,
-              reason: "because the effect waiting for it was interrupted"
-            })
-          )
-        ),
-        Effect.andThen(rdd.doCheckpoint()),
-        Effect.as(results)
-      )
-      return [jobId, wait] as const
+      // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
+      const job = func as (iterator: Iterator<unknown>, ctx: TaskContext) => U
+      const notShippable = this.services.backend.shipsTasks ? checkShippable(rdd as RDD<unknown>, job) : undefined
+      if (notShippable !== undefined) return yield* Effect.fail(notShippable)
+      const properties = new Map([...this.properties, ...(yield* LocalProperties)])
+      const waiter = yield* this.services.dag.submitJob(rdd as RDD<unknown>, job, partitions, properties)
+      // As Spark's runJob: checkpoint the RDD once a job has computed it.
+      return [waiter.jobId, waiter.totalTasks === 0 ? waiter.await : Effect.tap(waiter.await, () => rdd.doCheckpoint())] as const
     })
   }
 
   /** Cancels a running job. */
   cancelJob(jobId: number, reason = "by request"): Effect.Effect<void> {
-    return Effect.sync(() => Queue.offerUnsafe(this.internals.events, { _tag: "JobCancelled", jobId, reason }))
+    return Effect.sync(() => this.services.dag.cancelJob(jobId, reason))
   }
 
   /** Cancels every running job of a job group. */
   cancelJobGroup(groupId: string): Effect.Effect<void> {
-    return Effect.sync(() => Queue.offerUnsafe(this.internals.events, { _tag: "JobGroupCancelled", groupId }))
+    return Effect.sync(() => this.services.dag.cancelJobGroup(groupId))
   }
 
   /** Cancels every running job. */
   cancelAllJobs(): Effect.Effect<void> {
-    return Effect.sync(() =>
-      Queue.offerUnsafe(this.internals.events, { _tag: "AllJobsCancelled", reason: "as part of cancellation of all jobs" })
-    )
+    return Effect.sync(() => this.services.dag.cancelAllJobs("as part of cancellation of all jobs"))
   }
 
   /** Sets the directory `RDD.checkpoint()` writes to (created if missing). */
@@ -598,12 +435,12 @@ export class SparkContext implements RDDContext {
 
   /** Adds a listener of job, stage and task events; it hears every event from now on. */
   addSparkListener(listener: SparkListenerModule.SparkListener): void {
-    Effect.runSyncWith(this.internals.services)(this.internals.listenerBus.addListener(listener))
+    Effect.runSyncWith(this.callerServices)(this.services.listenerBus.addListener(listener))
   }
 
   /** Waits until every listener has handled every event posted so far. */
-  get waitForListeners(): Effect.Effect<void> {
-    return this.internals.listenerBus.waitUntilEmpty
+  waitForListeners(): Effect.Effect<void> {
+    return this.services.listenerBus.waitUntilEmpty()
   }
 
   /**
@@ -612,42 +449,40 @@ export class SparkContext implements RDDContext {
    * recomputed where needed. A no-op on the in-process backend.
    */
   killExecutor(executorId: string): Effect.Effect<void> {
-    return Effect.promise(() => this.internals.backend.killExecutor(executorId))
+    return Effect.promise(() => this.services.backend.killExecutor(executorId))
   }
 
   /** The ids of the executors that are alive. */
   get executorIds(): Array<string> {
-    return this.internals.backend.executorIds()
+    return this.services.backend.executorIds()
   }
 
   /** The ids of jobs that are running. */
   get activeJobIds(): Array<number> {
-    return this.internals.dag.activeJobIds()
+    return this.services.dag.activeJobIds()
   }
 
   /**
    * Stops the context: cancels running jobs, stops the executors and deletes
    * their local directories. Later actions fail with `SparkContextStoppedError`.
    */
-  get stop(): Effect.Effect<void> {
+  stop(): Effect.Effect<void> {
     return Effect.suspend(() => {
       if (this.stopped) return Effect.void
       return Effect.gen({ self: this }, function*() {
-        yield* Effect.sync(() =>
-          Queue.offerUnsafe(this.internals.events, { _tag: "AllJobsCancelled", reason: "because SparkContext was shut down" })
-        )
+        yield* Effect.sync(() => this.services.dag.cancelAllJobs("because SparkContext was shut down"))
         const time = yield* Clock.currentTimeMillis
-        this.internals.listenerBus.post({ _tag: "ApplicationEnd", time })
-        yield* this.internals.listenerBus.waitUntilEmpty
+        this.services.listenerBus.post({ _tag: "ApplicationEnd", time })
+        yield* this.services.listenerBus.waitUntilEmpty()
         this.stopped = true
-        yield* Scope.close(this.internals.scope, Exit.void)
+        yield* Scope.close(this.scope, Exit.void)
       })
     })
   }
 
   /** Runs an effect with this context's services (its clock, ...) and returns a Promise. */
   run<A, E>(effect: Effect.Effect<A, E>): Promise<A> {
-    return Effect.runPromiseWith(this.internals.services)(effect)
+    return Effect.runPromiseWith(this.callerServices)(effect)
   }
 }
 
@@ -677,215 +512,23 @@ export const make = (
     let conf = base
     if (options.master !== undefined) conf = SparkConf.set(conf, "spark.master", options.master)
     if (options.appName !== undefined) conf = SparkConf.set(conf, "spark.app.name", options.appName)
-    const master = yield* orFail(parseMaster(SparkConf.getString(conf, "spark.master", "local[*]")))
-    const maxFailures = (master._tag === "Local" ? master.maxFailures : undefined) ??
-      (yield* orFail(SparkConf.getInt(conf, "spark.task.maxFailures", 4, 1)))
-    const heartbeatIntervalMs = yield* orFail(
-      parseDurationMs(SparkConf.getString(conf, "spark.executor.heartbeatInterval", "10s"), "spark.executor.heartbeatInterval")
-    )
-    const networkTimeoutMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.network.timeout", "120s"), "spark.network.timeout"))
-    const maxStageAttempts = yield* orFail(SparkConf.getInt(conf, "spark.stage.maxConsecutiveAttempts", 4, 1))
-    const localityWaitMs = yield* orFail(parseDurationMs(SparkConf.getString(conf, "spark.locality.wait", "3s"), "spark.locality.wait"))
-    // spark.scheduler.mode (FIFO | FAIR) and the FAIR pools (spark.scheduler.pool.<name>.*, allocation file).
-    const schedulerConf = yield* orFail(readSchedulerConf(conf.entries))
-    const reviveIntervalMs = yield* orFail(
-      parseDurationMs(SparkConf.getString(conf, "spark.scheduler.revive.interval", "1s"), "spark.scheduler.revive.interval")
-    )
-    const executorMemory = yield* orFail(SparkConf.getBytes(conf, "spark.executor.memory", 1024 ** 3))
-    const memoryFraction = Number(SparkConf.getString(conf, "spark.memory.fraction", "0.6"))
-    const localRoot = SparkConf.getString(conf, "spark.local.dir", os.tmpdir())
+    const settings = yield* readSettings(conf)
 
-    const outer = yield* Effect.scope
-    const scope = yield* Scope.fork(outer)
-    const services = yield* Effect.context<never>()
+    const scope = yield* Scope.fork(yield* Effect.scope)
+    const callerServices = yield* Effect.context<never>()
     const startTime = yield* Clock.currentTimeMillis
+    const services = yield* composeLayers(conf, settings, scope)
+    // As Spark's SparkContext: the task scheduler (and its backend) starts once the DAG scheduler listens.
+    yield* Scope.provide(services.taskScheduler.start, scope)
 
-    const localDir = yield* Effect.try({
-      try: () => fs.mkdtempSync(path.join(localRoot, "tspark-")),
-      catch: (cause) =>
-        new InvalidArgumentError({
-          method: "SparkContext",
-          message: `spark.local.dir ${localRoot} is not a writable directory: ${(cause as Error).message}`
-        })
-    })
-    yield* Scope.addFinalizer(scope, Effect.sync(() => fs.rmSync(localDir, { recursive: true, force: true })))
-
-    const blockManagerMaster = new BlockManagerMaster()
-    const transfer = new LocalBlockTransferService()
-    const blockManager = new BlockManager({
-      id: { executorId: "driver", host: "localhost", port: 0 },
-      master: blockManagerMaster,
-      transfer,
-      maxMemory: Math.floor(executorMemory * memoryFraction),
-      localDir: path.join(localDir, "blockmgr-driver")
-    })
-    transfer.register(blockManager)
-    yield* Scope.addFinalizer(scope, Effect.sync(() => blockManager.stop()))
-    const mapOutputTracker = new MapOutputTracker()
-
-    const events = yield* Queue.unbounded<SchedulerEvent>()
-    const cleaner = new FinalizationRegistry<CleanupTask>((task) => {
-      Queue.offerUnsafe(events, { _tag: "Cleanup", task })
-    })
-    const listenerBus = yield* Scope.provide(
-      ListenerBus.make<SparkListenerModule.SparkListenerEvent, SparkListenerModule.SparkListener>(
-        SparkListenerModule.dispatch
-      ),
-      scope
-    )
-    let now = startTime
-    let sc: SparkContext | undefined
-
-    const executorHosts = new Map<string, string>()
-    const dag = new DAGScheduler({
-      now: () => now,
-      post: (event) => listenerBus.post(event),
-      submitTasks: (taskSet) => taskScheduler.submitTasks(taskSet, now),
-      cancelTasks: (stageId) => {
-        for (const task of taskScheduler.cancelTasks(stageId)) backend.killTask(task.taskId, task.executorId, "stage cancelled")
-      },
-      scheduleResubmit: () => Queue.offerUnsafe(events, { _tag: "ResubmitFailedStages" }),
-      mergeAccumulators: (updates) => sc?.["mergeAccumulators"](updates),
-      mapOutputTracker,
-      blockManagerMaster,
-      maxConsecutiveStageAttempts: maxStageAttempts
-    })
-    const taskScheduler = new TaskScheduler(
-      {
-        taskStarted: (task) => dag.handleTaskStarted(task, executorHosts.get(task.executorId) ?? "unknown"),
-        taskEnded: (task, result) => dag.handleTaskCompletion(task, result, executorHosts.get(task.executorId) ?? "unknown"),
-        taskSetFailed: (stageId, message, cause) => dag.handleTaskSetFailed(stageId, message, cause)
-      },
-      maxFailures,
-      localityWaitMs,
-      schedulerConf
-    )
-
-    const env: ExecutorEnv = {
-      executorId: "driver",
-      host: "localhost",
-      conf,
-      blockManager,
-      mapOutputTracker,
-      getBroadcast: (id) => sc!.getBroadcast(id)
-    }
-    const shipTasks = SparkConf.getString(conf, "spark.tspark.local.shipTasks", "false") === "true"
-    const backend: SchedulerBackend = master._tag === "Local"
-      ? new LocalSchedulerBackend(master.cores, env, shipTasks)
-      : new CoarseGrainedSchedulerBackend(
-        {
-          launcher: master.launcher,
-          executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
-          coresPerExecutor: master.coresPerExecutor,
-          memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
-          localDir,
-          conf: [...conf.entries],
-          heartbeatIntervalMs,
-          heartbeatTimeoutMs: networkTimeoutMs,
-          registrationTimeoutMs: yield* orFail(parseDurationMs(
-            SparkConf.getString(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"),
-            "spark.scheduler.maxRegisteredResourcesWaitingTime"
-          ))
-        },
-        blockManagerMaster,
-        mapOutputTracker,
-        (id) => sc!.getBroadcast(id)
-      )
-
-    const handle = (event: SchedulerEvent): void => {
-      dag.beginEvent()
-      switch (event._tag) {
-        case "JobSubmitted":
-          dag.handleJobSubmitted(event.submission)
-          break
-        case "JobCancelled":
-          dag.handleJobCancelled(event.jobId, event.reason)
-          break
-        case "JobGroupCancelled":
-          dag.handleJobGroupCancelled(event.groupId)
-          break
-        case "AllJobsCancelled":
-          dag.handleAllJobsCancelled(event.reason)
-          break
-        case "StatusUpdate":
-          taskScheduler.statusUpdate(event.task.taskId, event.result)
-          backend.taskFinished(event.task)
-          break
-        case "ResubmitFailedStages":
-          dag.resubmitFailedStages()
-          break
-        case "ExecutorAdded":
-          executorHosts.set(event.executorId, event.host)
-          taskScheduler.executorAdded(event.executorId, event.host)
-          listenerBus.post({ ...event, time: now })
-          break
-        case "ExecutorLost": {
-          for (const task of taskScheduler.executorLost(event.executorId)) {
-            taskScheduler.statusUpdate(task.taskId, { _tag: "TaskKilled", reason: `executor lost: ${event.reason}` })
-          }
-          dag.handleExecutorLost(event.executorId)
-          executorHosts.delete(event.executorId)
-          listenerBus.post({ _tag: "ExecutorRemoved", executorId: event.executorId, reason: event.reason, time: now })
-          break
-        }
-        case "Cleanup":
-          // Mirrors ContextCleaner: the RDD that needed this state is gone.
-          if (event.task._tag === "Shuffle") {
-            mapOutputTracker.unregisterShuffle(event.task.shuffleId)
-            blockManagerMaster.removeShuffle(event.task.shuffleId)
-          } else {
-            sc?.["persistentRdds"].delete(event.task.rddId)
-            blockManagerMaster.removeRdd(event.task.rddId)
-          }
-          break
-        case "ReviveOffers":
-          break
-      }
-      backend.reviveOffers()
-    }
-
-    const loop = Effect.forever(
-      Effect.gen(function*() {
-        const event = yield* Queue.take(events)
-        now = yield* Clock.currentTimeMillis
-        handle(event)
-      })
-    )
-    yield* Effect.forkIn(loop, scope)
-    yield* Effect.forkIn(
-      Effect.forever(Effect.andThen(Effect.sleep(reviveIntervalMs), Effect.sync(() => Queue.offerUnsafe(events, { _tag: "ReviveOffers" })))),
-      scope
-    )
-    yield* Scope.provide(
-      backend.start({
-        resourceOffers: (offers) => taskScheduler.resourceOffers(offers, now),
-        statusUpdate: (task, result) => Queue.offerUnsafe(events, { _tag: "StatusUpdate", task, result }),
-        executorAdded: (executorId, host, cores) => Queue.offerUnsafe(events, { _tag: "ExecutorAdded", executorId, host, cores }),
-        executorLost: (executorId, reason) => Queue.offerUnsafe(events, { _tag: "ExecutorLost", executorId, reason })
-      }),
-      scope
-    )
-
-    sc = new SparkContext(conf, startTime, {
-      scope,
-      services,
-      events,
-      backend,
-      listenerBus,
-      blockManagerMaster,
-      blockManager,
-      mapOutputTracker,
-      dag,
-      cleaner
-    })
-    const context = sc
-    yield* Effect.addFinalizer(() => context.stop)
-    return context
+    const sc = new SparkContext(conf, startTime, scope, callerServices, services)
+    yield* Effect.addFinalizer(() => sc.stop())
+    return sc
   })
 
 /**
  * Creates a context for code that does not use Effect. Call `stop()` (with
- * `sc.run(sc.stop)`) or `close(sc)` when done.
+ * `sc.run(sc.stop())`) or `close(sc)` when done.
  *
  * **Example**
  * ```ts
@@ -908,4 +551,4 @@ export const create = async (options: SparkContextOptions = {}): Promise<SparkCo
  * @category constructors
  * @since 0.1.0
  */
-export const close = (sc: SparkContext): Promise<void> => sc.run(sc.stop)
+export const close = (sc: SparkContext): Promise<void> => sc.run(sc.stop())

@@ -11,6 +11,8 @@ export * as Accumulator from "./Accumulator.js"
 /** @since 0.1.0 */
 export * as Broadcast from "./Broadcast.js"
 /** @since 0.1.0 */
+export * as ContextCleaner from "./ContextCleaner.js"
+/** @since 0.1.0 */
 export * as Dependency from "./rdd/Dependency.js"
 /** @since 0.1.0 */
 export * as Partition from "./rdd/Partition.js"
@@ -19,15 +21,33 @@ export * as Partitioner from "./rdd/Partitioner.js"
 /** @since 0.1.0 */
 export * as RDD from "./rdd/RDD.js"
 /** @since 0.1.0 */
+export * as DAGScheduler from "./scheduler/DAGScheduler.js"
+/** @since 0.1.0 */
+export * as DAGSchedulerEventProcessLoop from "./scheduler/DAGSchedulerEventProcessLoop.js"
+/** @since 0.1.0 */
+export * as LiveListenerBus from "./scheduler/LiveListenerBus.js"
+/** @since 0.1.0 */
+export * as LocalSchedulerBackend from "./scheduler/local/LocalSchedulerBackend.js"
+/** @since 0.1.0 */
 export * as MapOutputTracker from "./scheduler/MapOutputTracker.js"
 /** @since 0.1.0 */
+export * as Pool from "./scheduler/Pool.js"
+/** @since 0.1.0 */
+export * as SchedulableBuilder from "./scheduler/SchedulableBuilder.js"
+/** @since 0.1.0 */
 export * as SchedulerBackend from "./scheduler/SchedulerBackend.js"
+/** @since 0.1.0 */
+export * as Stage from "./scheduler/Stage.js"
 /** @since 0.1.0 */
 export * as SparkListener from "./scheduler/SparkListener.js"
 /** @since 0.1.0 */
 export * as Task from "./scheduler/Task.js"
 /** @since 0.1.0 */
 export * as TaskContext from "./scheduler/TaskContext.js"
+/** @since 0.1.0 */
+export * as TaskScheduler from "./scheduler/TaskScheduler.js"
+/** @since 0.1.0 */
+export * as TaskSetManager from "./scheduler/TaskSetManager.js"
 /** @since 0.1.0 */
 export * as Aggregator from "./shuffle/Aggregator.js"
 /** @since 0.1.0 */
@@ -36,6 +56,8 @@ export * as ShuffleManager from "./shuffle/ShuffleManager.js"
 export * as SparkConf from "./SparkConf.js"
 /** @since 0.1.0 */
 export * as SparkContext from "./SparkContext.js"
+/** @since 0.1.0 */
+export * as SparkEnv from "./SparkEnv.js"
 /** @since 0.1.0 */
 export * as SparkError from "./SparkError.js"
 /** @since 0.1.0 */
@@ -54,6 +76,8 @@ export * as StorageLevel from "./storage/StorageLevel.js"
 export * as Hash from "./util/hash.js"
 /** @since 0.1.0 */
 export * as KeyMap from "./util/KeyMap.js"
+/** @since 0.1.0 */
+export * as Lineage from "./util/lineage.js"
 /** @since 0.1.0 */
 export * as ListenerBus from "./util/ListenerBus.js"
 /** @since 0.1.0 */

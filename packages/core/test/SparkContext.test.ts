@@ -36,12 +36,12 @@ describe("bad input fails with a typed error that says what to change", () => {
       const sc = yield* makeContext()
       const rdd = sc.parallelize([1, 2, 3])
       assert.strictEqual(yield* rdd.count(), 3)
-      yield* sc.stop
+      yield* sc.stop()
       assert.isTrue(sc.isStopped)
       const error = yield* Effect.flip(rdd.count())
       assert.strictEqual(error._tag, "SparkContextStoppedError")
       assert.match(error.message, /stopped SparkContext: create a new one/)
-      yield* sc.stop // stopping twice is harmless
+      yield* sc.stop() // stopping twice is harmless
     }).pipe(Effect.scoped))
 
   it.effect("an unknown master string", () =>

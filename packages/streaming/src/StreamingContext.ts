@@ -210,7 +210,7 @@ export class StreamingContext implements StreamingContextLike {
     })
   }
   /** Waits until every listener has handled every event so far. */
-  get waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void) }
+  waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty() ?? Effect.void) }
   /** The batch times generated so far (for tests and monitoring). */
   get generatedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.jobGenerator.generatedBatchTimes ?? [] }
   /** The batch times whose jobs have all completed, in completion order. */
@@ -280,11 +280,11 @@ export class StreamingContext implements StreamingContextLike {
       this.state = "STOPPED"
       if (wasActive && this.scheduler !== undefined) {
         yield* this.scheduler.stop(options.stopGracefully ?? false)
-        yield* this.waitForListeners
+        yield* this.waitForListeners()
       }
       yield* Scope.close(this.scope, Exit.void)
       if (activeContext === this) activeContext = undefined
-      if (options.stopSparkContext ?? true) yield* this.sparkContext.stop
+      if (options.stopSparkContext ?? true) yield* this.sparkContext.stop()
       Deferred.doneUnsafe(this.termination, Exit.void)
     })
   }

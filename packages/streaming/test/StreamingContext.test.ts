@@ -171,7 +171,7 @@ describe("StreamingContext", () => {
         assert.strictEqual(jobError.outputOpId, 1)
         assert.match(jobError.message, /boom on 2/)
       }
-      yield* ssc.waitForListeners
+      yield* ssc.waitForListeners()
       const failed = completedOps.filter((o) => o.failureReason !== undefined)
       assert.deepStrictEqual(failed.map((o) => [o.batchTime, o.id]), [[1000, 1]])
       assert.match(failed[0]!.failureReason!, /boom on 2/)

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Context, Layer } from "effect"
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 
 /**
@@ -126,3 +127,39 @@ export class MapOutputTracker {
     )
   }
 }
+
+/**
+ * The driver's map output tracker, as a service: the DAG scheduler registers
+ * map outputs in it, the backends and the context cleaner read and drop them.
+ *
+ * Mirrors `org.apache.spark.MapOutputTrackerMaster`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const tracker = yield* MapOutputTracker.MapOutputTrackerMaster
+ *   tracker.registerShuffle(0, 2)
+ * }).pipe(Effect.provide(MapOutputTracker.layer))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class MapOutputTrackerMaster
+  extends Context.Service<MapOutputTrackerMaster, MapOutputTracker>()("@tspark/core/scheduler/MapOutputTracker")
+{}
+
+/**
+ * A fresh, empty tracker.
+ *
+ * Mirrors `org.apache.spark.MapOutputTrackerMaster`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheTracker, MapOutputTracker.layer)
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<MapOutputTrackerMaster> = Layer.sync(MapOutputTrackerMaster, () => new MapOutputTracker())

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Context, Layer } from "effect"
 import type * as BlockId from "./BlockId.js"
 import type { StorageLevel } from "./StorageLevel.js"
 
@@ -143,3 +144,42 @@ export class BlockManagerMaster {
     return [...this.managers.values()].map((m) => m.id)
   }
 }
+
+/**
+ * The driver's block manager master, as a service: every block manager
+ * registers with it and the schedulers ask it where blocks live.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManagerMasterEndpoint`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const master = yield* BlockManagerMaster.BlockManagerMasterEndpoint
+ *   return master.blockManagers
+ * }).pipe(Effect.provide(BlockManagerMaster.layer))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class BlockManagerMasterEndpoint
+  extends Context.Service<BlockManagerMasterEndpoint, BlockManagerMaster>()("@tspark/core/storage/BlockManagerMaster")
+{}
+
+/**
+ * A fresh master with no block managers.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManagerMasterEndpoint`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.provide(useTheMaster, BlockManagerMaster.layer)
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<BlockManagerMasterEndpoint> = Layer.sync(
+  BlockManagerMasterEndpoint,
+  () => new BlockManagerMaster()
+)

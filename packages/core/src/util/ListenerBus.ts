@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Effect, Fiber, PubSub, Scope } from "effect"
+import { Effect, Fiber, PubSub, Scope, Stream, SubscriptionRef } from "effect"
 
 interface Sequenced<E> {
   readonly seq: number
@@ -15,7 +15,8 @@ interface Sequenced<E> {
 }
 
 interface Subscriber {
-  lastSeq: number
+  /** The sequence number of the last event this listener handled. */
+  readonly lastSeq: SubscriptionRef.SubscriptionRef<number>
 }
 
 /**
@@ -26,7 +27,7 @@ interface Subscriber {
  * const bus = yield* ListenerBus.make<SparkListenerEvent, SparkListener>(dispatch)
  * yield* bus.addListener({ onJobEnd: (e) => console.log(e.jobId) })
  * bus.post(event)
- * yield* bus.waitUntilEmpty
+ * yield* bus.waitUntilEmpty()
  * ```
  *
  * @category models
@@ -35,7 +36,6 @@ interface Subscriber {
 export class ListenerBus<E, L> {
   private posted = 0
   private readonly subscribers = new Set<Subscriber>()
-  private waiters: Array<{ readonly target: number; readonly done: Deferred.Deferred<void> }> = []
 
   private constructor(
     private readonly pubsub: PubSub.PubSub<Sequenced<E>>,
@@ -68,19 +68,17 @@ export class ListenerBus<E, L> {
   addListener(listener: L): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
       const subscription = yield* Scope.provide(PubSub.subscribe(this.pubsub), this.scope)
-      const subscriber: Subscriber = { lastSeq: this.posted }
+      const subscriber: Subscriber = { lastSeq: yield* SubscriptionRef.make(this.posted) }
       this.subscribers.add(subscriber)
       const loop = Effect.forever(
-        Effect.flatMap(PubSub.take(subscription), ({ event, seq }) =>
-          Effect.sync(() => {
-            try {
-              this.deliver(listener, event)
-            } catch (error) {
-              this.onListenerError(error)
-            }
-            subscriber.lastSeq = seq
-            this.release()
-          }))
+        Effect.flatMap(PubSub.take(subscription), ({ event, seq }) => {
+          try {
+            this.deliver(listener, event)
+          } catch (error) {
+            this.onListenerError(error)
+          }
+          return SubscriptionRef.set(subscriber.lastSeq, seq)
+        })
       )
       const fiber = yield* Effect.forkIn(loop, this.scope)
       yield* Scope.addFinalizer(this.scope, Effect.sync(() => this.subscribers.delete(subscriber)).pipe(
@@ -90,28 +88,19 @@ export class ListenerBus<E, L> {
   }
 
   /** Waits until every listener has handled every event posted so far. */
-  get waitUntilEmpty(): Effect.Effect<void> {
-    return Effect.gen({ self: this }, function*() {
+  waitUntilEmpty(): Effect.Effect<void> {
+    return Effect.suspend(() => {
       const target = this.posted
-      if (this.drainedUpTo(target)) return
-      const done = yield* Deferred.make<void>()
-      this.waiters.push({ target, done })
-      yield* Deferred.await(done)
+      return Effect.forEach(
+        [...this.subscribers],
+        ({ lastSeq }) =>
+          SubscriptionRef.getUnsafe(lastSeq) >= target ? Effect.void : SubscriptionRef.changes(lastSeq).pipe(
+            Stream.filter((seq) => seq >= target),
+            Stream.take(1),
+            Stream.runDrain
+          ),
+        { discard: true }
+      )
     })
-  }
-
-  private drainedUpTo(target: number): boolean {
-    for (const subscriber of this.subscribers) if (subscriber.lastSeq < target) return false
-    return true
-  }
-
-  private release(): void {
-    if (this.waiters.length === 0) return
-    const still: typeof this.waiters = []
-    for (const waiter of this.waiters) {
-      if (this.drainedUpTo(waiter.target)) Deferred.doneUnsafe(waiter.done, Effect.void)
-      else still.push(waiter)
-    }
-    this.waiters = still
   }
 }

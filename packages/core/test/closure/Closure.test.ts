@@ -198,7 +198,7 @@ describe("the shipping backend", () => {
         assert.deepStrictEqual((error as Closure.TaskNotSerializableError).identifiers, identifiers, name)
         assert.match((error as Error).message, /Task not serializable/, name)
       }
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       assert.deepStrictEqual(log.of("TaskStart"), [])
       assert.deepStrictEqual(log.of("JobStart"), [])
       assert.deepStrictEqual(seen, [])
@@ -279,7 +279,7 @@ describe("the shipping backend", () => {
         assert.strictEqual(sum.value, data.reduce((a, b) => a + b, 0))
         assert.strictEqual(tasks.value, 4)
         assert.deepStrictEqual(seen.value.slice().sort((a, b) => a - b), data)
-        yield* sc.waitForListeners
+        yield* sc.waitForListeners()
         const ends = log.of("TaskEnd")
         assert.strictEqual(ends.length, 5)
         assert.strictEqual(ends.filter((e) => e.reason._tag !== "Success").length, 1)

@@ -69,13 +69,13 @@ describe.each(modes)("lineage ($name)", (mode) => {
           const first = yield* result.collect()
           const [shuffleId] = shuffleIds(result as RDD<unknown>)
           const blocks = sc.blockManager.blockNames().filter((n) => n.startsWith(`shuffle_${shuffleId}_`)).sort()
-          yield* sc.waitForListeners
+          yield* sc.waitForListeners()
           log.clear()
           for (const i of lose) {
             if (blocks.length > 0) sc.blockManager.removeBlock(BlockId.parse(blocks[i % blocks.length]!)!)
           }
           assertSameMultiset(yield* result.collect(), first)
-          yield* sc.waitForListeners
+          yield* sc.waitForListeners()
           if (blocks.length > 0) {
             const fetchFailed = log.of("TaskEnd").filter((e) => e.reason._tag === "FetchFailed")
             assert.isAbove(fetchFailed.length, 0, "a FetchFailed task end")
@@ -104,10 +104,10 @@ describe.each(modes)("lineage ($name)", (mode) => {
       const [shuffleId] = shuffleIds(result as RDD<unknown>)
       sc.mapOutputTracker.unregisterMapOutput(shuffleId!, 1)
       sc.mapOutputTracker.unregisterMapOutput(shuffleId!, 3)
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       log.clear()
       assertSameMultiset(yield* result.collect(), first)
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       const mapTasks = log.of("TaskEnd").filter((e) => e.taskType === "ShuffleMapTask")
       assert.deepStrictEqual(mapTasks.map((e) => e.taskInfo.index).sort(), [1, 3])
       assert.isTrue(log.of("TaskEnd").every((e) => e.reason._tag === "Success"))

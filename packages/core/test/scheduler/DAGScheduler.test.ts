@@ -73,10 +73,10 @@ describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) =
         fc.assert(
           fc.asyncProperty(fc.array(chainStep, { maxLength: 5 }), async (steps) => {
             const { rdd, shuffles } = buildChain(sc, steps)
-            await Effect.runPromise(sc.waitForListeners)
+            await Effect.runPromise(sc.waitForListeners())
             log.clear()
             await Effect.runPromise(rdd.count())
-            await Effect.runPromise(sc.waitForListeners)
+            await Effect.runPromise(sc.waitForListeners())
             const submitted = log.of("StageSubmitted").map((e) => e.stageInfo)
             assert.strictEqual(submitted.length, shuffles + 1, JSON.stringify(steps))
             assert.strictEqual(submitted.filter((s) => s.kind === "ShuffleMapStage").length, shuffles)
@@ -99,7 +99,7 @@ describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) =
             // The second job finds every shuffle output and runs only its result stage.
             log.clear()
             await Effect.runPromise(rdd.count())
-            await Effect.runPromise(sc.waitForListeners)
+            await Effect.runPromise(sc.waitForListeners())
             const again = log.of("StageSubmitted").map((e) => e.stageInfo.kind)
             assert.deepStrictEqual(again, ["ResultStage"])
           }),
@@ -117,7 +117,7 @@ describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) =
         .mapValues((v) => v * 2)
         .reduceByKey((a, b) => a + b, 4)
       yield* rdd.count()
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       assert.strictEqual(log.of("StageSubmitted").length, 2)
     }).pipe(Effect.scoped))
 
@@ -131,10 +131,10 @@ describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) =
       for (const name of sc.blockManager.blockNames()) {
         if (name.startsWith("shuffle_")) sc.mapOutputTracker.unregisterShuffle(Number(name.split("_")[1]))
       }
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       log.clear()
       assert.deepStrictEqual((yield* cached.collect()).sort(), [[1, 4], [2, 2]])
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       assert.deepStrictEqual(log.of("StageSubmitted").map((e) => e.stageInfo.kind), ["ResultStage"])
     }).pipe(Effect.scoped))
 })

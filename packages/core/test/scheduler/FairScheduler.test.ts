@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Pool from "../../src/internal/scheduler/pool.js"
-import { TaskScheduler } from "../../src/internal/scheduler/taskScheduler.js"
+import { TaskSchedulerImpl } from "../../src/internal/scheduler/taskSchedulerImpl.js"
 import type { TaskSet } from "../../src/internal/scheduler/taskSetManager.js"
 import type { TaskBinary, TaskDescription } from "../../src/scheduler/Task.js"
 import { SparkContext } from "../../src/index.js"
@@ -225,12 +225,8 @@ const taskSet = (jobId: number, stageId: number, numTasks: number, pool?: string
  */
 const simulate = (conf: Pool.SchedulerConf, cores: number, sets: ReadonlyArray<TaskSet>): Array<number> => {
   const launches: Array<number> = []
-  const scheduler = new TaskScheduler(
-    { taskStarted: (task) => launches.push(task.jobId), taskEnded: () => {}, taskSetFailed: () => {} },
-    4,
-    0,
-    conf
-  )
+  const scheduler = new TaskSchedulerImpl(4, 0, conf)
+  scheduler.setDAGScheduler({ taskStarted: (task) => launches.push(task.jobId), taskEnded: () => {}, taskSetFailed: () => {} })
   scheduler.executorAdded("exec-0", "host-0")
   for (const set of sets) scheduler.submitTasks(set, 0)
   const running: Array<TaskDescription> = []
@@ -310,7 +306,7 @@ const twoJobs = (sc: SparkContext.SparkContext, n: number, first: string, second
     const two = yield* sc.submitJob(rdd, drain)
     sc.setLocalProperty("spark.scheduler.pool", undefined)
     const results = [yield* one.await, yield* two.await]
-    yield* sc.waitForListeners
+    yield* sc.waitForListeners()
     const jobOfStage = new Map<number, string>()
     for (const start of log.of("JobStart")) {
       const label = start.jobId === one.jobId ? "1" : "2"

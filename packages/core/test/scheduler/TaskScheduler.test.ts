@@ -50,7 +50,7 @@ describe("task failures", () => {
       }).collect()
       assert.deepStrictEqual(result, [10, 20, 30, 40, 50, 60])
       assert.strictEqual(seen.value, 21, "the failed attempt's updates are dropped")
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       const ends = log.of("TaskEnd")
       assert.strictEqual(ends.filter((e) => e.reason._tag === "ExceptionFailure").length, 1)
       assert.strictEqual(ends.filter((e) => e.reason._tag === "Success").length, 3)
@@ -84,7 +84,7 @@ describe("job cancellation", () => {
       const error = yield* Effect.flip(rdd.count().pipe(SparkContext.withJobGroup("etl", "nightly")))
       assert.strictEqual(error._tag, "JobCancelledError")
       assert.match(error.message, /job group etl/)
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       const end = log.of("JobEnd")
       assert.strictEqual(end.length, 1)
       assert.notStrictEqual(end[0]!.result, "JobSucceeded")
@@ -141,7 +141,7 @@ describe("job cancellation", () => {
       assert.strictEqual(exit._tag, "Failure")
       // The cancellation is an event of the scheduler's loop: a later job's end is after it.
       yield* sc.parallelize([0]).count()
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       const ends = log.of("JobEnd")
       assert.strictEqual(ends.length, 2)
       assert.match((ends[0]!.result as { failure: string }).failure, /interrupted/)
@@ -156,7 +156,7 @@ describe("listener events", () => {
       const sc = yield* makeContext()
       const log = recordEvents(sc)
       yield* sc.parallelize([[1, 1], [2, 2]] as Array<readonly [number, number]>, 2).reduceByKey((a, b) => a + b, 3).collect()
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       const tags = log.events.map((e) => e._tag)
       assert.strictEqual(tags[0], "JobStart")
       assert.strictEqual(tags[tags.length - 1], "JobEnd")

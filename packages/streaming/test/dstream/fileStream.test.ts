@@ -57,7 +57,7 @@ describe("textFileStream", () => {
       // touching an already-taken file within the remember window does not take it again
       fs.utimesSync(path.join(dir, "file-1.txt"), (batchTime(6) - 500) / 1000, (batchTime(6) - 500) / 1000)
       yield* Testing.advanceBatches(ssc, 2)
-      yield* ssc.waitForListeners
+      yield* ssc.waitForListeners()
       const all = [...perBatch.values()].flat()
       assert.deepStrictEqual([...all].sort(), [...written].sort())
       assert.deepStrictEqual(perBatch.get(batchTime(2))!.sort(), [

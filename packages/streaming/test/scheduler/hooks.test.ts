@@ -83,7 +83,7 @@ describe("StreamingListener", () => {
       yield* TestClock.adjust(700)
       yield* TestClock.adjust(300)
       yield* ssc.awaitCompletedBatches(2)
-      yield* ssc.waitForListeners
+      yield* ssc.waitForListeners()
       const expectedFor = (t: number) => [
         `submitted ${t}`,
         `batchStarted ${t}`,
@@ -124,7 +124,7 @@ describe("StreamingListener", () => {
       yield* TestClock.adjust(2500)
       yield* TestClock.adjust(1500)
       yield* ssc.awaitCompletedBatches(2)
-      yield* ssc.waitForListeners
+      yield* ssc.waitForListeners()
       const [first, second] = completed
       assert.deepStrictEqual(
         [first!.batchTime, first!.submissionTime, first!.processingStartTime, first!.processingEndTime],

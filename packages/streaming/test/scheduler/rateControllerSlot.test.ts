@@ -16,7 +16,7 @@ describe("input stream rate controller slot", () => {
       input.rateController = controller
       input.foreachRDD((rdd) => rdd.count())
       yield* Testing.runToBatch(ssc, 3)
-      yield* ssc.waitForListeners
+      yield* ssc.waitForListeners()
       assert.deepStrictEqual(heard, [1000, 2000, 3000])
       yield* ssc.stop()
       assert.isTrue(sc.isStopped)

@@ -3,8 +3,10 @@
 // result stage runs the action's function.
 import type { ShuffleDependency } from "../../rdd/Dependency.js"
 import type { RDD } from "../../rdd/RDD.js"
+import type { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
 import type { StageInfo } from "../../scheduler/SparkListener.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
+import { forEachAncestor, shuffleDependencies } from "../../util/lineage.js"
 
 export interface ActiveJob {
   readonly jobId: number
@@ -15,6 +17,17 @@ export interface ActiveJob {
   numFinished: number
   readonly onTaskSucceeded: (index: number, result: unknown) => void
   readonly onJobFinished: (outcome: { readonly _tag: "Success" } | { readonly _tag: "Failure"; readonly error: unknown }) => void
+}
+
+/** A job as the context submits it: what to run, where results go. */
+export interface JobSubmission {
+  readonly jobId: number
+  readonly rdd: RDD<unknown>
+  readonly func: (iterator: Iterator<unknown>, ctx: TaskContext) => unknown
+  readonly partitions: ReadonlyArray<number>
+  readonly properties: ReadonlyMap<string, string>
+  readonly onTaskSucceeded: ActiveJob["onTaskSucceeded"]
+  readonly onJobFinished: ActiveJob["onJobFinished"]
 }
 
 interface StageBase {
@@ -48,20 +61,82 @@ export interface ResultStage extends StageBase {
 
 export type Stage = ShuffleMapStage | ResultStage
 
+/** Every stage of the active jobs, by id and by the shuffle a map stage writes; creates them. */
+export class StageGraph {
+  private nextStageId = 0
+  readonly stages = new Map<number, Stage>()
+  readonly shuffleIdToMapStage = new Map<number, ShuffleMapStage>()
+
+  constructor(private readonly mapOutputTracker: MapOutputTracker) {}
+
+  private newStageBase(rdd: RDD<unknown>, parents: Array<Stage>, jobId: number, numTasks: number) {
+    return {
+      id: this.nextStageId++,
+      rdd,
+      parents,
+      jobIds: new Set<number>(),
+      firstJobId: jobId,
+      numTasks,
+      latestAttempt: -1,
+      submissionTime: undefined,
+      completionTime: undefined,
+      failureReason: undefined,
+      failedAttemptCount: 0,
+      pendingPartitions: new Set<number>()
+    }
+  }
+
+  createResultStage(rdd: RDD<unknown>, func: ResultStage["func"], partitions: ReadonlyArray<number>, jobId: number): ResultStage {
+    const parents = this.getOrCreateParentStages(rdd, jobId)
+    const stage: ResultStage = {
+      _tag: "ResultStage",
+      ...this.newStageBase(rdd, parents, jobId, partitions.length),
+      func,
+      partitions,
+      activeJob: undefined
+    }
+    this.stages.set(stage.id, stage)
+    this.updateJobIdStageIdMaps(jobId, stage)
+    return stage
+  }
+
+  private getOrCreateParentStages(rdd: RDD<unknown>, jobId: number): Array<Stage> {
+    return shuffleDependencies(rdd).map((dep) => this.getOrCreateShuffleMapStage(dep, jobId))
+  }
+
+  getOrCreateShuffleMapStage(dep: ShuffleDependency<RDD<unknown>>, jobId: number): ShuffleMapStage {
+    const existing = this.shuffleIdToMapStage.get(dep.shuffleId)
+    if (existing !== undefined) return existing
+    const parents = this.getOrCreateParentStages(dep.rdd, jobId)
+    const stage: ShuffleMapStage = {
+      _tag: "ShuffleMapStage",
+      ...this.newStageBase(dep.rdd, parents, jobId, dep.rdd.numPartitions),
+      shuffleDep: dep
+    }
+    this.stages.set(stage.id, stage)
+    this.shuffleIdToMapStage.set(dep.shuffleId, stage)
+    this.mapOutputTracker.registerShuffle(dep.shuffleId, dep.rdd.numPartitions)
+    return stage
+  }
+
+  private updateJobIdStageIdMaps(jobId: number, stage: Stage): void {
+    const stack = [stage]
+    while (stack.length > 0) {
+      const s = stack.pop()!
+      if (s.jobIds.has(jobId)) continue
+      s.jobIds.add(jobId)
+      stack.push(...s.parents)
+    }
+  }
+}
+
 export const stageName = (stage: Stage): string =>
   `${stage._tag === "ResultStage" ? "result" : "shuffle map"} stage ${stage.id} (${stage.rdd.name ?? stage.rdd.op.kind}[${stage.rdd.id}])`
 
+/** The RDDs pipelined in the stage: the final RDD and its narrow ancestors. */
 export const rddIdsOf = (stage: Stage): Array<number> => {
-  // The RDDs pipelined in the stage: the final RDD and its narrow ancestors.
   const ids: Array<number> = []
-  const seen = new Set<number>()
-  const visit = (rdd: RDD<unknown>) => {
-    if (seen.has(rdd.id)) return
-    seen.add(rdd.id)
-    ids.push(rdd.id)
-    for (const dep of rdd.dependencies) if (dep._tag !== "Shuffle") visit(dep.rdd)
-  }
-  visit(stage.rdd)
+  forEachAncestor(stage.rdd, (rdd) => void ids.push(rdd.id), { stopAtShuffles: true })
   return ids
 }
 

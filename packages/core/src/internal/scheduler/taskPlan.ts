@@ -3,12 +3,14 @@
 // dependency it writes or the function it runs, and the partition. An
 // executor rebuilds the RDDs with the engine's own op factories; only user
 // functions travel, as source text plus an explicit environment.
-import { type Dependency, getParents, type NarrowSpec, type ShuffleDependency } from "../../rdd/Dependency.js"
+import type { Dependency, NarrowSpec, ShuffleDependency } from "../../rdd/Dependency.js"
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import { RDD, type RDDContext } from "../../rdd/RDD.js"
+import { type TaskNotSerializableError, toError } from "../../Closure.js"
 import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
 import type { Aggregator } from "../../shuffle/Aggregator.js"
 import * as StorageLevel from "../../storage/StorageLevel.js"
+import { forEachAncestor, forEachPartitionAncestor } from "../../util/lineage.js"
 import type { Ordering } from "../../util/Ordering.js"
 import {
   deserializeFunction,
@@ -78,22 +80,26 @@ const describe = (rdd: RDD<unknown>) => `${rdd.name ?? rdd.op.kind}[${rdd.id}]`
 
 /** Encodes the stage ending at `binary.rdd`; throws NotShippable naming the first function that cannot ship. */
 export const encodeStage = (binary: TaskBinary): StagePlan => {
+  // The stage's RDDs; a checkpointed RDD is a leaf. Ids grow from parents to children, so sorting puts parents first.
+  const rdds: Array<RDD<unknown>> = []
+  forEachAncestor(binary.rdd, (rdd) => {
+    rdds.push(rdd)
+    return rdd.isCheckpointed ? "prune" : undefined
+  }, { stopAtShuffles: true })
+  rdds.sort((a, b) => a.id - b.id)
   const nodes: Array<PlanNode> = []
-  const seen = new Set<number>()
-  const visit = (rdd: RDD<unknown>): void => {
-    if (seen.has(rdd.id)) return
-    seen.add(rdd.id)
+  for (const rdd of rdds) {
     // A checkpointed RDD is computed from its checkpoint: ship that op under the RDD's own id.
     const source = rdd.isCheckpointed ? rdd.dependencies[0]!.rdd : rdd
-    const deps: Array<PlanDep> = rdd.isCheckpointed ? [] : rdd.dependencies.map((dep): PlanDep => {
-      if (dep._tag === "Shuffle") return { _tag: "Shuffle", ...encodeShuffleDep(dep, describe(rdd)) }
-      visit(dep.rdd)
-      return dep._tag === "Range"
+    const deps: Array<PlanDep> = rdd.isCheckpointed ? [] : rdd.dependencies.map((dep): PlanDep =>
+      dep._tag === "Shuffle"
+        ? { _tag: "Shuffle", ...encodeShuffleDep(dep, describe(rdd)) }
+        : dep._tag === "Range"
         ? { _tag: "Range", rdd: dep.rdd.id, inStart: dep.inStart, outStart: dep.outStart, length: dep.length }
         : dep._tag === "Narrow"
         ? { _tag: "Narrow", rdd: dep.rdd.id, spec: dep.spec }
         : { _tag: "OneToOne", rdd: dep.rdd.id }
-    })
+    )
     // A parallel collection's data travels with each task's own partitions (see shipTask), not in the stage plan.
     const args = source.op.factory === "parallelCollection"
       ? [(source.op.args[0] as ReadonlyArray<unknown>).length, source.op.args[1]]
@@ -107,7 +113,6 @@ export const encodeStage = (binary: TaskBinary): StagePlan => {
       storageLevel: rdd.storageLevel.name
     })
   }
-  visit(binary.rdd)
   return {
     nodes,
     rootId: binary.rdd.id,
@@ -182,27 +187,18 @@ export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = 
     : { _tag: "ShuffleMapTask", rdd: root, dep: decodeShuffleDep(plan.binary, root) }
 }
 
-/** A task description as data for an executor. */
 /** Stage plans by task binary: every task of a stage attempt shares one, encoded once. */
 const stagePlans = new WeakMap<TaskBinary, StagePlan>()
 
 /** The parallel-collection partitions a task reads through its stage's narrow lineage. */
-const slicesRead = (rdd: RDD<unknown>, partition: number, into: Array<TaskSlice>, seen = new Set<string>()): void => {
-  const key = `${rdd.id}:${partition}`
-  if (seen.has(key)) return
-  seen.add(key)
-  const source = rdd.isCheckpointed ? undefined : rdd
-  if (source?.op.factory === "parallelCollection") {
-    const slices = source.op.args[0] as ReadonlyArray<ReadonlyArray<unknown>>
-    into.push({ rddId: rdd.id, index: partition, values: slices[partition] ?? [] })
-    return
-  }
-  if (rdd.isCheckpointed) return
-  for (const dep of rdd.dependencies) {
-    if (dep._tag === "Shuffle") continue
-    for (const parent of getParents(dep, partition)) slicesRead(dep.rdd, parent, into, seen)
-  }
-}
+const slicesRead = (rdd: RDD<unknown>, partition: number, into: Array<TaskSlice>): void =>
+  forEachPartitionAncestor(rdd, partition, (current, p) => {
+    if (current.isCheckpointed) return "prune"
+    if (current.op.factory !== "parallelCollection") return undefined
+    const slices = current.op.args[0] as ReadonlyArray<ReadonlyArray<unknown>>
+    into.push({ rddId: current.id, index: p, values: slices[p] ?? [] })
+    return "prune"
+  })
 
 export const shipTask = (task: TaskDescription): ShippedTask => {
   const { binary, ...rest } = task
@@ -228,20 +224,19 @@ export const receiveTask = (shipped: ShippedTask): TaskDescription => {
 /**
  * Encodes every stage a job on `rdd` may run (the result stage and every
  * shuffle map stage of its lineage), so that a function that cannot ship is
- * refused when the job is submitted. Throws NotShippable.
+ * refused when the job is submitted: returns the error naming what it captures.
  */
-export const checkShippable = (rdd: RDD<unknown>, func: Extract<TaskBinary, { _tag: "ResultTask" }>["func"]): void => {
-  encodeStage({ _tag: "ResultTask", rdd, func })
-  const seen = new Set<number>()
-  const stack = [rdd]
-  while (stack.length > 0) {
-    const current = stack.pop()!
-    if (seen.has(current.id)) continue
-    seen.add(current.id)
-    for (const dep of current.dependencies) {
-      if (dep._tag === "Shuffle") encodeStage({ _tag: "ShuffleMapTask", rdd: dep.rdd, dep })
-      stack.push(dep.rdd)
-    }
+export const checkShippable = (
+  rdd: RDD<unknown>,
+  func: Extract<TaskBinary, { _tag: "ResultTask" }>["func"]
+): TaskNotSerializableError | undefined => {
+  try {
+    encodeStage({ _tag: "ResultTask", rdd, func })
+    forEachAncestor(rdd, () => {}, { onShuffle: (dep) => void encodeStage({ _tag: "ShuffleMapTask", rdd: dep.rdd, dep }) })
+    return undefined
+  } catch (problem) {
+    if (problem instanceof NotShippable) return toError(problem)
+    throw problem
   }
 }
 

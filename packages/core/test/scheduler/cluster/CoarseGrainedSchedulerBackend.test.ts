@@ -169,7 +169,7 @@ describe("CoarseGrainedSchedulerBackend over TCP with executors started by hand 
       sc.addSparkListener({ onExecutorRemoved: (e) => void removed.push(e.executorId) })
       const sum = yield* sc.range(0, 100, 1, 8).map((x) => x * 2).reduce((a, b) => a + b)
       assert.strictEqual(sum, 9900)
-      yield* sc.waitForListeners
+      yield* sc.waitForListeners()
       assert.deepStrictEqual(removed, ["silent"])
       assert.deepStrictEqual(sc.executorIds, ["real"])
     })), { timeout: 60_000 })

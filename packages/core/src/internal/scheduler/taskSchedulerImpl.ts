@@ -22,16 +22,18 @@ export interface TaskSchedulerListener {
 
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
 
-export class TaskScheduler {
+const noListener: TaskSchedulerListener = { taskStarted: () => {}, taskEnded: () => {}, taskSetFailed: () => {} }
+
+export class TaskSchedulerImpl {
   /** Every task set not finished yet, in submission order (the pool tree holds the same ones). */
   private readonly managers: Array<TaskSetManager> = []
   private readonly builder: SchedulableBuilder<TaskSetManager>
   private readonly byTaskId = new Map<number, { readonly manager: TaskSetManager; readonly task: TaskDescription }>()
   private readonly executors = new Map<string, string>()
   private nextTaskId = 0
+  private listener = noListener
 
   constructor(
-    private readonly listener: TaskSchedulerListener,
     private readonly maxFailures: number,
     private readonly localityWaitMs: number,
     schedulerConf: SchedulerConf = defaultSchedulerConf
@@ -39,8 +41,9 @@ export class TaskScheduler {
     this.builder = new SchedulableBuilder(schedulerConf)
   }
 
-  get schedulingMode(): SchedulerConf["mode"] {
-    return this.builder.conf.mode
+  /** The DAG scheduler hears task starts and ends; set once, as Spark's `setDAGScheduler`. */
+  setDAGScheduler(listener: TaskSchedulerListener): void {
+    this.listener = listener
   }
 
   executorAdded(executorId: string, host: string): void {

@@ -1,0 +1,83 @@
+/**
+ * The driver's runtime environment: its block manager, the map output
+ * tracker, broadcast values and the configuration. The in-process backend
+ * runs tasks in it, as the executor named `driver`.
+ *
+ * Mirrors `org.apache.spark.SparkEnv` (the driver's).
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import * as path from "node:path"
+import { BroadcastManager } from "./Broadcast.js"
+import { MapOutputTrackerMaster } from "./scheduler/MapOutputTracker.js"
+import type { ExecutorEnv } from "./scheduler/TaskContext.js"
+import type { SparkConf } from "./SparkConf.js"
+import { BlockManager } from "./storage/BlockManager.js"
+import { LocalBlockTransferService } from "./storage/BlockTransferService.js"
+import { BlockManagerMasterEndpoint } from "./storage/BlockManagerMaster.js"
+
+/**
+ * The driver's environment.
+ *
+ * Mirrors `org.apache.spark.SparkEnv`.
+ *
+ * **Example**
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const env = yield* SparkEnv.SparkEnv
+ *   return env.blockManager.id.executorId // "driver"
+ * })
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class SparkEnv extends Context.Service<SparkEnv, ExecutorEnv>()("@tspark/core/SparkEnv") {}
+
+/**
+ * The driver's environment: a block manager named `driver` registered with
+ * the master, storing under `localDir`; stopped when the layer closes.
+ *
+ * Mirrors `org.apache.spark.SparkEnv.createDriverEnv`.
+ *
+ * **Example**
+ * ```ts
+ * const env = SparkEnv.layerDriver({ conf: SparkConf.make(), localDir: "/tmp/tspark-1", maxMemory: 64 * 1024 * 1024 })
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerDriver = (options: {
+  readonly conf: SparkConf
+  readonly localDir: string
+  /** Bytes of memory for cached blocks. */
+  readonly maxMemory: number
+}): Layer.Layer<SparkEnv, never, BlockManagerMasterEndpoint | MapOutputTrackerMaster | BroadcastManager> =>
+  Layer.effect(
+    SparkEnv,
+    Effect.gen(function*() {
+      const master = yield* BlockManagerMasterEndpoint
+      const mapOutputTracker = yield* MapOutputTrackerMaster
+      const broadcasts = yield* BroadcastManager
+      const transfer = new LocalBlockTransferService()
+      const blockManager = new BlockManager({
+        id: { executorId: "driver", host: "localhost", port: 0 },
+        master,
+        transfer,
+        maxMemory: options.maxMemory,
+        localDir: path.join(options.localDir, "blockmgr-driver")
+      })
+      transfer.register(blockManager)
+      yield* Effect.addFinalizer(() => Effect.sync(() => blockManager.stop()))
+      return SparkEnv.of({
+        executorId: "driver",
+        host: "localhost",
+        conf: options.conf,
+        blockManager,
+        mapOutputTracker,
+        getBroadcast: broadcasts.getValue
+      })
+    })
+  )

@@ -1,0 +1,162 @@
+// The one place a SparkContext's services are wired: the configuration read
+// once (every bad value fails here, with the key named), then the layers of
+// the control plane composed and built in the context's scope.
+import { Context, Effect, Layer, Scope } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as AccumulatorModule from "../../Accumulator.js"
+import * as BroadcastModule from "../../Broadcast.js"
+import * as ContextCleanerModule from "../../ContextCleaner.js"
+import { CoarseGrainedSchedulerBackend } from "../../scheduler/cluster/CoarseGrainedSchedulerBackend.js"
+import * as DAGSchedulerModule from "../../scheduler/DAGScheduler.js"
+import * as EventLoop from "../../scheduler/DAGSchedulerEventProcessLoop.js"
+import * as LiveListenerBusModule from "../../scheduler/LiveListenerBus.js"
+import * as LocalSchedulerBackend from "../../scheduler/local/LocalSchedulerBackend.js"
+import * as MapOutputTrackerModule from "../../scheduler/MapOutputTracker.js"
+import { Backend } from "../../scheduler/SchedulerBackend.js"
+import * as TaskSchedulerModule from "../../scheduler/TaskScheduler.js"
+import * as SparkConf from "../../SparkConf.js"
+import * as SparkEnvModule from "../../SparkEnv.js"
+import { InvalidArgumentError, UnknownMasterError } from "../../SparkError.js"
+import * as BlockManagerMasterModule from "../../storage/BlockManagerMaster.js"
+import { readSchedulerConf } from "./pool.js"
+
+const orFail = <A>(value: A | InvalidArgumentError | UnknownMasterError) =>
+  value instanceof InvalidArgumentError || value instanceof UnknownMasterError ? Effect.fail(value) : Effect.succeed(value)
+
+/** Everything the context reads from its configuration. */
+export type Settings = Effect.Success<ReturnType<typeof readSettings>>
+
+export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkConf) {
+  const master = yield* orFail(SparkConf.getMaster(conf))
+  const maxFailures = (master._tag === "Local" ? master.maxFailures : undefined) ??
+    (yield* orFail(SparkConf.getInt(conf, "spark.task.maxFailures", 4, 1)))
+  const heartbeatIntervalMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.executor.heartbeatInterval", "10s"))
+  const networkTimeoutMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.network.timeout", "120s"))
+  const maxConsecutiveStageAttempts = yield* orFail(SparkConf.getInt(conf, "spark.stage.maxConsecutiveAttempts", 4, 1))
+  const localityWaitMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.locality.wait", "3s"))
+  // spark.scheduler.mode (FIFO | FAIR) and the FAIR pools (spark.scheduler.pool.<name>.*, allocation file).
+  const schedulerConf = yield* orFail(readSchedulerConf(conf.entries))
+  const reviveIntervalMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.revive.interval", "1s"))
+  const executorMemory = yield* orFail(SparkConf.getSizeAsBytes(conf, "spark.executor.memory", 1024 ** 3))
+  const memoryFraction = yield* orFail(SparkConf.getMemoryFraction(conf))
+  const shipTasks = yield* orFail(SparkConf.getBoolean(conf, "spark.tspark.local.shipTasks", false))
+  const cluster = master._tag === "Local" ? undefined : {
+    launcher: master.launcher,
+    executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
+    coresPerExecutor: master.coresPerExecutor,
+    memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
+    registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"))
+  }
+  return {
+    cores: master._tag === "Local" ? master.cores : 0,
+    cluster,
+    maxFailures,
+    heartbeatIntervalMs,
+    networkTimeoutMs,
+    maxConsecutiveStageAttempts,
+    localityWaitMs,
+    schedulerConf,
+    reviveIntervalMs,
+    driverMemory: Math.floor(executorMemory * memoryFraction),
+    shipTasks,
+    localRoot: SparkConf.getString(conf, "spark.local.dir", os.tmpdir())
+  }
+})
+
+/** The services a SparkContext uses. */
+export interface Services {
+  readonly dag: DAGSchedulerModule.DAGScheduler["Service"]
+  readonly taskScheduler: TaskSchedulerModule.TaskScheduler["Service"]
+  readonly backend: Backend["Service"]
+  readonly listenerBus: LiveListenerBusModule.LiveListenerBus["Service"]
+  readonly env: SparkEnvModule.SparkEnv["Service"]
+  readonly blockManagerMaster: BlockManagerMasterModule.BlockManagerMasterEndpoint["Service"]
+  readonly mapOutputTracker: MapOutputTrackerModule.MapOutputTrackerMaster["Service"]
+  readonly cleaner: ContextCleanerModule.ContextCleaner["Service"]
+  readonly broadcasts: BroadcastModule.BroadcastManager["Service"]
+  readonly accumulators: AccumulatorModule.AccumulatorContext["Service"]
+}
+
+/** The cluster backend (local-cluster, local-process, tcp://) as a layer. */
+const clusterBackend = (
+  conf: SparkConf.SparkConf,
+  settings: Settings,
+  cluster: NonNullable<Settings["cluster"]>,
+  localDir: string
+) =>
+  Layer.effect(
+    Backend,
+    Effect.gen(function*() {
+      const broadcasts = yield* BroadcastModule.BroadcastManager
+      return new CoarseGrainedSchedulerBackend(
+        {
+          ...cluster,
+          localDir,
+          conf: [...conf.entries],
+          heartbeatIntervalMs: settings.heartbeatIntervalMs,
+          heartbeatTimeoutMs: settings.networkTimeoutMs
+        },
+        yield* BlockManagerMasterModule.BlockManagerMasterEndpoint,
+        yield* MapOutputTrackerModule.MapOutputTrackerMaster,
+        broadcasts.getValue
+      )
+    })
+  )
+
+/** Builds the control plane in `scope`; the task scheduler is started by the caller. */
+export const composeLayers = Effect.fnUntraced(function*(
+  conf: SparkConf.SparkConf,
+  settings: Settings,
+  scope: Scope.Scope
+) {
+  // The context's local directory (block stores, executors' files), removed last.
+  const localDir = yield* Effect.try({
+    try: () => fs.mkdtempSync(path.join(settings.localRoot, "tspark-")),
+    catch: (cause) =>
+      new InvalidArgumentError({
+        method: "SparkContext",
+        message: `spark.local.dir ${settings.localRoot} is not a writable directory: ${(cause as Error).message}`
+      })
+  })
+  yield* Scope.addFinalizer(scope, Effect.sync(() => fs.rmSync(localDir, { recursive: true, force: true })))
+  const backend: Layer.Layer<
+    Backend,
+    never,
+    | SparkEnvModule.SparkEnv
+    | BlockManagerMasterModule.BlockManagerMasterEndpoint
+    | MapOutputTrackerModule.MapOutputTrackerMaster
+    | BroadcastModule.BroadcastManager
+  > = settings.cluster === undefined
+    ? LocalSchedulerBackend.layer({ cores: settings.cores, shipTasks: settings.shipTasks })
+    : clusterBackend(conf, settings, settings.cluster, localDir)
+  const layer = DAGSchedulerModule.layer({ maxConsecutiveStageAttempts: settings.maxConsecutiveStageAttempts }).pipe(
+    Layer.provideMerge(TaskSchedulerModule.layer(settings)),
+    Layer.provideMerge(backend),
+    Layer.provideMerge(SparkEnvModule.layerDriver({ conf, localDir, maxMemory: settings.driverMemory })),
+    Layer.provideMerge(ContextCleanerModule.layer),
+    Layer.provideMerge(Layer.mergeAll(
+      EventLoop.layer,
+      LiveListenerBusModule.layer,
+      MapOutputTrackerModule.layer,
+      BlockManagerMasterModule.layer,
+      BroadcastModule.layer,
+      AccumulatorModule.layer
+    ))
+  )
+  const context = yield* Layer.buildWithScope(layer, scope)
+  const services: Services = {
+    dag: Context.get(context, DAGSchedulerModule.DAGScheduler),
+    taskScheduler: Context.get(context, TaskSchedulerModule.TaskScheduler),
+    backend: Context.get(context, Backend),
+    listenerBus: Context.get(context, LiveListenerBusModule.LiveListenerBus),
+    env: Context.get(context, SparkEnvModule.SparkEnv),
+    blockManagerMaster: Context.get(context, BlockManagerMasterModule.BlockManagerMasterEndpoint),
+    mapOutputTracker: Context.get(context, MapOutputTrackerModule.MapOutputTrackerMaster),
+    cleaner: Context.get(context, ContextCleanerModule.ContextCleaner),
+    broadcasts: Context.get(context, BroadcastModule.BroadcastManager),
+    accumulators: Context.get(context, AccumulatorModule.AccumulatorContext)
+  }
+  return services
+})

@@ -1,0 +1,141 @@
+/**
+ * Runs tasks in this process on `cores` task slots (fibers), with one
+ * executor named `driver`. Selected by the master strings `local`,
+ * `local[N]`, `local[*]` and `local[N,F]`.
+ *
+ * Mirrors `org.apache.spark.scheduler.local.LocalSchedulerBackend`.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Fiber, Layer, Queue, type Scope } from "effect"
+import * as v8 from "node:v8"
+import { runTask } from "../../internal/scheduler/runTask.js"
+import { receiveTask, shipTask } from "../../internal/scheduler/taskPlan.js"
+import { SparkEnv } from "../../SparkEnv.js"
+import { describeCause } from "../../SparkError.js"
+import { Backend, type DriverEndpoint, type SchedulerBackend } from "../SchedulerBackend.js"
+import type { TaskDescription, TaskResult } from "../Task.js"
+import type { ExecutorEnv } from "../TaskContext.js"
+
+/**
+ * Runs tasks in this process on `cores` task slots (fibers), with one
+ * executor named `driver`. Closures run as they are: nothing is shipped.
+ * Selected by the master strings `local` and `local[N]`.
+ *
+ * Mirrors `org.apache.spark.scheduler.local.LocalSchedulerBackend`.
+ *
+ * **Example**
+ * ```ts
+ * const backend = new LocalSchedulerBackend(2, env)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export class LocalSchedulerBackend implements SchedulerBackend {
+  private freeCores: number
+  private driver: DriverEndpoint | undefined
+  private readonly killed = new Map<number, string>()
+  private queue: Queue.Queue<TaskDescription> | undefined
+
+  /**
+   * With `shipTasks`, every task goes through the form an executor elsewhere
+   * receives (plan encoded, serialized, decoded) before it runs here: a
+   * testing aid that checks tasks are really data (`spark.tspark.local.shipTasks`).
+   */
+  constructor(readonly cores: number, private readonly env: ExecutorEnv, readonly shipsTasks = false) {
+    this.freeCores = cores
+  }
+
+  get defaultParallelism(): number {
+    return this.cores
+  }
+
+  start(driver: DriverEndpoint): Effect.Effect<void, never, Scope.Scope> {
+    return Effect.gen({ self: this }, function*() {
+      this.driver = driver
+      const queue = yield* Queue.unbounded<TaskDescription>()
+      this.queue = queue
+      const slot = Effect.forever(
+        Effect.gen({ self: this }, function*() {
+          const task = yield* Queue.take(queue)
+          // Let the event loop and other fibers run between tasks.
+          yield* Effect.yieldNow
+          const killedReason = this.killed.get(task.taskId)
+          this.killed.delete(task.taskId)
+          const result: TaskResult = killedReason !== undefined
+            ? { _tag: "TaskKilled", reason: killedReason }
+            : this.run(task)
+          driver.statusUpdate(task, result)
+        })
+      )
+      for (let i = 0; i < this.cores; i++) {
+        const fiber = yield* Effect.forkScoped(slot)
+        yield* Effect.addFinalizer(() => Fiber.interrupt(fiber))
+      }
+      driver.executorAdded(this.env.executorId, this.env.host, this.cores)
+    })
+  }
+
+  /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
+  private run(task: TaskDescription): TaskResult {
+    if (!this.shipsTasks) return runTask(task, this.env)
+    let received: TaskDescription
+    try {
+      received = receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
+    } catch (error) {
+      return { _tag: "ExceptionFailure", error, message: `task ${task.taskId} could not be shipped: ${describeCause(error)}` }
+    }
+    return runTask(received, this.env)
+  }
+
+  reviveOffers(): void {
+    if (this.driver === undefined || this.queue === undefined || this.freeCores <= 0) return
+    const tasks = this.driver.resourceOffers([
+      { executorId: this.env.executorId, host: this.env.host, cores: this.freeCores }
+    ])
+    for (const task of tasks) {
+      this.freeCores--
+      Queue.offerUnsafe(this.queue, task)
+    }
+  }
+
+  taskFinished(): void {
+    this.freeCores++
+  }
+
+  executorIds(): Array<string> {
+    return [this.env.executorId]
+  }
+
+  killExecutor(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  killTask(taskId: number, _executorId: string, reason: string): void {
+    // Tasks run synchronously once started; a queued task is dropped before it starts.
+    this.killed.set(taskId, reason)
+  }
+}
+
+/**
+ * The in-process backend over the driver's `SparkEnv`. With `shipTasks`,
+ * every task goes through its shipped form first (`spark.tspark.local.shipTasks`).
+ *
+ * Mirrors `org.apache.spark.scheduler.local.LocalSchedulerBackend`.
+ *
+ * **Example**
+ * ```ts
+ * const backend = LocalSchedulerBackend.layer({ cores: 2, shipTasks: false })
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: { readonly cores: number; readonly shipTasks: boolean }): Layer.Layer<Backend, never, SparkEnv> =>
+  Layer.effect(
+    Backend,
+    Effect.gen(function*() {
+      return new LocalSchedulerBackend(options.cores, yield* SparkEnv, options.shipTasks)
+    })
+  )
