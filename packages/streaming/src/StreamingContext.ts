@@ -144,7 +144,9 @@ export class StreamingContext implements StreamingContextLike {
   }
 
   /** The context's state. */
-  getState(): State { return this.state }
+  getState(): State {
+    return this.state
+  }
   /** @internal */
   readonly newStreamId = (): number => this.streamIds++
   /** @internal */
@@ -163,7 +165,9 @@ export class StreamingContext implements StreamingContextLike {
   private readonly notifyError = (error: StreamingError): void => void Deferred.doneUnsafe(this.termination, Exit.fail(error))
 
   /** The checkpoint directory, once set. */
-  get checkpointDir(): string | undefined { return this.checkpointDirectory }
+  get checkpointDir(): string | undefined {
+    return this.checkpointDirectory
+  }
 
   /** Sets the checkpoint directory, which stateful operations need (updateStateByKey, mapWithState, ...). */
   checkpoint(directory: string): Effect.Effect<void, SparkError.InvalidArgumentError> {
@@ -188,7 +192,9 @@ export class StreamingContext implements StreamingContextLike {
     return QueueInputDStream.make(this, queue, oneAtATime, defaultRDD)
   }
   /** The same RDD every batch. */
-  constantStream<T>(rdd: RDD<T>): DStream<T> { return ConstantInputDStream.make(this, rdd) }
+  constantStream<T>(rdd: RDD<T>): DStream<T> {
+    return ConstantInputDStream.make(this, rdd)
+  }
   /** New files in `directory`, read with `read`, each file exactly once. */
   fileStream<T>(directory: string, read: (file: string) => RDD<T>, options: FileInputDStream.FileStreamOptions = {}): DStream<T> {
     return FileInputDStream.make(this, directory, read, options)
@@ -198,7 +204,9 @@ export class StreamingContext implements StreamingContextLike {
     return this.fileStream(directory, (file) => this.sparkContext.textFile(file, 1), options)
   }
   /** The union of several streams (same slide duration). */
-  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(streams[0]!, streams.slice(1)) }
+  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> {
+    return UnionDStream.union(streams[0]!, streams.slice(1))
+  }
 
   // ------------------------------------------------------------ listeners and progress
 
@@ -210,11 +218,17 @@ export class StreamingContext implements StreamingContextLike {
     })
   }
   /** Waits until every listener has handled every event so far. */
-  get waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void) }
+  get waitForListeners(): Effect.Effect<void> {
+    return Effect.suspend(() => this.bus?.waitUntilEmpty ?? Effect.void)
+  }
   /** The batch times generated so far (for tests and monitoring). */
-  get generatedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.jobGenerator.generatedBatchTimes ?? [] }
+  get generatedBatchTimes(): ReadonlyArray<number> {
+    return this.scheduler?.jobGenerator.generatedBatchTimes ?? []
+  }
   /** The batch times whose jobs have all completed, in completion order. */
-  get completedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.completedBatchTimes ?? [] }
+  get completedBatchTimes(): ReadonlyArray<number> {
+    return this.scheduler?.completedBatchTimes ?? []
+  }
   /** Waits until at least `count` batches have completed since start. */
   awaitCompletedBatches(count: number): Effect.Effect<void> {
     return Effect.suspend(() =>
@@ -289,7 +303,9 @@ export class StreamingContext implements StreamingContextLike {
     })
   }
   /** Waits until the context stops (then `true`), or fails with the error of a failed job. */
-  awaitTermination(): Effect.Effect<boolean, StreamingError> { return Effect.as(Deferred.await(this.termination), true) }
+  awaitTermination(): Effect.Effect<boolean, StreamingError> {
+    return Effect.as(Deferred.await(this.termination), true)
+  }
   /** Waits at most `timeout` for the context to stop: whether it did, or the error of a failed job. */
   awaitTerminationOrTimeout(timeout: Duration.Input): Effect.Effect<boolean, StreamingError> {
     return Effect.map(Effect.timeoutOption(this.awaitTermination(), timeout), Option.getOrElse(() => false))
@@ -352,24 +368,28 @@ export interface StreamingContextPromise {
  * @since 0.1.0
  */
 export const make: {
-  (sparkContext: SparkContext.SparkContext, options: StreamingContextOptions): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope>
+  (
+    sparkContext: SparkContext.SparkContext,
+    options: StreamingContextOptions
+  ): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope>
   (sparkConf: SparkContext.SparkContextOptions, options: StreamingContextOptions): Effect.Effect<StreamingContext, MakeError, Scope.Scope>
-} = ((sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions, options: StreamingContextOptions) =>
-  Effect.gen(function*() {
-    if (!(sparkContext instanceof SparkContext.SparkContext)) {
-      // From a configuration: the SparkContext lives (and stops) with this scope.
-      const sc = yield* SparkContext.make(sparkContext)
-      return yield* make(sc, options)
-    }
-    const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
-    if (typeof batch !== "number") return yield* Effect.fail(batch)
-    const outer = yield* Effect.scope
-    const scope = yield* Scope.fork(outer)
-    const termination = yield* Deferred.make<void, StreamingError>()
-    const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
-    yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
-    return ssc
-  })) as never
+} =
+  ((sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions, options: StreamingContextOptions) =>
+    Effect.gen(function*() {
+      if (!(sparkContext instanceof SparkContext.SparkContext)) {
+        // From a configuration: the SparkContext lives (and stops) with this scope.
+        const sc = yield* SparkContext.make(sparkContext)
+        return yield* make(sc, options)
+      }
+      const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
+      if (typeof batch !== "number") return yield* Effect.fail(batch)
+      const outer = yield* Effect.scope
+      const scope = yield* Scope.fork(outer)
+      const termination = yield* Deferred.make<void, StreamingError>()
+      const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
+      yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
+      return ssc
+    })) as never
 
 /**
  * Creates a streaming context for code that does not use Effect: drive it

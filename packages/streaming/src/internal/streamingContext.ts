@@ -56,8 +56,11 @@ export const startSchedulers = (
 export const onShutdownSignal = (scope: Scope.Scope, onSignal: () => void): void => {
   process.once("SIGTERM", onSignal)
   process.once("SIGINT", onSignal)
-  Effect.runSync(Scope.addFinalizer(scope, Effect.sync(() => {
-    process.off("SIGTERM", onSignal)
-    process.off("SIGINT", onSignal)
-  })))
+  Effect.runSync(Scope.addFinalizer(
+    scope,
+    Effect.sync(() => {
+      process.off("SIGTERM", onSignal)
+      process.off("SIGINT", onSignal)
+    })
+  ))
 }
