@@ -2,9 +2,10 @@
  * The discretized stream: a sequence of RDDs, one per batch interval, each
  * computed from its parents' RDDs of the same batch. This module holds what
  * every DStream shares (generation, remembering, slicing, persistence and
- * checkpointing); each operation's logic lives in the module of its Spark
- * DStream (`MappedDStream`, `WindowedDStream`, ...), and the fluent methods
- * here delegate to them so chains read as in Spark.
+ * checkpointing, whose bookkeeping lives in an internal module); each
+ * operation's logic lives in the module of its Spark DStream
+ * (`MappedDStream`, `WindowedDStream`, ...), and the fluent methods here
+ * delegate to them so chains read as in Spark.
  *
  * Mirrors `org.apache.spark.streaming.dstream.DStream`.
  *
@@ -17,9 +18,9 @@
 import { type RDD as RDDModule, StorageLevel } from "@tspark/core"
 import type { Duration, Effect } from "effect"
 import { addedAfterStart, type StreamingContextLike } from "../internal/context.js"
-import { isMultipleOf, positiveMillis } from "../internal/durations.js"
+import * as metadata from "../internal/dstreamMetadata.js"
 import type { StreamingListener } from "../scheduler/StreamingListener.js"
-import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import type { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
 import * as ForEachDStream from "./ForEachDStream.js"
 import * as MappedDStream from "./MappedDStream.js"
 import type { MapWithStateDStream } from "./MapWithStateDStream.js"
@@ -133,30 +134,17 @@ export class DStream<T> {
 
   /** Whether an RDD is generated at `time`: a slide boundary after the zero time. */
   isTimeValid(time: number): boolean {
-    if (this.zeroTime === undefined) return false
-    return time > this.zeroTime && (time - this.zeroTime) % this.slideDurationMs === 0
+    return metadata.isTimeValid(this, time)
   }
 
   /** @internal Sets the zero time and default remember duration, then the parents'. */
   initialize(zeroTime: number): void {
-    if (this.zeroTime !== undefined && this.zeroTime === zeroTime) return
-    this.zeroTime = zeroTime
-    if (this.mustCheckpoint && this.checkpointDurationMs === undefined) {
-      // Spark's default: checkpoint stateful streams every max(slide, 10 s) slides.
-      const slide = this.slideDurationMs
-      this.checkpointDurationMs = slide * Math.max(1, Math.ceil(10_000 / slide))
-    }
-    let remember = this.rememberDurationMs ?? this.slideDurationMs
-    if (this.checkpointDurationMs !== undefined) remember = Math.max(remember, 2 * this.checkpointDurationMs)
-    this.rememberDurationMs = remember
-    for (const parent of this.dependencies) parent.initialize(zeroTime)
+    metadata.initialize(this, zeroTime)
   }
 
   /** @internal Makes this stream (and its parents) keep RDDs at least `durationMs`. */
   remember(durationMs: number): void {
-    if (this.rememberDurationMs === undefined || durationMs > this.rememberDurationMs) this.rememberDurationMs = durationMs
-    const forParents = this.kind.parentRememberDurationMs?.(this.rememberDurationMs) ?? this.rememberDurationMs
-    for (const parent of this.dependencies) parent.remember(forParents)
+    metadata.remember(this, durationMs)
   }
 
   /**
@@ -164,72 +152,22 @@ export class DStream<T> {
    * and checkpointed as configured). `undefined` for times off the slide.
    */
   getOrCompute(time: number): RDD<T> | undefined {
-    const existing = this.generatedRDDs.get(time)
-    if (existing !== undefined) return existing
-    if (!this.isTimeValid(time)) return undefined
-    const rdd = this.kind.compute(time, this)
-    if (rdd === undefined) return undefined
-    if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel)
-    if (
-      this.checkpointDurationMs !== undefined && this.zeroTime !== undefined &&
-      (time - this.zeroTime) % this.checkpointDurationMs === 0
-    ) {
-      rdd.checkpoint()
-    }
-    this.generatedRDDs.set(time, rdd)
-    return rdd
+    return metadata.getOrCompute(this, time)
   }
 
   /** The RDDs of the batches in `[from, to]`. */
   slice(fromTime: number, toTime: number): Array<RDD<T>> {
-    const rdds: Array<RDD<T>> = []
-    if (this.zeroTime === undefined) return rdds
-    const slide = this.slideDurationMs
-    // Align to this stream's slide boundaries.
-    let time = fromTime
-    const offset = (time - this.zeroTime) % slide
-    if (offset !== 0) time += slide - ((offset + slide) % slide)
-    for (; time <= toTime; time += slide) {
-      const rdd = this.getOrCompute(time)
-      if (rdd !== undefined) rdds.push(rdd)
-    }
-    return rdds
+    return metadata.slice(this, fromTime, toTime)
   }
 
   /** @internal Forgets RDDs older than the remember duration (unpersisting them), then the parents'. */
   clearMetadata(time: number): void {
-    const horizon = time - (this.rememberDurationMs ?? this.slideDurationMs)
-    for (const [batch, rdd] of this.generatedRDDs) {
-      if (batch <= horizon) {
-        this.generatedRDDs.delete(batch)
-        if (rdd.storageLevel !== StorageLevel.NONE) rdd.unpersist()
-      }
-    }
-    for (const parent of this.dependencies) parent.clearMetadata(time)
+    metadata.clearMetadata(this, time)
   }
 
   /** @internal Checks durations and checkpointing before start. */
   validateAtStart(checkpointDir: string | undefined): InvalidStreamError | IllegalStateError | undefined {
-    const error = this.validationError
-    if (error !== undefined) return error
-    if (this.mustCheckpoint && checkpointDir === undefined) {
-      return new InvalidStreamError({
-        stream: this.kind.name,
-        message: `${this.kind.name} is stateful and must be checkpointed: set a checkpoint directory with ssc.checkpoint(dir)`
-      })
-    }
-    if (this.checkpointDurationMs !== undefined && !isMultipleOf(this.checkpointDurationMs, this.slideDurationMs)) {
-      return new InvalidStreamError({
-        stream: this.kind.name,
-        message: `The checkpoint interval ${this.checkpointDurationMs} ms of ${this.kind.name} must be a multiple of ` +
-          `its slide duration ${this.slideDurationMs} ms`
-      })
-    }
-    for (const parent of this.dependencies) {
-      const parentError = parent.validateAtStart(checkpointDir)
-      if (parentError !== undefined) return parentError
-    }
-    return undefined
+    return metadata.validateAtStart(this, checkpointDir)
   }
 
   // ------------------------------------------------------------ persistence
@@ -247,11 +185,7 @@ export class DStream<T> {
 
   /** Checkpoints generated RDDs every `interval` (a multiple of the slide), truncating their lineage. */
   checkpoint(interval: Duration.Input): this {
-    const ms = positiveMillis(interval, this.kind.name, "checkpoint interval")
-    if (typeof ms === "number") {
-      this.checkpointDurationMs = ms
-      if (this.storageLevel === StorageLevel.NONE) this.persist()
-    }
+    metadata.checkpoint(this, interval)
     return this
   }
 
