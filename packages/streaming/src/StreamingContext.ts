@@ -12,7 +12,8 @@
  * `ssc.stop({ stopSparkContext, stopGracefully })`, `ssc.awaitTermination()`,
  * `ssc.awaitTerminationOrTimeout(timeout)`. Code that does not use Effect
  * calls the same methods on `ssc.promise`, which return Promises (an
- * un-awaited one is a floating Promise, reported by `no-floating-promises`).
+ * un-awaited one is a floating Promise, reported by `no-floating-promises`);
+ * that facade is the module `StreamingContextPromise`.
  *
  * @since 0.1.0
  */
@@ -30,7 +31,8 @@ import * as internal from "./internal/streamingContext.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
 import type * as JobGenerator from "./scheduler/JobGenerator.js"
 import type * as JobScheduler from "./scheduler/JobScheduler.js"
-import * as StreamingListenerModule from "./scheduler/StreamingListener.js"
+import type * as StreamingListenerModule from "./scheduler/StreamingListener.js"
+import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
@@ -93,8 +95,6 @@ export interface StopOptions {
   /** Wait until every batch already generated has been processed (default false). */
   readonly stopGracefully?: boolean
 }
-
-let activeContext: StreamingContext | undefined
 
 /**
  * A streaming context. Lifecycle calls are methods returning Effects
@@ -254,14 +254,14 @@ export class StreamingContext implements StreamingContextLike {
       if (this.state === "STOPPED") {
         return yield* new IllegalStateError({ message: "StreamingContext has already been stopped: create a new one to start again" })
       }
-      if (activeContext !== undefined && activeContext !== this) {
+      if (internal.otherContextActive(this)) {
         return yield* new IllegalStateError({
           message: "Only one StreamingContext may be started in this process: stop the active one first"
         })
       }
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
-      activeContext = this
+      internal.setActiveContext(this)
       this.state = "ACTIVE"
       const { bus, scheduler } = yield* internal.startSchedulers({
         graph: this.graph,
@@ -297,7 +297,7 @@ export class StreamingContext implements StreamingContextLike {
         yield* this.waitForListeners
       }
       yield* Scope.close(this.scope, Exit.void)
-      if (activeContext === this) activeContext = undefined
+      internal.clearActiveContext(this)
       if (options.stopSparkContext ?? true) yield* this.sparkContext.stop
       Deferred.doneUnsafe(this.termination, Exit.void)
     })
@@ -315,41 +315,9 @@ export class StreamingContext implements StreamingContextLike {
    * The lifecycle calls as Promises, run on the SparkContext's runtime, for
    * code that does not use Effect: `await ssc.promise.start()`.
    */
-  get promise(): StreamingContextPromise {
-    const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => this.sparkContext.run(effect)
-    return {
-      start: () => run(this.start()),
-      stop: (options) => run(this.stop(options)),
-      awaitTermination: () => run(this.awaitTermination()),
-      awaitTerminationOrTimeout: (timeout) => run(this.awaitTerminationOrTimeout(timeout)),
-      checkpoint: (directory) => run(this.checkpoint(directory))
-    }
+  get promise(): StreamingContextPromise.StreamingContextPromise {
+    return StreamingContextPromise.make(this)
   }
-}
-
-/**
- * The Promise facade of a context's lifecycle (`ssc.promise`): the same
- * methods as the Effect forms, returning Promises. Forgetting `await` leaves
- * a floating Promise, which the lint rule `no-floating-promises` reports.
- *
- * Mirrors `org.apache.spark.streaming.StreamingContext`'s lifecycle methods.
- *
- * **Example**
- * ```ts
- * await ssc.promise.start()
- * await ssc.promise.awaitTerminationOrTimeout("10 seconds")
- * await ssc.promise.stop({ stopGracefully: true })
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface StreamingContextPromise {
-  readonly start: () => Promise<void>
-  readonly stop: (options?: StopOptions) => Promise<void>
-  readonly awaitTermination: () => Promise<boolean>
-  readonly awaitTerminationOrTimeout: (timeout: Duration.Input) => Promise<boolean>
-  readonly checkpoint: (directory: string) => Promise<void>
 }
 
 /**
@@ -417,3 +385,11 @@ export const create = (
 }
 
 export { StreamingJobError }
+
+/**
+ * The interface of `ssc.promise`, re-exported from the module `StreamingContextPromise`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { StreamingContextPromise } from "./StreamingContextPromise.js"
