@@ -12,7 +12,8 @@
  * `ssc.stop({ stopSparkContext, stopGracefully })`, `ssc.awaitTermination()`,
  * `ssc.awaitTerminationOrTimeout(timeout)`. Code that does not use Effect
  * calls the same methods on `ssc.promise`, which return Promises (an
- * un-awaited one is a floating Promise, reported by `no-floating-promises`).
+ * un-awaited one is a floating Promise, reported by `no-floating-promises`);
+ * that facade is the module `StreamingContextPromise`.
  *
  * @since 0.1.0
  */
@@ -30,7 +31,8 @@ import * as internal from "./internal/streamingContext.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
 import type * as JobGenerator from "./scheduler/JobGenerator.js"
 import type * as JobScheduler from "./scheduler/JobScheduler.js"
-import * as StreamingListenerModule from "./scheduler/StreamingListener.js"
+import type * as StreamingListenerModule from "./scheduler/StreamingListener.js"
+import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
@@ -94,8 +96,6 @@ export interface StopOptions {
   readonly stopGracefully?: boolean
 }
 
-let activeContext: StreamingContext | undefined
-
 /**
  * A streaming context. Lifecycle calls are methods returning Effects
  * (`ssc.start()`, `ssc.stop(options)`, `ssc.awaitTermination()`,
@@ -144,7 +144,9 @@ export class StreamingContext implements StreamingContextLike {
   }
 
   /** The context's state. */
-  getState(): State { return this.state }
+  getState(): State {
+    return this.state
+  }
   /** @internal */
   readonly newStreamId = (): number => this.streamIds++
   /** @internal */
@@ -163,7 +165,9 @@ export class StreamingContext implements StreamingContextLike {
   private readonly notifyError = (error: StreamingError): void => void Deferred.doneUnsafe(this.termination, Exit.fail(error))
 
   /** The checkpoint directory, once set. */
-  get checkpointDir(): string | undefined { return this.checkpointDirectory }
+  get checkpointDir(): string | undefined {
+    return this.checkpointDirectory
+  }
 
   /** Sets the checkpoint directory, which stateful operations need (updateStateByKey, mapWithState, ...). */
   checkpoint(directory: string): Effect.Effect<void, SparkError.InvalidArgumentError> {
@@ -188,7 +192,9 @@ export class StreamingContext implements StreamingContextLike {
     return QueueInputDStream.make(this, queue, oneAtATime, defaultRDD)
   }
   /** The same RDD every batch. */
-  constantStream<T>(rdd: RDD<T>): DStream<T> { return ConstantInputDStream.make(this, rdd) }
+  constantStream<T>(rdd: RDD<T>): DStream<T> {
+    return ConstantInputDStream.make(this, rdd)
+  }
   /** New files in `directory`, read with `read`, each file exactly once. */
   fileStream<T>(directory: string, read: (file: string) => RDD<T>, options: FileInputDStream.FileStreamOptions = {}): DStream<T> {
     return FileInputDStream.make(this, directory, read, options)
@@ -198,7 +204,9 @@ export class StreamingContext implements StreamingContextLike {
     return this.fileStream(directory, (file) => this.sparkContext.textFile(file, 1), options)
   }
   /** The union of several streams (same slide duration). */
-  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(streams[0]!, streams.slice(1)) }
+  union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> {
+    return UnionDStream.union(streams[0]!, streams.slice(1))
+  }
 
   // ------------------------------------------------------------ listeners and progress
 
@@ -210,11 +218,17 @@ export class StreamingContext implements StreamingContextLike {
     })
   }
   /** Waits until every listener has handled every event so far. */
-  waitForListeners(): Effect.Effect<void> { return Effect.suspend(() => this.bus?.waitUntilEmpty() ?? Effect.void) }
+  waitForListeners(): Effect.Effect<void> {
+    return Effect.suspend(() => this.bus?.waitUntilEmpty() ?? Effect.void)
+  }
   /** The batch times generated so far (for tests and monitoring). */
-  get generatedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.jobGenerator.generatedBatchTimes ?? [] }
+  get generatedBatchTimes(): ReadonlyArray<number> {
+    return this.scheduler?.jobGenerator.generatedBatchTimes ?? []
+  }
   /** The batch times whose jobs have all completed, in completion order. */
-  get completedBatchTimes(): ReadonlyArray<number> { return this.scheduler?.completedBatchTimes ?? [] }
+  get completedBatchTimes(): ReadonlyArray<number> {
+    return this.scheduler?.completedBatchTimes ?? []
+  }
   /** Waits until at least `count` batches have completed since start. */
   awaitCompletedBatches(count: number): Effect.Effect<void> {
     return Effect.suspend(() =>
@@ -240,14 +254,14 @@ export class StreamingContext implements StreamingContextLike {
       if (this.state === "STOPPED") {
         return yield* new IllegalStateError({ message: "StreamingContext has already been stopped: create a new one to start again" })
       }
-      if (activeContext !== undefined && activeContext !== this) {
+      if (internal.otherContextActive(this)) {
         return yield* new IllegalStateError({
           message: "Only one StreamingContext may be started in this process: stop the active one first"
         })
       }
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
-      activeContext = this
+      internal.setActiveContext(this)
       this.state = "ACTIVE"
       const { bus, scheduler } = yield* internal.startSchedulers({
         graph: this.graph,
@@ -283,13 +297,15 @@ export class StreamingContext implements StreamingContextLike {
         yield* this.waitForListeners()
       }
       yield* Scope.close(this.scope, Exit.void)
-      if (activeContext === this) activeContext = undefined
+      internal.clearActiveContext(this)
       if (options.stopSparkContext ?? true) yield* this.sparkContext.stop()
       Deferred.doneUnsafe(this.termination, Exit.void)
     })
   }
   /** Waits until the context stops (then `true`), or fails with the error of a failed job. */
-  awaitTermination(): Effect.Effect<boolean, StreamingError> { return Effect.as(Deferred.await(this.termination), true) }
+  awaitTermination(): Effect.Effect<boolean, StreamingError> {
+    return Effect.as(Deferred.await(this.termination), true)
+  }
   /** Waits at most `timeout` for the context to stop: whether it did, or the error of a failed job. */
   awaitTerminationOrTimeout(timeout: Duration.Input): Effect.Effect<boolean, StreamingError> {
     return Effect.map(Effect.timeoutOption(this.awaitTermination(), timeout), Option.getOrElse(() => false))
@@ -299,41 +315,9 @@ export class StreamingContext implements StreamingContextLike {
    * The lifecycle calls as Promises, run on the SparkContext's runtime, for
    * code that does not use Effect: `await ssc.promise.start()`.
    */
-  get promise(): StreamingContextPromise {
-    const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => this.sparkContext.run(effect)
-    return {
-      start: () => run(this.start()),
-      stop: (options) => run(this.stop(options)),
-      awaitTermination: () => run(this.awaitTermination()),
-      awaitTerminationOrTimeout: (timeout) => run(this.awaitTerminationOrTimeout(timeout)),
-      checkpoint: (directory) => run(this.checkpoint(directory))
-    }
+  get promise(): StreamingContextPromise.StreamingContextPromise {
+    return StreamingContextPromise.make(this)
   }
-}
-
-/**
- * The Promise facade of a context's lifecycle (`ssc.promise`): the same
- * methods as the Effect forms, returning Promises. Forgetting `await` leaves
- * a floating Promise, which the lint rule `no-floating-promises` reports.
- *
- * Mirrors `org.apache.spark.streaming.StreamingContext`'s lifecycle methods.
- *
- * **Example**
- * ```ts
- * await ssc.promise.start()
- * await ssc.promise.awaitTerminationOrTimeout("10 seconds")
- * await ssc.promise.stop({ stopGracefully: true })
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface StreamingContextPromise {
-  readonly start: () => Promise<void>
-  readonly stop: (options?: StopOptions) => Promise<void>
-  readonly awaitTermination: () => Promise<boolean>
-  readonly awaitTerminationOrTimeout: (timeout: Duration.Input) => Promise<boolean>
-  readonly checkpoint: (directory: string) => Promise<void>
 }
 
 /**
@@ -352,24 +336,28 @@ export interface StreamingContextPromise {
  * @since 0.1.0
  */
 export const make: {
-  (sparkContext: SparkContext.SparkContext, options: StreamingContextOptions): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope>
+  (
+    sparkContext: SparkContext.SparkContext,
+    options: StreamingContextOptions
+  ): Effect.Effect<StreamingContext, InvalidStreamError, Scope.Scope>
   (sparkConf: SparkContext.SparkContextOptions, options: StreamingContextOptions): Effect.Effect<StreamingContext, MakeError, Scope.Scope>
-} = ((sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions, options: StreamingContextOptions) =>
-  Effect.gen(function*() {
-    if (!(sparkContext instanceof SparkContext.SparkContext)) {
-      // From a configuration: the SparkContext lives (and stops) with this scope.
-      const sc = yield* SparkContext.make(sparkContext)
-      return yield* make(sc, options)
-    }
-    const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
-    if (typeof batch !== "number") return yield* Effect.fail(batch)
-    const outer = yield* Effect.scope
-    const scope = yield* Scope.fork(outer)
-    const termination = yield* Deferred.make<void, StreamingError>()
-    const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
-    yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
-    return ssc
-  })) as never
+} =
+  ((sparkContext: SparkContext.SparkContext | SparkContext.SparkContextOptions, options: StreamingContextOptions) =>
+    Effect.gen(function*() {
+      if (!(sparkContext instanceof SparkContext.SparkContext)) {
+        // From a configuration: the SparkContext lives (and stops) with this scope.
+        const sc = yield* SparkContext.make(sparkContext)
+        return yield* make(sc, options)
+      }
+      const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
+      if (typeof batch !== "number") return yield* Effect.fail(batch)
+      const outer = yield* Effect.scope
+      const scope = yield* Scope.fork(outer)
+      const termination = yield* Deferred.make<void, StreamingError>()
+      const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
+      yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
+      return ssc
+    })) as never
 
 /**
  * Creates a streaming context for code that does not use Effect: drive it
@@ -397,3 +385,11 @@ export const create = (
 }
 
 export { StreamingJobError }
+
+/**
+ * The interface of `ssc.promise`, re-exported from the module `StreamingContextPromise`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { StreamingContextPromise } from "./StreamingContextPromise.js"

@@ -1,7 +1,8 @@
 /**
- * @tspark/streaming: Spark Streaming on `@tspark/core`: StreamingContext,
- * DStreams (one module per Spark DStream family), DStreamGraph, JobScheduler
- * (which owns the JobGenerator), Job and JobSet, InputInfoTracker and listeners.
+ * @tspark/streaming: Spark Streaming on `@tspark/core`: StreamingContext
+ * (with its Promise facade, StreamingContextPromise), DStreams (one module
+ * per Spark DStream family), DStreamGraph, JobScheduler (which owns the
+ * JobGenerator), Job and JobSet, InputInfoTracker and listeners.
  *
  * @since 0.1.0
  */
@@ -25,6 +26,8 @@ export * as RecurringTimer from "./scheduler/RecurringTimer.js"
 export * as StreamingListener from "./scheduler/StreamingListener.js"
 /** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"
+/** @since 0.1.0 */
+export * as StreamingContextPromise from "./StreamingContextPromise.js"
 /** @since 0.1.0 */
 export * as StreamingError from "./StreamingError.js"
 

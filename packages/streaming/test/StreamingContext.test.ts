@@ -24,8 +24,18 @@ describe("StreamingContext", () => {
   for (
     const [name, build, stream, pattern] of [
       ["window not a multiple of the slide", (s: Input) => s.window("1500 millis"), "WindowedDStream", /window duration 1500 ms/],
-      ["slide not a multiple of the parent's slide", (s: Input) => s.window("2 seconds", "1500 millis"), "WindowedDStream", /slide duration 1500 ms/],
-      ["window over a windowed stream's slide", (s: Input) => s.window("4 seconds", "2 seconds").window("3 seconds"), "WindowedDStream", /parent stream's slide duration 2000 ms/],
+      [
+        "slide not a multiple of the parent's slide",
+        (s: Input) => s.window("2 seconds", "1500 millis"),
+        "WindowedDStream",
+        /slide duration 1500 ms/
+      ],
+      [
+        "window over a windowed stream's slide",
+        (s: Input) => s.window("4 seconds", "2 seconds").window("3 seconds"),
+        "WindowedDStream",
+        /parent stream's slide duration 2000 ms/
+      ],
       ["non-positive window", (s: Input) => s.window(0), "WindowedDStream", /positive/],
       ["negative slide", (s: Input) => s.window("2 seconds", -1000), "WindowedDStream", /positive/],
       [
@@ -34,7 +44,12 @@ describe("StreamingContext", () => {
         "ReducedWindowedDStream",
         /multiple/
       ],
-      ["mapWithState with a non-positive timeout", (s: Input) => s.map((x) => [x, x] as const).mapWithState({ func: () => 1, timeout: 0 }), "MapWithStateDStream", /timeout/],
+      [
+        "mapWithState with a non-positive timeout",
+        (s: Input) => s.map((x) => [x, x] as const).mapWithState({ func: () => 1, timeout: 0 }),
+        "MapWithStateDStream",
+        /timeout/
+      ],
       ["union of streams with different slides", (s: Input) => s.union(s.window("2 seconds", "2 seconds")), "UnionDStream", /same slide/]
     ] as const
   ) {
@@ -61,7 +76,10 @@ describe("StreamingContext", () => {
     const [name, build] of [
       ["updateStateByKey", (s: Input) => s.map((x) => [x, 1] as const).updateStateByKey((v: Array<number>) => v.length)],
       ["mapWithState", (s: Input) => s.map((x) => [x, 1] as const).mapWithState({ func: () => 1 })],
-      ["reduceByKeyAndWindow with an inverse", (s: Input) => s.map((x) => [x, 1] as const).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, "2 seconds")]
+      [
+        "reduceByKeyAndWindow with an inverse",
+        (s: Input) => s.map((x) => [x, 1] as const).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, "2 seconds")
+      ]
     ] as const
   ) {
     it.effect(`a stateful operation (${name}) without ssc.checkpoint(dir) fails with InvalidStreamError`, () =>

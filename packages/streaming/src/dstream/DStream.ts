@@ -2,9 +2,10 @@
  * The discretized stream: a sequence of RDDs, one per batch interval, each
  * computed from its parents' RDDs of the same batch. This module holds what
  * every DStream shares (generation, remembering, slicing, persistence and
- * checkpointing); each operation's logic lives in the module of its Spark
- * DStream (`MappedDStream`, `WindowedDStream`, ...), and the fluent methods
- * here delegate to them so chains read as in Spark.
+ * checkpointing, whose bookkeeping lives in an internal module); each
+ * operation's logic lives in the module of its Spark DStream
+ * (`MappedDStream`, `WindowedDStream`, ...), and the fluent methods here
+ * delegate to them so chains read as in Spark.
  *
  * Mirrors `org.apache.spark.streaming.dstream.DStream`.
  *
@@ -17,9 +18,9 @@
 import { type RDD as RDDModule, StorageLevel } from "@tspark/core"
 import type { Duration, Effect } from "effect"
 import { addedAfterStart, type StreamingContextLike } from "../internal/context.js"
-import { isMultipleOf, positiveMillis } from "../internal/durations.js"
+import * as metadata from "../internal/dstreamMetadata.js"
 import type { StreamingListener } from "../scheduler/StreamingListener.js"
-import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import type { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
 import * as ForEachDStream from "./ForEachDStream.js"
 import * as MappedDStream from "./MappedDStream.js"
 import type { MapWithStateDStream } from "./MapWithStateDStream.js"
@@ -102,10 +103,14 @@ export class DStream<T> {
   }
 
   /** The parent streams. */
-  get dependencies(): ReadonlyArray<DStream<unknown>> { return this.kind.dependencies }
+  get dependencies(): ReadonlyArray<DStream<unknown>> {
+    return this.kind.dependencies
+  }
 
   /** Computes the RDD of batch `time` from the parents (no memoization; see `getOrCompute`). */
-  compute(time: number): RDD<T> | undefined { return this.kind.compute(time, this) }
+  compute(time: number): RDD<T> | undefined {
+    return this.kind.compute(time, this)
+  }
 
   /** The time between two RDDs of this stream (ms). */
   get slideDurationMs(): number {
@@ -113,7 +118,9 @@ export class DStream<T> {
   }
 
   /** Whether this stream must be checkpointed (stateful streams). */
-  get mustCheckpoint(): boolean { return this.kind.mustCheckpoint === true }
+  get mustCheckpoint(): boolean {
+    return this.kind.mustCheckpoint === true
+  }
 
   /** @internal The first error in this stream's lineage, if any. */
   get validationError(): InvalidStreamError | IllegalStateError | undefined {
@@ -127,30 +134,17 @@ export class DStream<T> {
 
   /** Whether an RDD is generated at `time`: a slide boundary after the zero time. */
   isTimeValid(time: number): boolean {
-    if (this.zeroTime === undefined) return false
-    return time > this.zeroTime && (time - this.zeroTime) % this.slideDurationMs === 0
+    return metadata.isTimeValid(this, time)
   }
 
   /** @internal Sets the zero time and default remember duration, then the parents'. */
   initialize(zeroTime: number): void {
-    if (this.zeroTime !== undefined && this.zeroTime === zeroTime) return
-    this.zeroTime = zeroTime
-    if (this.mustCheckpoint && this.checkpointDurationMs === undefined) {
-      // Spark's default: checkpoint stateful streams every max(slide, 10 s) slides.
-      const slide = this.slideDurationMs
-      this.checkpointDurationMs = slide * Math.max(1, Math.ceil(10_000 / slide))
-    }
-    let remember = this.rememberDurationMs ?? this.slideDurationMs
-    if (this.checkpointDurationMs !== undefined) remember = Math.max(remember, 2 * this.checkpointDurationMs)
-    this.rememberDurationMs = remember
-    for (const parent of this.dependencies) parent.initialize(zeroTime)
+    metadata.initialize(this, zeroTime)
   }
 
   /** @internal Makes this stream (and its parents) keep RDDs at least `durationMs`. */
   remember(durationMs: number): void {
-    if (this.rememberDurationMs === undefined || durationMs > this.rememberDurationMs) this.rememberDurationMs = durationMs
-    const forParents = this.kind.parentRememberDurationMs?.(this.rememberDurationMs) ?? this.rememberDurationMs
-    for (const parent of this.dependencies) parent.remember(forParents)
+    metadata.remember(this, durationMs)
   }
 
   /**
@@ -158,72 +152,22 @@ export class DStream<T> {
    * and checkpointed as configured). `undefined` for times off the slide.
    */
   getOrCompute(time: number): RDD<T> | undefined {
-    const existing = this.generatedRDDs.get(time)
-    if (existing !== undefined) return existing
-    if (!this.isTimeValid(time)) return undefined
-    const rdd = this.kind.compute(time, this)
-    if (rdd === undefined) return undefined
-    if (this.storageLevel !== StorageLevel.NONE) rdd.persist(this.storageLevel)
-    if (
-      this.checkpointDurationMs !== undefined && this.zeroTime !== undefined &&
-      (time - this.zeroTime) % this.checkpointDurationMs === 0
-    ) {
-      rdd.checkpoint()
-    }
-    this.generatedRDDs.set(time, rdd)
-    return rdd
+    return metadata.getOrCompute(this, time)
   }
 
   /** The RDDs of the batches in `[from, to]`. */
   slice(fromTime: number, toTime: number): Array<RDD<T>> {
-    const rdds: Array<RDD<T>> = []
-    if (this.zeroTime === undefined) return rdds
-    const slide = this.slideDurationMs
-    // Align to this stream's slide boundaries.
-    let time = fromTime
-    const offset = (time - this.zeroTime) % slide
-    if (offset !== 0) time += slide - ((offset + slide) % slide)
-    for (; time <= toTime; time += slide) {
-      const rdd = this.getOrCompute(time)
-      if (rdd !== undefined) rdds.push(rdd)
-    }
-    return rdds
+    return metadata.slice(this, fromTime, toTime)
   }
 
   /** @internal Forgets RDDs older than the remember duration (unpersisting them), then the parents'. */
   clearMetadata(time: number): void {
-    const horizon = time - (this.rememberDurationMs ?? this.slideDurationMs)
-    for (const [batch, rdd] of this.generatedRDDs) {
-      if (batch <= horizon) {
-        this.generatedRDDs.delete(batch)
-        if (rdd.storageLevel !== StorageLevel.NONE) rdd.unpersist()
-      }
-    }
-    for (const parent of this.dependencies) parent.clearMetadata(time)
+    metadata.clearMetadata(this, time)
   }
 
   /** @internal Checks durations and checkpointing before start. */
   validateAtStart(checkpointDir: string | undefined): InvalidStreamError | IllegalStateError | undefined {
-    const error = this.validationError
-    if (error !== undefined) return error
-    if (this.mustCheckpoint && checkpointDir === undefined) {
-      return new InvalidStreamError({
-        stream: this.kind.name,
-        message: `${this.kind.name} is stateful and must be checkpointed: set a checkpoint directory with ssc.checkpoint(dir)`
-      })
-    }
-    if (this.checkpointDurationMs !== undefined && !isMultipleOf(this.checkpointDurationMs, this.slideDurationMs)) {
-      return new InvalidStreamError({
-        stream: this.kind.name,
-        message: `The checkpoint interval ${this.checkpointDurationMs} ms of ${this.kind.name} must be a multiple of ` +
-          `its slide duration ${this.slideDurationMs} ms`
-      })
-    }
-    for (const parent of this.dependencies) {
-      const parentError = parent.validateAtStart(checkpointDir)
-      if (parentError !== undefined) return parentError
-    }
-    return undefined
+    return metadata.validateAtStart(this, checkpointDir)
   }
 
   // ------------------------------------------------------------ persistence
@@ -235,53 +179,73 @@ export class DStream<T> {
   }
 
   /** `persist(MEMORY_ONLY_SER)`, Spark's default for DStreams. */
-  cache(): this { return this.persist() }
+  cache(): this {
+    return this.persist()
+  }
 
   /** Checkpoints generated RDDs every `interval` (a multiple of the slide), truncating their lineage. */
   checkpoint(interval: Duration.Input): this {
-    const ms = positiveMillis(interval, this.kind.name, "checkpoint interval")
-    if (typeof ms === "number") {
-      this.checkpointDurationMs = ms
-      if (this.storageLevel === StorageLevel.NONE) this.persist()
-    }
+    metadata.checkpoint(this, interval)
     return this
   }
 
   // ------------------------------------------------------------ transformations (see each family's module)
 
   /** Applies `f` to every element (`MappedDStream`). */
-  map<U>(f: (value: T) => U): DStream<U> { return MappedDStream.map(this, f) }
+  map<U>(f: (value: T) => U): DStream<U> {
+    return MappedDStream.map(this, f)
+  }
   /** Applies `f` to every element and flattens (`FlatMappedDStream`). */
-  flatMap<U>(f: (value: T) => Iterable<U>): DStream<U> { return MappedDStream.flatMap(this, f) }
+  flatMap<U>(f: (value: T) => Iterable<U>): DStream<U> {
+    return MappedDStream.flatMap(this, f)
+  }
   /** Keeps the elements that satisfy `f` (`FilteredDStream`). */
-  filter(f: (value: T) => boolean): DStream<T> { return MappedDStream.filter(this, f) }
+  filter(f: (value: T) => boolean): DStream<T> {
+    return MappedDStream.filter(this, f)
+  }
   /** Turns each partition of each batch into an array (`GlommedDStream`). */
-  glom(): DStream<Array<T>> { return MappedDStream.glom(this) }
+  glom(): DStream<Array<T>> {
+    return MappedDStream.glom(this)
+  }
   /** Applies `f` to each partition of each batch (`MapPartitionedDStream`). */
   mapPartitions<U>(f: (iterator: IterableIterator<T>) => Iterable<U> | Iterator<U>, preservesPartitioning = false): DStream<U> {
     return MappedDStream.mapPartitions(this, f, preservesPartitioning)
   }
   /** Redistributes each batch over `numPartitions` partitions. */
-  repartition(numPartitions: number): DStream<T> { return TransformedDStream.repartition(this, numPartitions) }
+  repartition(numPartitions: number): DStream<T> {
+    return TransformedDStream.repartition(this, numPartitions)
+  }
   /** Applies an RDD-to-RDD function to every batch (`TransformedDStream`). */
-  transform<U>(f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> { return TransformedDStream.transform(this, f) }
+  transform<U>(f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> {
+    return TransformedDStream.transform(this, f)
+  }
   /** Applies a function of this stream's and another stream's RDDs of the same batch. */
   transformWith<U, V>(other: DStream<U>, f: (a: RDD<T>, b: RDD<U>, time: number) => RDD<V>): DStream<V> {
     return TransformedDStream.transformWith(this, other, f)
   }
   /** The elements of this stream and the others, batch by batch (`UnionDStream`; same slide required). */
-  union(...others: ReadonlyArray<DStream<T>>): DStream<T> { return UnionDStream.union(this, others) }
+  union(...others: ReadonlyArray<DStream<T>>): DStream<T> {
+    return UnionDStream.union(this, others)
+  }
   /** The number of elements in each batch (a one-element RDD, 0 for an empty batch). */
-  count(): DStream<number> { return ShuffledDStream.count(this) }
+  count(): DStream<number> {
+    return ShuffledDStream.count(this)
+  }
   /** How many times each distinct element occurs in each batch. */
-  countByValue(numPartitions?: number): DStream<[T, number]> { return ShuffledDStream.countByValue(this, numPartitions) }
+  countByValue(numPartitions?: number): DStream<[T, number]> {
+    return ShuffledDStream.countByValue(this, numPartitions)
+  }
   /** Reduces each batch to one element with `f` (empty batches give empty RDDs). */
-  reduce(f: (a: T, b: T) => T): DStream<T> { return ShuffledDStream.reduce(this, f) }
+  reduce(f: (a: T, b: T) => T): DStream<T> {
+    return ShuffledDStream.reduce(this, f)
+  }
 
   // ------------------------------------------------------------ windows (WindowedDStream)
 
   /** The elements of the last `window` of time, every `slide` (multiples of this stream's slide). */
-  window(window: Duration.Input, slide?: Duration.Input): DStream<T> { return WindowedDStream.window(this, window, slide) }
+  window(window: Duration.Input, slide?: Duration.Input): DStream<T> {
+    return WindowedDStream.window(this, window, slide)
+  }
   /** Reduces the elements of each window with `f`. */
   reduceByWindow(f: (a: T, b: T) => T, window: Duration.Input, slide: Duration.Input): DStream<T>
   /** Reduces each window incrementally: adds entering batches with `f`, removes leaving ones with `invF`. */
@@ -292,7 +256,9 @@ export class DStream<T> {
       : WindowedDStream.reduceByWindow(this, f, undefined, a, b)
   }
   /** The number of elements in each window. */
-  countByWindow(window: Duration.Input, slide: Duration.Input): DStream<number> { return WindowedDStream.countByWindow(this, window, slide) }
+  countByWindow(window: Duration.Input, slide: Duration.Input): DStream<number> {
+    return WindowedDStream.countByWindow(this, window, slide)
+  }
   /** How many times each distinct element occurs in each window. */
   countByValueAndWindow(window: Duration.Input, slide: Duration.Input, numPartitions?: number): DStream<[T, number]> {
     return WindowedDStream.countByValueAndWindow(this, window, slide, numPartitions)
@@ -301,11 +267,17 @@ export class DStream<T> {
   // ------------------------------------------------------------ key-value operations (PairDStreamFunctions)
 
   /** Applies `f` to every value. */
-  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> { return PairFunctions.mapValues(this, f) }
+  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> {
+    return PairFunctions.mapValues(this, f)
+  }
   /** Applies `f` to every value and flattens. */
-  flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> { return PairFunctions.flatMapValues(this, f) }
+  flatMapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => Iterable<U>): DStream<[K, U]> {
+    return PairFunctions.flatMapValues(this, f)
+  }
   /** Groups the values of each key in each batch. */
-  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitions?: PartitionSpec): DStream<[K, Array<V>]> { return PairFunctions.groupByKey(this, partitions) }
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitions?: PartitionSpec): DStream<[K, Array<V>]> {
+    return PairFunctions.groupByKey(this, partitions)
+  }
   /** Merges the values of each key in each batch. */
   reduceByKey<K, V>(this: DStream<Pair<K, V>>, f: Reduce<V>, partitions?: PartitionSpec): DStream<[K, Widen<V>]> {
     return PairFunctions.reduceByKey(this, f, partitions)
@@ -318,14 +290,18 @@ export class DStream<T> {
     mergeCombiners: (a: C, b: C) => C,
     partitions?: PartitionSpec,
     mapSideCombine = true
-  ): DStream<[K, C]> { return PairFunctions.combineByKey(this, createCombiner, mergeValue, mergeCombiners, partitions, mapSideCombine) }
+  ): DStream<[K, C]> {
+    return PairFunctions.combineByKey(this, createCombiner, mergeValue, mergeCombiners, partitions, mapSideCombine)
+  }
   /** Groups the values of each key over each window. */
   groupByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
     window: Duration.Input,
     slide?: Duration.Input,
     partitions?: PartitionSpec
-  ): DStream<[K, Array<V>]> { return PairFunctions.groupByKeyAndWindow(this, window, slide, partitions) }
+  ): DStream<[K, Array<V>]> {
+    return PairFunctions.groupByKeyAndWindow(this, window, slide, partitions)
+  }
   /**
    * Merges the values of each key over each window. With `invF`, the window is
    * updated incrementally (`ReducedWindowedDStream`) and `filter` drops keys
@@ -363,7 +339,9 @@ export class DStream<T> {
     update: (values: Array<V>, state: S | undefined) => S | undefined,
     partitions?: PartitionSpec,
     initialState?: RDD<Pair<K, S>>
-  ): DStream<[K, S]> { return PairFunctions.updateStateByKey(this, update, partitions, initialState) }
+  ): DStream<[K, S]> {
+    return PairFunctions.updateStateByKey(this, update, partitions, initialState)
+  }
   /** Maps each record with a function of a per-key state, with optional timeouts (`MapWithStateDStream`). */
   mapWithState<K, V, S, M>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, S, M> {
     return PairFunctions.mapWithState(this, spec)
@@ -377,24 +355,42 @@ export class DStream<T> {
     return PairFunctions.join(this, other, partitions)
   }
   /** Left outer join with another stream, batch by batch. */
-  leftOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V, W | undefined]]> {
+  leftOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    partitions?: PartitionSpec
+  ): DStream<[K, [V, W | undefined]]> {
     return PairFunctions.leftOuterJoin(this, other, partitions)
   }
   /** Right outer join with another stream, batch by batch. */
-  rightOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V | undefined, W]]> {
+  rightOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    partitions?: PartitionSpec
+  ): DStream<[K, [V | undefined, W]]> {
     return PairFunctions.rightOuterJoin(this, other, partitions)
   }
   /** Full outer join with another stream, batch by batch. */
-  fullOuterJoin<K, V, W>(this: DStream<Pair<K, V>>, other: DStream<Pair<K, W>>, partitions?: PartitionSpec): DStream<[K, [V | undefined, W | undefined]]> {
+  fullOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    partitions?: PartitionSpec
+  ): DStream<[K, [V | undefined, W | undefined]]> {
     return PairFunctions.fullOuterJoin(this, other, partitions)
   }
 
   // ------------------------------------------------------------ output operations (ForEachDStream)
 
   /** Runs `f` on every batch's RDD, on the driver; `f` may return an Effect, which the job waits for. */
-  foreachRDD(f: (rdd: RDD<T>, time: number) => Effect.Effect<unknown, unknown> | void): void { ForEachDStream.foreachRDD(this, f) }
+  foreachRDD(f: (rdd: RDD<T>, time: number) => Effect.Effect<unknown, unknown> | void): void {
+    ForEachDStream.foreachRDD(this, f)
+  }
   /** Prints the first `num` elements of every batch after a header with the batch time, as Spark's `print()`. */
-  print(num = 10): void { ForEachDStream.print(this, num) }
+  print(num = 10): void {
+    ForEachDStream.print(this, num)
+  }
   /** Saves every batch as text files in `prefix-TIME_IN_MS[.suffix]`. */
-  saveAsTextFiles(prefix: string, suffix?: string): void { ForEachDStream.saveAsTextFiles(this, prefix, suffix) }
+  saveAsTextFiles(prefix: string, suffix?: string): void {
+    ForEachDStream.saveAsTextFiles(this, prefix, suffix)
+  }
 }

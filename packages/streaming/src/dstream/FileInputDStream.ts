@@ -85,7 +85,7 @@ export const make = <T>(
       }
       const threshold = Math.max(initialThreshold, time - rememberMs)
       const selected: Array<string> = []
-      let names: Array<string> = []
+      let names: Array<string>
       try {
         names = fs.readdirSync(directory)
       } catch {

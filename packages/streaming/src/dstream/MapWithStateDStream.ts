@@ -79,28 +79,30 @@ export const make = <K, V, S, M>(parent: DStream<Pair<K, V>>, spec: StateSpec<K,
       const batch = parent.getOrCompute(time) ?? sc.emptyRDD<Pair<K, V>>()
       const timeout = typeof timeoutMs === "number" ? timeoutMs : undefined
       const func = spec.func
-      return previous.cogroup(batch, partitioner).map(withEnv({ func, time, timeout, makeStateClass }, ({ func, time, timeout, makeStateClass }) => {
-        const State = makeStateClass()
-        return ([key, [entries, values]]: [K, [Array<StateEntry<S>>, Array<V>]]): Record => {
-        let entry: StateEntry<S> | undefined = entries[0]
-        const mapped: Array<M> = []
-        for (const value of values) {
-          const state: State<S> = new State<S>(entry?.state, entry !== undefined, false)
-          const out = func(key, value, state, time)
-          if (out !== undefined) mapped.push(out)
-          if (state.wasRemoved) entry = undefined
-          else if (state.wasUpdated) entry = { state: state.get(), updatedAt: time }
-          else if (entry !== undefined) entry = { state: entry.state, updatedAt: time }
-        }
-        if (values.length === 0 && entry !== undefined && timeout !== undefined && entry.updatedAt <= time - timeout) {
-          const state = new State<S>(entry.state, true, true)
-          const out = func(key, undefined, state, time)
-          if (out !== undefined) mapped.push(out)
-          entry = undefined
-        }
-        return [key, { entry, mapped }]
-      }
-      }))
+      return previous.cogroup(batch, partitioner).map(
+        withEnv({ func, time, timeout, makeStateClass }, ({ func, time, timeout, makeStateClass }) => {
+          const State = makeStateClass()
+          return ([key, [entries, values]]: [K, [Array<StateEntry<S>>, Array<V>]]): Record => {
+            let entry: StateEntry<S> | undefined = entries[0]
+            const mapped: Array<M> = []
+            for (const value of values) {
+              const state: State<S> = new State<S>(entry?.state, entry !== undefined, false)
+              const out = func(key, value, state, time)
+              if (out !== undefined) mapped.push(out)
+              if (state.wasRemoved) entry = undefined
+              else if (state.wasUpdated) entry = { state: state.get(), updatedAt: time }
+              else if (entry !== undefined) entry = { state: entry.state, updatedAt: time }
+            }
+            if (values.length === 0 && entry !== undefined && timeout !== undefined && entry.updatedAt <= time - timeout) {
+              const state = new State<S>(entry.state, true, true)
+              const out = func(key, undefined, state, time)
+              if (out !== undefined) mapped.push(out)
+              entry = undefined
+            }
+            return [key, { entry, mapped }]
+          }
+        })
+      )
     }
   })
   // As Spark's InternalMapWithStateDStream: each batch's state is persisted, so the next

@@ -28,8 +28,7 @@ type Pair<K, V> = RDDModule.Pair<K, V>
  * @category constructors
  * @since 0.1.0
  */
-export const map = <T, U>(parent: DStream<T>, f: (value: T) => U): DStream<U> =>
-  derive(parent, "MappedDStream", (rdd) => rdd.map(f))
+export const map = <T, U>(parent: DStream<T>, f: (value: T) => U): DStream<U> => derive(parent, "MappedDStream", (rdd) => rdd.map(f))
 
 /**
  * Applies `f` to every element and flattens (`stream.flatMap(f)`).

@@ -90,8 +90,7 @@ export const combineByKey = <K, V, C>(
  * @category combinators
  * @since 0.1.0
  */
-export const mapValues = <K, V, U>(self: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> =>
-  MappedDStream.mapValues(self, f)
+export const mapValues = <K, V, U>(self: DStream<Pair<K, V>>, f: (value: V) => U): DStream<[K, U]> => MappedDStream.mapValues(self, f)
 
 /**
  * Applies `f` to every value and flattens (see `MappedDStream`).

@@ -68,29 +68,33 @@ export const make = <K, V>(
       const numOld = oldRDDs.length
       const tagged = all.map((rdd, i) => rdd.mapValues(withEnv({ i }, ({ i }) => (v: Widen<V>) => [i, v] as const)))
       const grouped = sc.union(tagged).groupByKey(partitioner)
-      const merged = grouped.flatMap(withEnv({ numOld, f, invF }, ({ numOld, f, invF }) => ([key, tags]: [K, Array<readonly [number, Widen<V>]>]) => {
-        let previous: Widen<V> | undefined
-        const olds: Array<Widen<V>> = []
-        const news: Array<Widen<V>> = []
-        for (const [i, v] of tags) {
-          if (i === 0) previous = v
-          else if (i <= numOld) olds.push(v)
-          else news.push(v)
-        }
-        let value = previous
-        if (olds.length > 0) {
-          if (value === undefined) {
-            throw new Error(`Neither previous window has value for key ${String(key)}, nor new values found; ` +
-              "is the inverse function consistent with the reduce function?")
+      const merged = grouped.flatMap(
+        withEnv({ numOld, f, invF }, ({ numOld, f, invF }) => ([key, tags]: [K, Array<readonly [number, Widen<V>]>]) => {
+          let previous: Widen<V> | undefined
+          const olds: Array<Widen<V>> = []
+          const news: Array<Widen<V>> = []
+          for (const [i, v] of tags) {
+            if (i === 0) previous = v
+            else if (i <= numOld) olds.push(v)
+            else news.push(v)
           }
-          value = olds.reduce(invF, value)
-        }
-        if (news.length > 0) {
-          const added = news.reduce(f)
-          value = value === undefined ? added : f(value, added)
-        }
-        return value === undefined ? [] : [[key, value] as [K, Widen<V>]]
-      }))
+          let value = previous
+          if (olds.length > 0) {
+            if (value === undefined) {
+              throw new Error(
+                `Neither previous window has value for key ${String(key)}, nor new values found; ` +
+                  "is the inverse function consistent with the reduce function?"
+              )
+            }
+            value = olds.reduce(invF, value)
+          }
+          if (news.length > 0) {
+            const added = news.reduce(f)
+            value = value === undefined ? added : f(value, added)
+          }
+          return value === undefined ? [] : [[key, value] as [K, Widen<V>]]
+        })
+      )
       return filter === undefined ? merged : merged.filter(filter)
     }
   })

@@ -90,7 +90,12 @@ export class JobGeneratorImpl {
         jobs = this.ctx.graph.generateJobs(time)
       } catch (cause) {
         this.ctx.notifyError(
-          new StreamingJobError({ batchTime: time, outputOpId: -1, message: `Error generating jobs for time ${time} ms: ${String(cause)}`, cause })
+          new StreamingJobError({
+            batchTime: time,
+            outputOpId: -1,
+            message: `Error generating jobs for time ${time} ms: ${String(cause)}`,
+            cause
+          })
         )
       }
       const submissionTime = yield* Clock.currentTimeMillis

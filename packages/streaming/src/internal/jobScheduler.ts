@@ -89,17 +89,16 @@ export class JobSchedulerImpl {
 
   /** One of `concurrentJobs` workers: runs jobs with the batch time and output id as local properties. */
   get worker(): Effect.Effect<never> {
-    const self = this
-    return Effect.forever(Effect.gen(function*() {
-      const job = yield* Queue.take(self.jobQueue)
-      Queue.offerUnsafe(self.events, { _tag: "JobStarted", job, time: yield* Clock.currentTimeMillis })
+    return Effect.forever(Effect.gen({ self: this }, function*() {
+      const job = yield* Queue.take(this.jobQueue)
+      Queue.offerUnsafe(this.events, { _tag: "JobStarted", job, time: yield* Clock.currentTimeMillis })
       const exit = yield* Effect.exit(
         job.run.pipe(
           SparkContext.withLocalProperty("spark.streaming.internal.batchTime", String(job.time)),
           SparkContext.withLocalProperty("spark.streaming.internal.outputOpId", String(job.outputOpId))
         )
       )
-      Queue.offerUnsafe(self.events, { _tag: "JobCompleted", job, time: yield* Clock.currentTimeMillis, exit })
+      Queue.offerUnsafe(this.events, { _tag: "JobCompleted", job, time: yield* Clock.currentTimeMillis, exit })
     }))
   }
 

@@ -5,10 +5,27 @@ import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
 import type { JobGeneratorHooks } from "../scheduler/JobGenerator.js"
 import * as JobScheduler from "../scheduler/JobScheduler.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
+import type { StreamingContext } from "../StreamingContext.js"
 import type { StreamingError } from "../StreamingError.js"
 import { SchedulerContext } from "./schedulerContext.js"
 
 type Bus = ListenerBus.ListenerBus<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>
+
+/** The context started in this process (Spark's `StreamingContext.activeContext`): at most one runs at a time. */
+let activeContext: StreamingContext | undefined
+
+/** Whether a context other than `ssc` is active, which forbids starting `ssc`. */
+export const otherContextActive = (ssc: StreamingContext): boolean => activeContext !== undefined && activeContext !== ssc
+
+/** Records `ssc` as the active context (Spark's `setActiveContext`). */
+export const setActiveContext = (ssc: StreamingContext): void => {
+  activeContext = ssc
+}
+
+/** Forgets `ssc` as the active context when it is the one, so another may start. */
+export const clearActiveContext = (ssc: StreamingContext): void => {
+  if (activeContext === ssc) activeContext = undefined
+}
 
 /**
  * What `StreamingContext.start` does once the graph is valid: start the
@@ -56,8 +73,11 @@ export const startSchedulers = (
 export const onShutdownSignal = (scope: Scope.Scope, onSignal: () => void): void => {
   process.once("SIGTERM", onSignal)
   process.once("SIGINT", onSignal)
-  Effect.runSync(Scope.addFinalizer(scope, Effect.sync(() => {
-    process.off("SIGTERM", onSignal)
-    process.off("SIGINT", onSignal)
-  })))
+  Effect.runSync(Scope.addFinalizer(
+    scope,
+    Effect.sync(() => {
+      process.off("SIGTERM", onSignal)
+      process.off("SIGINT", onSignal)
+    })
+  ))
 }

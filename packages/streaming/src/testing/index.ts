@@ -201,5 +201,4 @@ export const runBatches2 = <T1, T2, U>(
   input2: ReadonlyArray<ReadonlyArray<T2>>,
   operation: (stream1: DStream<T1>, stream2: DStream<T2>) => DStream<U>,
   options: RunOptions = {}
-): Promise<Array<Array<U>>> =>
-  Effect.runPromise(Effect.provide(runBatches2Effect(input1, input2, operation, options), TestClock.layer()))
+): Promise<Array<Array<U>>> => Effect.runPromise(Effect.provide(runBatches2Effect(input1, input2, operation, options), TestClock.layer()))

@@ -141,7 +141,9 @@ describe("BasicOperationsSuite", () => {
   it.effect("transformWith", () =>
     Effect.gen(function*() {
       const out = yield* Testing.runBatches2Effect(pairsIn1, pairsIn2, (s1, s2) =>
-        s1.map((x) => [x, 1] as const).transformWith(s2.map((x) => [x, "x"] as const), (a, b) => a.join(b)))
+        s1.map((x) =>
+          [x, 1] as const
+        ).transformWith(s2.map((x) => [x, "x"] as const), (a, b) => a.join(b)))
       assertBatches(out, [[["a", [1, "x"]], ["b", [1, "x"]]], [["", [1, "x"]]], [], []], true)
     }))
 
@@ -163,14 +165,18 @@ describe("BasicOperationsSuite", () => {
   it.effect("join", () =>
     Effect.gen(function*() {
       const out = yield* Testing.runBatches2Effect(pairsIn1, pairsIn2, (s1, s2) =>
-        s1.map((x) => [x, 1] as const).join(s2.map((x) => [x, "x"] as const)))
+        s1.map((x) =>
+          [x, 1] as const
+        ).join(s2.map((x) => [x, "x"] as const)))
       assertBatches(out, [[["a", [1, "x"]], ["b", [1, "x"]]], [["", [1, "x"]]], [], []], true)
     }))
 
   it.effect("leftOuterJoin", () =>
     Effect.gen(function*() {
       const out = yield* Testing.runBatches2Effect(pairsIn1, pairsIn2, (s1, s2) =>
-        s1.map((x) => [x, 1] as const).leftOuterJoin(s2.map((x) => [x, "x"] as const)))
+        s1.map((x) =>
+          [x, 1] as const
+        ).leftOuterJoin(s2.map((x) => [x, "x"] as const)))
       assertBatches(out, [
         [["a", [1, "x"]], ["b", [1, "x"]]],
         [["", [1, "x"]], ["a", [1, undefined]]],
@@ -182,7 +188,9 @@ describe("BasicOperationsSuite", () => {
   it.effect("rightOuterJoin", () =>
     Effect.gen(function*() {
       const out = yield* Testing.runBatches2Effect(pairsIn1, pairsIn2, (s1, s2) =>
-        s1.map((x) => [x, 1] as const).rightOuterJoin(s2.map((x) => [x, "x"] as const)))
+        s1.map((x) =>
+          [x, 1] as const
+        ).rightOuterJoin(s2.map((x) => [x, "x"] as const)))
       assertBatches(out, [
         [["a", [1, "x"]], ["b", [1, "x"]]],
         [["", [1, "x"]], ["b", [undefined, "x"]]],
@@ -194,7 +202,9 @@ describe("BasicOperationsSuite", () => {
   it.effect("fullOuterJoin", () =>
     Effect.gen(function*() {
       const out = yield* Testing.runBatches2Effect(pairsIn1, pairsIn2, (s1, s2) =>
-        s1.map((x) => [x, 1] as const).fullOuterJoin(s2.map((x) => [x, "x"] as const)))
+        s1.map((x) =>
+          [x, 1] as const
+        ).fullOuterJoin(s2.map((x) => [x, "x"] as const)))
       assertBatches(out, [
         [["a", [1, "x"]], ["b", [1, "x"]]],
         [["", [1, "x"]], ["a", [1, undefined]], ["b", [undefined, "x"]]],
@@ -240,17 +250,20 @@ describe("BasicOperationsSuite", () => {
       class StateObject {
         constructor(public counter = 0, public expireCounter = 0) {}
       }
-      const out = yield* Testing.runBatchesEffect([["a", "b"], [], ["a", "c", "a"], ["c"], [], []], (s) =>
-        s.map((x) => [x, 1] as const).updateStateByKey((values: Array<number>, state: StateObject | undefined) => {
-          const stateObj = state ?? new StateObject()
-          const sum = values.reduce((a, b) => a + b, 0)
-          if (sum === 0) stateObj.expireCounter += 1
-          else {
-            stateObj.counter += sum
-            stateObj.expireCounter = 0
-          }
-          return stateObj.expireCounter === 2 ? undefined : stateObj
-        }).mapValues((o) => o.counter))
+      const out = yield* Testing.runBatchesEffect(
+        [["a", "b"], [], ["a", "c", "a"], ["c"], [], []],
+        (s) =>
+          s.map((x) => [x, 1] as const).updateStateByKey((values: Array<number>, state: StateObject | undefined) => {
+            const stateObj = state ?? new StateObject()
+            const sum = values.reduce((a, b) => a + b, 0)
+            if (sum === 0) stateObj.expireCounter += 1
+            else {
+              stateObj.counter += sum
+              stateObj.expireCounter = 0
+            }
+            return stateObj.expireCounter === 2 ? undefined : stateObj
+          }).mapValues((o) => o.counter)
+      )
       assertBatches(out, [
         [["a", 1], ["b", 1]],
         [["a", 1], ["b", 1]],

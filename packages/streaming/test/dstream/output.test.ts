@@ -11,19 +11,21 @@ import { makeStreaming, tempDir } from "../utils/streaming.js"
 
 describe("output operations", () => {
   it.effect("print(num) prints a header with the batch time and the first num elements, like Spark", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const { sc, ssc } = yield* makeStreaming()
-      const queue = [sc.parallelize([["a", 1], ["b", 2], ["c", 3]] as Array<readonly [string, number]>, 1), sc.parallelize(["x"], 1)]
-      ssc.queueStream<unknown>(queue).print(2)
-      yield* Testing.runToBatch(ssc, 3)
-      const lines = (yield* TestConsole.logLines).map(String)
-      const bar = "-------------------------------------------"
-      assert.deepStrictEqual(lines, [
-        [bar, "Time: 1000 ms", bar, "(a,1)", "(b,2)", "...", ""].join("\n"),
-        [bar, "Time: 2000 ms", bar, "x", ""].join("\n"),
-        [bar, "Time: 3000 ms", bar, ""].join("\n")
-      ])
-    }).pipe(Effect.provide(TestConsole.layer))))
+    Effect.scoped(
+      Effect.gen(function*() {
+        const { sc, ssc } = yield* makeStreaming()
+        const queue = [sc.parallelize([["a", 1], ["b", 2], ["c", 3]] as Array<readonly [string, number]>, 1), sc.parallelize(["x"], 1)]
+        ssc.queueStream<unknown>(queue).print(2)
+        yield* Testing.runToBatch(ssc, 3)
+        const lines = (yield* TestConsole.logLines).map(String)
+        const bar = "-------------------------------------------"
+        assert.deepStrictEqual(lines, [
+          [bar, "Time: 1000 ms", bar, "(a,1)", "(b,2)", "...", ""].join("\n"),
+          [bar, "Time: 2000 ms", bar, "x", ""].join("\n"),
+          [bar, "Time: 3000 ms", bar, ""].join("\n")
+        ])
+      }).pipe(Effect.provide(TestConsole.layer))
+    ))
 
   it.effect("saveAsTextFiles writes each batch to prefix-TIME[.suffix]", () =>
     Effect.scoped(Effect.gen(function*() {

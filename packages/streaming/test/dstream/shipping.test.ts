@@ -17,16 +17,13 @@ const operations: ReadonlyArray<readonly [string, (s: DStream<string>) => DStrea
   ["window + reduceByKey", (s) => s.map((w) => [w, 1] as const).window(2000, 1000).reduceByKey((a, b) => a + b)],
   [
     "reduceByKeyAndWindow with inverse and filter",
-    (s) =>
-      s.map((w) => [w, 1] as const).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3000, 1000, 2, ([, n]) => n > 0)
+    (s) => s.map((w) => [w, 1] as const).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, 3000, 1000, 2, ([, n]) => n > 0)
   ],
   ["countByValueAndWindow", (s) => s.countByValueAndWindow(2000, 1000)],
   [
     "updateStateByKey",
     (s) =>
-      s.map((w) => [w, 1] as const).updateStateByKey((values: Array<number>, state: number | undefined) =>
-        (state ?? 0) + values.length
-      )
+      s.map((w) => [w, 1] as const).updateStateByKey((values: Array<number>, state: number | undefined) => (state ?? 0) + values.length)
   ],
   [
     "mapWithState with a timeout",

@@ -107,15 +107,27 @@ describe("window properties", () => {
           const numBatches = input.length + w
           const out = yield* Testing.runBatchesEffect(input, (st) =>
             st.countByWindow(w * B, s * B).map((n) => ["count", n] as readonly [string, unknown])
-              .union(st.countByValueAndWindow(w * B, s * B).map((kv) => ["byValue", kv] as readonly [string, unknown])), { numBatches })
+              .union(
+                st.countByValueAndWindow(w * B, s * B).map((kv) =>
+                  ["byValue", kv] as readonly [string, unknown]
+                )
+              ), { numBatches })
           const { keysSoFar, windows } = naiveWindows(input, w, s, numBatches)
           for (const [i, batch] of out.entries()) {
             const win = windows[i]!
             // As Spark (an inverse reduce without a filter): no count before the first element, then 0 once it left.
             const count = keysSoFar[i]!.size === 0 ? [] : [win.length]
-            assert.deepStrictEqual(batch.filter(([t]) => t === "count").map(([, n]) => n), count, `window ${i}`)
+            assert.deepStrictEqual(
+              batch.filter(([t]) => t === "count").map(([, n]) =>
+                n
+              ),
+              count,
+              `window ${i}`
+            )
             const counts = new Map<number, number>()
-            for (const x of win) counts.set(x, (counts.get(x) ?? 0) + 1)
+            for (const x of win) {
+              counts.set(x, (counts.get(x) ?? 0) + 1)
+            }
             assert.deepStrictEqual(
               multiset(batch.filter(([t]) => t === "byValue").map(([, kv]) => kv)),
               multiset([...counts.entries()]),

@@ -35,7 +35,9 @@ describe("JobGenerator hooks", () => {
         assert.isBelow(at(`checkpoint ${time} false`), at(`checkpoint ${time} true`), log.join("; "))
         assert.isBelow(at(`output ${time}`), at(`checkpoint ${time} true`), log.join("; "))
         // exactly once each
-        for (const entry of [`allocate ${time}`, `compute ${time}`, `output ${time}`, `checkpoint ${time} false`, `checkpoint ${time} true`]) {
+        for (
+          const entry of [`allocate ${time}`, `compute ${time}`, `output ${time}`, `checkpoint ${time} false`, `checkpoint ${time} true`]
+        ) {
           assert.strictEqual(log.filter((e) => e === entry).length, 1, entry)
         }
       }

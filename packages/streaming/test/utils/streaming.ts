@@ -75,8 +75,7 @@ export const checkProperty = <A>(
   arbitrary: fc.Arbitrary<A>,
   body: (value: A) => Effect.Effect<void, unknown, Scope.Scope>,
   params: fc.Parameters<[A]> = {}
-): Effect.Effect<void> =>
-  Effect.promise(() => fc.assert(fc.asyncProperty(arbitrary, (value) => runOnTestClock(body(value))), params))
+): Effect.Effect<void> => Effect.promise(() => fc.assert(fc.asyncProperty(arbitrary, (value) => runOnTestClock(body(value))), params))
 
 /** The error an effect fails with (dies when it succeeds). */
 export const flipFailure = <A, E, R>(effect: Effect.Effect<A, E, R>) =>

@@ -1,0 +1,128 @@
+/**
+ * The bookkeeping every DStream shares, behind `DStream`'s methods of the same
+ * names (in Spark they sit in `DStream` itself): the zero time and remember
+ * duration, the generated RDDs (persisted, checkpointed and forgotten as
+ * configured) and the checks made at start. Each function walks the lineage
+ * through the parents' methods, so a stream and its parents stay in step.
+ */
+import { type RDD as RDDModule, StorageLevel } from "@tspark/core"
+import type { Duration } from "effect"
+import type { DStream } from "../dstream/DStream.js"
+import { type IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import { isMultipleOf, positiveMillis } from "./durations.js"
+
+type RDD<T> = RDDModule.RDD<T>
+
+/** Whether an RDD is generated at `time`: a slide boundary after the zero time. */
+export const isTimeValid = <T>(stream: DStream<T>, time: number): boolean => {
+  if (stream.zeroTime === undefined) return false
+  return time > stream.zeroTime && (time - stream.zeroTime) % stream.slideDurationMs === 0
+}
+
+/** Sets the zero time and default checkpoint and remember durations, then the parents'. */
+export const initialize = <T>(stream: DStream<T>, zeroTime: number): void => {
+  if (stream.zeroTime !== undefined && stream.zeroTime === zeroTime) return
+  stream.zeroTime = zeroTime
+  if (stream.mustCheckpoint && stream.checkpointDurationMs === undefined) {
+    // Spark's default: checkpoint stateful streams every max(slide, 10 s) slides.
+    const slide = stream.slideDurationMs
+    stream.checkpointDurationMs = slide * Math.max(1, Math.ceil(10_000 / slide))
+  }
+  let remember = stream.rememberDurationMs ?? stream.slideDurationMs
+  if (stream.checkpointDurationMs !== undefined) remember = Math.max(remember, 2 * stream.checkpointDurationMs)
+  stream.rememberDurationMs = remember
+  for (const parent of stream.dependencies) parent.initialize(zeroTime)
+}
+
+/** Makes the stream (and its parents, for as long as its kind needs) keep RDDs at least `durationMs`. */
+export const remember = <T>(stream: DStream<T>, durationMs: number): void => {
+  if (stream.rememberDurationMs === undefined || durationMs > stream.rememberDurationMs) stream.rememberDurationMs = durationMs
+  const forParents = stream.kind.parentRememberDurationMs?.(stream.rememberDurationMs) ?? stream.rememberDurationMs
+  for (const parent of stream.dependencies) parent.remember(forParents)
+}
+
+/** The remembered RDD of batch `time`, or a newly computed one, persisted and checkpointed as configured. */
+export const getOrCompute = <T>(stream: DStream<T>, time: number): RDD<T> | undefined => {
+  const existing = stream.generatedRDDs.get(time)
+  if (existing !== undefined) return existing
+  if (!stream.isTimeValid(time)) return undefined
+  const rdd = stream.kind.compute(time, stream)
+  if (rdd === undefined) return undefined
+  if (stream.storageLevel !== StorageLevel.NONE) rdd.persist(stream.storageLevel)
+  if (
+    stream.checkpointDurationMs !== undefined && stream.zeroTime !== undefined &&
+    (time - stream.zeroTime) % stream.checkpointDurationMs === 0
+  ) {
+    rdd.checkpoint()
+  }
+  stream.generatedRDDs.set(time, rdd)
+  return rdd
+}
+
+/** The RDDs of the batches in `[fromTime, toTime]`, on the stream's slide boundaries. */
+export const slice = <T>(stream: DStream<T>, fromTime: number, toTime: number): Array<RDD<T>> => {
+  const rdds: Array<RDD<T>> = []
+  if (stream.zeroTime === undefined) return rdds
+  const slide = stream.slideDurationMs
+  // Align to this stream's slide boundaries.
+  let time = fromTime
+  const offset = (time - stream.zeroTime) % slide
+  if (offset !== 0) time += slide - ((offset + slide) % slide)
+  for (; time <= toTime; time += slide) {
+    const rdd = stream.getOrCompute(time)
+    if (rdd !== undefined) rdds.push(rdd)
+  }
+  return rdds
+}
+
+/** Forgets RDDs older than the remember duration (unpersisting them), then the parents'. */
+export const clearMetadata = <T>(stream: DStream<T>, time: number): void => {
+  const horizon = time - (stream.rememberDurationMs ?? stream.slideDurationMs)
+  for (const [batch, rdd] of stream.generatedRDDs) {
+    if (batch <= horizon) {
+      stream.generatedRDDs.delete(batch)
+      if (rdd.storageLevel !== StorageLevel.NONE) rdd.unpersist()
+    }
+  }
+  for (const parent of stream.dependencies) parent.clearMetadata(time)
+}
+
+/**
+ * Checkpoints the stream's RDDs every `interval`, persisting them if no level
+ * is set. An interval that is not a positive duration is ignored.
+ */
+export const checkpoint = <T>(stream: DStream<T>, interval: Duration.Input): void => {
+  const ms = positiveMillis(interval, stream.kind.name, "checkpoint interval")
+  if (typeof ms === "number") {
+    stream.checkpointDurationMs = ms
+    if (stream.storageLevel === StorageLevel.NONE) stream.persist()
+  }
+}
+
+/** The first error among the stream's and its lineage's durations and checkpointing, checked before start. */
+export const validateAtStart = <T>(
+  stream: DStream<T>,
+  checkpointDir: string | undefined
+): InvalidStreamError | IllegalStateError | undefined => {
+  const error = stream.validationError
+  if (error !== undefined) return error
+  const name = stream.kind.name
+  if (stream.mustCheckpoint && checkpointDir === undefined) {
+    return new InvalidStreamError({
+      stream: name,
+      message: `${name} is stateful and must be checkpointed: set a checkpoint directory with ssc.checkpoint(dir)`
+    })
+  }
+  if (stream.checkpointDurationMs !== undefined && !isMultipleOf(stream.checkpointDurationMs, stream.slideDurationMs)) {
+    return new InvalidStreamError({
+      stream: name,
+      message: `The checkpoint interval ${stream.checkpointDurationMs} ms of ${name} must be a multiple of ` +
+        `its slide duration ${stream.slideDurationMs} ms`
+    })
+  }
+  for (const parent of stream.dependencies) {
+    const parentError = parent.validateAtStart(checkpointDir)
+    if (parentError !== undefined) return parentError
+  }
+  return undefined
+}
