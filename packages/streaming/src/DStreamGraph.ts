@@ -27,6 +27,8 @@ export class DStreamGraph {
   readonly outputStreams: Array<DStream<unknown>> = []
   /** Set with `ssc.remember`: keep generated RDDs at least this long. */
   rememberDurationMs: number | undefined = undefined
+  /** An `ssc.remember` duration that was not positive: `start` fails with it. */
+  rememberDurationError: InvalidStreamError | undefined = undefined
   zeroTime: number | undefined = undefined
 
   constructor(readonly batchDurationMs: number) {}
@@ -46,6 +48,7 @@ export class DStreamGraph {
         message: "No output operations registered, so nothing to execute: add one such as print() or foreachRDD() before start()"
       })
     }
+    if (this.rememberDurationError !== undefined) return this.rememberDurationError
     for (const output of this.outputStreams) {
       const error = output.validateAtStart(checkpointDir)
       if (error !== undefined) return error

@@ -176,10 +176,11 @@ export class StreamingContext implements StreamingContextLike {
       this.checkpointDirectory = this.sparkContext.checkpointDir
     })
   }
-  /** Keeps every stream's generated RDDs at least `duration`. */
+  /** Keeps every stream's generated RDDs at least `duration`; one that is not positive makes `start` fail. */
   remember(duration: Duration.Input): void {
     const ms = positiveMillis(duration, "StreamingContext", "remember duration")
     if (typeof ms === "number") this.graph.rememberDurationMs = ms
+    this.graph.rememberDurationError = typeof ms === "number" ? undefined : ms
   }
 
   // ------------------------------------------------------------ inputs

@@ -50,7 +50,9 @@ describe("StreamingContext", () => {
         "MapWithStateDStream",
         /timeout/
       ],
-      ["union of streams with different slides", (s: Input) => s.union(s.window("2 seconds", "2 seconds")), "UnionDStream", /same slide/]
+      ["union of streams with different slides", (s: Input) => s.union(s.window("2 seconds", "2 seconds")), "UnionDStream", /same slide/],
+      ["a non-positive checkpoint interval", (s: Input) => s.map((x) => x).checkpoint(0), "MappedDStream", /checkpoint interval/],
+      ["a negative checkpoint interval", (s: Input) => s.map((x) => x).checkpoint(-1000), "MappedDStream", /checkpoint interval/]
     ] as const
   ) {
     it.effect(`start fails with InvalidStreamError naming the stream: ${name}`, () =>
@@ -63,6 +65,19 @@ describe("StreamingContext", () => {
         assert.match(error.message, pattern)
       })))
   }
+
+  it.effect("a non-positive remember duration makes start fail; a valid one set later clears it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { sc, ssc } = yield* makeStreaming()
+      ssc.queueStream([sc.parallelize([1], 1)]).foreachRDD(() => undefined)
+      ssc.remember(0)
+      const error = yield* flipFailure(ssc.start())
+      assert.strictEqual(error._tag, "InvalidStreamError")
+      assert.match(error.message, /remember duration/)
+      ssc.remember("5 seconds")
+      yield* ssc.start()
+      yield* ssc.stop({ stopSparkContext: false })
+    })))
 
   it.effect("a non-positive batch duration is refused", () =>
     Effect.scoped(Effect.gen(function*() {

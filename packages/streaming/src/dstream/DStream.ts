@@ -88,6 +88,8 @@ export class DStream<T> {
   storageLevel: StorageLevel.StorageLevel = StorageLevel.NONE
   /** Checkpoint every this many ms (a multiple of the slide), when set. */
   checkpointDurationMs: number | undefined = undefined
+  /** @internal A `checkpoint(interval)` whose interval was not a positive duration: `start` fails with it. */
+  checkpointIntervalError: InvalidStreamError | undefined = undefined
   /**
    * The rate controller slot of an input stream: a listener that hears every
    * completed batch (Spark's `InputDStream.rateController`). The context

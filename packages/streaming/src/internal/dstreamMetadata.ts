@@ -89,14 +89,18 @@ export const clearMetadata = <T>(stream: DStream<T>, time: number): void => {
 
 /**
  * Checkpoints the stream's RDDs every `interval`, persisting them if no level
- * is set. An interval that is not a positive duration is ignored.
+ * is set. An interval that is not a positive duration is kept as an error
+ * that `start` reports (building a stream never throws).
  */
 export const checkpoint = <T>(stream: DStream<T>, interval: Duration.Input): void => {
   const ms = positiveMillis(interval, stream.kind.name, "checkpoint interval")
-  if (typeof ms === "number") {
-    stream.checkpointDurationMs = ms
-    if (stream.storageLevel === StorageLevel.NONE) stream.persist()
+  if (typeof ms !== "number") {
+    stream.checkpointIntervalError = ms
+    return
   }
+  stream.checkpointIntervalError = undefined
+  stream.checkpointDurationMs = ms
+  if (stream.storageLevel === StorageLevel.NONE) stream.persist()
 }
 
 /** The first error among the stream's and its lineage's durations and checkpointing, checked before start. */
@@ -104,7 +108,7 @@ export const validateAtStart = <T>(
   stream: DStream<T>,
   checkpointDir: string | undefined
 ): InvalidStreamError | IllegalStateError | undefined => {
-  const error = stream.validationError
+  const error = stream.validationError ?? stream.checkpointIntervalError
   if (error !== undefined) return error
   const name = stream.kind.name
   if (stream.mustCheckpoint && checkpointDir === undefined) {
