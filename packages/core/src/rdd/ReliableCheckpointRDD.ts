@@ -17,7 +17,7 @@ import { partFile, runSyncFiles } from "../internal/rdd/checkpointFiles.js"
 import { ArrayIterator } from "../internal/rdd/iterators.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import { deserialize } from "../internal/storage/serializer.js"
-import { CheckpointError, describeCause } from "../SparkError.js"
+import { CheckpointError, describeCause, InvalidArgumentError } from "../SparkError.js"
 import type { Partitioner } from "./Partitioner.js"
 import type { RDD, RDDError } from "./RDD.js"
 
@@ -143,3 +143,32 @@ export const writeRDDToCheckpointDirectory = (rdd: RDD<unknown>): Effect.Effect<
     return reliableCheckpoint(directory, numPartitions, partitioner)
   })
 }
+
+/**
+ * Makes a checkpoint directory (if missing), checks that it is writable and
+ * returns its absolute path; fails with `InvalidArgumentError` naming the
+ * directory otherwise.
+ *
+ * Mirrors the directory set-up of `SparkContext.setCheckpointDir`.
+ *
+ * **Example**
+ * ```ts
+ * const directory = yield* ReliableCheckpointRDD.prepareCheckpointDir("/tmp/checkpoints")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const prepareCheckpointDir = (directory: string): Effect.Effect<string, InvalidArgumentError> =>
+  Effect.try({
+    try: () => {
+      fs.mkdirSync(directory, { recursive: true })
+      fs.accessSync(directory, fs.constants.W_OK)
+      return path.resolve(directory)
+    },
+    catch: (cause) =>
+      new InvalidArgumentError({
+        method: "setCheckpointDir",
+        message: `Cannot use ${directory} as the checkpoint directory: ${(cause as Error).message}`
+      })
+  })
