@@ -113,5 +113,4 @@ export const make = <T>(context: RDDContext, data: ReadonlyArray<T>, numSlices: 
 export const makeWithLocations = <T>(
   context: RDDContext,
   data: ReadonlyArray<readonly [T, ReadonlyArray<string>]>
-): RDD<T> =>
-  new RDD<T>(context, parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)), [])
+): RDD<T> => new RDD<T>(context, parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)), [])

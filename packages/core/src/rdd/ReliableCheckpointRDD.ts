@@ -69,8 +69,7 @@ export const readCheckpointFile = (directory: string, index: number): ReadonlyAr
         FileNotFoundError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
         FileSystemError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
         CorruptDataError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` })),
-        UnsupportedFormatVersionError: (e) =>
-          Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
+        UnsupportedFormatVersionError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
       })
     )
   )
@@ -136,8 +135,7 @@ export const writeRDDToCheckpointDirectory = (rdd: RDD<unknown>): Effect.Effect<
   return Effect.gen(function*() {
     yield* Effect.try({
       try: () => fs.mkdirSync(directory, { recursive: true }),
-      catch: (cause) =>
-        new CheckpointError({ rddId: rdd.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
+      catch: (cause) => new CheckpointError({ rddId: rdd.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
     })
     yield* rdd.context.runJob(rdd, engineFunction("writeCheckpointPartition", { directory }))
     return reliableCheckpoint(directory, numPartitions, partitioner)

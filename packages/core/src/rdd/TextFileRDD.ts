@@ -84,10 +84,15 @@ export const make = (context: RDDContext, file: string, minPartitions: number): 
   try {
     size = fs.statSync(file).size
   } catch (cause) {
-    return new RDD<string>(context, empty, [], new InvalidArgumentError({
-      method: "textFile",
-      message: `Input path does not exist or cannot be read: ${file} (${(cause as Error).message})`
-    }))
+    return new RDD<string>(
+      context,
+      empty,
+      [],
+      new InvalidArgumentError({
+        method: "textFile",
+        message: `Input path does not exist or cannot be read: ${file} (${(cause as Error).message})`
+      })
+    )
   }
   const error = Number.isInteger(minPartitions) && minPartitions > 0 ? undefined : new InvalidArgumentError({
     method: "textFile",

@@ -41,7 +41,13 @@ export type StepSpec =
   | { readonly _tag: "flatMap" }
   | { readonly _tag: "distinct"; readonly parts: number | undefined }
   | { readonly _tag: "union"; readonly nums: ReadonlyArray<number>; readonly pairs: ReadonlyArray<Pair>; readonly slices: number }
-  | { readonly _tag: "intersection" | "subtract"; readonly nums: ReadonlyArray<number>; readonly pairs: ReadonlyArray<Pair>; readonly slices: number; readonly parts: number | undefined }
+  | {
+    readonly _tag: "intersection" | "subtract"
+    readonly nums: ReadonlyArray<number>
+    readonly pairs: ReadonlyArray<Pair>
+    readonly slices: number
+    readonly parts: number | undefined
+  }
   | { readonly _tag: "reduceByKey" | "groupByKey" | "aggregateByKey" | "foldByKey" | "combineByKey"; readonly parts: number | undefined }
   | {
     readonly _tag: "join"
@@ -317,8 +323,8 @@ export const applyStep = (
             withEnv(helpers, ({ joinValue }) => ([v, w]: [number | undefined, number | undefined]) => joinValue(v, w))
           )
           for (const [k, a, b] of groups) {
-            if (a.length === 0) for (const w of b) out.push([k, joinValue(undefined, w)])
-            else if (b.length === 0) for (const v of a) out.push([k, joinValue(v, undefined)])
+            if (a.length === 0) { for (const w of b) out.push([k, joinValue(undefined, w)]) }
+            else if (b.length === 0) { for (const v of a) out.push([k, joinValue(v, undefined)]) }
             else for (const v of a) for (const w of b) out.push([k, joinValue(v, w)])
           }
           break
@@ -336,8 +342,7 @@ export const applyStep = (
     case "sortBy": {
       // Sorting by the canonical string: equal strings are structurally equal records, so the order is exact.
       const f = kind === "num" ? (x: unknown) => x : canonical
-      const ordering = (a: unknown, b: unknown) =>
-        step.ascending ? compareKeys(f(a), f(b)) : compareKeys(f(b), f(a))
+      const ordering = (a: unknown, b: unknown) => step.ascending ? compareKeys(f(a), f(b)) : compareKeys(f(b), f(a))
       return Effect.map(
         rdd.sortBy(f, step.ascending, step.parts) as Effect.Effect<AnyRDD, RDDError>,
         (sorted) => ({ kind, order: "exact" as const, rdd: sorted, model: stableSort(model, ordering) })

@@ -29,8 +29,12 @@ const capturedBy = (f: Function) => Closure.check(f)?.identifiers.slice().sort()
 const runNode = (args: ReadonlyArray<string>) =>
   Effect.promise(() =>
     new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, args, { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))
+      execFile(
+        process.execPath,
+        args,
+        { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)
+      )
     )
   )
 
@@ -188,8 +192,16 @@ describe("the shipping backend", () => {
       const jobs: Array<[string, Effect.Effect<unknown, unknown>, Array<string>]> = [
         ["map function", sc.parallelize([1, 2, 3], 2).map((x) => x + limit).collect(), ["limit"]],
         // In a shuffle map stage (before the shuffle), and in the shuffle's aggregator.
-        ["map before a shuffle", sc.parallelize([1, 2, 3], 2).map((x) => [x % 2, x * factor] as const).reduceByKey((a, b) => a + b).collect(), ["factor"]],
-        ["reduce function", sc.parallelize([[1, 1], [1, 2]] as Array<readonly [number, number]>, 2).reduceByKey((a, b) => a + b + limit).collect(), ["limit"]],
+        [
+          "map before a shuffle",
+          sc.parallelize([1, 2, 3], 2).map((x) => [x % 2, x * factor] as const).reduceByKey((a, b) => a + b).collect(),
+          ["factor"]
+        ],
+        [
+          "reduce function",
+          sc.parallelize([[1, 1], [1, 2]] as Array<readonly [number, number]>, 2).reduceByKey((a, b) => a + b + limit).collect(),
+          ["limit"]
+        ],
         ["action function", sc.parallelize([1, 2, 3], 2).foreach((x) => void seen.push(x)), ["seen"]]
       ]
       for (const [name, job, identifiers] of jobs) {
@@ -234,8 +246,10 @@ describe("the shipping backend", () => {
         assert.deepStrictEqual(yield* sc.parallelize(data, 3).map(shippable.withData).collect(), local)
         assert.deepStrictEqual(yield* sc.parallelize(data, 3).map(shippable.withFunctions).collect(), data.map(shippable.withFunctions))
         // Functions in the environment of an aggregator and of a key function, across a shuffle.
-        const combine = withEnv({ weigh: withEnv({ factor }, ({ factor }) => (v: number) => v * factor) }, ({ weigh }) =>
-          (a: number, b: number) => a + weigh(b))
+        const combine = withEnv(
+          { weigh: withEnv({ factor }, ({ factor }) => (v: number) => v * factor) },
+          ({ weigh }) => (a: number, b: number) => a + weigh(b)
+        )
         const byKey = yield* sc.parallelize(data, 3)
           .keyBy(withEnv({ limit }, ({ limit }) => (x: number) => x % limit))
           .aggregateByKey(0, combine, (a, b) => a + b, 2)
@@ -326,9 +340,13 @@ describe("sources emitted by the project's toolchains ship", () => {
         "-e",
         `import { build } from "tsup"
 await build({ entry: { index: "src/index.ts" }, format: ["esm", "cjs"], target: "node20", tsconfig: "tsconfig.build.json",
-  treeshake: true, shims: true, dts: false, sourcemap: false, clean: false, outDir: ${JSON.stringify(outDir)}, silent: true, config: false })`
+  treeshake: true, shims: true, dts: false, sourcemap: false, clean: false, outDir: ${
+          JSON.stringify(outDir)
+        }, silent: true, config: false })`
       ])
-      const esm = (yield* Effect.promise(() => import(pathToFileURL(path.join(outDir, "index.js")).href))) as typeof import("../../src/index.js")
+      const esm = (yield* Effect.promise(() =>
+        import(pathToFileURL(path.join(outDir, "index.js")).href)
+      )) as typeof import("../../src/index.js")
       const cjs = createRequire(import.meta.url)(path.join(outDir, "index.cjs")) as typeof import("../../src/index.js")
       for (const [format, bundle] of [["esm", esm], ["cjs", cjs]] as const) {
         const results = yield* Effect.scoped(Effect.gen(function*() {

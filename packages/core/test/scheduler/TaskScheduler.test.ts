@@ -192,7 +192,11 @@ describe("broadcast and accumulators", () => {
       acc.add(5)
       yield* sc.range(0, 100, 1, 4).foreach((x) => acc.add(x))
       assert.strictEqual(acc.value, 5 + 4950)
-      const custom = sc.accumulator({ zero: () => new Set<number>(), add: (s, x: number) => s.add(x % 3), merge: (a, b) => new Set([...a, ...b]) })
+      const custom = sc.accumulator({
+        zero: () => new Set<number>(),
+        add: (s, x: number) => s.add(x % 3),
+        merge: (a, b) => new Set([...a, ...b])
+      })
       yield* sc.range(0, 10, 1, 3).foreach((x) => custom.add(x))
       assert.deepStrictEqual([...custom.value].sort(), [0, 1, 2])
     }).pipe(Effect.scoped))

@@ -118,7 +118,9 @@ export const registerReviver = (name: string, revive: (data: unknown) => unknown
 export const serializeValue = (value: unknown, where: string, visiting: Set<object> = new Set()): unknown => {
   if (typeof value === "function") return { [FN]: serializeFunction(value, where) }
   // Symbols cannot be structured-cloned: refuse them here, at submission, not when the task is sent.
-  if (typeof value === "symbol") throw new NotShippable([], where, `it holds a symbol (${String(value)}), which cannot be sent to an executor`)
+  if (typeof value === "symbol") {
+    throw new NotShippable([], where, `it holds a symbol (${String(value)}), which cannot be sent to an executor`)
+  }
   if (typeof value !== "object" || value === null) return value
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value
   const shippable = value as Partial<ShippableClass>
@@ -134,8 +136,12 @@ export const serializeValue = (value: unknown, where: string, visiting: Set<obje
     const proto = Object.getPrototypeOf(value)
     if (proto !== Object.prototype && proto !== null) {
       const name = (value as object).constructor?.name ?? "object"
-      throw new NotShippable([], where, `it holds an instance of ${name}, which cannot be sent to an executor` +
-        (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : ""))
+      throw new NotShippable(
+        [],
+        where,
+        `it holds an instance of ${name}, which cannot be sent to an executor` +
+          (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : "")
+      )
     }
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) out[k] = serializeValue(v, where, visiting)
