@@ -33,6 +33,7 @@ export interface State {
 }
 
 type Pair = readonly [unknown, number]
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generated step may be a pair step or not: the driver calls pair methods on whatever the previous step built
 type AnyRDD = RDD<any>
 
 export type StepSpec =

@@ -11,6 +11,7 @@ import { withEnv } from "../../src/Closure.js"
 import { deserializeFunction, type SerializedFunction, serializeFunction } from "../../src/internal/closure/shipping.js"
 import type { RDD } from "../../src/rdd/RDD.js"
 import type { TaskContext } from "../../src/scheduler/TaskContext.js"
+import type * as CoreIndex from "../../src/index.js"
 import { KeyMap } from "../../src/util/KeyMap.js"
 import { textHash } from "../arbitraries/data.js"
 import { flipFailure, makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
@@ -20,11 +21,14 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const shipping = modes[1]
 
 /** A function as an executor gets it: shipped form, v8 serialize and deserialize, decoded. */
+/** Any function value: what the closure check and the shipping take. */
+type AnyFunction = (...args: Array<never>) => unknown
+
 const roundTrip = <F>(f: F): F =>
-  deserializeFunction(v8.deserialize(v8.serialize(serializeFunction(f as Function, "test function"))) as SerializedFunction) as F
+  deserializeFunction(v8.deserialize(v8.serialize(serializeFunction(f as AnyFunction, "test function"))) as SerializedFunction) as F
 
 /** The identifiers `Closure.check` reports (sorted), or undefined when the function ships. */
-const capturedBy = (f: Function) => Closure.check(f)?.identifiers.slice().sort()
+const capturedBy = (f: AnyFunction) => Closure.check(f)?.identifiers.slice().sort()
 
 const runNode = (args: ReadonlyArray<string>) =>
   Effect.promise(() =>
@@ -47,6 +51,7 @@ const constructor = 4
 
 /** An arrow using its surrounding function's `arguments` (which on an executor would be another function's). */
 function outerArguments(..._values: Array<number>) {
+  // eslint-disable-next-line prefer-rest-params -- the case under test: an arrow reading its surrounding function's `arguments`
   return (x: number) => x + (arguments[0] as number)
 }
 
@@ -63,7 +68,7 @@ class Scaler {
 }
 
 describe("the closure check names what a function captures", () => {
-  const cases: Array<[string, Function, Array<string>]> = [
+  const cases: Array<[string, AnyFunction, Array<string>]> = [
     ["a single variable", (x: number) => x < limit, ["limit"]],
     ["several variables", (x: number) => x * factor + limit, ["factor", "limit"]],
     ["inside a nested function", (xs: Array<number>) => xs.map((x) => [x].filter((y) => y > limit)), ["limit"]],
@@ -344,10 +349,8 @@ await build({ entry: { index: "src/index.ts" }, format: ["esm", "cjs"], target: 
           JSON.stringify(outDir)
         }, silent: true, config: false })`
       ])
-      const esm = (yield* Effect.promise(() =>
-        import(pathToFileURL(path.join(outDir, "index.js")).href)
-      )) as typeof import("../../src/index.js")
-      const cjs = createRequire(import.meta.url)(path.join(outDir, "index.cjs")) as typeof import("../../src/index.js")
+      const esm = (yield* Effect.promise(() => import(pathToFileURL(path.join(outDir, "index.js")).href))) as typeof CoreIndex
+      const cjs = createRequire(import.meta.url)(path.join(outDir, "index.cjs")) as typeof CoreIndex
       for (const [format, bundle] of [["esm", esm], ["cjs", cjs]] as const) {
         const results = yield* Effect.scoped(Effect.gen(function*() {
           const sc = yield* bundle.SparkContext.make({ master: "local[2]", conf: shipping.conf })
@@ -382,4 +385,4 @@ await build({ entry: { index: "src/index.ts" }, format: ["esm", "cjs"], target: 
 })
 
 /** The user function of a map-like RDD's op (its first argument). */
-const opFunction = (rdd: RDD<unknown>): Function => (rdd.op.args as [Function])[0]
+const opFunction = (rdd: RDD<unknown>): (...args: Array<unknown>) => unknown => (rdd.op.args as [(...args: Array<unknown>) => unknown])[0]

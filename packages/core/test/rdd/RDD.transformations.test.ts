@@ -169,7 +169,7 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
       const rdd = sc.parallelize([1, 2, 3], 2).map((x) => [x, x] as const).reduceByKey((a, b) => a + b, 3).cache()
       const text = rdd.toDebugString()
       assert.match(text, /^\(3\) ShuffledRDD\[\d+\] \[MEMORY_ONLY\]/)
-      assert.match(text, /\n   \+-\(2\) MapPartitionsRDD/)
+      assert.match(text, /\n {3}\+-\(2\) MapPartitionsRDD/)
       assert.match(text, /ParallelCollectionRDD/)
     }).pipe(Effect.scoped))
 })

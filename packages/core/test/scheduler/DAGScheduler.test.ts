@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD } from "../../src/rdd/RDD.js"
-import { makeContext, makeContextIn, modes, recordEvents, workerThreads } from "../utils/spark.js"
+import { type makeContext, makeContextIn, modes, recordEvents, workerThreads } from "../utils/spark.js"
 
 type Pair = readonly [number, number]
 

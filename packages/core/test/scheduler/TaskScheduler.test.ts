@@ -130,6 +130,7 @@ describe("job cancellation", () => {
       const sc = yield* makeContext({ master: "local[1]" })
       const log = recordEvents(sc)
       const ran = sc.longAccumulator()
+      // eslint-disable-next-line prefer-const -- the task below reads it, so it is declared before the fork that assigns it
       let fiber: Fiber.Fiber<number, unknown> | undefined
       const rdd = sc.parallelize([1, 2, 3, 4, 5, 6], 6).map((x) => {
         ran.add(1)

@@ -44,7 +44,7 @@ export class NotShippable extends Data.TaggedError("NotShippable")<{
  * so that it keeps shipping as it did (re-marking it would also make `g` ship as the outer factory).
  */
 const markEnv = <F>(f: F, mark: EnvMark): F => {
-  let marked = f as unknown as Function
+  let marked = f as unknown as (this: unknown, ...args: Array<unknown>) => unknown
   if (Object.prototype.hasOwnProperty.call(marked, ENV) || Object.prototype.hasOwnProperty.call(marked, ENGINE)) {
     const inner = marked
     marked = function(this: unknown, ...args: Array<unknown>) {
@@ -85,6 +85,7 @@ const checkSource = (source: string, where: string): void => {
   if (captured.length > 0) throw new NotShippable(captured, where, "it captures variables of its surroundings")
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- ships any function value (arrows, methods, classes) by its source
 export const serializeFunction = (f: Function, where: string): SerializedFunction => {
   const engine = (f as unknown as Record<symbol, EngineMark | undefined>)[ENGINE]
   if (engine !== undefined) return { kind: "engine", name: engine.name, env: serializeValue(engine.env, where) }

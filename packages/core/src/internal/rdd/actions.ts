@@ -17,13 +17,13 @@ const cloneZero = <A>(zero: A): () => A => typeof zero === "object" && zero !== 
 
 export const collect = <T>(self: RDD<T>): Effect.Effect<Array<T>, RDDError> =>
   Effect.map(
-    self.runJob(engineFunction<{}, (it: Iterator<T>) => Array<T>>("toArray", {})),
+    self.runJob(engineFunction<Record<string, never>, (it: Iterator<T>) => Array<T>>("toArray", {})),
     (parts) => ([] as Array<T>).concat(...parts)
   )
 
 export const count = <T>(self: RDD<T>): Effect.Effect<number, RDDError> =>
   Effect.map(
-    self.runJob(engineFunction<{}, (it: Iterator<T>) => number>("count", {})),
+    self.runJob(engineFunction<Record<string, never>, (it: Iterator<T>) => number>("count", {})),
     (counts) => counts.reduce((a, b) => a + b, 0)
   )
 

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import fc from "fast-check"
+import type * as Net from "node:net"
 import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
 import * as StorageLevel from "../../../src/storage/StorageLevel.js"
@@ -149,7 +150,7 @@ describe("CoarseGrainedSchedulerBackend over TCP with executors started by hand 
       }))
       // A silent executor: registers, then never answers (no heartbeat, no results). It connects once the
       // driver listens (retrying while the driver starts), so nothing here depends on timing.
-      const connect = Effect.callback<import("node:net").Socket, Error>((resume) => {
+      const connect = Effect.callback<Net.Socket, Error>((resume) => {
         const socket = net.connect({ host: "127.0.0.1", port })
         socket.once("connect", () => resume(Effect.succeed(socket)))
         socket.once("error", (error) => resume(Effect.fail(error)))
