@@ -60,7 +60,7 @@ export class Broadcast<T> {
     if (this.destroyed) {
       throw new BroadcastDestroyedError({
         broadcastId: this.id,
-        message: `Attempted to use broadcast ${this.id} after it was destroyed`
+        message: `Attempted to use broadcast ${this.id} after it was destroyed: create a new broadcast of the value`
       })
     }
     const ctx = TaskContext.get()

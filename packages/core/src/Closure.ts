@@ -91,6 +91,7 @@ export const toError = (problem: internal.NotShippable): TaskNotSerializableErro
  * @category guards
  * @since 0.1.0
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the check takes any function value (arrows, methods, classes): it reads their source
 export const check = (f: Function, where = "function"): TaskNotSerializableError | undefined => {
   try {
     internal.serializeFunction(f, where)

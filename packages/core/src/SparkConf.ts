@@ -55,8 +55,7 @@ export const set = (conf: SparkConf, key: string, value: string | number | boole
  * @category getters
  * @since 0.1.0
  */
-export const getString = (conf: SparkConf, key: string, defaultValue: string): string =>
-  conf.entries.get(key) ?? defaultValue
+export const getString = (conf: SparkConf, key: string, defaultValue: string): string => conf.entries.get(key) ?? defaultValue
 
 /**
  * Reads an integer entry, failing with a clear error when it is not one.
@@ -252,7 +251,9 @@ export const parseMaster = (master: string): Master | UnknownMasterError => {
   if (cluster !== null) {
     const [executors, coresPerExecutor, memoryMb] = [Number(cluster[2]), Number(cluster[3]), Number(cluster[4])]
     const launcher = cluster[1] === "cluster" ? { _tag: "WorkerThreads" as const } : { _tag: "Processes" as const }
-    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) return { _tag: "Cluster", launcher, executors, coresPerExecutor, memoryMb }
+    if (executors >= 1 && coresPerExecutor >= 1 && memoryMb >= 1) {
+      return { _tag: "Cluster", launcher, executors, coresPerExecutor, memoryMb }
+    }
   }
   const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(master)
   if (tcp !== null && Number(tcp[2]) < 65536) {
@@ -284,8 +285,7 @@ export const parseMaster = (master: string): Master | UnknownMasterError => {
  * @category getters
  * @since 0.1.0
  */
-export const getMaster = (conf: SparkConf): Master | UnknownMasterError =>
-  parseMaster(getString(conf, "spark.master", "local[*]"))
+export const getMaster = (conf: SparkConf): Master | UnknownMasterError => parseMaster(getString(conf, "spark.master", "local[*]"))
 
 /**
  * Reads `spark.memory.fraction`: the share of executor memory for storage
@@ -302,5 +302,7 @@ export const getMaster = (conf: SparkConf): Master | UnknownMasterError =>
 export const getMemoryFraction = (conf: SparkConf): number | InvalidArgumentError => {
   const value = getDouble(conf, "spark.memory.fraction", 0.6)
   if (typeof value !== "number") return value
-  return value > 0 && value <= 1 ? value : invalid("spark.memory.fraction", "a number in (0, 1]", conf.entries.get("spark.memory.fraction")!)
+  return value > 0 && value <= 1
+    ? value
+    : invalid("spark.memory.fraction", "a number in (0, 1]", conf.entries.get("spark.memory.fraction")!)
 }

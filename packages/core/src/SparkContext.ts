@@ -9,29 +9,23 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Exit, Fiber, Scope } from "effect"
-import * as fs from "node:fs"
-import * as path from "node:path"
+import { Clock, type Context, Effect, Exit, Scope } from "effect"
+import type { JobHandle } from "./FutureAction.js"
 import { type Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
 import type { Broadcast } from "./Broadcast.js"
-import { type ContextCleaner } from "./ContextCleaner.js"
-import { composeLayers, readSettings, type Services } from "./internal/scheduler/sparkContextLayers.js"
-import { planSplits } from "./internal/rdd/textFile.js"
-import { checkShippable } from "./internal/scheduler/taskPlan.js"
+import { resolveConf, type Services, startServices } from "./internal/scheduler/sparkContextLayers.js"
+import * as jobSubmission from "./internal/scheduler/jobSubmission.js"
 import * as EmptyRDD from "./rdd/EmptyRDD.js"
 import * as ParallelCollectionRDD from "./rdd/ParallelCollectionRDD.js"
 import * as RangeRDD from "./rdd/RangeRDD.js"
-import { RDD, type RDDContext, type RDDError } from "./rdd/RDD.js"
+import * as ReliableCheckpointRDD from "./rdd/ReliableCheckpointRDD.js"
+import type { RDD, RDDContext, RDDError } from "./rdd/RDD.js"
 import * as TextFileRDD from "./rdd/TextFileRDD.js"
 import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
-import {
-  InvalidArgumentError,
-  SparkContextStoppedError,
-  type UnknownMasterError
-} from "./SparkError.js"
+import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
 
@@ -49,59 +43,8 @@ export interface SparkContextOptions {
   readonly conf?: Readonly<Record<string, string | number | boolean>> | SparkConf.SparkConf
 }
 
-/**
- * Local properties of the jobs submitted by the current fiber (job group,
- * description, scheduler pool), like Spark's thread-local properties.
- *
- * **Example**
- * ```ts
- * rdd.count().pipe(SparkContext.withLocalProperty("spark.scheduler.pool", "etl"))
- * ```
- *
- * @category services
- * @since 0.1.0
- */
-export const LocalProperties = Context.Reference<ReadonlyMap<string, string>>("@tspark/core/SparkContext/LocalProperties", {
-  defaultValue: () => new Map()
-})
-
-/**
- * Runs an effect with a local property set for the jobs it submits.
- *
- * @category combinators
- * @since 0.1.0
- */
-export const withLocalProperty = (key: string, value: string) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.updateService(self, LocalProperties, (props) => new Map(props).set(key, value))
-
-/**
- * Runs an effect with its jobs in a job group, so that `cancelJobGroup` can cancel them together.
- *
- * @category combinators
- * @since 0.1.0
- */
-export const withJobGroup = (groupId: string, description = "") => <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.updateService(
-    self,
-    LocalProperties,
-    (props) => new Map(props).set("spark.jobGroup.id", groupId).set("spark.job.description", description)
-  )
-
-/**
- * A running job, as returned by `submitJob`.
- *
- * Mirrors `org.apache.spark.FutureAction`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface JobHandle<A> {
-  readonly jobId: number
-  /** Waits for the job's result. */
-  readonly await: Effect.Effect<A, RDDError>
-  /** Cancels the job; `await` then fails with `JobCancelledError`. */
-  readonly cancel: Effect.Effect<void>
-}
+export type { JobHandle } from "./FutureAction.js"
+export { LocalProperties, withJobGroup, withLocalProperty } from "./LocalProperties.js"
 
 /**
  * A Spark context.
@@ -182,28 +125,24 @@ export class SparkContext implements RDDContext {
     return this.services.mapOutputTracker
   }
 
-  private get cleaner(): ContextCleaner["Service"] {
-    return this.services.cleaner
-  }
-
   /** @internal */
   persistRdd(rdd: RDD<unknown>): void {
-    this.cleaner.persistRdd(rdd)
+    this.services.cleaner.persistRdd(rdd)
   }
 
   /** @internal */
   readonly cleanShuffleWith = (owner: RDD<unknown>, shuffleId: number): void => {
-    this.cleaner.registerShuffleForCleanup(owner, shuffleId)
+    this.services.cleaner.registerShuffleForCleanup(owner, shuffleId)
   }
 
   /** @internal */
   unpersistRdd(rddId: number): void {
-    this.cleaner.unpersistRdd(rddId)
+    this.services.cleaner.unpersistRdd(rddId)
   }
 
   /** The RDDs currently marked as persisted. */
   getPersistentRDDs(): Array<RDD<unknown>> {
-    return this.cleaner.persistentRdds()
+    return this.services.cleaner.persistentRdds()
   }
 
   // ------------------------------------------------------------ creating RDDs
@@ -213,7 +152,7 @@ export class SparkContext implements RDDContext {
    * default parallelism). Mirrors `SparkContext.parallelize`.
    */
   parallelize<T>(data: ReadonlyArray<T>, numSlices: number = this.defaultParallelism): RDD<T> {
-    return this.makeSliced(data, numSlices, undefined, "parallelize")
+    return ParallelCollectionRDD.make(this, data, numSlices)
   }
 
   /**
@@ -221,36 +160,12 @@ export class SparkContext implements RDDContext {
    * Spark's `makeRDD(Seq[(T, Seq[String])])`.
    */
   makeRDD<T>(data: ReadonlyArray<readonly [T, ReadonlyArray<string>]>): RDD<T> {
-    return new RDD<T>(
-      this,
-      ParallelCollectionRDD.parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)),
-      []
-    )
-  }
-
-  private makeSliced<T>(
-    data: ReadonlyArray<T>,
-    numSlices: number,
-    locations: ReadonlyArray<ReadonlyArray<string>> | undefined,
-    method: string
-  ): RDD<T> {
-    const valid = Number.isInteger(numSlices) && numSlices > 0
-    const slices = ParallelCollectionRDD.slice(data, valid ? numSlices : 1)
-    const error = valid ? undefined : new InvalidArgumentError({
-      method,
-      message: `numSlices must be a positive integer, got ${numSlices}`
-    })
-    return new RDD<T>(this, ParallelCollectionRDD.parallelCollection(slices, locations), [], error)
+    return ParallelCollectionRDD.makeWithLocations(this, data)
   }
 
   /** The numbers `start, start + step, ...` below `end` (above, for a negative step). */
   range(start: number, end: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
-    const error = step === 0 || !Number.isFinite(step)
-      ? new InvalidArgumentError({ method: "range", message: `step must be a non-zero number, got ${step}` })
-      : !(Number.isInteger(numSlices) && numSlices > 0)
-      ? new InvalidArgumentError({ method: "range", message: `numSlices must be a positive integer, got ${numSlices}` })
-      : undefined
-    return new RDD<number>(this, RangeRDD.range(start, end, error ? 1 : step, error ? 1 : numSlices), [], error)
+    return RangeRDD.make(this, start, end, step, numSlices)
   }
 
   /**
@@ -258,20 +173,7 @@ export class SparkContext implements RDDContext {
    * line boundaries (at least `minPartitions`, at most 32 MiB each).
    */
   textFile(file: string, minPartitions: number = Math.min(this.defaultParallelism, 2)): RDD<string> {
-    let size: number
-    try {
-      size = fs.statSync(file).size
-    } catch (cause) {
-      return new RDD<string>(this, EmptyRDD.empty, [], new InvalidArgumentError({
-        method: "textFile",
-        message: `Input path does not exist or cannot be read: ${file} (${(cause as Error).message})`
-      }))
-    }
-    const error = Number.isInteger(minPartitions) && minPartitions > 0 ? undefined : new InvalidArgumentError({
-      method: "textFile",
-      message: `minPartitions must be a positive integer, got ${minPartitions}`
-    })
-    return new RDD<string>(this, TextFileRDD.textFile(path.resolve(file), planSplits(size, error ? 1 : minPartitions)), [], error).setName(file)
+    return TextFileRDD.make(this, file, minPartitions)
   }
 
   /** The union of several RDDs. */
@@ -282,7 +184,7 @@ export class SparkContext implements RDDContext {
 
   /** An RDD with no partitions. */
   emptyRDD<T>(): RDD<T> {
-    return new RDD<T>(this, EmptyRDD.empty, [])
+    return EmptyRDD.make<T>(this)
   }
 
   /** Shares a read-only value with every task, sent once per executor. */
@@ -345,7 +247,7 @@ export class SparkContext implements RDDContext {
     func: (iterator: Iterator<T>, ctx: TaskContext) => U,
     partitions?: ReadonlyArray<number>
   ): Effect.Effect<Array<U>, RDDError> {
-    return Effect.flatMap(this.startJob(rdd, func, partitions), ([, done]) => done)
+    return Effect.flatMap(jobSubmission.startJob(this.submitter, rdd, func, partitions), ([, done]) => done)
   }
 
   /**
@@ -357,47 +259,11 @@ export class SparkContext implements RDDContext {
     func: (iterator: Iterator<T>, ctx: TaskContext) => U,
     partitions?: ReadonlyArray<number>
   ): Effect.Effect<JobHandle<Array<U>>, RDDError> {
-    return Effect.gen({ self: this }, function*() {
-      const [jobId, wait] = yield* this.startJob(rdd, func, partitions)
-      const fiber = yield* Effect.forkIn(wait, this.scope)
-      return {
-        jobId,
-        await: Fiber.join(fiber),
-        // Cancelling goes through the scheduler, so `await` fails with JobCancelledError.
-        cancel: this.cancelJob(jobId, "by request")
-      }
-    })
+    return jobSubmission.submitJob(this.submitter, rdd, func, partitions)
   }
 
-  private startJob<T, U>(
-    rdd: RDD<T>,
-    func: (iterator: Iterator<T>, ctx: TaskContext) => U,
-    partitions: ReadonlyArray<number> | undefined
-  ): Effect.Effect<readonly [number, Effect.Effect<Array<U>, RDDError>], RDDError> {
-    return Effect.gen({ self: this }, function*() {
-      if (this.stopped) {
-        return yield* new SparkContextStoppedError({
-          operation: "runJob",
-          message: "Cannot call methods on a stopped SparkContext: create a new one"
-        })
-      }
-      if (rdd.context !== this) {
-        return yield* new InvalidArgumentError({
-          method: "runJob",
-          message: `RDD ${rdd.id} belongs to another SparkContext: RDDs cannot be shared between contexts`
-        })
-      }
-      const invalid = rdd.validationError
-      if (invalid !== undefined) return yield* Effect.fail(invalid)
-      // Refuse functions that cannot ship now, naming what they capture (Spark's "Task not serializable").
-      const job = func as (iterator: Iterator<unknown>, ctx: TaskContext) => U
-      const notShippable = this.services.backend.shipsTasks ? checkShippable(rdd as RDD<unknown>, job) : undefined
-      if (notShippable !== undefined) return yield* Effect.fail(notShippable)
-      const properties = new Map([...this.properties, ...(yield* LocalProperties)])
-      const waiter = yield* this.services.dag.submitJob(rdd as RDD<unknown>, job, partitions, properties)
-      // As Spark's runJob: checkpoint the RDD once a job has computed it.
-      return [waiter.jobId, waiter.totalTasks === 0 ? waiter.await : Effect.tap(waiter.await, () => rdd.doCheckpoint())] as const
-    })
+  private get submitter(): jobSubmission.Submitter {
+    return { context: this, services: this.services, scope: this.scope, properties: this.properties }
   }
 
   /** Cancels a running job. */
@@ -417,17 +283,8 @@ export class SparkContext implements RDDContext {
 
   /** Sets the directory `RDD.checkpoint()` writes to (created if missing). */
   setCheckpointDir(directory: string): Effect.Effect<void, InvalidArgumentError> {
-    return Effect.try({
-      try: () => {
-        fs.mkdirSync(directory, { recursive: true })
-        fs.accessSync(directory, fs.constants.W_OK)
-        this.checkpointDirectory = path.resolve(directory)
-      },
-      catch: (cause) =>
-        new InvalidArgumentError({
-          method: "setCheckpointDir",
-          message: `Cannot use ${directory} as the checkpoint directory: ${(cause as Error).message}`
-        })
+    return Effect.map(ReliableCheckpointRDD.prepareCheckpointDir(directory), (resolved) => {
+      this.checkpointDirectory = resolved
     })
   }
 
@@ -504,23 +361,10 @@ export const make = (
   options: SparkContextOptions = {}
 ): Effect.Effect<SparkContext, InvalidArgumentError | UnknownMasterError, Scope.Scope> =>
   Effect.gen(function*() {
-    const base = options.conf === undefined
-      ? SparkConf.make()
-      : "entries" in options.conf
-      ? options.conf as SparkConf.SparkConf
-      : SparkConf.make(options.conf as Record<string, string | number | boolean>)
-    let conf = base
-    if (options.master !== undefined) conf = SparkConf.set(conf, "spark.master", options.master)
-    if (options.appName !== undefined) conf = SparkConf.set(conf, "spark.app.name", options.appName)
-    const settings = yield* readSettings(conf)
-
-    const scope = yield* Scope.fork(yield* Effect.scope)
+    const conf = resolveConf(options)
     const callerServices = yield* Effect.context<never>()
     const startTime = yield* Clock.currentTimeMillis
-    const services = yield* composeLayers(conf, settings, scope)
-    // As Spark's SparkContext: the task scheduler (and its backend) starts once the DAG scheduler listens.
-    yield* Scope.provide(services.taskScheduler.start, scope)
-
+    const { scope, services } = yield* startServices(conf)
     const sc = new SparkContext(conf, startTime, scope, callerServices, services)
     yield* Effect.addFinalizer(() => sc.stop())
     return sc

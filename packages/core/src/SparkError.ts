@@ -125,5 +125,4 @@ export type ActionError = JobFailedError | JobCancelledError | SparkContextStopp
  * @category getters
  * @since 0.1.0
  */
-export const describeCause = (cause: unknown): string =>
-  cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+export const describeCause = (cause: unknown): string => cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)

@@ -16,13 +16,15 @@ describe("bad input fails with a typed error that says what to change", () => {
         const child = yield* Effect.flip(sc.parallelize([1], n).map((x) => x).collect())
         assert.strictEqual(child._tag, "InvalidArgumentError")
       }
-      for (const [name, rdd] of [
-        ["range", sc.range(0, 10, 0)],
-        ["coalesce", sc.parallelize([1]).coalesce(0)],
-        ["repartition", sc.parallelize([1]).repartition(-2)],
-        ["reduceByKey", sc.parallelize([[1, 1] as const]).reduceByKey((a, b) => a + b, 0)],
-        ["sample", sc.parallelize([1]).sample(false, 1.5)]
-      ] as const) {
+      for (
+        const [name, rdd] of [
+          ["range", sc.range(0, 10, 0)],
+          ["coalesce", sc.parallelize([1]).coalesce(0)],
+          ["repartition", sc.parallelize([1]).repartition(-2)],
+          ["reduceByKey", sc.parallelize([[1, 1] as const]).reduceByKey((a, b) => a + b, 0)],
+          ["sample", sc.parallelize([1]).sample(false, 1.5)]
+        ] as const
+      ) {
         const error = yield* Effect.flip((rdd as { count: () => Effect.Effect<number, { _tag: string; message: string }> }).count())
         assert.strictEqual(error._tag, "InvalidArgumentError", name)
         assert.match(error.message, /must be/, name)

@@ -17,8 +17,6 @@ import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import { runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
-import { getParents } from "../rdd/Dependency.js"
-import type { RDD } from "../rdd/RDD.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
 import type { ExecutorEnv } from "../scheduler/TaskContext.js"
@@ -29,6 +27,7 @@ import { BlockManager, type BlockManagerMasterLike } from "../storage/BlockManag
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 import { localBlocks, RelayBlockTransferService } from "../storage/BlockTransferService.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
+import { forEachPartitionAncestor } from "../util/lineage.js"
 
 const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
 
@@ -37,21 +36,12 @@ type Launch = Extract<ToExecutor, { _tag: "Launch" }>
 /** The blocks a task reads that may live elsewhere: shuffle blocks (as patterns) and cached partitions. */
 const blocksToRead = (task: TaskDescription): Array<string> => {
   const names = new Set<string>()
-  const seen = new Set<string>()
-  const visit = (rdd: RDD<unknown>, partition: number) => {
-    const key = `${rdd.id}:${partition}`
-    if (seen.has(key)) return
-    seen.add(key)
+  forEachPartitionAncestor(task.binary.rdd, task.partition.index, (rdd, partition) => {
     if (rdd.storageLevel !== StorageLevel.NONE) names.add(BlockId.rdd(rdd.id, partition).name)
     if (rdd.op.factory === "localCheckpoint") {
       names.add(BlockId.rdd(rdd.op.args[0] as number, partition).name)
     }
-    for (const dep of rdd.dependencies) {
-      if (dep._tag === "Shuffle") names.add(`shuffle_${dep.shuffleId}_*_${partition}`)
-      else for (const parent of getParents(dep, partition)) visit(dep.rdd, parent)
-    }
-  }
-  visit(task.binary.rdd, task.partition.index)
+  }, { onShuffle: (dep, _child, partition) => void names.add(`shuffle_${dep.shuffleId}_*_${partition}`) })
   return [...names]
 }
 

@@ -142,5 +142,4 @@ export const getParents = (
  * @category guards
  * @since 0.1.0
  */
-export const isShuffle = <R extends ParentRDD>(dep: Dependency<R>): dep is ShuffleDependency<R> =>
-  dep._tag === "Shuffle"
+export const isShuffle = <R extends ParentRDD>(dep: Dependency<R>): dep is ShuffleDependency<R> => dep._tag === "Shuffle"

@@ -7,6 +7,7 @@
  */
 import { emptyIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
+import { RDD, type RDDContext } from "./RDD.js"
 
 /**
  * The plan of an empty RDD.
@@ -29,3 +30,18 @@ export const empty: RDDOp = {
   getPartitions: () => [],
   compute: () => emptyIterator()
 }
+
+/**
+ * An RDD with no partitions.
+ *
+ * Mirrors `SparkContext.emptyRDD`.
+ *
+ * **Example**
+ * ```ts
+ * const none = EmptyRDD.make<number>(sc)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = <T>(context: RDDContext): RDD<T> => new RDD<T>(context, empty, [])

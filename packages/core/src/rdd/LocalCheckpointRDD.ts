@@ -91,6 +91,6 @@ export const localCheckpoint = (
  */
 export const checkpointLocally = (rdd: RDD<unknown>): Effect.Effect<RDDOp, RDDError> =>
   Effect.map(
-    rdd.context.runJob(rdd, engineFunction<{}, (it: Iterator<unknown>) => number>("count", {})),
+    rdd.context.runJob(rdd, engineFunction<Record<string, never>, (it: Iterator<unknown>) => number>("count", {})),
     () => localCheckpoint(rdd.id, rdd.numPartitions, rdd.partitioner)
   )

@@ -37,8 +37,8 @@ export type Pair<K, V> = readonly [K, V]
  * @since 0.1.0
  */
 export type Widen<V> = V extends number ? number : V extends string ? string : V extends boolean ? boolean
-  : V extends bigint ? bigint
-  : V
+: V extends bigint ? bigint
+: V
 
 /**
  * Where a pair operation puts its result: a partitioner, a number of
@@ -113,7 +113,9 @@ export class PairRDDFunctions<K, V> {
 
   /** Applies `f` to every value, keeping keys and the partitioner. */
   mapValues<U>(f: (value: V) => U): RDD<[K, U]> {
-    return this.narrow(MapPartitionsRDD.map(withEnv({ f }, ({ f }) => (kv: unknown) => [(kv as Pair<K, V>)[0], f((kv as Pair<K, V>)[1])]), true))
+    return this.narrow(
+      MapPartitionsRDD.map(withEnv({ f }, ({ f }) => (kv: unknown) => [(kv as Pair<K, V>)[0], f((kv as Pair<K, V>)[1])]), true)
+    )
   }
 
   /** Applies `f` to every value and flattens, keeping keys and the partitioner. */
@@ -154,7 +156,10 @@ export class PairRDDFunctions<K, V> {
     const aggregator: Aggregator<K, V, C> = { createCombiner, mergeValue, mergeCombiners }
     if (partitioner.equals(this.self.partitioner)) {
       // Already partitioned by key: combine within each partition, no shuffle.
-      const combine = engineFunction<{ createCombiner: typeof createCombiner; mergeValue: typeof mergeValue }, MapPartitionsRDD.PartitionFunction>(
+      const combine = engineFunction<
+        { createCombiner: typeof createCombiner; mergeValue: typeof mergeValue },
+        MapPartitionsRDD.PartitionFunction
+      >(
         "combineValuesByKey",
         { createCombiner, mergeValue }
       )
@@ -170,15 +175,19 @@ export class PairRDDFunctions<K, V> {
 
   /** Folds the values of each key, starting from `zero` in every partition. */
   foldByKey(zero: Widen<V>, f: (a: Widen<V>, b: Widen<V>) => Widen<V>, partitions?: PartitionSpec): RDD<[K, Widen<V>]> {
-    const create = withEnv({ zero, f }, ({ zero, f }) => (v: Widen<V>) =>
-      f(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v))
+    const create = withEnv(
+      { zero, f },
+      ({ zero, f }) => (v: Widen<V>) => f(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v)
+    )
     return new PairRDDFunctions(this.self as unknown as RDD<Pair<K, Widen<V>>>).combineByKey(create, f, f, partitions)
   }
 
   /** Aggregates the values of each key with `seqOp` within partitions and `combOp` across them. */
   aggregateByKey<U>(zero: U, seqOp: (acc: U, value: V) => U, combOp: (a: U, b: U) => U, partitions?: PartitionSpec): RDD<[K, U]> {
-    const create = withEnv({ zero, seqOp }, ({ zero, seqOp }) => (v: V) =>
-      seqOp(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v))
+    const create = withEnv(
+      { zero, seqOp },
+      ({ zero, seqOp }) => (v: V) => seqOp(typeof zero === "object" && zero !== null ? structuredClone(zero) : zero, v)
+    )
     return this.combineByKey(create, seqOp, combOp, partitions)
   }
 
@@ -259,8 +268,8 @@ export class PairRDDFunctions<K, V> {
   fullOuterJoin<W>(other: RDD<Pair<K, W>>, partitions?: PartitionSpec): RDD<[K, [V | undefined, W | undefined]]> {
     return this.cogroup2(other, partitions).flatMapValues(([vs, ws]) => {
       const out: Array<[V | undefined, W | undefined]> = []
-      if (vs.length === 0) for (const w of ws) out.push([undefined, w])
-      else if (ws.length === 0) for (const v of vs) out.push([v, undefined])
+      if (vs.length === 0) { for (const w of ws) out.push([undefined, w]) }
+      else if (ws.length === 0) { for (const v of vs) out.push([v, undefined]) }
       else for (const v of vs) for (const w of ws) out.push([v, w])
       return out
     })

@@ -8,7 +8,9 @@
  */
 import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
+import { positive } from "../internal/rdd/validation.js"
 import type { Partition } from "./Partition.js"
+import { RDD, type RDDContext } from "./RDD.js"
 
 /**
  * A partition holding its slice of the collection.
@@ -74,3 +76,41 @@ export const parallelCollection = (
   compute: (_rdd, split) => new ArrayIterator((split as ParallelCollectionPartition).values),
   preferredLocations: (_rdd, split) => locations?.[split.index] ?? []
 })
+
+/**
+ * Distributes an array as an RDD of `numSlices` partitions. An invalid
+ * `numSlices` does not throw: the RDD's first action fails with
+ * `InvalidArgumentError`.
+ *
+ * Mirrors `SparkContext.parallelize` (`new ParallelCollectionRDD(sc, seq, numSlices, Map())`).
+ *
+ * **Example**
+ * ```ts
+ * const rdd = ParallelCollectionRDD.make(sc, [1, 2, 3, 4], 2)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = <T>(context: RDDContext, data: ReadonlyArray<T>, numSlices: number): RDD<T> => {
+  const error = positive("parallelize", "numSlices", numSlices)
+  return new RDD<T>(context, parallelCollection(slice(data, error ? 1 : numSlices), undefined), [], error)
+}
+
+/**
+ * Distributes elements with preferred hosts: one partition per element.
+ *
+ * Mirrors `SparkContext.makeRDD(Seq[(T, Seq[String])])`.
+ *
+ * **Example**
+ * ```ts
+ * const rdd = ParallelCollectionRDD.makeWithLocations(sc, [["a", ["host1"]], ["b", ["host2"]]])
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeWithLocations = <T>(
+  context: RDDContext,
+  data: ReadonlyArray<readonly [T, ReadonlyArray<string>]>
+): RDD<T> => new RDD<T>(context, parallelCollection(data.map(([x]) => [x]), data.map(([, hosts]) => hosts)), [])

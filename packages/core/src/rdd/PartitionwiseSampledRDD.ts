@@ -49,8 +49,7 @@ export const sample = (withReplacement: boolean, fraction: number, seed: number)
   args: [withReplacement, fraction, seed],
   kind: "PartitionwiseSampledRDD",
   params: { withReplacement, fraction, seed },
-  getPartitions: (rdd) =>
-    firstParent(rdd).partitions.map((p): SampledPartition => ({ index: p.index, seed: seedFor(seed, p.index) })),
+  getPartitions: (rdd) => firstParent(rdd).partitions.map((p): SampledPartition => ({ index: p.index, seed: seedFor(seed, p.index) })),
   partitioner: parentPartitioner,
   preferredLocations: parentLocations,
   compute: (rdd, split, ctx) => {

@@ -22,7 +22,7 @@ import type { TaskContext } from "../scheduler/TaskContext.js"
 import {
   type ActionError,
   type CheckpointError,
-  InvalidArgumentError,
+  type InvalidArgumentError,
   type PartitionerMismatchError,
   type StorageLevelChangeError
 } from "../SparkError.js"

@@ -12,7 +12,9 @@
  * @since 0.1.0
  */
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
+import { InvalidArgumentError } from "../SparkError.js"
 import type { Partition } from "./Partition.js"
+import { RDD, type RDDContext } from "./RDD.js"
 
 /**
  * A partition owning `count` numbers from `start`.
@@ -66,3 +68,28 @@ export const range = (start: number, end: number, step: number, numSlices: numbe
     }
   }
 })
+
+/**
+ * The numbers `start, start + step, ...` below `end` (above, for a negative
+ * step) in `numSlices` partitions. A zero or non-finite step, or an invalid
+ * `numSlices`, does not throw: the RDD's first action fails with
+ * `InvalidArgumentError`.
+ *
+ * Mirrors `SparkContext.range`.
+ *
+ * **Example**
+ * ```ts
+ * const evens = RangeRDD.make(sc, 0, 100, 2, 4)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (context: RDDContext, start: number, end: number, step: number, numSlices: number): RDD<number> => {
+  const error = step === 0 || !Number.isFinite(step)
+    ? new InvalidArgumentError({ method: "range", message: `step must be a non-zero number, got ${step}` })
+    : !(Number.isInteger(numSlices) && numSlices > 0)
+    ? new InvalidArgumentError({ method: "range", message: `numSlices must be a positive integer, got ${numSlices}` })
+    : undefined
+  return new RDD<number>(context, range(start, end, error ? 1 : step, error ? 1 : numSlices), [], error)
+}

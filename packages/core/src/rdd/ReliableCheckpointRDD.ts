@@ -17,7 +17,7 @@ import { partFile, runSyncFiles } from "../internal/rdd/checkpointFiles.js"
 import { ArrayIterator } from "../internal/rdd/iterators.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import { deserialize } from "../internal/storage/serializer.js"
-import { CheckpointError, describeCause } from "../SparkError.js"
+import { CheckpointError, describeCause, InvalidArgumentError } from "../SparkError.js"
 import type { Partitioner } from "./Partitioner.js"
 import type { RDD, RDDError } from "./RDD.js"
 
@@ -69,8 +69,7 @@ export const readCheckpointFile = (directory: string, index: number): ReadonlyAr
         FileNotFoundError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
         FileSystemError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
         CorruptDataError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` })),
-        UnsupportedFormatVersionError: (e) =>
-          Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
+        UnsupportedFormatVersionError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
       })
     )
   )
@@ -136,10 +135,38 @@ export const writeRDDToCheckpointDirectory = (rdd: RDD<unknown>): Effect.Effect<
   return Effect.gen(function*() {
     yield* Effect.try({
       try: () => fs.mkdirSync(directory, { recursive: true }),
-      catch: (cause) =>
-        new CheckpointError({ rddId: rdd.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
+      catch: (cause) => new CheckpointError({ rddId: rdd.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
     })
     yield* rdd.context.runJob(rdd, engineFunction("writeCheckpointPartition", { directory }))
     return reliableCheckpoint(directory, numPartitions, partitioner)
   })
 }
+
+/**
+ * Makes a checkpoint directory (if missing), checks that it is writable and
+ * returns its absolute path; fails with `InvalidArgumentError` naming the
+ * directory otherwise.
+ *
+ * Mirrors the directory set-up of `SparkContext.setCheckpointDir`.
+ *
+ * **Example**
+ * ```ts
+ * const directory = yield* ReliableCheckpointRDD.prepareCheckpointDir("/tmp/checkpoints")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const prepareCheckpointDir = (directory: string): Effect.Effect<string, InvalidArgumentError> =>
+  Effect.try({
+    try: () => {
+      fs.mkdirSync(directory, { recursive: true })
+      fs.accessSync(directory, fs.constants.W_OK)
+      return path.resolve(directory)
+    },
+    catch: (cause) =>
+      new InvalidArgumentError({
+        method: "setCheckpointDir",
+        message: `Cannot use ${directory} as the checkpoint directory: ${(cause as Error).message}`
+      })
+  })

@@ -65,6 +65,5 @@ export const shuffled = (partitioner: Partitioner): RDDOp => ({
   params: { partitioner },
   getPartitions: () => indexed(partitioner.numPartitions),
   partitioner: () => partitioner,
-  compute: (rdd, split, ctx) =>
-    new ArrayIterator(ShuffleManager.read(rdd.dependencies[0] as ShuffleDependency, split.index, ctx))
+  compute: (rdd, split, ctx) => new ArrayIterator(ShuffleManager.read(rdd.dependencies[0] as ShuffleDependency, split.index, ctx))
 })

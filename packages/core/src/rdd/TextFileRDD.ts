@@ -12,10 +12,15 @@
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
-import { type FileSplit, readSplit } from "../internal/rdd/textFile.js"
+import { type FileSplit, planSplits, readSplit } from "../internal/rdd/textFile.js"
+import { InvalidArgumentError } from "../SparkError.js"
+import { empty } from "./EmptyRDD.js"
 import type { Partition } from "./Partition.js"
+import { RDD, type RDDContext } from "./RDD.js"
 
 /**
  * A byte range of the file: the partition owns every line starting in
@@ -57,3 +62,42 @@ export const textFile = (path: string, splits: ReadonlyArray<TextFilePartition>)
   getPartitions: () => splits,
   compute: (_rdd, split) => new ArrayIterator(readSplit(path, split as FileSplit))
 })
+
+/**
+ * The lines of a local text file, split into partitions by byte ranges on
+ * line boundaries (at least `minPartitions`, at most 32 MiB each), named after
+ * the file. A file that cannot be read, or an invalid `minPartitions`, does
+ * not throw: the RDD's first action fails with `InvalidArgumentError`.
+ *
+ * Mirrors `SparkContext.textFile`.
+ *
+ * **Example**
+ * ```ts
+ * const lines = TextFileRDD.make(sc, "data/input.txt", 2)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (context: RDDContext, file: string, minPartitions: number): RDD<string> => {
+  let size: number
+  try {
+    size = fs.statSync(file).size
+  } catch (cause) {
+    return new RDD<string>(
+      context,
+      empty,
+      [],
+      new InvalidArgumentError({
+        method: "textFile",
+        message: `Input path does not exist or cannot be read: ${file} (${(cause as Error).message})`
+      })
+    )
+  }
+  const error = Number.isInteger(minPartitions) && minPartitions > 0 ? undefined : new InvalidArgumentError({
+    method: "textFile",
+    message: `minPartitions must be a positive integer, got ${minPartitions}`
+  })
+  const op = textFile(path.resolve(file), planSplits(size, error ? 1 : minPartitions))
+  return new RDD<string>(context, op, [], error).setName(file)
+}

@@ -136,7 +136,8 @@ export const layer = (options: {
           if (outOfRange !== undefined) {
             return yield* new InvalidArgumentError({
               method: "runJob",
-              message: `Attempting to access a non-existent partition: ${outOfRange}. RDD ${rdd.id} has ${numPartitions} partitions`
+              message: `Attempting to access a non-existent partition: ${outOfRange}. RDD ${rdd.id} has ${numPartitions} partitions` +
+                (numPartitions === 0 ? ": it has none to run on" : `: ask for whole partition indices from 0 to ${numPartitions - 1}`)
             })
           }
           const jobId = nextJobId++

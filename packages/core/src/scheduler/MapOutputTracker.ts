@@ -117,7 +117,10 @@ export class MapOutputTracker {
    * The outputs a reduce partition must fetch; `undefined` entries are lost
    * outputs, which the reader reports as a fetch failure.
    */
-  getMapSizes(shuffleId: number, reduceId: number): Array<MapOutputLocation | { readonly mapId: number; readonly location: undefined }> | undefined {
+  getMapSizes(
+    shuffleId: number,
+    reduceId: number
+  ): Array<MapOutputLocation | { readonly mapId: number; readonly location: undefined }> | undefined {
     const statuses = this.shuffles.get(shuffleId)
     if (statuses === undefined) return undefined
     return statuses.map((status, mapId) =>

@@ -70,7 +70,12 @@ export type SparkListenerEvent =
     readonly stageInfos: ReadonlyArray<StageInfo>
     readonly properties: ReadonlyMap<string, string>
   }
-  | { readonly _tag: "JobEnd"; readonly jobId: number; readonly time: number; readonly result: "JobSucceeded" | { readonly failure: string } }
+  | {
+    readonly _tag: "JobEnd"
+    readonly jobId: number
+    readonly time: number
+    readonly result: "JobSucceeded" | { readonly failure: string }
+  }
   | { readonly _tag: "StageSubmitted"; readonly stageInfo: StageInfo }
   | { readonly _tag: "StageCompleted"; readonly stageInfo: StageInfo }
   | { readonly _tag: "TaskStart"; readonly stageId: number; readonly stageAttemptId: number; readonly taskInfo: TaskInfo }

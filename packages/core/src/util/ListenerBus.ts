@@ -81,9 +81,12 @@ export class ListenerBus<E, L> {
         })
       )
       const fiber = yield* Effect.forkIn(loop, this.scope)
-      yield* Scope.addFinalizer(this.scope, Effect.sync(() => this.subscribers.delete(subscriber)).pipe(
-        Effect.andThen(Fiber.interrupt(fiber))
-      ))
+      yield* Scope.addFinalizer(
+        this.scope,
+        Effect.sync(() => this.subscribers.delete(subscriber)).pipe(
+          Effect.andThen(Fiber.interrupt(fiber))
+        )
+      )
     })
   }
 

@@ -143,7 +143,7 @@ export const forEachPartitionAncestor = (
     if (step === "stop") return
     if (step === "prune") continue
     const deps = rdd.dependencies
-    if (onShuffle !== undefined) for (const dep of deps) if (dep._tag === "Shuffle") onShuffle(dep, rdd, p)
+    if (onShuffle !== undefined) { for (const dep of deps) if (dep._tag === "Shuffle") onShuffle(dep, rdd, p) }
     // Pushed in reverse so that the first dependency's first parent is visited first.
     for (let d = deps.length - 1; d >= 0; d--) {
       const dep = deps[d]!

@@ -11,9 +11,7 @@ export const key: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: 0, max: 4 }),
   fc.constantFrom("a", "b", "c"),
   fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom("x", "y")),
-  fc.tuple(fc.integer({ min: 0, max: 1 }), fc.constantFrom("u", "v"), fc.boolean()).map(([p, q, flip]) =>
-    flip ? { p, q } : { q, p }
-  )
+  fc.tuple(fc.integer({ min: 0, max: 1 }), fc.constantFrom("u", "v"), fc.boolean()).map(([p, q, flip]) => flip ? { p, q } : { q, p })
 )
 
 /** Key-value records with small integer values. */

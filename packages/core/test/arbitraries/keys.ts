@@ -26,5 +26,4 @@ export const reorder = (key: unknown): unknown => {
 }
 
 /** JSON text of a key, bigints as {"$bigint": "..."}. */
-export const toJson = (key: unknown): string =>
-  JSON.stringify(key, (_k, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v))
+export const toJson = (key: unknown): string => JSON.stringify(key, (_k, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v))

@@ -33,6 +33,7 @@ export interface State {
 }
 
 type Pair = readonly [unknown, number]
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a generated step may be a pair step or not: the driver calls pair methods on whatever the previous step built
 type AnyRDD = RDD<any>
 
 export type StepSpec =
@@ -41,7 +42,13 @@ export type StepSpec =
   | { readonly _tag: "flatMap" }
   | { readonly _tag: "distinct"; readonly parts: number | undefined }
   | { readonly _tag: "union"; readonly nums: ReadonlyArray<number>; readonly pairs: ReadonlyArray<Pair>; readonly slices: number }
-  | { readonly _tag: "intersection" | "subtract"; readonly nums: ReadonlyArray<number>; readonly pairs: ReadonlyArray<Pair>; readonly slices: number; readonly parts: number | undefined }
+  | {
+    readonly _tag: "intersection" | "subtract"
+    readonly nums: ReadonlyArray<number>
+    readonly pairs: ReadonlyArray<Pair>
+    readonly slices: number
+    readonly parts: number | undefined
+  }
   | { readonly _tag: "reduceByKey" | "groupByKey" | "aggregateByKey" | "foldByKey" | "combineByKey"; readonly parts: number | undefined }
   | {
     readonly _tag: "join"
@@ -317,8 +324,8 @@ export const applyStep = (
             withEnv(helpers, ({ joinValue }) => ([v, w]: [number | undefined, number | undefined]) => joinValue(v, w))
           )
           for (const [k, a, b] of groups) {
-            if (a.length === 0) for (const w of b) out.push([k, joinValue(undefined, w)])
-            else if (b.length === 0) for (const v of a) out.push([k, joinValue(v, undefined)])
+            if (a.length === 0) { for (const w of b) out.push([k, joinValue(undefined, w)]) }
+            else if (b.length === 0) { for (const v of a) out.push([k, joinValue(v, undefined)]) }
             else for (const v of a) for (const w of b) out.push([k, joinValue(v, w)])
           }
           break
@@ -336,8 +343,7 @@ export const applyStep = (
     case "sortBy": {
       // Sorting by the canonical string: equal strings are structurally equal records, so the order is exact.
       const f = kind === "num" ? (x: unknown) => x : canonical
-      const ordering = (a: unknown, b: unknown) =>
-        step.ascending ? compareKeys(f(a), f(b)) : compareKeys(f(b), f(a))
+      const ordering = (a: unknown, b: unknown) => step.ascending ? compareKeys(f(a), f(b)) : compareKeys(f(b), f(a))
       return Effect.map(
         rdd.sortBy(f, step.ascending, step.parts) as Effect.Effect<AnyRDD, RDDError>,
         (sorted) => ({ kind, order: "exact" as const, rdd: sorted, model: stableSort(model, ordering) })

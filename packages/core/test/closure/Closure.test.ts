@@ -11,6 +11,7 @@ import { withEnv } from "../../src/Closure.js"
 import { deserializeFunction, type SerializedFunction, serializeFunction } from "../../src/internal/closure/shipping.js"
 import type { RDD } from "../../src/rdd/RDD.js"
 import type { TaskContext } from "../../src/scheduler/TaskContext.js"
+import type * as CoreIndex from "../../src/index.js"
 import { KeyMap } from "../../src/util/KeyMap.js"
 import { textHash } from "../arbitraries/data.js"
 import { flipFailure, makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
@@ -20,17 +21,24 @@ const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const shipping = modes[1]
 
 /** A function as an executor gets it: shipped form, v8 serialize and deserialize, decoded. */
+/** Any function value: what the closure check and the shipping take. */
+type AnyFunction = (...args: Array<never>) => unknown
+
 const roundTrip = <F>(f: F): F =>
-  deserializeFunction(v8.deserialize(v8.serialize(serializeFunction(f as Function, "test function"))) as SerializedFunction) as F
+  deserializeFunction(v8.deserialize(v8.serialize(serializeFunction(f as AnyFunction, "test function"))) as SerializedFunction) as F
 
 /** The identifiers `Closure.check` reports (sorted), or undefined when the function ships. */
-const capturedBy = (f: Function) => Closure.check(f)?.identifiers.slice().sort()
+const capturedBy = (f: AnyFunction) => Closure.check(f)?.identifiers.slice().sort()
 
 const runNode = (args: ReadonlyArray<string>) =>
   Effect.promise(() =>
     new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, args, { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))
+      execFile(
+        process.execPath,
+        args,
+        { cwd: packageRoot, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)
+      )
     )
   )
 
@@ -43,6 +51,7 @@ const constructor = 4
 
 /** An arrow using its surrounding function's `arguments` (which on an executor would be another function's). */
 function outerArguments(..._values: Array<number>) {
+  // eslint-disable-next-line prefer-rest-params -- the case under test: an arrow reading its surrounding function's `arguments`
   return (x: number) => x + (arguments[0] as number)
 }
 
@@ -59,7 +68,7 @@ class Scaler {
 }
 
 describe("the closure check names what a function captures", () => {
-  const cases: Array<[string, Function, Array<string>]> = [
+  const cases: Array<[string, AnyFunction, Array<string>]> = [
     ["a single variable", (x: number) => x < limit, ["limit"]],
     ["several variables", (x: number) => x * factor + limit, ["factor", "limit"]],
     ["inside a nested function", (xs: Array<number>) => xs.map((x) => [x].filter((y) => y > limit)), ["limit"]],
@@ -188,8 +197,16 @@ describe("the shipping backend", () => {
       const jobs: Array<[string, Effect.Effect<unknown, unknown>, Array<string>]> = [
         ["map function", sc.parallelize([1, 2, 3], 2).map((x) => x + limit).collect(), ["limit"]],
         // In a shuffle map stage (before the shuffle), and in the shuffle's aggregator.
-        ["map before a shuffle", sc.parallelize([1, 2, 3], 2).map((x) => [x % 2, x * factor] as const).reduceByKey((a, b) => a + b).collect(), ["factor"]],
-        ["reduce function", sc.parallelize([[1, 1], [1, 2]] as Array<readonly [number, number]>, 2).reduceByKey((a, b) => a + b + limit).collect(), ["limit"]],
+        [
+          "map before a shuffle",
+          sc.parallelize([1, 2, 3], 2).map((x) => [x % 2, x * factor] as const).reduceByKey((a, b) => a + b).collect(),
+          ["factor"]
+        ],
+        [
+          "reduce function",
+          sc.parallelize([[1, 1], [1, 2]] as Array<readonly [number, number]>, 2).reduceByKey((a, b) => a + b + limit).collect(),
+          ["limit"]
+        ],
         ["action function", sc.parallelize([1, 2, 3], 2).foreach((x) => void seen.push(x)), ["seen"]]
       ]
       for (const [name, job, identifiers] of jobs) {
@@ -234,8 +251,10 @@ describe("the shipping backend", () => {
         assert.deepStrictEqual(yield* sc.parallelize(data, 3).map(shippable.withData).collect(), local)
         assert.deepStrictEqual(yield* sc.parallelize(data, 3).map(shippable.withFunctions).collect(), data.map(shippable.withFunctions))
         // Functions in the environment of an aggregator and of a key function, across a shuffle.
-        const combine = withEnv({ weigh: withEnv({ factor }, ({ factor }) => (v: number) => v * factor) }, ({ weigh }) =>
-          (a: number, b: number) => a + weigh(b))
+        const combine = withEnv(
+          { weigh: withEnv({ factor }, ({ factor }) => (v: number) => v * factor) },
+          ({ weigh }) => (a: number, b: number) => a + weigh(b)
+        )
         const byKey = yield* sc.parallelize(data, 3)
           .keyBy(withEnv({ limit }, ({ limit }) => (x: number) => x % limit))
           .aggregateByKey(0, combine, (a, b) => a + b, 2)
@@ -326,10 +345,12 @@ describe("sources emitted by the project's toolchains ship", () => {
         "-e",
         `import { build } from "tsup"
 await build({ entry: { index: "src/index.ts" }, format: ["esm", "cjs"], target: "node20", tsconfig: "tsconfig.build.json",
-  treeshake: true, shims: true, dts: false, sourcemap: false, clean: false, outDir: ${JSON.stringify(outDir)}, silent: true, config: false })`
+  treeshake: true, shims: true, dts: false, sourcemap: false, clean: false, outDir: ${
+          JSON.stringify(outDir)
+        }, silent: true, config: false })`
       ])
-      const esm = (yield* Effect.promise(() => import(pathToFileURL(path.join(outDir, "index.js")).href))) as typeof import("../../src/index.js")
-      const cjs = createRequire(import.meta.url)(path.join(outDir, "index.cjs")) as typeof import("../../src/index.js")
+      const esm = (yield* Effect.promise(() => import(pathToFileURL(path.join(outDir, "index.js")).href))) as typeof CoreIndex
+      const cjs = createRequire(import.meta.url)(path.join(outDir, "index.cjs")) as typeof CoreIndex
       for (const [format, bundle] of [["esm", esm], ["cjs", cjs]] as const) {
         const results = yield* Effect.scoped(Effect.gen(function*() {
           const sc = yield* bundle.SparkContext.make({ master: "local[2]", conf: shipping.conf })
@@ -364,4 +385,4 @@ await build({ entry: { index: "src/index.ts" }, format: ["esm", "cjs"], target: 
 })
 
 /** The user function of a map-like RDD's op (its first argument). */
-const opFunction = (rdd: RDD<unknown>): Function => (rdd.op.args as [Function])[0]
+const opFunction = (rdd: RDD<unknown>): (...args: Array<unknown>) => unknown => (rdd.op.args as [(...args: Array<unknown>) => unknown])[0]

@@ -8,19 +8,25 @@ import { checkProperty, makeContext } from "../utils/spark.js"
 describe("RangePartitioner", () => {
   it("bounds are strictly increasing, at most partitions - 1, and split the sample evenly", () =>
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 10 }), (keys, partitions) => {
-        const bounds = determineBounds(keys.map((k) => [k, 1] as const), partitions)
-        assert.isAtMost(bounds.length, partitions - 1)
-        for (let i = 1; i < bounds.length; i++) assert.isTrue(bounds[i - 1]! < bounds[i]!)
-        const partitioner = new RangePartitioner(bounds, true)
-        const distinct = new Set(keys).size
-        if (distinct >= partitions * 4 && keys.length === distinct) {
-          // Balanced within one bound's worth of keys.
-          const counts = new Array(partitioner.numPartitions).fill(0)
-          for (const k of keys) counts[partitioner.getPartition(k)]++
-          for (const c of counts) assert.isAtMost(c, Math.ceil(keys.length / partitions) + 1, `counts ${counts}`)
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 10 }),
+        (keys, partitions) => {
+          const bounds = determineBounds(keys.map((k) => [k, 1] as const), partitions)
+          assert.isAtMost(bounds.length, partitions - 1)
+          for (let i = 1; i < bounds.length; i++) {
+            assert.isTrue(bounds[i - 1]! < bounds[i]!)
+          }
+          const partitioner = new RangePartitioner(bounds, true)
+          const distinct = new Set(keys).size
+          if (distinct >= partitions * 4 && keys.length === distinct) {
+            // Balanced within one bound's worth of keys.
+            const counts = new Array(partitioner.numPartitions).fill(0)
+            for (const k of keys) counts[partitioner.getPartition(k)]++
+            for (const c of counts) assert.isAtMost(c, Math.ceil(keys.length / partitions) + 1, `counts ${counts}`)
+          }
         }
-      })
+      )
     ))
 
   it("getPartition is monotone in the key, reversed when descending", () =>
@@ -52,7 +58,10 @@ describe("RangePartitioner", () => {
 
   it("defaultPartitioner reuses the largest existing partitioner", () => {
     const hash = new HashPartitioner(5)
-    assert.strictEqual(defaultPartitioner([{ partitioner: undefined, numPartitions: 3 }, { partitioner: hash, numPartitions: 5 }], undefined), hash)
+    assert.strictEqual(
+      defaultPartitioner([{ partitioner: undefined, numPartitions: 3 }, { partitioner: hash, numPartitions: 5 }], undefined),
+      hash
+    )
     assert.isTrue(new HashPartitioner(7).equals(defaultPartitioner([{ partitioner: undefined, numPartitions: 7 }], undefined)))
   })
 
@@ -60,7 +69,12 @@ describe("RangePartitioner", () => {
     Effect.gen(function*() {
       const sc = yield* makeContext()
       yield* checkProperty(
-        fc.record({ keys: fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 80 }), slices: fc.integer({ min: 1, max: 4 }), parts: fc.integer({ min: 1, max: 6 }), ascending: fc.boolean() }),
+        fc.record({
+          keys: fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 80 }),
+          slices: fc.integer({ min: 1, max: 4 }),
+          parts: fc.integer({ min: 1, max: 6 }),
+          ascending: fc.boolean()
+        }),
         ({ ascending, keys, parts, slices }) =>
           Effect.gen(function*() {
             const sorted = yield* sc.parallelize(keys.map((k) => [k, null] as const), slices).sortByKey(ascending, parts)

@@ -23,9 +23,13 @@ describe.each(modes)("RDD actions equal the model ($name)", (mode) => {
           assert.strictEqual(yield* rdd.count(), data.length)
           assert.deepStrictEqual(yield* rdd.take(n), data.slice(0, n))
           assert.strictEqual(yield* rdd.isEmpty(), data.length === 0)
-          if (data.length > 0) assert.strictEqual(yield* rdd.first(), data[0])
+          if (data.length > 0) {
+            assert.strictEqual(yield* rdd.first(), data[0])
+          }
           // After a filter that empties some partitions, take still scans on.
-          const evens = data.filter((x) => x % 2 === 0)
+          const evens = data.filter((x) =>
+            x % 2 === 0
+          )
           assert.deepStrictEqual(yield* rdd.filter((x) => x % 2 === 0).take(n), evens.slice(0, n))
         }), RUNS)
     }).pipe(Effect.scoped))
@@ -33,17 +37,24 @@ describe.each(modes)("RDD actions equal the model ($name)", (mode) => {
   it.effect("top and takeOrdered", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)
-      yield* checkProperty(fc.record({ data: fc.array(key, { maxLength: 30 }), slices, n: fc.integer({ min: 0, max: 35 }) }), ({ data, n, slices }) =>
-        Effect.gen(function*() {
-          const rdd = sc.parallelize(data, slices)
-          const sorted = [...data].sort(compareKeys)
-          assert.deepStrictEqual((yield* rdd.takeOrdered(n)).map(canonical), sorted.slice(0, n).map(canonical))
-          assert.deepStrictEqual((yield* rdd.top(n)).map(canonical), [...sorted].reverse().slice(0, n).map(canonical))
-          const byLength = withEnv({ canonical }, ({ canonical }) => (a: unknown, b: unknown) => canonical(a).length - canonical(b).length)
-          const top = yield* rdd.top(n, byLength)
-          const lengths = [...data].map((x) => canonical(x).length).sort((a, b) => b - a).slice(0, n)
-          assert.deepStrictEqual(top.map((x) => canonical(x).length), lengths)
-        }), RUNS)
+      yield* checkProperty(
+        fc.record({ data: fc.array(key, { maxLength: 30 }), slices, n: fc.integer({ min: 0, max: 35 }) }),
+        ({ data, n, slices }) =>
+          Effect.gen(function*() {
+            const rdd = sc.parallelize(data, slices)
+            const sorted = [...data].sort(compareKeys)
+            assert.deepStrictEqual((yield* rdd.takeOrdered(n)).map(canonical), sorted.slice(0, n).map(canonical))
+            assert.deepStrictEqual((yield* rdd.top(n)).map(canonical), [...sorted].reverse().slice(0, n).map(canonical))
+            const byLength = withEnv(
+              { canonical },
+              ({ canonical }) => (a: unknown, b: unknown) => canonical(a).length - canonical(b).length
+            )
+            const top = yield* rdd.top(n, byLength)
+            const lengths = [...data].map((x) => canonical(x).length).sort((a, b) => b - a).slice(0, n)
+            assert.deepStrictEqual(top.map((x) => canonical(x).length), lengths)
+          }),
+        RUNS
+      )
     }).pipe(Effect.scoped))
 
   it.effect("reduce, fold, aggregate", () =>
@@ -115,26 +126,40 @@ describe.each(modes)("RDD actions equal the model ($name)", (mode) => {
       const sc = yield* makeContextIn(mode)
       const dir = yield* tempDir
       let run = 0
-      yield* checkProperty(fc.record({ data: fc.array(fc.oneof(fc.integer(), fc.string({ unit: "grapheme-ascii" }).filter((s) => !/[\r\n]/.test(s)), fc.tuple(fc.integer(), fc.constantFrom("a", "b"))), { maxLength: 30 }), slices }), ({ data, slices }) =>
-        Effect.gen(function*() {
-          const out = path.join(dir, `out-${run++}`)
-          yield* sc.parallelize(data, slices).saveAsTextFile(out)
-          const files = fs.readdirSync(out).sort()
-          assert.deepStrictEqual(files, ["_SUCCESS", ...Array.from({ length: slices }, (_, i) => `part-${String(i).padStart(5, "0")}`)])
-          const lines = files.filter((f) => f.startsWith("part-")).flatMap((f) => {
-            const text = fs.readFileSync(path.join(out, f), "utf8")
-            return text === "" ? [] : text.slice(0, -1).split("\n")
-          })
-          const format = (x: unknown): string => Array.isArray(x) ? `(${x.map(format).join(",")})` : String(x)
-          assert.deepStrictEqual(lines, data.map(format))
-          // And through textFile, as a user would read them back.
-          const parts = files.filter((f) => f.startsWith("part-"))
-          const readBack = yield* Effect.forEach(parts, (f) => sc.textFile(path.join(out, f)).collect())
-          assert.deepStrictEqual(readBack.flat(), data.map(format))
-          // Saving again to the same directory is refused.
-          const again = yield* Effect.flip(sc.parallelize(data, slices).saveAsTextFile(out))
-          assert.strictEqual(again._tag, "InvalidArgumentError")
-          assert.match(again.message, /already exists/)
-        }), { numRuns: 30 })
+      yield* checkProperty(
+        fc.record({
+          data: fc.array(
+            fc.oneof(
+              fc.integer(),
+              fc.string({ unit: "grapheme-ascii" }).filter((s) => !/[\r\n]/.test(s)),
+              fc.tuple(fc.integer(), fc.constantFrom("a", "b"))
+            ),
+            { maxLength: 30 }
+          ),
+          slices
+        }),
+        ({ data, slices }) =>
+          Effect.gen(function*() {
+            const out = path.join(dir, `out-${run++}`)
+            yield* sc.parallelize(data, slices).saveAsTextFile(out)
+            const files = fs.readdirSync(out).sort()
+            assert.deepStrictEqual(files, ["_SUCCESS", ...Array.from({ length: slices }, (_, i) => `part-${String(i).padStart(5, "0")}`)])
+            const lines = files.filter((f) => f.startsWith("part-")).flatMap((f) => {
+              const text = fs.readFileSync(path.join(out, f), "utf8")
+              return text === "" ? [] : text.slice(0, -1).split("\n")
+            })
+            const format = (x: unknown): string => Array.isArray(x) ? `(${x.map(format).join(",")})` : String(x)
+            assert.deepStrictEqual(lines, data.map(format))
+            // And through textFile, as a user would read them back.
+            const parts = files.filter((f) => f.startsWith("part-"))
+            const readBack = yield* Effect.forEach(parts, (f) => sc.textFile(path.join(out, f)).collect())
+            assert.deepStrictEqual(readBack.flat(), data.map(format))
+            // Saving again to the same directory is refused.
+            const again = yield* Effect.flip(sc.parallelize(data, slices).saveAsTextFile(out))
+            assert.strictEqual(again._tag, "InvalidArgumentError")
+            assert.match(again.message, /already exists/)
+          }),
+        { numRuns: 30 }
+      )
     }).pipe(Effect.scoped))
 })

@@ -50,7 +50,7 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
             const sample = yield* rdd.sample(withReplacement, fraction, seed).collect()
             const again = yield* sc.parallelize(data, slices).sample(withReplacement, fraction, seed).collect()
             assert.deepStrictEqual(again, sample, "deterministic for a seed")
-            if (withReplacement) for (const x of sample) assert.include(data, x)
+            if (withReplacement) { for (const x of sample) assert.include(data, x) }
             else assert.isTrue(isSubMultiset(sample, data), "a sub-multiset")
             if (fraction === 0) assert.deepStrictEqual(sample, [])
             if (!withReplacement && fraction === 1) assert.deepStrictEqual(sample, data)
@@ -75,7 +75,12 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
         Effect.gen(function*() {
           const grouped = yield* sc.parallelize(data, slices).groupByKey(parts).collect()
           const normalize = (groups: ReadonlyArray<readonly [unknown, ReadonlyArray<number>]>) =>
-            groups.map(([k, vs]) => [k, [...vs].sort((a, b) => a - b)])
+            groups.map(([k, vs]) => [
+              k,
+              [...vs].sort((a, b) =>
+                a - b
+              )
+            ])
           assert.deepStrictEqual(multiset(normalize(grouped)), multiset(normalize(groupModel(data))))
         }), RUNS)
     }).pipe(Effect.scoped))
@@ -87,7 +92,9 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
         Effect.gen(function*() {
           const coalesced = sc.parallelize(data, slices).coalesce(n)
           assert.strictEqual(coalesced.numPartitions, Math.min(n, slices))
-          assert.isTrue(coalesced.dependencies.every((d) => d._tag !== "Shuffle"))
+          assert.isTrue(coalesced.dependencies.every((d) =>
+            d._tag !== "Shuffle"
+          ))
           assert.deepStrictEqual(yield* coalesced.collect(), data)
           const shuffled = sc.parallelize(data, slices).coalesce(n, true)
           assert.strictEqual(shuffled.numPartitions, n)
@@ -131,7 +138,12 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)
       yield* checkProperty(
-        fc.record({ start: fc.integer({ min: -50, max: 50 }), end: fc.integer({ min: -50, max: 50 }), step: fc.integer({ min: -7, max: 7 }).filter((s) => s !== 0), slices }),
+        fc.record({
+          start: fc.integer({ min: -50, max: 50 }),
+          end: fc.integer({ min: -50, max: 50 }),
+          step: fc.integer({ min: -7, max: 7 }).filter((s) => s !== 0),
+          slices
+        }),
         ({ end, slices, start, step }) =>
           Effect.gen(function*() {
             const expected: Array<number> = []
@@ -157,7 +169,7 @@ describe.each(modes)("RDD transformations ($name)", (mode) => {
       const rdd = sc.parallelize([1, 2, 3], 2).map((x) => [x, x] as const).reduceByKey((a, b) => a + b, 3).cache()
       const text = rdd.toDebugString()
       assert.match(text, /^\(3\) ShuffledRDD\[\d+\] \[MEMORY_ONLY\]/)
-      assert.match(text, /\n   \+-\(2\) MapPartitionsRDD/)
+      assert.match(text, /\n {3}\+-\(2\) MapPartitionsRDD/)
       assert.match(text, /ParallelCollectionRDD/)
     }).pipe(Effect.scoped))
 })

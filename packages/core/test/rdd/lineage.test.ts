@@ -89,7 +89,12 @@ describe.each(modes)("lineage ($name)", (mode) => {
         numRuns: 40,
         examples: [
           // Four lost map outputs once took four stage attempts and aborted the job.
-          [{ data: [[{ q: "u", p: 0 }, 0], [[0, "x"], 0], [0, 0], [0, 0]], slices: 4, parts: 1, lose: [1127609882, 2136127273, 1676954263, 0] }]
+          [{
+            data: [[{ q: "u", p: 0 }, 0], [[0, "x"], 0], [0, 0], [0, 0]],
+            slices: 4,
+            parts: 1,
+            lose: [1127609882, 2136127273, 1676954263, 0]
+          }]
         ]
       })
     }).pipe(Effect.scoped))
@@ -118,28 +123,32 @@ describe.each(modes)("lineage ($name)", (mode) => {
       const sc = yield* makeContextIn(mode)
       const dir = yield* tempDir
       yield* sc.setCheckpointDir(dir)
-      yield* checkProperty(fc.record({ data: pairs(40), slices, parts: fc.integer({ min: 1, max: 4 }), local: fc.boolean() }), ({ data, local, parts, slices }) =>
-        Effect.gen(function*() {
-          const reduced = sc.parallelize(data, slices).reduceByKey((a, b) => a + b, parts).mapValues((v) => v + 1)
-          if (local) reduced.localCheckpoint()
-          else reduced.checkpoint()
-          assert.isFalse(reduced.isCheckpointed)
-          const before = yield* reduced.collect()
-          assert.isTrue(reduced.isCheckpointed)
-          assert.strictEqual(reduced.dependencies.length, 1)
-          const checkpointRdd = reduced.dependencies[0]!.rdd as RDD<unknown>
-          assert.deepStrictEqual(checkpointRdd.dependencies, [])
-          assert.strictEqual(checkpointRdd.op.kind, local ? "LocalCheckpointRDD" : "ReliableCheckpointRDD")
-          assert.deepStrictEqual(shuffleIds(reduced as RDD<unknown>), [])
-          assert.strictEqual(reduced.numPartitions, parts)
-          assert.deepStrictEqual(yield* reduced.collect(), before)
-          // Losing every shuffle output no longer matters: nothing reads them.
-          for (const name of sc.blockManager.blockNames()) {
-            if (name.startsWith("shuffle_")) sc.blockManager.removeBlock(BlockId.parse(name)!)
-          }
-          assertSameMultiset(yield* reduced.map((kv) => kv).collect(), before)
-          if (!local) assert.isTrue(fs.readdirSync(dir).some((d) => d === `rdd-${reduced.id}`))
-        }), { numRuns: 30 })
+      yield* checkProperty(
+        fc.record({ data: pairs(40), slices, parts: fc.integer({ min: 1, max: 4 }), local: fc.boolean() }),
+        ({ data, local, parts, slices }) =>
+          Effect.gen(function*() {
+            const reduced = sc.parallelize(data, slices).reduceByKey((a, b) => a + b, parts).mapValues((v) => v + 1)
+            if (local) reduced.localCheckpoint()
+            else reduced.checkpoint()
+            assert.isFalse(reduced.isCheckpointed)
+            const before = yield* reduced.collect()
+            assert.isTrue(reduced.isCheckpointed)
+            assert.strictEqual(reduced.dependencies.length, 1)
+            const checkpointRdd = reduced.dependencies[0]!.rdd as RDD<unknown>
+            assert.deepStrictEqual(checkpointRdd.dependencies, [])
+            assert.strictEqual(checkpointRdd.op.kind, local ? "LocalCheckpointRDD" : "ReliableCheckpointRDD")
+            assert.deepStrictEqual(shuffleIds(reduced as RDD<unknown>), [])
+            assert.strictEqual(reduced.numPartitions, parts)
+            assert.deepStrictEqual(yield* reduced.collect(), before)
+            // Losing every shuffle output no longer matters: nothing reads them.
+            for (const name of sc.blockManager.blockNames()) {
+              if (name.startsWith("shuffle_")) sc.blockManager.removeBlock(BlockId.parse(name)!)
+            }
+            assertSameMultiset(yield* reduced.map((kv) => kv).collect(), before)
+            if (!local) assert.isTrue(fs.readdirSync(dir).some((d) => d === `rdd-${reduced.id}`))
+          }),
+        { numRuns: 30 }
+      )
     }).pipe(Effect.scoped))
 
   it.effect("a local checkpoint after a job that computed only some partitions still has every partition", () =>

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { HashPartitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD } from "../../src/rdd/RDD.js"
-import { makeContext, makeContextIn, modes, recordEvents, workerThreads } from "../utils/spark.js"
+import { type makeContext, makeContextIn, modes, recordEvents, workerThreads } from "../utils/spark.js"
 
 type Pair = readonly [number, number]
 
@@ -16,7 +16,13 @@ type ChainStep =
 const chainStep: fc.Arbitrary<ChainStep> = fc.oneof(
   fc.constant({ _tag: "narrow" as const }),
   fc.record({
-    _tag: fc.constantFrom("reduceByKey" as const, "groupByKey" as const, "partitionBy" as const, "repartition" as const, "distinct" as const),
+    _tag: fc.constantFrom(
+      "reduceByKey" as const,
+      "groupByKey" as const,
+      "partitionBy" as const,
+      "repartition" as const,
+      "distinct" as const
+    ),
     parts: fc.integer({ min: 1, max: 3 })
   }),
   fc.record({ _tag: fc.constant("join" as const), parts: fc.integer({ min: 1, max: 3 }) })
@@ -62,7 +68,6 @@ const buildChain = (sc: Effect.Success<ReturnType<typeof makeContext>>, steps: R
   }
   return { rdd, shuffles }
 }
-
 
 describe.each([...modes, workerThreads])("DAGScheduler stages ($name)", (mode) => {
   it.effect("a job with k shuffles runs k + 1 stages, parents first; a second job skips the map stages", () =>

@@ -199,10 +199,16 @@ describe("scheduler configuration", () => {
     assert.match(message({ "spark.scheduler.pool.etl.weight": "0" }), /weight must be an integer >= 1/)
     assert.match(message({ "spark.scheduler.pool.etl.minShare": "-1" }), /minShare must be an integer >= 0/)
     assert.match(message({ "spark.scheduler.pool.etl.schedulingMode": "LIFO" }), /must be FIFO or FAIR/)
-    assert.match(message({ "spark.scheduler.pool.etl.wieght": "2" }), /not a pool setting: use spark\.scheduler\.pool\.<name>\.\{weight,minShare,schedulingMode\}/)
+    assert.match(
+      message({ "spark.scheduler.pool.etl.wieght": "2" }),
+      /not a pool setting: use spark\.scheduler\.pool\.<name>\.\{weight,minShare,schedulingMode\}/
+    )
     assert.match(message({ "spark.scheduler.allocation.file": "/missing.json" }), /could not be read as JSON: ENOENT/)
     assert.match(message({ "spark.scheduler.allocation.file": "/f" }, { "/f": "[]" }), /must be a JSON object \{"pools"/)
-    assert.match(message({ "spark.scheduler.allocation.file": "/f" }, { "/f": '{"pools":[{"name":"x","wait":1}]}' }), /unknown field "wait"/)
+    assert.match(
+      message({ "spark.scheduler.allocation.file": "/f" }, { "/f": "{\"pools\":[{\"name\":\"x\",\"wait\":1}]}" }),
+      /unknown field "wait"/
+    )
   })
 })
 

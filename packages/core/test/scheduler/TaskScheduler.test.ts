@@ -130,6 +130,7 @@ describe("job cancellation", () => {
       const sc = yield* makeContext({ master: "local[1]" })
       const log = recordEvents(sc)
       const ran = sc.longAccumulator()
+      // eslint-disable-next-line prefer-const -- the task below reads it, so it is declared before the fork that assigns it
       let fiber: Fiber.Fiber<number, unknown> | undefined
       const rdd = sc.parallelize([1, 2, 3, 4, 5, 6], 6).map((x) => {
         ran.add(1)
@@ -192,7 +193,11 @@ describe("broadcast and accumulators", () => {
       acc.add(5)
       yield* sc.range(0, 100, 1, 4).foreach((x) => acc.add(x))
       assert.strictEqual(acc.value, 5 + 4950)
-      const custom = sc.accumulator({ zero: () => new Set<number>(), add: (s, x: number) => s.add(x % 3), merge: (a, b) => new Set([...a, ...b]) })
+      const custom = sc.accumulator({
+        zero: () => new Set<number>(),
+        add: (s, x: number) => s.add(x % 3),
+        merge: (a, b) => new Set([...a, ...b])
+      })
       yield* sc.range(0, 10, 1, 3).foreach((x) => custom.add(x))
       assert.deepStrictEqual([...custom.value].sort(), [0, 1, 2])
     }).pipe(Effect.scoped))

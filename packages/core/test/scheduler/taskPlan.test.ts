@@ -108,7 +108,7 @@ const allSlices = (rdd: RDD<unknown>, into: Array<TaskSlice> = [], seen = new Se
     const slices = rdd.op.args[0] as ReadonlyArray<ReadonlyArray<unknown>>
     slices.forEach((values, index) => into.push({ rddId: rdd.id, index, values }))
   }
-  if (!rdd.isCheckpointed) for (const dep of rdd.dependencies) if (dep._tag !== "Shuffle") allSlices(dep.rdd, into, seen)
+  if (!rdd.isCheckpointed) { for (const dep of rdd.dependencies) if (dep._tag !== "Shuffle") allSlices(dep.rdd, into, seen) }
   return into
 }
 
@@ -229,7 +229,11 @@ describe("task plans", () => {
             pipeline: {
               source: { kind: "pair", data: [[{ p: 0, q: "u" }, 1], [{ q: "u", p: 0 }, 2], [[1, "x"], 3], ["a", 4], [0, 5]] },
               slices: 3,
-              steps: [{ _tag: "reduceByKey", parts: 2 }, { _tag: "coalesce", parts: 1 }, { _tag: "values" }, { _tag: "cartesian", nums: [1, 2], slices: 2 }]
+              steps: [{ _tag: "reduceByKey", parts: 2 }, { _tag: "coalesce", parts: 1 }, { _tag: "values" }, {
+                _tag: "cartesian",
+                nums: [1, 2],
+                slices: 2
+              }]
             },
             mark: { at: 2, how: "checkpoint", level: 0 },
             customSort: { ascending: false, parts: 3 }
@@ -238,7 +242,13 @@ describe("task plans", () => {
             pipeline: {
               source: { kind: "num", data: [5, -3, 5, 0, 7, -3, 2] },
               slices: 4,
-              steps: [{ _tag: "keyBy" }, { _tag: "groupByKey", parts: 2 }, { _tag: "join", variant: "leftOuterJoin", pairs: [[0, 1], [2, 9]], slices: 2, parts: undefined }]
+              steps: [{ _tag: "keyBy" }, { _tag: "groupByKey", parts: 2 }, {
+                _tag: "join",
+                variant: "leftOuterJoin",
+                pairs: [[0, 1], [2, 9]],
+                slices: 2,
+                parts: undefined
+              }]
             },
             mark: { at: 1, how: "persist", level: 3 },
             customSort: { ascending: true, parts: 2 }
@@ -248,13 +258,19 @@ describe("task plans", () => {
             pipeline: {
               source: { kind: "num", data: [] },
               slices: 1,
-              steps: [{ _tag: "reduceByKey", parts: undefined }, { _tag: "union", nums: [], pairs: [], slices: 1 }, { _tag: "zipWithIndex" }]
+              steps: [{ _tag: "reduceByKey", parts: undefined }, { _tag: "union", nums: [], pairs: [], slices: 1 }, {
+                _tag: "zipWithIndex"
+              }]
             },
             mark: { at: 1556613318, how: "localCheckpoint", level: 0 },
             customSort: undefined
           }],
           [{
-            pipeline: { source: { kind: "num", data: [1, 2, 3, 4, 5, 6] }, slices: 3, steps: [{ _tag: "keyBy" }, { _tag: "reduceByKey", parts: 2 }] },
+            pipeline: {
+              source: { kind: "num", data: [1, 2, 3, 4, 5, 6] },
+              slices: 3,
+              steps: [{ _tag: "keyBy" }, { _tag: "reduceByKey", parts: 2 }]
+            },
             mark: { at: 1, how: "localCheckpoint", level: 0 },
             customSort: undefined
           }]

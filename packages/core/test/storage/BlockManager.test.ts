@@ -59,14 +59,18 @@ describe("BlockManager", () => {
       const { managers: [bm] } = makeManagers(dir, 1 << 20)
       let n = 0
       fc.assert(
-        fc.property(fc.array(fc.jsonValue(), { maxLength: 10 }), fc.constantFrom(StorageLevel.MEMORY_ONLY_SER, StorageLevel.DISK_ONLY, StorageLevel.MEMORY_AND_DISK_SER), (values, level) => {
-          const id = BlockId.test(`${n++}`)
-          assert.isTrue(bm!.putValues(id, values, level))
-          assert.deepStrictEqual(bm!.getValues(id), values)
-          // The stored copy is independent of the array that was put.
-          if (Array.isArray(values)) (values as Array<unknown>).push("mutated")
-          assert.notInclude(bm!.getValues(id) as Array<unknown>, "mutated")
-        }),
+        fc.property(
+          fc.array(fc.jsonValue(), { maxLength: 10 }),
+          fc.constantFrom(StorageLevel.MEMORY_ONLY_SER, StorageLevel.DISK_ONLY, StorageLevel.MEMORY_AND_DISK_SER),
+          (values, level) => {
+            const id = BlockId.test(`${n++}`)
+            assert.isTrue(bm!.putValues(id, values, level))
+            assert.deepStrictEqual(bm!.getValues(id), values)
+            // The stored copy is independent of the array that was put.
+            if (Array.isArray(values)) (values as Array<unknown>).push("mutated")
+            assert.notInclude(bm!.getValues(id) as Array<unknown>, "mutated")
+          }
+        ),
         { numRuns: 60 }
       )
     }).pipe(Effect.scoped))

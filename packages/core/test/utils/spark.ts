@@ -7,8 +7,7 @@ import * as path from "node:path"
 import { SparkContext, type SparkListener } from "../../src/index.js"
 
 /** A context for the current scope (stopped when the scope closes). */
-export const makeContext = (options: SparkContext.SparkContextOptions = {}) =>
-  SparkContext.make({ master: "local[2]", ...options })
+export const makeContext = (options: SparkContext.SparkContextOptions = {}) => SparkContext.make({ master: "local[2]", ...options })
 
 /**
  * The ways the in-process backend runs tasks: closures as they are, or every
@@ -111,8 +110,7 @@ export const checkProperty = <A>(
   arbitrary: fc.Arbitrary<A>,
   body: (value: A) => Effect.Effect<void, unknown>,
   params: fc.Parameters<[A]> = {}
-): Effect.Effect<void> =>
-  Effect.promise(() => fc.assert(fc.asyncProperty(arbitrary, (value) => Effect.runPromise(body(value))), params))
+): Effect.Effect<void> => Effect.promise(() => fc.assert(fc.asyncProperty(arbitrary, (value) => Effect.runPromise(body(value))), params))
 
 /** The error an effect fails with (fails the test when it succeeds). */
 export const flipFailure = <A, E, R>(effect: Effect.Effect<A, E, R>) =>

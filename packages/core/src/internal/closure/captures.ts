@@ -41,7 +41,9 @@ const patternNames = (pattern: AnyNode | null | undefined, into: Set<string>): v
       into.add(pattern["name"] as string)
       return
     case "ObjectPattern":
-      for (const p of pattern["properties"] as Array<AnyNode>) patternNames((p.type === "RestElement" ? p["argument"] : p["value"]) as AnyNode, into)
+      for (const p of pattern["properties"] as Array<AnyNode>) {
+        patternNames((p.type === "RestElement" ? p["argument"] : p["value"]) as AnyNode, into)
+      }
       return
     case "ArrayPattern":
       for (const e of pattern["elements"] as Array<AnyNode | null>) patternNames(e, into)
@@ -95,7 +97,7 @@ const declaredIn = (fn: AnyNode): Set<string> => {
   const visit = (node: AnyNode) => {
     switch (node.type) {
       case "VariableDeclaration":
-        if (node["kind"] === "var") for (const d of node["declarations"] as Array<AnyNode>) patternNames(d["id"] as AnyNode, names)
+        if (node["kind"] === "var") { for (const d of node["declarations"] as Array<AnyNode>) patternNames(d["id"] as AnyNode, names) }
         break
       case "FunctionDeclaration":
         return // its name belongs to the enclosing block; its body is its own scope

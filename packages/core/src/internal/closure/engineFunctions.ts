@@ -28,8 +28,7 @@ export const engineFunction = <E extends Record<string, unknown>, F extends obje
   return f
 }
 
-const formatLine = (value: unknown): string =>
-  Array.isArray(value) ? `(${value.map(formatLine).join(",")})` : String(value)
+const formatLine = (value: unknown): string => Array.isArray(value) ? `(${value.map(formatLine).join(",")})` : String(value)
 
 registerEngineFunction("toArray", () => toArray)
 

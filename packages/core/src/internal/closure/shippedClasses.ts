@@ -6,4 +6,9 @@ import { Accumulator } from "../../Accumulator.js"
 import { Broadcast } from "../../Broadcast.js"
 import { HashPartitioner, RangePartitioner } from "../../rdd/Partitioner.js"
 
-export const shippedClasses: ReadonlyArray<Function> = [Broadcast, Accumulator, HashPartitioner, RangePartitioner]
+export const shippedClasses: ReadonlyArray<abstract new(...args: Array<never>) => unknown> = [
+  Broadcast,
+  Accumulator,
+  HashPartitioner,
+  RangePartitioner
+]

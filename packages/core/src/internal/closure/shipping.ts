@@ -44,7 +44,7 @@ export class NotShippable extends Data.TaggedError("NotShippable")<{
  * so that it keeps shipping as it did (re-marking it would also make `g` ship as the outer factory).
  */
 const markEnv = <F>(f: F, mark: EnvMark): F => {
-  let marked = f as unknown as Function
+  let marked = f as unknown as (this: unknown, ...args: Array<unknown>) => unknown
   if (Object.prototype.hasOwnProperty.call(marked, ENV) || Object.prototype.hasOwnProperty.call(marked, ENGINE)) {
     const inner = marked
     marked = function(this: unknown, ...args: Array<unknown>) {
@@ -85,6 +85,7 @@ const checkSource = (source: string, where: string): void => {
   if (captured.length > 0) throw new NotShippable(captured, where, "it captures variables of its surroundings")
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- ships any function value (arrows, methods, classes) by its source
 export const serializeFunction = (f: Function, where: string): SerializedFunction => {
   const engine = (f as unknown as Record<symbol, EngineMark | undefined>)[ENGINE]
   if (engine !== undefined) return { kind: "engine", name: engine.name, env: serializeValue(engine.env, where) }
@@ -118,7 +119,9 @@ export const registerReviver = (name: string, revive: (data: unknown) => unknown
 export const serializeValue = (value: unknown, where: string, visiting: Set<object> = new Set()): unknown => {
   if (typeof value === "function") return { [FN]: serializeFunction(value, where) }
   // Symbols cannot be structured-cloned: refuse them here, at submission, not when the task is sent.
-  if (typeof value === "symbol") throw new NotShippable([], where, `it holds a symbol (${String(value)}), which cannot be sent to an executor`)
+  if (typeof value === "symbol") {
+    throw new NotShippable([], where, `it holds a symbol (${String(value)}), which cannot be sent to an executor`)
+  }
   if (typeof value !== "object" || value === null) return value
   if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value
   const shippable = value as Partial<ShippableClass>
@@ -134,8 +137,12 @@ export const serializeValue = (value: unknown, where: string, visiting: Set<obje
     const proto = Object.getPrototypeOf(value)
     if (proto !== Object.prototype && proto !== null) {
       const name = (value as object).constructor?.name ?? "object"
-      throw new NotShippable([], where, `it holds an instance of ${name}, which cannot be sent to an executor` +
-        (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : ""))
+      throw new NotShippable(
+        [],
+        where,
+        `it holds an instance of ${name}, which cannot be sent to an executor` +
+          (name === "RDD" ? " (RDD transformations and actions can only be invoked by the driver, not inside other transformations)" : "")
+      )
     }
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) out[k] = serializeValue(v, where, visiting)

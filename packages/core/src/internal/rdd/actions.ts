@@ -13,18 +13,17 @@ import { engineFunction } from "../closure/engineFunctions.js"
 import { withEnv } from "../closure/shipping.js"
 
 /** Zero values are copied per use so a mutable zero (an array) is never shared between partitions. */
-const cloneZero = <A>(zero: A): () => A =>
-  typeof zero === "object" && zero !== null ? () => structuredClone(zero) : () => zero
+const cloneZero = <A>(zero: A): () => A => typeof zero === "object" && zero !== null ? () => structuredClone(zero) : () => zero
 
 export const collect = <T>(self: RDD<T>): Effect.Effect<Array<T>, RDDError> =>
   Effect.map(
-    self.runJob(engineFunction<{}, (it: Iterator<T>) => Array<T>>("toArray", {})),
+    self.runJob(engineFunction<Record<string, never>, (it: Iterator<T>) => Array<T>>("toArray", {})),
     (parts) => ([] as Array<T>).concat(...parts)
   )
 
 export const count = <T>(self: RDD<T>): Effect.Effect<number, RDDError> =>
   Effect.map(
-    self.runJob(engineFunction<{}, (it: Iterator<T>) => number>("count", {})),
+    self.runJob(engineFunction<Record<string, never>, (it: Iterator<T>) => number>("count", {})),
     (counts) => counts.reduce((a, b) => a + b, 0)
   )
 
@@ -90,7 +89,9 @@ export const reduce = <T>(self: RDD<T>, f: (a: T, b: T) => T): Effect.Effect<T, 
     (parts) => {
       const values = parts.flatMap((p) => (p.empty ? [] : [p.value]))
       if (values.length === 0) {
-        return Effect.fail(new InvalidArgumentError({ method: "reduce", message: "reduce() on an empty RDD: use fold() with a zero value" }))
+        return Effect.fail(
+          new InvalidArgumentError({ method: "reduce", message: "reduce() on an empty RDD: use fold() with a zero value" })
+        )
       }
       return Effect.succeed(values.reduce(f))
     }
@@ -144,6 +145,8 @@ export const saveAsTextFile = <T>(self: RDD<T>, directory: string): Effect.Effec
       })
     }
     fs.mkdirSync(directory, { recursive: true })
-    yield* self.runJob(engineFunction<{ directory: string }, (it: Iterator<T>, ctx: TaskContext) => void>("saveTextPartition", { directory }))
+    yield* self.runJob(
+      engineFunction<{ directory: string }, (it: Iterator<T>, ctx: TaskContext) => void>("saveTextPartition", { directory })
+    )
     fs.writeFileSync(path.join(directory, "_SUCCESS"), "")
   })

@@ -124,8 +124,10 @@ export class ArrayIterator<A> implements Drainable<A> {
 /** Wraps an iterator so `for...of` and spread work on it. */
 export const iterable = <A>(iterator: Iterator<A>): IterableIterator<A> => {
   const it = iterator as Iterator<A> & { [Symbol.iterator]?: () => Iterator<A> }
-  if (typeof it[Symbol.iterator] !== "function") it[Symbol.iterator] = function() {
-    return this as Iterator<A>
+  if (typeof it[Symbol.iterator] !== "function") {
+    it[Symbol.iterator] = function() {
+      return this as Iterator<A>
+    }
   }
   return it as IterableIterator<A>
 }

@@ -41,8 +41,7 @@ export const parentPartitioner = (rdd: OpRDD): Partitioner | undefined => firstP
 
 // An op whose partitions are its own objects (carrying a seed, a start index...)
 // must hand its parent the parent's partition of the same index, not its own.
-export const parentSplit = (rdd: OpRDD, split: Partition, parent = 0): Partition =>
-  rdd.dependencies[parent]!.rdd.partitions[split.index]!
+export const parentSplit = (rdd: OpRDD, split: Partition, parent = 0): Partition => rdd.dependencies[parent]!.rdd.partitions[split.index]!
 
 export const parentLocations = (rdd: OpRDD, split: Partition): ReadonlyArray<string> =>
   firstParent(rdd).preferredLocations(parentSplit(rdd, split))

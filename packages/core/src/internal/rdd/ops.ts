@@ -19,7 +19,7 @@ import { zip } from "../../rdd/ZippedPartitionsRDD.js"
 import { zippedWithIndex } from "../../rdd/ZippedWithIndexRDD.js"
 import type { RDDOp } from "./op.js"
 
-export const factories: Readonly<Record<string, (...args: Array<any>) => RDDOp>> = {
+export const factories: Readonly<Record<string, (...args: Array<never>) => RDDOp>> = {
   parallelCollection,
   range,
   textFile,

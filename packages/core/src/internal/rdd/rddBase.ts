@@ -15,6 +15,7 @@ import type { TaskContext } from "../../scheduler/TaskContext.js"
 import { type InvalidArgumentError, type PartitionerMismatchError, StorageLevelChangeError } from "../../SparkError.js"
 import * as BlockId from "../../storage/BlockId.js"
 import * as StorageLevel from "../../storage/StorageLevel.js"
+import { forEachLineageNode } from "../../util/lineage.js"
 import { compareKeys, type Ordering } from "../../util/Ordering.js"
 import * as actions from "./actions.js"
 import { ArrayIterator } from "./iterators.js"
@@ -135,16 +136,12 @@ export abstract class RDDBase<T> {
   /** A description of the lineage, one RDD per line, indented at shuffle boundaries. */
   toDebugString(): string {
     const lines: Array<string> = []
-    const visit = (rdd: RDD<unknown>, depth: number, prefix: string) => {
-      const level = rdd.storage === StorageLevel.NONE ? "" : ` [${rdd.storage.name}]`
+    forEachLineageNode(this.self as RDD<unknown>, (rdd, depth, edge) => {
+      const prefix = edge === "shuffle" ? "+-" : edge === "narrow" ? " | " : ""
+      const level = rdd.storageLevel === StorageLevel.NONE ? "" : ` [${rdd.storageLevel.name}]`
       const name = rdd.name === undefined ? "" : `${rdd.name} `
       lines.push(`${"   ".repeat(depth)}${prefix}(${rdd.numPartitions}) ${name}${rdd.op.kind}[${rdd.id}]${level}`)
-      for (const dep of rdd.dependencies) {
-        if (dep._tag === "Shuffle") visit(dep.rdd, depth + 1, "+-")
-        else visit(dep.rdd, depth, " | ")
-      }
-    }
-    visit(this.self as RDD<unknown>, 0, "")
+    })
     return lines.join("\n")
   }
 

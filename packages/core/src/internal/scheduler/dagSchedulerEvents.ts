@@ -123,4 +123,3 @@ export const endReason = (result: TaskResult, executorId: string): TaskEndReason
         : { _tag: "TaskKilled", reason: result.reason }
   }
 }
-

@@ -42,8 +42,7 @@ export interface PoolLeaf extends Schedulable {
 export type SchedulingAlgorithm = (a: Schedulable, b: Schedulable) => number
 
 /** Spark's `FIFOSchedulingAlgorithm`: lower job id first, then lower stage id. */
-export const fifoSchedulingAlgorithm: SchedulingAlgorithm = (a, b) =>
-  Math.sign(a.priority - b.priority) || Math.sign(a.stageId - b.stageId)
+export const fifoSchedulingAlgorithm: SchedulingAlgorithm = (a, b) => Math.sign(a.priority - b.priority) || Math.sign(a.stageId - b.stageId)
 
 /**
  * Spark's `FairSchedulingAlgorithm`: a schedulable running fewer tasks than its

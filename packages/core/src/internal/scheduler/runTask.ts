@@ -46,4 +46,3 @@ export const runTask = (task: TaskDescription, env: TaskContextModule.ExecutorEn
     }
   }
 }
-

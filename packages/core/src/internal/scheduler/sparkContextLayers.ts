@@ -17,6 +17,7 @@ import * as MapOutputTrackerModule from "../../scheduler/MapOutputTracker.js"
 import { Backend } from "../../scheduler/SchedulerBackend.js"
 import * as TaskSchedulerModule from "../../scheduler/TaskScheduler.js"
 import * as SparkConf from "../../SparkConf.js"
+import type { SparkContextOptions } from "../../SparkContext.js"
 import * as SparkEnvModule from "../../SparkEnv.js"
 import { InvalidArgumentError, UnknownMasterError } from "../../SparkError.js"
 import * as BlockManagerMasterModule from "../../storage/BlockManagerMaster.js"
@@ -24,6 +25,19 @@ import { readSchedulerConf } from "./pool.js"
 
 const orFail = <A>(value: A | InvalidArgumentError | UnknownMasterError) =>
   value instanceof InvalidArgumentError || value instanceof UnknownMasterError ? Effect.fail(value) : Effect.succeed(value)
+
+/** The configuration of a context: `options.conf` (entries or a SparkConf) with the master and app name options over it. */
+export const resolveConf = (options: SparkContextOptions): SparkConf.SparkConf => {
+  const base = options.conf === undefined
+    ? SparkConf.make()
+    : "entries" in options.conf
+    ? options.conf as SparkConf.SparkConf
+    : SparkConf.make(options.conf as Record<string, string | number | boolean>)
+  let conf = base
+  if (options.master !== undefined) conf = SparkConf.set(conf, "spark.master", options.master)
+  if (options.appName !== undefined) conf = SparkConf.set(conf, "spark.app.name", options.appName)
+  return conf
+}
 
 /** Everything the context reads from its configuration. */
 export type Settings = Effect.Success<ReturnType<typeof readSettings>>
@@ -159,4 +173,17 @@ export const composeLayers = Effect.fnUntraced(function*(
     accumulators: Context.get(context, AccumulatorModule.AccumulatorContext)
   }
   return services
+})
+
+/**
+ * Reads the settings, builds the control plane in a scope forked from the
+ * caller's and starts the task scheduler: everything a SparkContext starts.
+ */
+export const startServices = Effect.fnUntraced(function*(conf: SparkConf.SparkConf) {
+  const settings = yield* readSettings(conf)
+  const scope = yield* Scope.fork(yield* Effect.scope)
+  const services = yield* composeLayers(conf, settings, scope)
+  // As Spark's SparkContext: the task scheduler (and its backend) starts once the DAG scheduler listens.
+  yield* Scope.provide(services.taskScheduler.start, scope)
+  return { scope, services }
 })

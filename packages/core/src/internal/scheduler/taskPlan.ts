@@ -173,7 +173,8 @@ export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = 
       for (const slice of slices) if (slice.rddId === node.id) data[slice.index] = slice.values
       args = [data, args[1]]
     }
-    const op = factory(...args)
+    // The plan's arguments are untyped data: they were checked when the op was built on the driver.
+    const op = factory(...(args as Array<never>))
     context.nextId = node.id
     const rdd = new RDD<unknown>(context, op, deps)
     if (node.name !== undefined) rdd.setName(node.name)

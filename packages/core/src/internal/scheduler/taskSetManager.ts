@@ -159,8 +159,7 @@ export class TaskSetManager implements PoolLeaf {
   }
 
   private dequeue(executorId: string, host: string, maxLocality: Locality): [number, Locality] | undefined {
-    const from = (list: Array<number> | undefined): number | undefined =>
-      this.pendingIn(list) ? list!.pop() : undefined
+    const from = (list: Array<number> | undefined): number | undefined => this.pendingIn(list) ? list!.pop() : undefined
     let index = from(this.forExecutor.get(executorId))
     if (index !== undefined) return [index, "PROCESS_LOCAL"]
     if (rank(maxLocality) >= rank("NODE_LOCAL")) {

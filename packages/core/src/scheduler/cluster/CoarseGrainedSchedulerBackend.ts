@@ -23,10 +23,10 @@ import type { ChildProcess } from "node:child_process"
 import { collectShipped } from "../../internal/closure/shipping.js"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
 import { shipTask } from "../../internal/scheduler/taskPlan.js"
-import type { RDD } from "../../rdd/RDD.js"
 import { describeCause } from "../../SparkError.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
 import { BlockRelay } from "../../storage/BlockTransferService.js"
+import { shuffleDependencies } from "../../util/lineage.js"
 import type { MapOutputTracker } from "../MapOutputTracker.js"
 import type { SchedulerBackend, DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
 import type { TaskDescription } from "../Task.js"
@@ -63,16 +63,6 @@ export interface ClusterOptions {
   readonly heartbeatTimeoutMs: number
   /** How long start waits for every executor to register. */
   readonly registrationTimeoutMs: number
-}
-
-/** Shuffles read by the stage of a task (through its narrow lineage). */
-const shufflesRead = (rdd: RDD<unknown>, into: Set<number>, seen = new Set<number>()): void => {
-  if (seen.has(rdd.id)) return
-  seen.add(rdd.id)
-  for (const dep of rdd.dependencies) {
-    if (dep._tag === "Shuffle") into.add(dep.shuffleId)
-    else shufflesRead(dep.rdd, into, seen)
-  }
 }
 
 /**
@@ -233,8 +223,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     let message: Extract<ToExecutor, { _tag: "Launch" }>
     try {
       const shipped = shipTask(task)
-      const shuffles = new Set<number>()
-      shufflesRead(task.binary.rdd, shuffles)
+      // The shuffles the task's stage reads: its narrow lineage's shuffle dependencies.
+      const shuffles = new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))
       const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
       const ids = new Set<unknown>()
       collectShipped(shipped.plan, "Broadcast", ids)

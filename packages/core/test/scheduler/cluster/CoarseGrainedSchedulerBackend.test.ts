@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule } from "effect"
 import fc from "fast-check"
+import type * as Net from "node:net"
 import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
 import * as StorageLevel from "../../../src/storage/StorageLevel.js"
@@ -92,28 +93,32 @@ describe("CoarseGrainedSchedulerBackend on worker threads (local-cluster)", () =
 })
 
 describe("CoarseGrainedSchedulerBackend on executor processes over TCP (local-process)", () => {
-  it.live("runs multi-stage jobs on executor processes; a SIGKILLed process mid-job changes nothing (random kill points)", () =>
-    Effect.gen(function*() {
-      const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
-      yield* Effect.promise(() =>
-        fc.assert(
-          fc.asyncProperty(fc.integer({ min: 0, max: 14 }), async (killAfter) => {
-            await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-              const sc = yield* SparkContext.make({ master: "local-process[2,1,128]" })
-              assert.deepStrictEqual(sc.executorIds.sort(), ["exec-0", "exec-1"])
-              let ended = 0
-              sc.addSparkListener({
-                onTaskEnd: () => {
-                  if (++ended === killAfter) void Effect.runPromise(sc.killExecutor("exec-1"))
-                }
-              })
-              assertSameMultiset(yield* wordCount(sc).collect(), expected, `SIGKILL after ${killAfter} task ends`)
-            })))
-          }),
-          { numRuns: 3, examples: [[3]] }
+  it.live(
+    "runs multi-stage jobs on executor processes; a SIGKILLed process mid-job changes nothing (random kill points)",
+    () =>
+      Effect.gen(function*() {
+        const expected = yield* Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]" }), (sc) => wordCount(sc).collect()))
+        yield* Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(fc.integer({ min: 0, max: 14 }), async (killAfter) => {
+              await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+                const sc = yield* SparkContext.make({ master: "local-process[2,1,128]" })
+                assert.deepStrictEqual(sc.executorIds.sort(), ["exec-0", "exec-1"])
+                let ended = 0
+                sc.addSparkListener({
+                  onTaskEnd: () => {
+                    if (++ended === killAfter) void Effect.runPromise(sc.killExecutor("exec-1"))
+                  }
+                })
+                assertSameMultiset(yield* wordCount(sc).collect(), expected, `SIGKILL after ${killAfter} task ends`)
+              })))
+            }),
+            { numRuns: 3, examples: [[3]] }
+          )
         )
-      )
-    }), { timeout: 120_000 })
+      }),
+    { timeout: 120_000 }
+  )
 
   it("tspark executor refuses bad arguments with a message that says what to pass", async () => {
     const { spawnSync } = await import("node:child_process")
@@ -145,7 +150,7 @@ describe("CoarseGrainedSchedulerBackend over TCP with executors started by hand 
       }))
       // A silent executor: registers, then never answers (no heartbeat, no results). It connects once the
       // driver listens (retrying while the driver starts), so nothing here depends on timing.
-      const connect = Effect.callback<import("node:net").Socket, Error>((resume) => {
+      const connect = Effect.callback<Net.Socket, Error>((resume) => {
         const socket = net.connect({ host: "127.0.0.1", port })
         socket.once("connect", () => resume(Effect.succeed(socket)))
         socket.once("error", (error) => resume(Effect.fail(error)))
