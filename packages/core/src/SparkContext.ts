@@ -25,6 +25,7 @@ import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
+import type { InsecureListenError } from "./SecurityManager.js"
 import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
@@ -359,7 +360,7 @@ export class SparkContext implements RDDContext {
  */
 export const make = (
   options: SparkContextOptions = {}
-): Effect.Effect<SparkContext, InvalidArgumentError | UnknownMasterError, Scope.Scope> =>
+): Effect.Effect<SparkContext, InvalidArgumentError | UnknownMasterError | InsecureListenError, Scope.Scope> =>
   Effect.gen(function*() {
     const conf = resolveConf(options)
     const callerServices = yield* Effect.context<never>()

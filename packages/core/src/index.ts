@@ -37,6 +37,8 @@ export * as SchedulableBuilder from "./scheduler/SchedulableBuilder.js"
 /** @since 0.1.0 */
 export * as SchedulerBackend from "./scheduler/SchedulerBackend.js"
 /** @since 0.1.0 */
+export * as SecurityManager from "./SecurityManager.js"
+/** @since 0.1.0 */
 export * as Stage from "./scheduler/Stage.js"
 /** @since 0.1.0 */
 export * as SparkListener from "./scheduler/SparkListener.js"

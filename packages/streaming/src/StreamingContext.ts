@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError } from "@tspark/core"
+import { type ListenerBus, type RDD as RDDModule, type SecurityManager, SparkContext, type SparkError } from "@tspark/core"
 import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
 import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
 import type { DStream } from "./dstream/DStream.js"
@@ -36,7 +36,11 @@ import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
-type MakeError = InvalidStreamError | SparkError.InvalidArgumentError | SparkError.UnknownMasterError
+type MakeError =
+  | InvalidStreamError
+  | SparkError.InvalidArgumentError
+  | SparkError.UnknownMasterError
+  | SecurityManager.InsecureListenError
 type Bus = ListenerBus.ListenerBus<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener>
 
 /**

@@ -2,13 +2,40 @@
 /**
  * The `tspark` command. `tspark executor --driver HOST:PORT` starts an
  * executor process that connects to a driver (master `tcp://HOST:PORT`, or
- * one the driver spawned for `local-process[N,C,M]`).
+ * one the driver spawned for `local-process[N,C,M]`). The shared secret of an
+ * authenticating driver comes from `--secret-file PATH` or the environment
+ * variable `TSPARK_AUTH_SECRET`, never from the command line.
  *
  * @since 0.1.0
  */
+import * as fs from "node:fs"
 import * as CoarseGrainedExecutorBackend from "../executor/CoarseGrainedExecutorBackend.js"
+import * as SecurityManager from "../SecurityManager.js"
 
-const usage = `usage: tspark executor --driver HOST:PORT [--cores N] [--memory MB] [--executor-id ID] [--local-dir DIR]`
+const usage = `usage: tspark executor --driver HOST:PORT [--cores N] [--memory MB] [--executor-id ID] [--local-dir DIR]
+                      [--secret-file PATH]
+  The shared secret of a driver with spark.authenticate=true comes from --secret-file PATH (the file's content,
+  trimmed) or the environment variable ${SecurityManager.secretEnvVar}; never from the command line, where ps shows it.`
+
+/** The secret from --secret-file or the environment (removed from it, so tasks do not see it), or why it cannot be read. */
+const readSecret = (file: string | undefined): { readonly secret: string | undefined } | { readonly error: string } => {
+  const fromEnv = process.env[SecurityManager.secretEnvVar]
+  delete process.env[SecurityManager.secretEnvVar]
+  let secret = fromEnv
+  if (file !== undefined) {
+    try {
+      secret = fs.readFileSync(file, "utf8").trim()
+    } catch (error) {
+      return { error: `--secret-file ${file} could not be read (${(error as Error).message}): give a readable file` }
+    }
+  }
+  if (secret !== undefined && secret.length < SecurityManager.minSecretLength) {
+    return { error: `the secret must have at least ${SecurityManager.minSecretLength} characters (the driver's is as long)` }
+  }
+  return { secret }
+}
+
+const known = new Set(["driver", "cores", "memory", "executor-id", "local-dir", "secret-file"])
 
 const main = (argv: ReadonlyArray<string>): number => {
   const [command, ...rest] = argv
@@ -22,6 +49,11 @@ const main = (argv: ReadonlyArray<string>): number => {
     const value = rest[i + 1]
     if (!key.startsWith("--") || value === undefined) {
       console.error(`tspark executor: expected --option value pairs, got "${key}"\n${usage}`)
+      return 2
+    }
+    if (!known.has(key.slice(2))) {
+      const hint = key === "--secret" ? " (a secret on the command line is visible to every user through ps: use --secret-file PATH)" : ""
+      console.error(`tspark executor: unknown option ${key}${hint}\n${usage}`)
       return 2
     }
     options.set(key.slice(2), value)
@@ -38,13 +70,19 @@ const main = (argv: ReadonlyArray<string>): number => {
     return 2
   }
   const localDir = options.get("local-dir")
+  const secret = readSecret(options.get("secret-file"))
+  if ("error" in secret) {
+    console.error(`tspark executor: ${secret.error}\n${usage}`)
+    return 2
+  }
   CoarseGrainedExecutorBackend.run({
     driverHost: driver[1]!,
     driverPort: Number(driver[2]),
     executorId: options.get("executor-id") ?? `exec-${process.pid}`,
     cores,
     memoryBytes: Math.floor(memoryMb * 1024 * 1024 * 0.6),
-    ...(localDir === undefined ? {} : { localDir })
+    ...(localDir === undefined ? {} : { localDir }),
+    ...(secret.secret === undefined ? {} : { secret: secret.secret })
   })
   return 0
 }

@@ -11,8 +11,10 @@
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { ExecutorHandshake, type ExecutorStep } from "../internal/executor/auth.js"
 import { encodeFrame, FrameReader } from "../internal/executor/framing.js"
-import type { FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
+import type { AuthResponse, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
+import * as SecurityManager from "../SecurityManager.js"
 import { Executor } from "./Executor.js"
 
 /**
@@ -37,11 +39,20 @@ export interface ExecutorProcessOptions {
   /** The block store's directory (default: a new one under the system's temporary directory). */
   readonly localDir?: string
   readonly heartbeatIntervalMs?: number
+  /**
+   * The shared secret (`spark.authenticate.secret` of the driver). With it the
+   * executor authenticates and requires the driver to prove it knows the
+   * secret too; without it, it joins only a driver that does not authenticate.
+   */
+  readonly secret?: string
 }
 
 /**
- * Runs this process as an executor of the driver at `driverHost:driverPort`;
- * the process exits when the connection ends.
+ * Runs this process as an executor of the driver at `driverHost:driverPort`:
+ * answers the driver's authentication challenge (with `secret`), then
+ * registers, heartbeats and runs tasks. The process exits when the connection
+ * ends: with code 0 after a stop, 1 when the handshake failed (the reason is
+ * printed).
  *
  * Mirrors `org.apache.spark.executor.CoarseGrainedExecutorBackend.main`.
  *
@@ -56,8 +67,23 @@ export interface ExecutorProcessOptions {
 export const run = (options: ExecutorProcessOptions): void => {
   const socket = net.connect({ host: options.driverHost, port: options.driverPort })
   socket.setNoDelay(true)
-  const send = (message: FromExecutor) => {
-    if (!socket.destroyed) socket.write(encodeFrame(message))
+  const name = `executor ${options.executorId}`
+  // Until the handshake ends, frames are bounded by the small pre-authentication limit.
+  let maxMessageBytes = SecurityManager.preAuthMaxFrameBytes
+  const send = (message: FromExecutor | AuthResponse) => {
+    if (socket.destroyed) return
+    const frame = encodeFrame(message)
+    if (frame.length - 4 <= maxMessageBytes) {
+      socket.write(frame)
+    } else if (message._tag === "StatusUpdate") {
+      // The driver would drop the connection for it: the task fails instead, and the executor lives on.
+      const text = `the result of task ${message.taskId} is ${frame.length - 4} bytes, over spark.rpc.message.maxSize ` +
+        `(${maxMessageBytes} bytes): return less (aggregate on the executors) or raise spark.rpc.message.maxSize`
+      console.error(`${name}: ${text}`)
+      send({ ...message, result: { _tag: "ExceptionFailure", error: text, message: text } })
+    } else {
+      console.error(`${name}: a ${message._tag} message of ${frame.length - 4} bytes is over spark.rpc.message.maxSize; not sent`)
+    }
   }
   const executor = new Executor(
     {
@@ -71,23 +97,46 @@ export const run = (options: ExecutorProcessOptions): void => {
     },
     send
   )
-  const reader = new FrameReader()
-  socket.on("connect", () => executor.start())
-  socket.on("data", (chunk) => {
-    for (const message of reader.push(chunk) as Array<ToExecutor>) {
-      executor.handle(message)
-      if (message._tag === "Stop") socket.end()
-    }
-  })
-  const heartbeat = setInterval(() => send({ _tag: "Heartbeat" }), options.heartbeatIntervalMs ?? 1000)
+  const handshake = new ExecutorHandshake(options.secret)
+  let state: "challenge" | "verdict" | "running" = "challenge"
+  let heartbeat: ReturnType<typeof setInterval> | undefined
   const shutdown = (code: number) => {
-    clearInterval(heartbeat)
+    if (heartbeat !== undefined) clearInterval(heartbeat)
     executor.stop()
     process.exit(code)
   }
-  socket.on("close", () => shutdown(0))
-  socket.on("error", (error) => {
-    console.error(`executor ${options.executorId}: connection to the driver failed: ${error.message}`)
+  const fail = (reason: string) => {
+    console.error(`${name}: ${reason}`)
+    socket.destroy()
     shutdown(1)
+  }
+  const step = (result: ExecutorStep) => {
+    if (result._tag === "Fail") return fail(result.reason)
+    if (result._tag === "Respond") {
+      state = "verdict"
+      return send(result.reply)
+    }
+    state = "running"
+    maxMessageBytes = result.maxMessageBytes
+    reader.maxFrameBytes = result.maxMessageBytes
+    executor.start()
+    heartbeat = setInterval(() => send({ _tag: "Heartbeat" }), options.heartbeatIntervalMs ?? 1000)
+  }
+  const reader = new FrameReader(SecurityManager.preAuthMaxFrameBytes)
+  socket.on("data", (chunk) => {
+    reader.push(chunk)
+    for (let frame = reader.next(); frame._tag !== "Incomplete" && !socket.destroyed; frame = reader.next()) {
+      if (frame._tag === "TooLarge") return fail(`the driver sent a frame of ${frame.size} bytes, over the limit of ${frame.max}`)
+      if (frame._tag === "Malformed") return fail(`the driver sent a malformed frame (${frame.reason})`)
+      if (state === "challenge") step(handshake.onChallenge(frame.message))
+      else if (state === "verdict") step(handshake.onVerdict(frame.message))
+      else {
+        const message = frame.message as ToExecutor
+        executor.handle(message)
+        if (message._tag === "Stop") socket.end()
+      }
+    }
   })
+  socket.on("close", () => shutdown(state === "running" ? 0 : 1))
+  socket.on("error", (error) => fail(`connection to the driver failed: ${error.message}`))
 }

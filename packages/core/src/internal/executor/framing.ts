@@ -1,5 +1,8 @@
 // Messages over a byte stream (TCP): each frame is a 4-byte big-endian length
 // and the message in V8's structured-clone format (compact binary, never JSON).
+// A reader is bounded: a frame announced larger than its maximum is refused
+// before any of it is buffered, and bytes that do not deserialize are reported,
+// never thrown at the socket's event handler.
 import * as v8 from "node:v8"
 
 export const encodeFrame = (message: unknown): Buffer => {
@@ -10,19 +13,73 @@ export const encodeFrame = (message: unknown): Buffer => {
   return frame
 }
 
-/** Accumulates chunks and returns every complete message, in order. */
-export class FrameReader {
-  private buffer: Buffer = Buffer.alloc(0)
+export type FrameResult =
+  | { readonly _tag: "Frame"; readonly message: unknown }
+  | { readonly _tag: "Incomplete" }
+  /** The peer announced a frame larger than the reader's maximum. */
+  | { readonly _tag: "TooLarge"; readonly size: number; readonly max: number }
+  /** The frame's bytes are not a structured-clone message. */
+  | { readonly _tag: "Malformed"; readonly reason: string }
 
-  push(chunk: Buffer): Array<unknown> {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
-    const messages: Array<unknown> = []
-    while (this.buffer.length >= 4) {
-      const length = this.buffer.readUInt32BE(0)
-      if (this.buffer.length < 4 + length) break
-      messages.push(v8.deserialize(this.buffer.subarray(4, 4 + length)))
-      this.buffer = this.buffer.subarray(4 + length)
+const incomplete: FrameResult = { _tag: "Incomplete" }
+
+/**
+ * Accumulates chunks (without copying until a frame is complete) and hands
+ * out one message at a time, so the bound can change between frames (it
+ * grows once the peer has authenticated).
+ */
+export class FrameReader {
+  private chunks: Array<Buffer> = []
+  private buffered = 0
+
+  constructor(public maxFrameBytes: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+  }
+
+  next(): FrameResult {
+    if (this.buffered < 4) return incomplete
+    const size = this.peekLength()
+    if (size > this.maxFrameBytes) return { _tag: "TooLarge", size, max: this.maxFrameBytes }
+    if (this.buffered < 4 + size) return incomplete
+    this.take(4)
+    const body = this.take(size)
+    try {
+      return { _tag: "Frame", message: v8.deserialize(body) }
+    } catch (error) {
+      return { _tag: "Malformed", reason: error instanceof Error ? error.message : String(error) }
     }
-    return messages
+  }
+
+  private peekLength(): number {
+    const first = this.chunks[0]!
+    return first.length >= 4 ? first.readUInt32BE(0) : this.take(4, true).readUInt32BE(0)
+  }
+
+  /** Removes (or, with `peek`, copies) the first `n` buffered bytes. */
+  private take(n: number, peek = false): Buffer {
+    const first = this.chunks[0]!
+    if (first.length >= n) {
+      if (peek) return first.subarray(0, n)
+      this.buffered -= n
+      if (first.length === n) this.chunks.shift()
+      else this.chunks[0] = first.subarray(n)
+      return first.subarray(0, n)
+    }
+    const out = Buffer.allocUnsafe(n)
+    let copied = 0
+    for (let i = 0; copied < n; i++) {
+      const chunk = peek ? this.chunks[i]! : this.chunks[0]!
+      const count = Math.min(n - copied, chunk.length)
+      chunk.copy(out, copied, 0, count)
+      copied += count
+      if (peek) continue
+      if (count === chunk.length) this.chunks.shift()
+      else this.chunks[0] = chunk.subarray(count)
+    }
+    if (!peek) this.buffered -= n
+    return out
   }
 }

@@ -44,3 +44,25 @@ export type FromExecutor =
   | { readonly _tag: "FetchReply"; readonly requestId: number; readonly blocks: ReadonlyArray<readonly [string, Uint8Array]> }
   | { readonly _tag: "Replicate"; readonly name: string; readonly bytes: Uint8Array; readonly level: string }
   | { readonly _tag: "Heartbeat" }
+
+// The handshake on a TCP connection, before any of the messages above
+// (internal/executor/auth.ts): the driver speaks first.
+export type DriverHandshakeMessage =
+  /** The driver's first frame: whether it authenticates, its nonce, and the frame bound after the handshake. */
+  | {
+    readonly _tag: "AuthChallenge"
+    readonly authenticate: boolean
+    readonly nonce: Uint8Array
+    readonly maxMessageBytes: number
+  }
+  /** The executor proved it knows the secret; the driver proves it too. */
+  | { readonly _tag: "AuthAccepted"; readonly proof: Uint8Array }
+  /** The executor is refused; the connection closes after this frame. */
+  | { readonly _tag: "AuthRefused"; readonly reason: string }
+
+/** The executor's answer to an authenticating challenge. */
+export interface AuthResponse {
+  readonly _tag: "AuthResponse"
+  readonly nonce: Uint8Array
+  readonly proof: Uint8Array
+}

@@ -16,6 +16,7 @@ import * as LocalSchedulerBackend from "../../scheduler/local/LocalSchedulerBack
 import * as MapOutputTrackerModule from "../../scheduler/MapOutputTracker.js"
 import { Backend } from "../../scheduler/SchedulerBackend.js"
 import * as TaskSchedulerModule from "../../scheduler/TaskScheduler.js"
+import * as SecurityManager from "../../SecurityManager.js"
 import * as SparkConf from "../../SparkConf.js"
 import type { SparkContextOptions } from "../../SparkContext.js"
 import * as SparkEnvModule from "../../SparkEnv.js"
@@ -61,7 +62,9 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
     coresPerExecutor: master.coresPerExecutor,
     memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
-    registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"))
+    registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")),
+    // spark.authenticate and the frame bound; refuses an unauthenticated listener on a non-loopback address.
+    security: yield* SecurityManager.fromConf(conf, master.launcher)
   }
   return {
     cores: master._tag === "Local" ? master.cores : 0,

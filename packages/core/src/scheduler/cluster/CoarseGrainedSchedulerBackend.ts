@@ -24,6 +24,7 @@ import { collectShipped } from "../../internal/closure/shipping.js"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
 import { shipTask } from "../../internal/scheduler/taskPlan.js"
 import { describeCause } from "../../SparkError.js"
+import type { SecuritySettings } from "../../SecurityManager.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
 import { BlockRelay } from "../../storage/BlockTransferService.js"
 import { shuffleDependencies } from "../../util/lineage.js"
@@ -63,6 +64,8 @@ export interface ClusterOptions {
   readonly heartbeatTimeoutMs: number
   /** How long start waits for every executor to register. */
   readonly registrationTimeoutMs: number
+  /** Authentication and frame bounds of TCP executors (`SecurityManager.fromConf`). */
+  readonly security: SecuritySettings
 }
 
 /**

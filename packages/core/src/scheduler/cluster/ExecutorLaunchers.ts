@@ -2,21 +2,24 @@
  * How the cluster backend gets its executors: worker threads of this
  * process, executor processes it spawns on this host (`tspark executor`,
  * which connect back over TCP), or processes started by hand that connect to
- * the address it listens on.
+ * the address it listens on. TCP connections authenticate first (see
+ * `SecurityManager`) and their frames are bounded.
  *
  * Mirrors the executor launching of Spark's cluster managers (the
  * `local-cluster` workers, `StandaloneSchedulerBackend`'s executors).
  *
  * @since 0.1.0
  */
-import { Effect, type Scope } from "effect"
+import { Effect, Fiber, type Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as net from "node:net"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
+import { DriverHandshake, generateSecret } from "../../internal/executor/auth.js"
 import { encodeFrame, FrameReader } from "../../internal/executor/framing.js"
-import type { ExecutorStartInfo, FromExecutor } from "../../internal/executor/protocol.js"
+import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
+import * as SecurityManager from "../../SecurityManager.js"
 import { describeCause } from "../../SparkError.js"
 import type { ClusterOptions } from "./CoarseGrainedSchedulerBackend.js"
 import type { ExecutorConnection } from "./ExecutorData.js"
@@ -115,7 +118,7 @@ const launchWorkerThread = (executorId: string, options: ClusterOptions, target:
 }
 
 /** Runs the `tspark` command's executor with node (through tsx when running from sources). */
-const spawnExecutorProcess = (executorId: string, port: number, options: ClusterOptions): ChildProcess => {
+const spawnExecutorProcess = (executorId: string, port: number, secret: string, options: ClusterOptions): ChildProcess => {
   const here = import.meta.url
   const fromSources = here.endsWith(".ts")
   const cli = fileURLToPath(new URL(fromSources ? "../../cli/tspark.ts" : "./cli/tspark.js", here))
@@ -134,51 +137,157 @@ const spawnExecutorProcess = (executorId: string, port: number, options: Cluster
     "--local-dir",
     path.join(options.localDir, executorId)
   ]
-  return spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] })
+  // The secret goes in the environment, which (unlike argv) other users cannot read through ps.
+  const env = { ...process.env, [SecurityManager.secretEnvVar]: secret }
+  return spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"], env })
 }
 
-const launchProcess = (executorId: string, port: number, options: ClusterOptions, target: LaunchTarget): void => {
-  const child = spawnExecutorProcess(executorId, port, options)
+const launchProcess = (
+  executorId: string,
+  port: number,
+  secret: string,
+  options: ClusterOptions,
+  target: LaunchTarget
+): void => {
+  const child = spawnExecutorProcess(executorId, port, secret, options)
   target.processes.set(executorId, child)
   child.on("exit", (code, signal) => target.processExited(executorId, `executor process exited (${signal ?? `code ${code}`})`))
 }
 
-/** Accepts executor processes over TCP; each one's first message (`Registered`) names it. */
-const listen = (launcher: ExecutorLauncher, target: LaunchTarget): Effect.Effect<net.Server> => {
+/** Runs an effect (a log line, a timer) in the services of the scope the launcher started in. */
+type Runner = <A, E>(effect: Effect.Effect<A, E>) => Fiber.Fiber<A, E>
+
+/**
+ * One executor connection: the authentication handshake (when the driver has
+ * a secret) with frames bounded by the small pre-authentication limit, then
+ * the executor's messages, its first (`Registered`) naming it, bounded by
+ * `spark.rpc.message.maxSize`. A refused or oversized peer is disconnected and
+ * logged; the driver goes on.
+ */
+const accept = (socket: net.Socket, secret: string | undefined, options: ClusterOptions, target: LaunchTarget, run: Runner) => {
+  socket.setNoDelay(true)
+  const security = options.security
+  const remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`
+  const handshake = new DriverHandshake(secret)
+  const reader = new FrameReader(secret === undefined ? security.maxMessageBytes : SecurityManager.preAuthMaxFrameBytes)
+  let authenticated = secret === undefined
+  let channel: ExecutorChannel | undefined
+  /** Why the driver ended the connection (refused or dropped it), once it has. */
+  let ended: string | undefined
+  const refuse = (reason: string) => {
+    run(Effect.logWarning(`refused the executor connection from ${remote}: ${reason}`))
+    ended = `refused: ${reason}`
+    socket.end(encodeFrame({ _tag: "AuthRefused", reason }))
+    socket.destroySoon()
+  }
+  const drop = (reason: string) => {
+    const who = channel === undefined ? `the executor connection from ${remote}` : `executor at ${remote}`
+    run(Effect.logWarning(`disconnected ${who}: ${reason}`))
+    ended = reason
+    socket.destroy()
+  }
+  socket.write(encodeFrame(handshake.challenge(security.maxMessageBytes)))
+  const deadline = authenticated ? undefined : run(
+    Effect.sleep(security.authTimeoutMs).pipe(Effect.andThen(Effect.sync(() => {
+      if (!authenticated && !socket.destroyed) {
+        refuse(`it did not authenticate within ${security.authTimeoutMs} ms (spark.tspark.authenticate.timeout)`)
+      }
+    })))
+  )
+  socket.on("data", (chunk) => {
+    if (ended !== undefined) return
+    reader.push(chunk)
+    for (let frame = reader.next(); frame._tag !== "Incomplete"; frame = reader.next()) {
+      if (frame._tag === "TooLarge") {
+        const limit = authenticated ? "spark.rpc.message.maxSize" : "the limit before authentication"
+        const reason = `it announced a frame of ${frame.size} bytes, over ${limit} (${frame.max} bytes)`
+        return authenticated ? drop(reason) : refuse(reason)
+      }
+      if (frame._tag === "Malformed") {
+        return authenticated ? drop(`it sent a malformed frame (${frame.reason})`) : refuse("it sent a malformed frame")
+      }
+      if (!authenticated) {
+        const verdict = handshake.answer(frame.message)
+        if (verdict._tag === "Refused") return refuse(verdict.reason)
+        authenticated = true
+        reader.maxFrameBytes = security.maxMessageBytes
+        socket.write(encodeFrame(verdict.reply))
+        continue
+      }
+      const message = frame.message as FromExecutor
+      if (channel === undefined) {
+        if (message._tag !== "Registered") continue
+        channel = register(socket, message.executorId, security.maxMessageBytes, target, run)
+      }
+      channel.onMessage(message)
+    }
+  })
+  socket.on("close", () => {
+    if (deadline !== undefined) run(Fiber.interrupt(deadline))
+    if (!authenticated && ended === undefined) {
+      run(Effect.logWarning(`the executor connection from ${remote} closed before authenticating`))
+    }
+    channel?.onClosed(ended ?? "connection to the executor closed")
+  })
+  socket.on("error", () => socket.destroy())
+}
+
+/**
+ * Adds a registered TCP executor; terminating it kills its process when the
+ * driver spawned it. A message over `spark.rpc.message.maxSize` is not sent
+ * (the executor would drop the connection): a task fails with a message that
+ * says so, anything else is logged.
+ */
+const register = (
+  socket: net.Socket,
+  executorId: string,
+  maxMessageBytes: number,
+  target: LaunchTarget,
+  run: Runner
+): ExecutorChannel => {
+  const child = target.processes.get(executorId)
+  const tooLarge = (message: ToExecutor, size: number) => {
+    const text = `a ${message._tag} message of ${size} bytes for executor ${executorId} is over spark.rpc.message.maxSize ` +
+      `(${maxMessageBytes} bytes): broadcast large values, make tasks smaller, or raise spark.rpc.message.maxSize`
+    run(Effect.logError(text))
+    if (message._tag !== "Launch") return
+    const result = { _tag: "ExceptionFailure", error: text, message: text } as const
+    // Later, not inside the backend's launch loop that posted it.
+    setImmediate(() => channel.onMessage({ _tag: "StatusUpdate", taskId: message.task.taskId, result }))
+  }
+  const channel = target.addExecutor(executorId, {
+    post: (m) => {
+      if (socket.destroyed) return
+      const frame = encodeFrame(m)
+      if (frame.length - 4 > maxMessageBytes) tooLarge(m, frame.length - 4)
+      else socket.write(frame)
+    },
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (child !== undefined && child.exitCode === null) {
+          child.once("exit", () => resolve())
+          child.kill("SIGKILL")
+        } else {
+          socket.destroy()
+          resolve()
+        }
+      })
+  })
+  return channel
+}
+
+/** Accepts executor processes over TCP. */
+const listen = (
+  launcher: ExecutorLauncher,
+  secret: string | undefined,
+  options: ClusterOptions,
+  target: LaunchTarget,
+  run: Runner
+): Effect.Effect<net.Server> => {
   const host = launcher._tag === "Listen" ? launcher.host : "127.0.0.1"
   const port = launcher._tag === "Listen" ? launcher.port : 0
   return Effect.callback<net.Server>((resume) => {
-    const server = net.createServer((socket) => {
-      socket.setNoDelay(true)
-      const reader = new FrameReader()
-      let channel: ExecutorChannel | undefined
-      socket.on("data", (chunk) => {
-        for (const message of reader.push(chunk) as Array<FromExecutor>) {
-          if (channel === undefined) {
-            if (message._tag !== "Registered") continue
-            const child = target.processes.get(message.executorId)
-            channel = target.addExecutor(message.executorId, {
-              post: (m) => {
-                if (!socket.destroyed) socket.write(encodeFrame(m))
-              },
-              terminate: () =>
-                new Promise<void>((resolve) => {
-                  if (child !== undefined && child.exitCode === null) {
-                    child.once("exit", () => resolve())
-                    child.kill("SIGKILL")
-                  } else {
-                    socket.destroy()
-                    resolve()
-                  }
-                })
-            })
-          }
-          channel.onMessage(message)
-        }
-      })
-      socket.on("close", () => channel?.onClosed("connection to the executor closed"))
-      socket.on("error", () => socket.destroy())
-    })
+    const server = net.createServer((socket) => accept(socket, secret, options, target, run))
     server.listen(port, host, () => resume(Effect.succeed(server)))
   })
 }
@@ -203,10 +312,17 @@ export const launch = (options: ClusterOptions, target: LaunchTarget): Effect.Ef
       for (let i = 0; i < options.executors; i++) launchWorkerThread(`exec-${i}`, options, target)
       return
     }
-    const server = yield* listen(options.launcher, target)
+    const run: Runner = Effect.runForkWith(yield* Effect.context<never>())
+    // The driver's own processes get a secret made for this application (or the configured one).
+    const secret = options.launcher._tag === "Processes"
+      ? options.security.secret ?? generateSecret()
+      : options.security.authenticate
+      ? options.security.secret
+      : undefined
+    const server = yield* listen(options.launcher, secret, options, target, run)
     yield* Effect.addFinalizer(() => Effect.sync(() => server.close()))
     if (options.launcher._tag === "Processes") {
       const port = (server.address() as net.AddressInfo).port
-      for (let i = 0; i < options.executors; i++) launchProcess(`exec-${i}`, port, options, target)
+      for (let i = 0; i < options.executors; i++) launchProcess(`exec-${i}`, port, secret!, options, target)
     }
   })
