@@ -19,6 +19,10 @@
  *   that would listen on a non-loopback address without authentication
  *   refuses to start unless `spark.tspark.authenticate.allowInsecure=true`.
  *
+ * With `spark.ssl.enabled=true` the executor channel runs over TLS
+ * (`spark.ssl.keyFile`, `spark.ssl.certFile`, `spark.ssl.caFile`: PEM files);
+ * executors verify the driver's certificate (`tspark executor --tls-ca PATH`).
+ *
  * Mirrors `org.apache.spark.SecurityManager`.
  *
  * @since 0.1.0
@@ -81,7 +85,7 @@ export const minSecretLength = 16
  *
  * **Example**
  * ```ts
- * const settings: SecuritySettings = { authenticate: true, secret: "0123456789abcdef0123", maxMessageBytes: 128 << 20, authTimeoutMs: 10_000 }
+ * const settings: SecuritySettings = { authenticate: true, secret: "0123456789abcdef0123", maxMessageBytes: 128 << 20, authTimeoutMs: 10_000, tls: undefined }
  * ```
  *
  * @category models
@@ -96,6 +100,29 @@ export interface SecuritySettings {
   readonly maxMessageBytes: number
   /** How long a connection may take to authenticate before it is closed (`spark.tspark.authenticate.timeout`). */
   readonly authTimeoutMs: number
+  /** TLS for the executor channel (`spark.ssl.enabled`), or `undefined` for plain TCP. */
+  readonly tls: TlsSettings | undefined
+}
+
+/**
+ * The driver's TLS identity: its private key and certificate (PEM contents),
+ * and the file executors verify it with.
+ *
+ * Mirrors `org.apache.spark.SSLOptions` (key store and trust store, as PEM files).
+ *
+ * **Example**
+ * ```ts
+ * const tls: TlsSettings = { key: fs.readFileSync("key.pem", "utf8"), cert: fs.readFileSync("cert.pem", "utf8"), caFile: "cert.pem" }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TlsSettings {
+  readonly key: string
+  readonly cert: string
+  /** What executors trust (`spark.ssl.caFile`, default the certificate itself: a self-signed one). */
+  readonly caFile: string
 }
 
 /**
@@ -157,6 +184,26 @@ const readSecret = Effect.fnUntraced(function*(conf: SparkConf.SparkConf) {
   return secret
 })
 
+const readPem = (key: string, file: string) =>
+  Effect.try({
+    try: () => fs.readFileSync(file, "utf8"),
+    catch: (cause) => invalid(`${key} ${file} could not be read (${(cause as Error).message}): give a readable PEM file`)
+  })
+
+const readTls = Effect.fnUntraced(function*(conf: SparkConf.SparkConf) {
+  if (!(yield* orFail(SparkConf.getBoolean(conf, "spark.ssl.enabled", false)))) return undefined
+  const keyFile = conf.entries.get("spark.ssl.keyFile")
+  const certFile = conf.entries.get("spark.ssl.certFile")
+  if (keyFile === undefined || certFile === undefined) {
+    return yield* invalid(
+      "spark.ssl.enabled is true: set spark.ssl.keyFile and spark.ssl.certFile to the driver's PEM private key and certificate"
+    )
+  }
+  const caFile = conf.entries.get("spark.ssl.caFile") ?? certFile
+  yield* readPem("spark.ssl.caFile", caFile)
+  return { key: yield* readPem("spark.ssl.keyFile", keyFile), cert: yield* readPem("spark.ssl.certFile", certFile), caFile }
+})
+
 /**
  * Reads the security settings for a cluster whose executors come from
  * `launcher`, failing when they are inconsistent or when a TCP listener on a
@@ -180,7 +227,8 @@ export const fromConf = Effect.fnUntraced(function*(
   if (maxSizeMb > 2047) return yield* invalid(`spark.rpc.message.maxSize must be at most 2047 (MiB), got ${maxSizeMb}`)
   const authTimeoutMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.tspark.authenticate.timeout", "10s"))
   const secret = yield* readSecret(conf)
-  const settings = { secret, maxMessageBytes: maxSizeMb * 1024 * 1024, authTimeoutMs }
+  const tls = launcher._tag === "WorkerThreads" ? undefined : yield* readTls(conf)
+  const settings = { secret, maxMessageBytes: maxSizeMb * 1024 * 1024, authTimeoutMs, tls }
   const configured = yield* orFail(SparkConf.getBoolean(conf, "spark.authenticate", false))
   if (launcher._tag === "WorkerThreads") return { ...settings, authenticate: false }
   // The driver's own processes always authenticate: it makes the secret and hands it over.

@@ -13,9 +13,11 @@ import * as CoarseGrainedExecutorBackend from "../executor/CoarseGrainedExecutor
 import * as SecurityManager from "../SecurityManager.js"
 
 const usage = `usage: tspark executor --driver HOST:PORT [--cores N] [--memory MB] [--executor-id ID] [--local-dir DIR]
-                      [--secret-file PATH]
+                      [--secret-file PATH] [--tls-ca PATH]
   The shared secret of a driver with spark.authenticate=true comes from --secret-file PATH (the file's content,
-  trimmed) or the environment variable ${SecurityManager.secretEnvVar}; never from the command line, where ps shows it.`
+  trimmed) or the environment variable ${SecurityManager.secretEnvVar}; never from the command line, where ps shows it.
+  --tls-ca PATH connects over TLS (a driver with spark.ssl.enabled=true), verifying the driver's certificate against
+  the PEM file PATH (the driver's spark.ssl.caFile, or its certificate when self-signed).`
 
 /** The secret from --secret-file or the environment (removed from it, so tasks do not see it), or why it cannot be read. */
 const readSecret = (file: string | undefined): { readonly secret: string | undefined } | { readonly error: string } => {
@@ -35,7 +37,7 @@ const readSecret = (file: string | undefined): { readonly secret: string | undef
   return { secret }
 }
 
-const known = new Set(["driver", "cores", "memory", "executor-id", "local-dir", "secret-file"])
+const known = new Set(["driver", "cores", "memory", "executor-id", "local-dir", "secret-file", "tls-ca"])
 
 const main = (argv: ReadonlyArray<string>): number => {
   const [command, ...rest] = argv
@@ -70,6 +72,14 @@ const main = (argv: ReadonlyArray<string>): number => {
     return 2
   }
   const localDir = options.get("local-dir")
+  const tlsCaFile = options.get("tls-ca")
+  let tlsCa: string | undefined
+  try {
+    tlsCa = tlsCaFile === undefined ? undefined : fs.readFileSync(tlsCaFile, "utf8")
+  } catch (error) {
+    console.error(`tspark executor: --tls-ca ${tlsCaFile} could not be read (${(error as Error).message}): give a PEM file`)
+    return 2
+  }
   const secret = readSecret(options.get("secret-file"))
   if ("error" in secret) {
     console.error(`tspark executor: ${secret.error}\n${usage}`)
@@ -82,7 +92,8 @@ const main = (argv: ReadonlyArray<string>): number => {
     cores,
     memoryBytes: Math.floor(memoryMb * 1024 * 1024 * 0.6),
     ...(localDir === undefined ? {} : { localDir }),
-    ...(secret.secret === undefined ? {} : { secret: secret.secret })
+    ...(secret.secret === undefined ? {} : { secret: secret.secret }),
+    ...(tlsCa === undefined ? {} : { tlsCa })
   })
   return 0
 }

@@ -11,6 +11,7 @@
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as tls from "node:tls"
 import { ExecutorHandshake, type ExecutorStep } from "../internal/executor/auth.js"
 import { encodeFrame, FrameReader } from "../internal/executor/framing.js"
 import type { AuthResponse, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
@@ -45,6 +46,11 @@ export interface ExecutorProcessOptions {
    * secret too; without it, it joins only a driver that does not authenticate.
    */
   readonly secret?: string
+  /**
+   * Connect over TLS, verifying the driver's certificate (and its host name)
+   * against this PEM certificate or CA bundle (the driver's `spark.ssl.caFile`).
+   */
+  readonly tlsCa?: string
 }
 
 /**
@@ -65,7 +71,9 @@ export interface ExecutorProcessOptions {
  * @since 0.1.0
  */
 export const run = (options: ExecutorProcessOptions): void => {
-  const socket = net.connect({ host: options.driverHost, port: options.driverPort })
+  const socket = options.tlsCa === undefined
+    ? net.connect({ host: options.driverHost, port: options.driverPort })
+    : tls.connect({ host: options.driverHost, port: options.driverPort, ca: options.tlsCa })
   socket.setNoDelay(true)
   const name = `executor ${options.executorId}`
   // Until the handshake ends, frames are bounded by the small pre-authentication limit.

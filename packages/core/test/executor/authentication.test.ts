@@ -162,7 +162,8 @@ describe("SecurityManager.fromConf", () => {
         authenticate: true,
         secret,
         maxMessageBytes: 128 * 1024 * 1024,
-        authTimeoutMs: 10_000
+        authTimeoutMs: 10_000,
+        tls: undefined
       })
     }))
 

@@ -14,6 +14,7 @@ import { Effect, Fiber, type Scope } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as net from "node:net"
 import * as path from "node:path"
+import * as tls from "node:tls"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { DriverHandshake, generateSecret } from "../../internal/executor/auth.js"
@@ -135,7 +136,9 @@ const spawnExecutorProcess = (executorId: string, port: number, secret: string, 
     "--memory",
     String(options.memoryPerExecutorBytes / (1024 * 1024) / 0.6),
     "--local-dir",
-    path.join(options.localDir, executorId)
+    path.join(options.localDir, executorId),
+    // A path (not a secret): the certificate the executor verifies the driver with.
+    ...(options.security.tls === undefined ? [] : ["--tls-ca", options.security.tls.caFile])
   ]
   // The secret goes in the environment, which (unlike argv) other users cannot read through ps.
   const env = { ...process.env, [SecurityManager.secretEnvVar]: secret }
@@ -287,7 +290,14 @@ const listen = (
   const host = launcher._tag === "Listen" ? launcher.host : "127.0.0.1"
   const port = launcher._tag === "Listen" ? launcher.port : 0
   return Effect.callback<net.Server>((resume) => {
-    const server = net.createServer((socket) => accept(socket, secret, options, target, run))
+    const onSocket = (socket: net.Socket) => accept(socket, secret, options, target, run)
+    const tlsOptions = options.security.tls
+    const server = tlsOptions === undefined
+      ? net.createServer(onSocket)
+      : tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, onSocket).on("tlsClientError", (error, socket) => {
+        const remote = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`
+        run(Effect.logWarning(`refused the executor connection from ${remote}: its TLS handshake failed (${error.message})`))
+      })
     server.listen(port, host, () => resume(Effect.succeed(server)))
   })
 }
