@@ -13,7 +13,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as tls from "node:tls"
 import { ExecutorHandshake, type ExecutorStep } from "../internal/executor/auth.js"
-import { encodeFrame, FrameReader } from "../internal/executor/framing.js"
+import { blocksThatFit, encodeFrame, FrameReader } from "../internal/executor/framing.js"
 import type { AuthResponse, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import * as SecurityManager from "../SecurityManager.js"
 import { Executor } from "./Executor.js"
@@ -89,6 +89,13 @@ export const run = (options: ExecutorProcessOptions): void => {
         `(${maxMessageBytes} bytes): return less (aggregate on the executors) or raise spark.rpc.message.maxSize`
       console.error(`${name}: ${text}`)
       send({ ...message, result: { _tag: "ExceptionFailure", error: text, message: text } })
+    } else if (message._tag === "FetchReply" && message.blocks.length > 0) {
+      // Blocks left out count as missing for the fetching task, which recomputes them.
+      const blocks = blocksThatFit(message.blocks, maxMessageBytes)
+      console.error(
+        `${name}: ${message.blocks.length - blocks.length} fetched blocks are left out of a reply over spark.rpc.message.maxSize`
+      )
+      send({ ...message, blocks: blocks.length < message.blocks.length ? blocks : [] })
     } else {
       console.error(`${name}: a ${message._tag} message of ${frame.length - 4} bytes is over spark.rpc.message.maxSize; not sent`)
     }

@@ -4,7 +4,7 @@ import fc from "fast-check"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { DriverHandshake, ExecutorHandshake } from "../../src/internal/executor/auth.js"
-import { encodeFrame, FrameReader } from "../../src/internal/executor/framing.js"
+import { blocksThatFit, encodeFrame, FrameReader } from "../../src/internal/executor/framing.js"
 import * as SecurityManager from "../../src/SecurityManager.js"
 import * as SparkConf from "../../src/SparkConf.js"
 import { tempDir } from "../utils/spark.js"
@@ -66,6 +66,15 @@ describe("framing: bounded frames", () => {
     const garbage = new FrameReader(1024)
     garbage.push(Buffer.from([0, 0, 0, 3, 0xff, 0x0f, 0x99]))
     assert.strictEqual(garbage.next()._tag, "Malformed")
+  })
+
+  it("a fetch answer over the bound keeps, in order, only the blocks that fit in a frame", () => {
+    const block = (name: string, size: number) => [name, new Uint8Array(size)] as const
+    const blocks = [block("rdd_0_0", 600_000), block("rdd_0_1", 300_000), block("rdd_0_2", 200_000), block("rdd_0_3", 100)]
+    const kept = blocksThatFit(blocks, 1_000_000)
+    assert.deepStrictEqual(kept.map(([name]) => name), ["rdd_0_0", "rdd_0_1", "rdd_0_3"])
+    assert.isAtMost(encodeFrame({ _tag: "FetchReply", requestId: 1, blocks: kept }).length - 4, 1_000_000)
+    assert.deepStrictEqual(blocksThatFit([block("big", 2_000_000)], 1_000_000), [])
   })
 })
 

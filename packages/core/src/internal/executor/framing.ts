@@ -83,3 +83,23 @@ export class FrameReader {
     return out
   }
 }
+
+type NamedBlocks = ReadonlyArray<readonly [string, Uint8Array]>
+
+/**
+ * The blocks of a fetch answer that fit in a frame of `maxBytes` (in order,
+ * with room for the envelope), for an answer that would be over the bound:
+ * the ones left out count as missing, as when no executor holds them, and
+ * are recomputed from lineage.
+ */
+export const blocksThatFit = (blocks: NamedBlocks, maxBytes: number): NamedBlocks => {
+  const out: Array<readonly [string, Uint8Array]> = []
+  let total = 1024
+  for (const block of blocks) {
+    const size = block[1].length + 2 * block[0].length + 64
+    if (total + size > maxBytes) continue
+    total += size
+    out.push(block)
+  }
+  return out
+}

@@ -18,7 +18,7 @@ import * as tls from "node:tls"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { DriverHandshake, generateSecret } from "../../internal/executor/auth.js"
-import { encodeFrame, FrameReader } from "../../internal/executor/framing.js"
+import { blocksThatFit, encodeFrame, FrameReader } from "../../internal/executor/framing.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
 import * as SecurityManager from "../../SecurityManager.js"
 import { describeCause } from "../../SparkError.js"
@@ -239,7 +239,8 @@ const accept = (socket: net.Socket, secret: string | undefined, options: Cluster
  * Adds a registered TCP executor; terminating it kills its process when the
  * driver spawned it. A message over `spark.rpc.message.maxSize` is not sent
  * (the executor would drop the connection): a task fails with a message that
- * says so, anything else is logged.
+ * says so, a fetch answer leaves out the blocks that do not fit (they are
+ * recomputed), anything else is logged.
  */
 const register = (
   socket: net.Socket,
@@ -253,18 +254,24 @@ const register = (
     const text = `a ${message._tag} message of ${size} bytes for executor ${executorId} is over spark.rpc.message.maxSize ` +
       `(${maxMessageBytes} bytes): broadcast large values, make tasks smaller, or raise spark.rpc.message.maxSize`
     run(Effect.logError(text))
+    if (message._tag === "FetchResponse" && message.blocks.length > 0) {
+      // Blocks left out count as missing for the fetching task, which recomputes them.
+      const blocks = blocksThatFit(message.blocks, maxMessageBytes)
+      return channelPost({ ...message, blocks: blocks.length < message.blocks.length ? blocks : [] })
+    }
     if (message._tag !== "Launch") return
     const result = { _tag: "ExceptionFailure", error: text, message: text } as const
     // Later, not inside the backend's launch loop that posted it.
     setImmediate(() => channel.onMessage({ _tag: "StatusUpdate", taskId: message.task.taskId, result }))
   }
+  const channelPost = (m: ToExecutor): void => {
+    if (socket.destroyed) return
+    const frame = encodeFrame(m)
+    if (frame.length - 4 > maxMessageBytes) tooLarge(m, frame.length - 4)
+    else socket.write(frame)
+  }
   const channel = target.addExecutor(executorId, {
-    post: (m) => {
-      if (socket.destroyed) return
-      const frame = encodeFrame(m)
-      if (frame.length - 4 > maxMessageBytes) tooLarge(m, frame.length - 4)
-      else socket.write(frame)
-    },
+    post: channelPost,
     terminate: () =>
       new Promise<void>((resolve) => {
         if (child !== undefined && child.exitCode === null) {
