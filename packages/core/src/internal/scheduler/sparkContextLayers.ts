@@ -61,8 +61,12 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
     coresPerExecutor: master.coresPerExecutor,
     memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
-    registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"))
+    registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")),
+    // Lost executors are replaced while fewer than this many are lost in a row (-1: always; 0: never).
+    maxExecutorRetries: yield* orFail(SparkConf.getInt(conf, "spark.deploy.maxExecutorRetries", 10, -1))
   }
+  // Pending tasks with no executor alive for this long fail their jobs with ExecutorWaitTimeoutError.
+  const executorWaitTimeoutMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.executorWaitTimeout", "60s"))
   return {
     cores: master._tag === "Local" ? master.cores : 0,
     cluster,
@@ -73,6 +77,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     localityWaitMs,
     schedulerConf,
     reviveIntervalMs,
+    executorWaitTimeoutMs,
     driverMemory: Math.floor(executorMemory * memoryFraction),
     shipTasks,
     localRoot: SparkConf.getString(conf, "spark.local.dir", os.tmpdir())
