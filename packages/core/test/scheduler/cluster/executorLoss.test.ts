@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import * as SparkContext from "../../../src/SparkContext.js"
 import { assertSameMultiset } from "../../utils/spark.js"
 
@@ -176,4 +177,39 @@ describe("the keys are validated", () => {
         assert.include(error.message, key)
       }
     }))
+})
+
+describe("spark.scheduler.executorWaitTimeout on the test clock", () => {
+  // Real worker threads die (their losses are real events); the wait itself runs on the TestClock.
+  const realWait = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+  it.effect("the default 60 s: the job is still waiting at 58 s and has failed by 61 s", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sc = yield* SparkContext.make({
+        master: "local-cluster[2,1,128]",
+        conf: { "spark.deploy.maxExecutorRetries": 0, "spark.task.maxFailures": 100 }
+      })
+      const removed: Array<string> = []
+      sc.addSparkListener({ onExecutorRemoved: (event) => void removed.push(event.executorId) })
+      const job = yield* Effect.forkChild(Effect.flip(
+        sc.parallelize([1, 2, 3, 4], 4).map((x) => {
+          if (x > 0) process.exit(1)
+          return x
+        }).collect()
+      ))
+      const deadline = Date.now() + 30_000
+      while (removed.length < 2) {
+        if (Date.now() > deadline) return assert.fail("timed out waiting for both executors to be removed")
+        yield* realWait(50)
+      }
+      // The round of offers after the losses starts the wait (at test time 0); revives tick every second.
+      yield* TestClock.adjust("58 seconds")
+      yield* realWait(200)
+      assert.isUndefined(job.pollUnsafe(), "still waiting before the timeout")
+      yield* TestClock.adjust("3 seconds")
+      const error = yield* Fiber.join(job)
+      assert.strictEqual(error._tag, "JobFailedError")
+      assert.strictEqual(causeOf(error)._tag, "ExecutorWaitTimeoutError")
+      assert.include(causeOf(error).message, "spark.scheduler.executorWaitTimeout is 60000 ms")
+    })), { timeout: 60_000 })
 })
