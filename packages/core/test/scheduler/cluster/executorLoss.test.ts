@@ -1,8 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
+import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
-import { assertSameMultiset } from "../../utils/spark.js"
+import { assertSameMultiset, tempDir } from "../../utils/spark.js"
 
 // Jobs fail or recover, never hang: real worker threads and real processes, on the real clock,
 // each test bounded by its timeout.
@@ -53,6 +54,23 @@ for (const { master, name } of masters) {
         })),
       { timeout: 60_000 }
     )
+  })
+
+  describe(`a result that fails to serialize once, on ${name}`, () => {
+    it.live("is retried and the job succeeds (the failure was not deterministic)", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dir = yield* tempDir
+        const sc = yield* SparkContext.make({ master, conf: { "spark.task.maxFailures": 2 } })
+        // The first attempt of partition 2 leaves a marker file and returns a function; the retry finds the marker.
+        const result = yield* sc.parallelize([1, 2, 3, 4], 4).map(withEnv({ dir }, ({ dir }) => (x: number) => {
+          const fs = process.getBuiltinModule("node:fs")
+          const marker = `${dir}/attempted-${x}`
+          if (x !== 3 || fs.existsSync(marker)) return x * 10
+          fs.writeFileSync(marker, "")
+          return () => x
+        })).collect()
+        assert.deepStrictEqual(result, [10, 20, 30, 40])
+      })), { timeout: 60_000 })
   })
 
   describe(`process.exit inside a task, on ${name}`, () => {
