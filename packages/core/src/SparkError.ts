@@ -112,6 +112,51 @@ export class CheckpointError extends Data.TaggedError("CheckpointError")<{
 }> {}
 
 /**
+ * A task's result could not be serialized to go back to the driver (it holds
+ * a function, a Symbol, a WeakMap, ...: anything `v8.serialize` and
+ * `structuredClone` refuse). The task fails with this error and the executor
+ * lives on; like any task failure it is retried up to `spark.task.maxFailures`
+ * times, then the job fails with it as its cause.
+ *
+ * Mirrors the `java.io.NotSerializableException` a Spark task fails with when its result is not serializable.
+ *
+ * **Example**
+ * ```ts
+ * const failed = sc.parallelize([1]).map(() => () => 1).collect() // JobFailedError, cause: TaskResultNotSerializableError
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class TaskResultNotSerializableError extends Data.TaggedError("TaskResultNotSerializableError")<{
+  readonly taskId: number
+  /** The refused value's type and where it sits in the result, e.g. `function f at [2].g`. */
+  readonly valueType: string
+  readonly message: string
+}> {}
+
+/**
+ * Tasks were pending while no executor was alive for
+ * `spark.scheduler.executorWaitTimeout`: every executor was lost and none
+ * was replaced (replacement disabled, or `spark.deploy.maxExecutorRetries`
+ * exhausted), or none ever registered.
+ *
+ * Mirrors Spark's standalone "Application has been killed. Reason: Master removed our application".
+ *
+ * **Example**
+ * ```ts
+ * const sc = yield* SparkContext.make({ master: "local-cluster[2,1,512]", conf: { "spark.scheduler.executorWaitTimeout": "30s" } })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ExecutorWaitTimeoutError extends Data.TaggedError("ExecutorWaitTimeoutError")<{
+  readonly waitedMs: number
+  readonly message: string
+}> {}
+
+/**
  * Any error an action can fail with.
  *
  * @category errors

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { Effect } from "effect"
 import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
@@ -21,7 +22,7 @@ import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
 import type { ExecutorEnv } from "../scheduler/TaskContext.js"
 import * as SparkConf from "../SparkConf.js"
-import { describeCause } from "../SparkError.js"
+import { describeCause, type TaskResultNotSerializableError } from "../SparkError.js"
 import * as BlockId from "../storage/BlockId.js"
 import { BlockManager, type BlockManagerMasterLike } from "../storage/BlockManager.js"
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
@@ -156,11 +157,42 @@ export class Executor {
     try {
       while (this.queue.length > 0) {
         const launch = this.queue.shift()!
-        const result = await this.run(launch)
-        this.send({ _tag: "StatusUpdate", taskId: launch.task.taskId, result: shippable(result) })
+        let result: TaskResult
+        try {
+          result = await this.run(launch)
+        } catch (error) {
+          // Nothing a task does may end the drain loop (an unhandled rejection would end the executor).
+          result = { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} failed: ${describeCause(error)}` }
+        }
+        this.report(launch.task.taskId, result)
       }
     } finally {
       this.running = false
+    }
+  }
+
+  /**
+   * Sends a task's status. A result the channel refuses to serialize (a
+   * function, a Symbol, ...) fails that task with a
+   * `TaskResultNotSerializableError` naming the value's type, as a Spark
+   * task whose result is not serializable fails; the executor lives on.
+   */
+  private report(taskId: number, result: TaskResult): void {
+    try {
+      this.send({ _tag: "StatusUpdate", taskId, result: shippable(result) })
+    } catch (error) {
+      const valueType = unserializableType(result._tag === "Success" ? result.value : result)
+      const message = `task ${taskId}'s result could not be serialized to go back to the driver: it holds a ${valueType} ` +
+        `(${describeCause(error)}); return plain data (numbers, strings, arrays, plain objects, Maps, Sets, typed arrays)`
+      Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
+      // Plain data crosses the channel; the driver revives it as the tagged error.
+      const failure: Pick<TaskResultNotSerializableError, "_tag" | "taskId" | "valueType" | "message"> = {
+        _tag: "TaskResultNotSerializableError",
+        taskId,
+        valueType,
+        message
+      }
+      this.send({ _tag: "StatusUpdate", taskId, result: { _tag: "ExceptionFailure", error: failure, message } })
     }
   }
 
@@ -223,4 +255,49 @@ const shippable = (result: TaskResult): TaskResult => {
   } catch {
     return { _tag: "ExceptionFailure", error: new Error(result.message), message: result.message }
   }
+}
+
+/**
+ * Names the first value `v8.serialize` refuses inside `value` and where it
+ * sits (`function f at [2].g`), walking at most 100,000 nodes; falls back to
+ * the value's own type.
+ */
+const unserializableType = (value: unknown): string => {
+  const seen = new Set<unknown>()
+  const stack: Array<readonly [unknown, string]> = [[value, ""]]
+  let budget = 100_000
+  while (stack.length > 0 && budget-- > 0) {
+    const [current, at] = stack.pop()!
+    const where = at === "" ? "" : ` at ${at}`
+    if (typeof current === "function") return `function ${current.name === "" ? "(anonymous)" : current.name}${where}`
+    if (typeof current === "symbol") return `${String(current)} (a Symbol)${where}`
+    if (typeof current !== "object" || current === null || seen.has(current)) continue
+    seen.add(current)
+    if (current instanceof WeakMap || current instanceof WeakSet || current instanceof WeakRef || current instanceof Promise) {
+      return `${current.constructor.name}${where}`
+    }
+    if (ArrayBuffer.isView(current) || current instanceof ArrayBuffer || current instanceof Date || current instanceof RegExp) continue
+    if (current instanceof Map) {
+      let i = 0
+      for (const [k, v] of current) {
+        stack.push([k, `${at}.keys[${i}]`], [v, `${at}.get(${i})`])
+        i++
+      }
+      continue
+    }
+    if (current instanceof Set) {
+      let i = 0
+      for (const v of current) stack.push([v, `${at}.values[${i++}]`])
+      continue
+    }
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], `${at}[${i}]`])
+      continue
+    }
+    for (const key of Object.keys(current).reverse()) {
+      stack.push([(current as Record<string, unknown>)[key], `${at}.${key}`])
+    }
+  }
+  if (typeof value === "object" && value !== null) return `${value.constructor?.name ?? "Object"} v8.serialize refuses`
+  return typeof value
 }

@@ -9,6 +9,7 @@
 import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import { positive } from "../internal/rdd/validation.js"
+import { InvalidArgumentError } from "../SparkError.js"
 import type { Partition } from "./Partition.js"
 import { RDD, type RDDContext } from "./RDD.js"
 
@@ -78,9 +79,36 @@ export const parallelCollection = (
 })
 
 /**
+ * The most slices `parallelize` cuts a collection into: 1,000,000. More
+ * slices than elements is allowed (the extra partitions are empty, as in
+ * Spark), but every partition costs a task and scheduler state, so a count
+ * beyond this cap (say `1e9`) fails instead of exhausting the heap.
+ *
+ * Mirrors no Spark setting (Spark has no cap; its driver runs out of memory instead).
+ *
+ * **Example**
+ * ```ts
+ * sc.parallelize(data, Math.min(n, ParallelCollectionRDD.MAX_SLICES))
+ * ```
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_SLICES = 1_000_000
+
+const tooManySlices = (numSlices: number): InvalidArgumentError | undefined =>
+  numSlices > MAX_SLICES
+    ? new InvalidArgumentError({
+      method: "parallelize",
+      message: `numSlices must be at most ${MAX_SLICES} (ParallelCollectionRDD.MAX_SLICES), got ${numSlices}; ` +
+        "use fewer slices (a few per core is usual)"
+    })
+    : undefined
+
+/**
  * Distributes an array as an RDD of `numSlices` partitions. An invalid
- * `numSlices` does not throw: the RDD's first action fails with
- * `InvalidArgumentError`.
+ * `numSlices` (not a positive integer, or above `MAX_SLICES`) does not
+ * throw: the RDD's first action fails with `InvalidArgumentError`.
  *
  * Mirrors `SparkContext.parallelize` (`new ParallelCollectionRDD(sc, seq, numSlices, Map())`).
  *
@@ -93,7 +121,7 @@ export const parallelCollection = (
  * @since 0.1.0
  */
 export const make = <T>(context: RDDContext, data: ReadonlyArray<T>, numSlices: number): RDD<T> => {
-  const error = positive("parallelize", "numSlices", numSlices)
+  const error = positive("parallelize", "numSlices", numSlices) ?? tooManySlices(numSlices)
   return new RDD<T>(context, parallelCollection(slice(data, error ? 1 : numSlices), undefined), [], error)
 }
 

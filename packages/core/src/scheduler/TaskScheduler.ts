@@ -71,6 +71,8 @@ export interface TaskSchedulerOptions {
   readonly schedulerConf: SchedulerConf
   /** How often offers are revived without an event (`spark.scheduler.revive.interval`). */
   readonly reviveIntervalMs: number
+  /** Pending tasks with no executor for this long fail (`spark.scheduler.executorWaitTimeout`, default 60 s). */
+  readonly executorWaitTimeoutMs?: number
 }
 
 /**
@@ -94,7 +96,12 @@ export const layer = (
     Effect.gen(function*() {
       const backend = yield* Backend
       const loop = yield* DAGSchedulerEventProcessLoop
-      const impl = new TaskSchedulerImpl(options.maxFailures, options.localityWaitMs, options.schedulerConf)
+      const impl = new TaskSchedulerImpl(
+        options.maxFailures,
+        options.localityWaitMs,
+        options.schedulerConf,
+        options.executorWaitTimeoutMs
+      )
       return TaskScheduler.of({
         submitTasks: (taskSet) => impl.submitTasks(taskSet, loop.now()),
         cancelTasks: (stageId) => {

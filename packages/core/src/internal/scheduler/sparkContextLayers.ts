@@ -64,8 +64,12 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
     registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")),
     // spark.authenticate and the frame bound; refuses an unauthenticated listener on a non-loopback address.
-    security: yield* SecurityManager.fromConf(conf, master.launcher)
+    security: yield* SecurityManager.fromConf(conf, master.launcher),
+    // Lost executors are replaced while fewer than this many are lost in a row (-1: always; 0: never).
+    maxExecutorRetries: yield* orFail(SparkConf.getInt(conf, "spark.deploy.maxExecutorRetries", 10, -1))
   }
+  // Pending tasks with no executor alive for this long fail their jobs with ExecutorWaitTimeoutError.
+  const executorWaitTimeoutMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.executorWaitTimeout", "60s"))
   return {
     cores: master._tag === "Local" ? master.cores : 0,
     cluster,
@@ -76,6 +80,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     localityWaitMs,
     schedulerConf,
     reviveIntervalMs,
+    executorWaitTimeoutMs,
     driverMemory: Math.floor(executorMemory * memoryFraction),
     shipTasks,
     localRoot: SparkConf.getString(conf, "spark.local.dir", os.tmpdir())

@@ -4,6 +4,7 @@
 // between named pools by minShare and weight. Runs on the scheduler's event
 // loop, so its state needs no locks.
 import type { TaskDescription, TaskResult } from "../../scheduler/Task.js"
+import { ExecutorWaitTimeoutError } from "../../SparkError.js"
 import { defaultSchedulerConf, SchedulableBuilder, type SchedulerConf } from "./pool.js"
 import type { Alive, Locality, TaskSet } from "./taskSetManager.js"
 import { TaskSetManager } from "./taskSetManager.js"
@@ -20,6 +21,9 @@ export interface TaskSchedulerListener {
   readonly taskSetFailed: (stageId: number, message: string, cause: unknown) => void
 }
 
+/** The loss reason of an executor the driver killed (`SparkContext.killExecutor`): its tasks' failures do not count. */
+export const EXECUTOR_KILLED = "killed by the driver"
+
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
 
 const noListener: TaskSchedulerListener = { taskStarted: () => {}, taskEnded: () => {}, taskSetFailed: () => {} }
@@ -32,11 +36,14 @@ export class TaskSchedulerImpl {
   private readonly executors = new Map<string, string>()
   private nextTaskId = 0
   private listener = noListener
+  /** Since when tasks have been pending with no executor alive (for `spark.scheduler.executorWaitTimeout`). */
+  private waitingSince: number | undefined
 
   constructor(
     private readonly maxFailures: number,
     private readonly localityWaitMs: number,
-    schedulerConf: SchedulerConf = defaultSchedulerConf
+    schedulerConf: SchedulerConf = defaultSchedulerConf,
+    private readonly executorWaitTimeoutMs = 60_000
   ) {
     this.builder = new SchedulableBuilder(schedulerConf)
   }
@@ -96,6 +103,7 @@ export class TaskSchedulerImpl {
    * are still split by the pools' shares (Spark sorts once per round of offers).
    */
   resourceOffers(offers: ReadonlyArray<WorkerOffer>, now: number): Array<TaskDescription> {
+    this.checkExecutorWait(now)
     const free = offers.map((o) => o.cores)
     let freeCores = free.reduce((a, b) => a + b, 0)
     const launched: Array<TaskDescription> = []
@@ -157,10 +165,49 @@ export class TaskSchedulerImpl {
         break
       }
       case "TaskKilled": {
-        manager.handleFailure(taskId, false, result.reason)
+        // A task on an executor that died counts towards spark.task.maxFailures (Spark's ExecutorLostFailure
+        // with exitCausedByApp), so a task that ends its executor (process.exit) fails its job instead of
+        // looping; an executor the driver killed does not count.
+        const lost = result.reason.startsWith("executor lost") && !result.reason.endsWith(`: ${EXECUTOR_KILLED}`)
+        const abort = manager.handleFailure(taskId, lost, result.reason)
         this.listener.taskEnded(task, result)
+        if (abort !== undefined) this.listener.taskSetFailed(task.stageId, abort, new Error(result.reason))
         break
       }
+    }
+    this.prune()
+  }
+
+  /**
+   * With tasks pending and no executor alive for `executorWaitTimeoutMs`,
+   * fails every unfinished task set (so their jobs fail) instead of waiting
+   * forever, as Spark's standalone master removes an application whose
+   * executors keep failing. Called on every round of offers, which the
+   * revive timer makes at least every `spark.scheduler.revive.interval`.
+   */
+  private checkExecutorWait(now: number): void {
+    const pending = this.managers.filter((m) => !m.isZombie)
+    if (this.executors.size > 0 || pending.length === 0) {
+      this.waitingSince = undefined
+      return
+    }
+    if (this.waitingSince === undefined) {
+      this.waitingSince = now
+      return
+    }
+    const waitedMs = now - this.waitingSince
+    if (waitedMs < this.executorWaitTimeoutMs) return
+    this.waitingSince = undefined
+    const error = new ExecutorWaitTimeoutError({
+      waitedMs,
+      message: `no executor was alive for ${waitedMs} ms while tasks were pending ` +
+        `(spark.scheduler.executorWaitTimeout is ${this.executorWaitTimeoutMs} ms): every executor was lost and none ` +
+        "replaced it; raise spark.deploy.maxExecutorRetries (-1 replaces lost executors without limit), " +
+        "start executors that stay up, or raise spark.scheduler.executorWaitTimeout"
+    })
+    for (const manager of pending) {
+      manager.abandon()
+      this.listener.taskSetFailed(manager.taskSet.stageId, error.message, error)
     }
     this.prune()
   }

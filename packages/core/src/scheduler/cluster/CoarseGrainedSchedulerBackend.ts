@@ -18,10 +18,11 @@
  *
  * @since 0.1.0
  */
-import { Deferred, Effect, type Scope } from "effect"
+import { type Context, Deferred, Effect, type Scope } from "effect"
 import type { ChildProcess } from "node:child_process"
 import { collectShipped } from "../../internal/closure/shipping.js"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
+import { EXECUTOR_KILLED } from "../../internal/scheduler/taskSchedulerImpl.js"
 import { shipTask } from "../../internal/scheduler/taskPlan.js"
 import { describeCause } from "../../SparkError.js"
 import type { SecuritySettings } from "../../SecurityManager.js"
@@ -66,6 +67,13 @@ export interface ClusterOptions {
   readonly registrationTimeoutMs: number
   /** Authentication and frame bounds of TCP executors (`SecurityManager.fromConf`). */
   readonly security: SecuritySettings
+  /**
+   * Lost executors (`local-cluster`, `local-process`) are replaced while fewer
+   * than this many have been lost in a row without a task succeeding in
+   * between (`spark.deploy.maxExecutorRetries`, default 10); -1 replaces them
+   * without limit, 0 never. Executors started by hand (`tcp://`) are not replaced.
+   */
+  readonly maxExecutorRetries?: number
 }
 
 /**
@@ -93,6 +101,13 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   /** The clock of the scope the backend starts in (the heartbeat expiry sleeps on it). */
   private now: () => number = () => Date.now()
   private allRegistered: Deferred.Deferred<void> | undefined
+  private relaunch: ExecutorLaunchers.Relaunch | undefined
+  /** Executors lost in a row without a task succeeding in between. */
+  private lostInARow = 0
+  private nextExecutorId: number
+  private stopping = false
+  /** The context of the scope the backend starts in: its logger reports losses and replacements. */
+  private context: Context.Context<never> | undefined
 
   constructor(
     private readonly options: ClusterOptions,
@@ -100,6 +115,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     private readonly mapOutputTracker: MapOutputTracker,
     private readonly getBroadcast: (id: number) => unknown
   ) {
+    this.nextExecutorId = options.executors
     this.blockRelay = new BlockRelay({
       locations: (blockId) => master.getLocations(blockId),
       isAlive: (executorId) => this.executors.get(executorId)?.alive === true,
@@ -124,7 +140,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       master,
       blockRelay: this.blockRelay,
       heartbeats: this.heartbeats,
-      taskEnded: (taskId) => {
+      taskEnded: (taskId, result) => {
+        if (result._tag === "Success" || result._tag === "ShuffleMapSuccess") this.lostInARow = 0
         const task = this.running.get(taskId)
         if (task !== undefined) this.running.delete(taskId)
         return task
@@ -148,13 +165,16 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       this.driver = driver
       const clock = yield* Effect.clockWith(Effect.succeed)
       this.now = () => clock.currentTimeMillisUnsafe()
+      this.context = yield* Effect.context<never>()
       this.allRegistered = yield* Deferred.make<void>()
       yield* Effect.addFinalizer(() => Effect.promise(() => this.stopAll()))
-      yield* ExecutorLaunchers.launch(this.options, {
+      this.relaunch = yield* ExecutorLaunchers.launch(this.options, {
         addExecutor: (executorId, connection) => this.addExecutor(executorId, connection),
         processExited: (executorId, reason) => {
           const executor = this.executors.get(executorId)
           if (executor !== undefined) this.lose(executor, reason)
+          // A process that died before it registered has no executor entry: it is replaced all the same.
+          else if (!this.stopping) this.replace(executorId, reason)
         },
         processes: this.processes
       })
@@ -197,14 +217,46 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     if (executor !== undefined) this.post(executor, message)
   }
 
-  /** An executor is gone: forget it, answer fetches that waited on it, tell the driver. */
-  private lose(executor: ExecutorData, reason: string): void {
+  /** An executor is gone: forget it, answer fetches that waited on it, tell the driver, replace it. */
+  private lose(executor: ExecutorData, cause: string): void {
     if (!executor.alive) return
     executor.alive = false
+    const reason = executor.killedByDriver === true ? EXECUTOR_KILLED : cause
     this.heartbeats.executorRemoved(executor.id)
     for (const [taskId, task] of this.running) if (task.executorId === executor.id) this.running.delete(taskId)
     this.blockRelay.executorLost(executor.id)
     if (executor.registered) this.driver?.executorLost(executor.id, reason)
+    if (executor.killedByDriver !== true && !this.stopping) this.replace(executor.id, reason)
+  }
+
+  /**
+   * Starts a replacement for a lost executor, under a new id, unless
+   * `maxExecutorRetries` executors were lost in a row (as Spark's standalone
+   * master relaunches an application's failed executors up to
+   * `spark.deploy.maxExecutorRetries`). Both outcomes are logged at WARN;
+   * listeners hear ExecutorRemoved, then ExecutorAdded when the replacement registers.
+   */
+  private replace(lostId: string, reason: string): void {
+    const relaunch = this.relaunch
+    if (relaunch === undefined) return
+    const limit = this.options.maxExecutorRetries ?? 10
+    this.lostInARow++
+    if (limit >= 0 && this.lostInARow > limit) {
+      this.log(
+        `executor ${lostId} lost (${reason}) and not replaced: ${this.lostInARow} executors were lost in a row ` +
+          `(spark.deploy.maxExecutorRetries is ${limit}); pending tasks fail after spark.scheduler.executorWaitTimeout ` +
+          "if no executor is left"
+      )
+      return
+    }
+    const executorId = `exec-${this.nextExecutorId++}`
+    this.log(`executor ${lostId} lost (${reason}); starting ${executorId} to replace it (${this.lostInARow} lost in a row)`)
+    relaunch(executorId)
+  }
+
+  private log(message: string): void {
+    const context = this.context
+    if (context !== undefined) Effect.runForkWith(context)(Effect.logWarning(message))
   }
 
   reviveOffers(): void {
@@ -213,7 +265,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     const offers = [...this.executors.values()]
       .filter((e) => e.alive && e.registered && e.freeCores > 0)
       .map((e) => ({ executorId: e.id, host: e.host, cores: e.freeCores }))
-    if (offers.length === 0) return
+    // Offered even when empty: the task scheduler times out pending tasks that no executor can take.
     for (const task of driver.resourceOffers(offers)) {
       const executor = this.executors.get(task.executorId)!
       executor.freeCores--
@@ -264,7 +316,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   killExecutor(executorId: string): Promise<void> {
     const executor = this.executors.get(executorId)
     if (executor === undefined) return Promise.resolve()
-    return executor.connection.terminate().then(() => this.lose(executor, "killed"))
+    executor.killedByDriver = true
+    return executor.connection.terminate().then(() => this.lose(executor, EXECUTOR_KILLED))
   }
 
   /** The executors that are alive and registered. */
@@ -273,6 +326,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   private async stopAll(): Promise<void> {
+    this.stopping = true
     for (const executor of this.executors.values()) {
       if (!executor.alive) continue
       executor.connection.post({ _tag: "Stop" })

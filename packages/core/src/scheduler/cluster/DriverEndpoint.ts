@@ -8,11 +8,12 @@
  * @since 0.1.0
  */
 import type { FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
+import { TaskResultNotSerializableError } from "../../SparkError.js"
 import * as BlockId from "../../storage/BlockId.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
 import type { BlockRelay } from "../../storage/BlockTransferService.js"
 import type { DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
-import type { TaskDescription } from "../Task.js"
+import type { TaskDescription, TaskResult } from "../Task.js"
 import type { ExecutorData } from "./ExecutorData.js"
 import type { HeartbeatReceiver } from "./HeartbeatReceiver.js"
 
@@ -35,8 +36,8 @@ export interface DriverEndpointBackend {
   readonly master: BlockManagerMaster
   readonly blockRelay: BlockRelay
   readonly heartbeats: HeartbeatReceiver
-  /** Forgets a running task; returns it, or `undefined` when it was not running (lost, or unknown). */
-  readonly taskEnded: (taskId: number) => TaskDescription | undefined
+  /** Forgets a running task (which ended with `result`); returns it, or `undefined` when it was not running (lost, or unknown). */
+  readonly taskEnded: (taskId: number, result: TaskResult) => TaskDescription | undefined
   readonly post: (executor: ExecutorData, message: ToExecutor) => void
   /** An executor has registered (after its state and the master are updated). */
   readonly executorRegistered: (executor: ExecutorData) => void
@@ -67,8 +68,8 @@ export class DriverEndpoint {
         this.register(executor, message)
         return
       case "StatusUpdate": {
-        const task = backend.taskEnded(message.taskId)
-        if (task !== undefined) backend.scheduler()?.statusUpdate(task, message.result)
+        const task = backend.taskEnded(message.taskId, message.result)
+        if (task !== undefined) backend.scheduler()?.statusUpdate(task, revive(message.result))
         return
       }
       case "BlockUpdate": {
@@ -111,4 +112,13 @@ export class DriverEndpoint {
     backend.scheduler()?.executorAdded(executor.id, executor.host, executor.cores)
     backend.executorRegistered(executor)
   }
+}
+
+/** Errors the executor sends as plain data (tags do not survive serialization) become their classes again. */
+const revive = (result: TaskResult): TaskResult => {
+  if (result._tag !== "ExceptionFailure") return result
+  const error = result.error as { readonly _tag?: unknown } | null
+  if (typeof error !== "object" || error === null || error._tag !== "TaskResultNotSerializableError") return result
+  const { taskId, valueType, message } = error as unknown as TaskResultNotSerializableError
+  return { ...result, error: new TaskResultNotSerializableError({ taskId, valueType, message }) }
 }

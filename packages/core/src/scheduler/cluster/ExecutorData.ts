@@ -50,5 +50,7 @@ export interface ExecutorData {
   /** Its `Registered` message arrived (a connection may precede it). */
   registered: boolean
   alive: boolean
+  /** The driver ended it (`killExecutor`, stop): it is not replaced and its tasks' failures do not count. */
+  killedByDriver?: boolean
   readonly sentBroadcasts: Set<number>
 }

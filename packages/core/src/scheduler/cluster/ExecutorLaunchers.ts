@@ -310,8 +310,26 @@ const listen = (
 }
 
 /**
+ * Starts one more executor of the kind `launch` started (a worker thread, or
+ * a process that connects to the driver's `port`); `undefined` for executors
+ * started by hand (`tcp://`), which the driver cannot replace.
+ *
+ * Mirrors Spark's standalone `Master` launching a replacement executor for an application.
+ *
+ * **Example**
+ * ```ts
+ * const relaunch = yield* ExecutorLaunchers.launch(options, target)
+ * relaunch?.("exec-2")
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Relaunch = (executorId: string) => void
+
+/**
  * Starts the executors `options` describe; a TCP server (processes) lives
- * until the scope closes.
+ * until the scope closes. Returns how to start a replacement executor.
  *
  * Mirrors `org.apache.spark.deploy.LocalSparkCluster` starting workers.
  *
@@ -323,11 +341,14 @@ const listen = (
  * @category constructors
  * @since 0.1.0
  */
-export const launch = (options: ClusterOptions, target: LaunchTarget): Effect.Effect<void, never, Scope.Scope> =>
+export const launch = (
+  options: ClusterOptions,
+  target: LaunchTarget
+): Effect.Effect<Relaunch | undefined, never, Scope.Scope> =>
   Effect.gen(function*() {
     if (options.launcher._tag === "WorkerThreads") {
       for (let i = 0; i < options.executors; i++) launchWorkerThread(`exec-${i}`, options, target)
-      return
+      return (executorId: string) => launchWorkerThread(executorId, options, target)
     }
     const run: Runner = Effect.runForkWith(yield* Effect.context<never>())
     // The driver's own processes get a secret made for this application (or the configured one).
@@ -338,8 +359,8 @@ export const launch = (options: ClusterOptions, target: LaunchTarget): Effect.Ef
       : undefined
     const server = yield* listen(options.launcher, secret, options, target, run)
     yield* Effect.addFinalizer(() => Effect.sync(() => server.close()))
-    if (options.launcher._tag === "Processes") {
-      const port = (server.address() as net.AddressInfo).port
-      for (let i = 0; i < options.executors; i++) launchProcess(`exec-${i}`, port, secret!, options, target)
-    }
+    if (options.launcher._tag !== "Processes") return undefined
+    const port = (server.address() as net.AddressInfo).port
+    for (let i = 0; i < options.executors; i++) launchProcess(`exec-${i}`, port, secret!, options, target)
+    return (executorId: string) => launchProcess(executorId, port, secret!, options, target)
   })
