@@ -16,6 +16,7 @@ import type {
   DirectoryNotWritableError,
   FileNotFoundError,
   FileSystemError,
+  InvalidArgumentError,
   InvalidOptionError,
   LogClosedError
 } from "./Errors.js"
@@ -68,6 +69,9 @@ export type WriteOutcome =
  * `write` queues a checkpoint and returns at once; `writeAndAwait` queues it
  * and waits until it is durable (or skipped); `lastFailure` is the last write
  * that failed after 3 attempts; `close` finishes queued checkpoints, then stops.
+ * `data` must be bytes and `time` an integer between 0 and
+ * `WriteAheadLog.MAX_TIME` (2^52); anything else fails with
+ * `InvalidArgumentError` before it is queued, and the writer stays usable.
  *
  * Mirrors `org.apache.spark.streaming.CheckpointWriter`.
  *
@@ -84,8 +88,11 @@ export type WriteOutcome =
  */
 export interface CheckpointWriter {
   readonly directory: string
-  readonly write: (data: Uint8Array, time: number) => Effect.Effect<void, LogClosedError>
-  readonly writeAndAwait: (data: Uint8Array, time: number) => Effect.Effect<WriteOutcome, FileSystemError | LogClosedError>
+  readonly write: (data: Uint8Array, time: number) => Effect.Effect<void, LogClosedError | InvalidArgumentError>
+  readonly writeAndAwait: (
+    data: Uint8Array,
+    time: number
+  ) => Effect.Effect<WriteOutcome, FileSystemError | LogClosedError | InvalidArgumentError>
   readonly lastFailure: Effect.Effect<Option.Option<FileSystemError>>
   readonly close: Effect.Effect<void>
 }

@@ -133,7 +133,8 @@ const run = (ops: ReadonlyArray<Op>) =>
           break
         }
         case "clean": {
-          const threshold = now - op.back
+          // a threshold is a time: never negative (clean(-1) fails with InvalidArgumentError)
+          const threshold = Math.max(0, now - op.back)
           yield* current.log.clean(threshold, true)
           for (const e of expected) {
             const end = Number(path.basename(e.handle.path).split(/[-.]/)[2])

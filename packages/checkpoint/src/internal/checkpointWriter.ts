@@ -1,7 +1,8 @@
 import { Cause, Deferred, Effect, Exit, Fiber, Option, Queue, Scope } from "effect"
-import { InvalidOptionError, LogClosedError, type FileSystemError } from "../Errors.js"
+import { type FileSystemError, type InvalidArgumentError, InvalidOptionError, LogClosedError } from "../Errors.js"
 import { FileSystem } from "../FileSystem.js"
 import type * as CW from "../CheckpointWriter.js"
+import { checkBytes, checkTime } from "./arguments.js"
 import * as file from "./checkpointFile.js"
 import { backupName, checkpointName, listCheckpointFiles, wrapPayload } from "./checkpointFiles.js"
 
@@ -17,6 +18,16 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   const fs = yield* FileSystem
   const scope = yield* Scope.Scope
   const directory = options.directory
+  if (typeof directory !== "string" || directory.length === 0) {
+    return yield* new InvalidOptionError({ option: "directory", value: directory, expected: "a non-empty path" })
+  }
+  if (options.createDirectory !== undefined && typeof options.createDirectory !== "boolean") {
+    return yield* new InvalidOptionError({
+      option: "createDirectory",
+      value: options.createDirectory,
+      expected: "a boolean (or nothing)"
+    })
+  }
   const keep = options.keep ?? 10
   if (!(Number.isInteger(keep) && keep >= 1)) {
     return yield* new InvalidOptionError({ option: "keep", value: keep, expected: "an integer >= 1" })
@@ -87,9 +98,14 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   ).pipe(Effect.catchTag("Done", () => Effect.void))
   const worker = yield* Effect.forkIn(loop, scope)
 
-  const enqueue = (data: Uint8Array, time: number) =>
-    Effect.suspend(() => {
+  const enqueue = (data: Uint8Array, time: number, operation: string) =>
+    Effect.suspend((): Effect.Effect<
+      Deferred.Deferred<CW.WriteOutcome, FileSystemError>,
+      LogClosedError | InvalidArgumentError
+    > => {
       if (closed) return Effect.fail(closedError)
+      const invalid = checkBytes(operation, "data", data) ?? checkTime(operation, "time", time)
+      if (invalid !== undefined) return Effect.fail(invalid)
       const done = Deferred.makeUnsafe<CW.WriteOutcome, FileSystemError>()
       Queue.offerUnsafe(queue, { time, data, done })
       return Effect.succeed(done)
@@ -105,8 +121,8 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
 
   const writer: CW.CheckpointWriter = {
     directory,
-    write: (data, time) => Effect.asVoid(enqueue(data, time)),
-    writeAndAwait: (data, time) => Effect.flatMap(enqueue(data, time), Deferred.await),
+    write: (data, time) => Effect.asVoid(enqueue(data, time, "CheckpointWriter.write")),
+    writeAndAwait: (data, time) => Effect.flatMap(enqueue(data, time, "CheckpointWriter.writeAndAwait"), Deferred.await),
     lastFailure: Effect.sync(() => lastFailure),
     close
   }

@@ -1,6 +1,7 @@
 import { Effect, Option, Scope, Semaphore } from "effect"
 import type { DirectoryNotFoundError, DirectoryNotWritableError, FileSystemError, InvalidOptionError } from "../Errors.js"
 import { RecordTooLargeError } from "../Errors.js"
+import { checkBoolean, checkBytes, checkRecords, checkTime } from "./arguments.js"
 import { FileSystem } from "../FileSystem.js"
 import type * as WAL from "../WriteAheadLog.js"
 import { Appender } from "./walAppender.js"
@@ -101,11 +102,14 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const handlesOf = (r: Appended) => r.handles
   const firstHandleOf = (r: Appended) => r.handles[0]!
 
-  // The argument checks need no suspension: they depend on the arguments only.
+  // The argument checks need no suspension: they depend on the arguments only. They run before
+  // anything reaches the appender, so a rejected call touches no file and leaves the log usable.
   const writeBatch = (
     records: ReadonlyArray<Uint8Array>,
     time: number
   ): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> => {
+    const invalid = checkRecords("WriteAheadLog.writeBatch", records) ?? checkTime("WriteAheadLog.writeBatch", "time", time)
+    if (invalid !== undefined) return Effect.fail(invalid)
     for (const r of records) {
       if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
     }
@@ -113,10 +117,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return Effect.map(appendDurably(records, time), handlesOf)
   }
 
-  const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> =>
-    record.length > maxRecordBytes
+  const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> => {
+    const invalid = checkBytes("WriteAheadLog.write", "record", record) ?? checkTime("WriteAheadLog.write", "time", time)
+    if (invalid !== undefined) return Effect.fail(invalid)
+    return record.length > maxRecordBytes
       ? Effect.fail(new RecordTooLargeError({ size: record.length, maxRecordBytes }))
       : Effect.map(appendDurably([record], time), firstHandleOf)
+  }
 
   const close = lock.withPermit(Effect.suspend(() => {
     if (state.closed) return Effect.void
@@ -133,7 +140,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   }
   yield* Scope.addFinalizer(scope, Effect.ignore(close))
 
-  const clean = (threshold: number, waitForCompletion: boolean) => {
+  const clean = (threshold: number, waitForCompletion: boolean): Effect.Effect<void, WAL.CleanError> => {
+    const invalid = checkTime("WriteAheadLog.clean", "threshold", threshold) ??
+      checkBoolean("WriteAheadLog.clean", "waitForCompletion", waitForCompletion)
+    if (invalid !== undefined) return Effect.fail(invalid)
     const run = Effect.gen(function*() {
       const files = yield* listLogFiles(directory).pipe(
         Effect.catchTag("FileNotFoundError", () => Effect.succeed<Array<LogFile>>([]))

@@ -1,7 +1,8 @@
 import { Effect, Option } from "effect"
-import { CorruptDataError, RecordCleanedError, UnsupportedFormatVersionError } from "../Errors.js"
+import { CorruptDataError, InvalidArgumentError, RecordCleanedError, UnsupportedFormatVersionError } from "../Errors.js"
 import { FileSystem } from "../FileSystem.js"
 import type * as WAL from "../WriteAheadLog.js"
+import { describe } from "./arguments.js"
 import * as format from "./walFormat.js"
 
 /** A log file of a directory, with its parsed name (time range and sequence). */
@@ -56,6 +57,20 @@ export const readDirectory = Effect.fnUntraced(function*(directory: string) {
 /** Reads one record by handle, verifying its checksum. */
 export const readHandle = Effect.fnUntraced(function*(handle: WAL.RecordHandle) {
   const fs = yield* FileSystem
+  const h = handle as Partial<WAL.RecordHandle> | null | undefined
+  if (
+    typeof h !== "object" || h === null || typeof h.path !== "string" || !Number.isSafeInteger(h.offset) ||
+    h.offset! < 0 || !Number.isSafeInteger(h.length) || h.length! < format.ENTRY_OVERHEAD
+  ) {
+    return yield* new InvalidArgumentError({
+      operation: "WriteAheadLog.read",
+      argument: "handle",
+      expected: `a RecordHandle returned by write (path string, offset >= 0, length >= ${format.ENTRY_OVERHEAD})`,
+      received: typeof h === "object" && h !== null
+        ? `{ path: ${describe(h.path)}, offset: ${describe(h.offset)}, length: ${describe(h.length)} }`
+        : describe(h)
+    })
+  }
   const entry = yield* fs.readRange(handle.path, handle.offset, handle.length).pipe(
     Effect.catchTag("FileNotFoundError", () => Effect.fail(new RecordCleanedError({ path: handle.path, offset: handle.offset })))
   )
