@@ -137,7 +137,7 @@ describe("WriteAheadLog arguments", () => {
         fc.assert(
           fc.asyncProperty(call, async (c) => {
             const before = await fsp.readdir(dir)
-            const attempt = c.kind === "time"
+            const attempt: Effect.Effect<unknown, WriteAheadLog.WriteError | WriteAheadLog.CleanError> = c.kind === "time"
               ? log.write(bytesOf("bad"), untyped(c.time))
               : c.kind === "record"
               ? log.write(untyped(c.record), time)
