@@ -77,9 +77,13 @@ export interface LogRecord {
 }
 
 /**
- * Something `readAll` skipped: a torn tail (a frame cut off by the end of a
- * file, as left by a crash mid-write) or a corrupt record (damaged bytes in
- * the middle of a file). Neither is ever returned as data.
+ * Something `readAll` skipped or found wrong: a torn tail (a frame cut off by
+ * the end of a file, as left by a crash mid-write), a corrupt record (damaged
+ * bytes in the middle of a file), or a broken chain (format version 2: a
+ * segment missing between two others, segments out of order, a segment that
+ * does not continue the one before it because that one was truncated at a
+ * frame boundary or replaced, or a frame that does not continue the frames
+ * before it). Damaged bytes are never returned as data.
  *
  * Mirrors the warnings Spark's `FileBasedWriteAheadLogReader` logs on a
  * truncated or unreadable segment.
@@ -96,6 +100,13 @@ export type LogProblem =
   | { readonly _tag: "TornTail"; readonly path: string; readonly offset: number; readonly bytes: number }
   | {
     readonly _tag: "CorruptRecord"
+    readonly path: string
+    readonly offset: number
+    readonly length: number
+    readonly reason: string
+  }
+  | {
+    readonly _tag: "BrokenChain"
     readonly path: string
     readonly offset: number
     readonly length: number

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
 import * as format from "../src/internal/walFormat.js"
+import { scan } from "../src/internal/walScan.js"
 
 const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
   let n = 0
@@ -40,7 +41,7 @@ describe("walFormat.encodeFrames", () => {
           )
         }
         // every entry offset addresses its record, and the scan returns every record in order
-        const scanned = format.scan(bytes)
+        const scanned = scan(bytes)
         assert.deepStrictEqual(scanned.problems, [])
         const all = fs.flat()
         assert.strictEqual(scanned.records.length, all.length)

@@ -5,9 +5,10 @@ import { checkBoolean, checkBytes, checkRecords, checkTime } from "./arguments.j
 import { FileSystem } from "../FileSystem.js"
 import type * as WAL from "../WriteAheadLog.js"
 import { Appender } from "./walAppender.js"
-import { type LogFile, listLogFiles, readDirectory, readHandle } from "./walFiles.js"
+import { type LogFile, listLogFiles, newestSegment, readDirectory, readHandle } from "./walFiles.js"
 import * as format from "./walFormat.js"
 import { type Options, validateOptions } from "./walOptions.js"
+import { encodeSegmentHeader } from "./walSegment.js"
 import { type Active, type Appended, LogState } from "./walState.js"
 import { Syncer } from "./walSync.js"
 
@@ -30,6 +31,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   yield* fs.checkWritableDirectory(directory)
 
   const state = new LogState(directory)
+  // continue the chain of the newest segment already in the directory (format version 2)
+  const resumed = yield* newestSegment(directory)
+  if (resumed !== undefined) {
+    state.segmentSeq = resumed.segment.header.seq
+    state.chain = resumed.segment.finalChain
+    state.digest = resumed.segment.finalDigest
+  }
   /** Serialises appends, rolls and closes. Syncs run outside it, so appends continue during a sync. */
   const lock = Semaphore.makeUnsafe(1)
   const syncer = new Syncer(state, durability._tag === "None" ? "fdatasync" : durability.mode)
@@ -53,12 +61,23 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     )
   })
 
+  /**
+   * Creates the next segment and writes its header: the next sequence number,
+   * and the chain value the previous segment ended with. The header becomes
+   * durable with the segment's first synced append.
+   */
   const createFile = Effect.fnUntraced(function*(start: number, end: number) {
     for (let seq = 0;; seq++) {
       const path = fs.join(directory, format.logName(start, end, seq))
       const exists = yield* fs.stat(path)
       if (Option.isSome(exists)) continue
       const file = yield* fs.createAppend(path)
+      const previous = state.chain === undefined ? undefined : { chain: state.chain, digest: state.digest }
+      const header = encodeSegmentHeader(state.segmentSeq + 1, previous)
+      yield* file.append([header.bytes]).pipe(Effect.tapError(() => Effect.ignore(file.close)))
+      state.segmentSeq++
+      state.chain = header.crc
+      state.digest = 0
       yield* fs.syncDirectory(directory)
       return file
     }
@@ -70,7 +89,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
    * still sorts after the files written before it and `readAll` keeps the
    * write order.
    */
-  let lastStart = Number.NEGATIVE_INFINITY
+  let lastStart = resumed?.start ?? Number.NEGATIVE_INFINITY
 
   /** The writer for `time`, rolling to a new file when `time` is past the active file's end. */
   const writerFor = Effect.fnUntraced(function*(time: number) {
