@@ -18,7 +18,8 @@ import type {
   FileSystemError,
   InvalidArgumentError,
   InvalidOptionError,
-  LogClosedError
+  LogClosedError,
+  UnsupportedFormatVersionError
 } from "./Errors.js"
 import type { FileSystem } from "./FileSystem.js"
 import * as internal from "./internal/checkpointWriter.js"
@@ -98,7 +99,10 @@ export interface CheckpointWriter {
 }
 
 /**
- * Why starting a writer failed.
+ * Why starting a writer failed. The writer reads the newest valid checkpoint
+ * of the directory at start (so it never writes one older than it), so a
+ * checkpoint from a newer format version fails the start, as it fails
+ * `CheckpointReader.read`.
  *
  * Mirrors the checks Spark runs when checkpointing is enabled.
  *
@@ -116,6 +120,7 @@ export type MakeError =
   | DirectoryNotWritableError
   | FileSystemError
   | FileNotFoundError
+  | UnsupportedFormatVersionError
 
 /**
  * Starts a checkpoint writer; closing the scope finishes queued writes.

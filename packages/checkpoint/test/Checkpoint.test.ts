@@ -234,3 +234,22 @@ describe("CheckpointReader fallback past unreadable entries", () => {
       assert.deepStrictEqual(r.skipped.map((s) => s.kind), ["Corrupt", "NotAFile"])
     }).pipe(provideFs))
 })
+
+describe("CheckpointWriter next to unreadable entries", () => {
+  it.effect("a directory or a damaged file with a newer checkpoint's name neither blocks later writes nor breaks retention", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      yield* Effect.promise(async () => {
+        await fsp.mkdir(path.join(dir, "checkpoint-90000"))
+        await fsp.writeFile(path.join(dir, "checkpoint-80000"), "not a checkpoint")
+      })
+      const writer = yield* CheckpointWriter.make({ directory: dir, keep: 2 })
+      for (const t of [1000, 2000, 3000]) assert.strictEqual((yield* writer.writeAndAwait(bytesOf(`c${t}`), t))._tag, "Written")
+      yield* writer.close
+      // the newest two times written are kept; the unreadable newer entries are left alone and take no slot
+      assert.deepStrictEqual(yield* ls(dir), ["checkpoint-2000", "checkpoint-3000", "checkpoint-80000", "checkpoint-90000"])
+      const r = yield* CheckpointReader.read(dir)
+      assert.strictEqual(textOf(Option.getOrThrow(r.checkpoint).data), "c3000")
+      assert.deepStrictEqual(r.skipped.map((s) => s.kind), ["NotAFile", "Corrupt"])
+    }).pipe(provideFs))
+})

@@ -5,6 +5,7 @@ import type * as CW from "../CheckpointWriter.js"
 import { checkBytes, checkTime } from "./arguments.js"
 import * as file from "./checkpointFile.js"
 import { backupName, checkpointName, listCheckpointFiles, wrapPayload } from "./checkpointFiles.js"
+import { read as readCheckpoint } from "./checkpointReader.js"
 
 interface Item {
   readonly time: number
@@ -37,8 +38,10 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   }
   yield* fs.checkWritableDirectory(directory)
 
-  const existing = yield* listCheckpointFiles(directory)
-  let latest: number | undefined = existing.length > 0 ? existing[0]!.time : undefined
+  // the newest checkpoint that reads back: a damaged entry, or a directory with a checkpoint's
+  // name, must not make every later write look older than it (the reader skips it too)
+  const existing = yield* readCheckpoint(directory)
+  let latest: number | undefined = Option.isSome(existing.checkpoint) ? existing.checkpoint.value.time : undefined
   let closed = false
   let lastFailure: Option.Option<FileSystemError> = Option.none()
   const queue = yield* Queue.unbounded<Item, Cause.Done>()
@@ -63,8 +66,14 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
     }).pipe(provide)
 
   const retain = Effect.gen(function*() {
-    const files = yield* listCheckpointFiles(directory).pipe(
+    const listed = yield* listCheckpointFiles(directory).pipe(
       Effect.catchTag("FileNotFoundError", () => Effect.succeed([]))
+    )
+    // only files up to the newest written: a directory with a checkpoint's name is not this writer's
+    // to delete, and a newer entry it skipped at start (unreadable) must not take the place of a valid one
+    const files = yield* Effect.filter(
+      listed,
+      (f) => Effect.map(fs.stat(f.path), (i) => Option.isSome(i) && !i.value.isDirectory && latest !== undefined && f.time <= latest)
     )
     const times = [...new Set(files.map((f) => f.time))]
     if (times.length <= keep) return
