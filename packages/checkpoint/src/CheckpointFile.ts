@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Effect } from "effect"
-import type { CorruptDataError, FileNotFoundError, FileSystemError, UnsupportedFormatVersionError } from "./Errors.js"
+import type { CorruptDataError, FileNotFoundError, FileSystemError, InvalidArgumentError, UnsupportedFormatVersionError } from "./Errors.js"
 import type { FileSystem } from "./FileSystem.js"
 import * as internal from "./internal/checkpointFile.js"
 
@@ -66,6 +66,8 @@ export const decode: (
  * temp file in the same directory, which is fsynced, renamed over the target
  * and then the directory is fsynced. Returns the target path. After a crash,
  * the target holds either the old content or the complete new content.
+ * `name` must be a plain file name (no separator, not `.` or `..`) and `data`
+ * bytes; otherwise it fails with `InvalidArgumentError` and writes nothing.
  *
  * Mirrors `ReliableCheckpointRDD.writePartitionToCheckpointFile` (temp file + rename).
  *
@@ -83,7 +85,7 @@ export const writeAtomic: (
   directory: string,
   name: string,
   data: Uint8Array
-) => Effect.Effect<string, FileSystemError, FileSystem> = internal.writeAtomic
+) => Effect.Effect<string, FileSystemError | InvalidArgumentError, FileSystem> = internal.writeAtomic
 
 /**
  * Reads and validates a file written by `writeAtomic`.

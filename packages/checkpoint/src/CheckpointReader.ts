@@ -4,8 +4,10 @@
  * Candidates are `checkpoint-<time>` and `checkpoint-<time>.bk`, newest time
  * first (the main file before its backup). Each candidate must pass its
  * header and data checksums and hold the time its name says; every one that
- * does not is reported in `skipped` with the reason, and the next older one is
- * tried. A file written by a newer format version fails the read with
+ * does not (truncated, bad checksum, a directory with a checkpoint file's
+ * name, unreadable, deleted meanwhile, holding another time) is reported in
+ * `skipped` with a typed `kind` and the reason, logged with
+ * `Effect.logWarning`, and the next older one is tried. A file written by a newer format version fails the read with
  * `UnsupportedFormatVersionError` instead of silently falling back to older
  * state.
  *
@@ -36,13 +38,34 @@ export interface Checkpoint {
 }
 
 /**
- * A candidate file that was not used, and why.
+ * Why a candidate was skipped:
+ *
+ * - `Corrupt`: truncated, bad magic, a header or data checksum mismatch.
+ * - `NotAFile`: a directory (or other non-file) has the candidate's name.
+ * - `Unreadable`: reading failed (permission, I/O error).
+ * - `Deleted`: the file disappeared between the listing and the read.
+ * - `TimeMismatch`: the file holds another time than its name says.
+ *
+ * Mirrors the causes of the "Error reading checkpoint from file" warnings of Spark's `CheckpointReader`.
+ *
+ * **Example**
+ * ```ts
+ * const damaged = (k: CheckpointReader.SkipKind) => k === "Corrupt"
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type SkipKind = "Corrupt" | "NotAFile" | "Unreadable" | "Deleted" | "TimeMismatch"
+
+/**
+ * A candidate file that was not used, and why (`kind`, and a `reason` in words).
  *
  * Mirrors the "Error reading checkpoint from file" warnings of Spark's `CheckpointReader`.
  *
  * **Example**
  * ```ts
- * const line = (s: CheckpointReader.Skipped) => `${s.path}: ${s.reason}`
+ * const line = (s: CheckpointReader.Skipped) => `${s.path} (${s.kind}): ${s.reason}`
  * ```
  *
  * @category models
@@ -50,6 +73,7 @@ export interface Checkpoint {
  */
 export interface Skipped {
   readonly path: string
+  readonly kind: SkipKind
   readonly reason: string
 }
 

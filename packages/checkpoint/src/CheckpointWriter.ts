@@ -16,8 +16,10 @@ import type {
   DirectoryNotWritableError,
   FileNotFoundError,
   FileSystemError,
+  InvalidArgumentError,
   InvalidOptionError,
-  LogClosedError
+  LogClosedError,
+  UnsupportedFormatVersionError
 } from "./Errors.js"
 import type { FileSystem } from "./FileSystem.js"
 import * as internal from "./internal/checkpointWriter.js"
@@ -68,6 +70,9 @@ export type WriteOutcome =
  * `write` queues a checkpoint and returns at once; `writeAndAwait` queues it
  * and waits until it is durable (or skipped); `lastFailure` is the last write
  * that failed after 3 attempts; `close` finishes queued checkpoints, then stops.
+ * `data` must be bytes and `time` an integer between 0 and
+ * `WriteAheadLog.MAX_TIME` (2^52); anything else fails with
+ * `InvalidArgumentError` before it is queued, and the writer stays usable.
  *
  * Mirrors `org.apache.spark.streaming.CheckpointWriter`.
  *
@@ -84,14 +89,20 @@ export type WriteOutcome =
  */
 export interface CheckpointWriter {
   readonly directory: string
-  readonly write: (data: Uint8Array, time: number) => Effect.Effect<void, LogClosedError>
-  readonly writeAndAwait: (data: Uint8Array, time: number) => Effect.Effect<WriteOutcome, FileSystemError | LogClosedError>
+  readonly write: (data: Uint8Array, time: number) => Effect.Effect<void, LogClosedError | InvalidArgumentError>
+  readonly writeAndAwait: (
+    data: Uint8Array,
+    time: number
+  ) => Effect.Effect<WriteOutcome, FileSystemError | LogClosedError | InvalidArgumentError>
   readonly lastFailure: Effect.Effect<Option.Option<FileSystemError>>
   readonly close: Effect.Effect<void>
 }
 
 /**
- * Why starting a writer failed.
+ * Why starting a writer failed. The writer reads the newest valid checkpoint
+ * of the directory at start (so it never writes one older than it), so a
+ * checkpoint from a newer format version fails the start, as it fails
+ * `CheckpointReader.read`.
  *
  * Mirrors the checks Spark runs when checkpointing is enabled.
  *
@@ -109,6 +120,7 @@ export type MakeError =
   | DirectoryNotWritableError
   | FileSystemError
   | FileNotFoundError
+  | UnsupportedFormatVersionError
 
 /**
  * Starts a checkpoint writer; closing the scope finishes queued writes.

@@ -235,3 +235,36 @@ export class InvalidOptionError extends Data.TaggedError("InvalidOptionError")<{
     return `Option ${this.option} = ${String(this.value)} is invalid: expected ${this.expected}.`
   }
 }
+
+/**
+ * An argument of a write, clean or read call was not what it must be (a time
+ * that is not a non-negative safe integer within `MAX_TIME`, a record that is
+ * not bytes, ...). The call failed before touching the disk: no file was
+ * created and the log or writer stays usable.
+ *
+ * Mirrors Spark's `require(...)` checks on method arguments (`IllegalArgumentException`).
+ *
+ * **Example**
+ * ```ts
+ * const error = new InvalidArgumentError({
+ *   operation: "WriteAheadLog.write",
+ *   argument: "record",
+ *   expected: "bytes (a Uint8Array or Buffer)",
+ *   received: "string"
+ * })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError")<{
+  readonly operation: string
+  readonly argument: string
+  readonly expected: string
+  readonly received: string
+}> {
+  override get message(): string {
+    return `${this.operation}: ${this.argument} must be ${this.expected}, but received ${this.received}. ` +
+      `Pass ${this.expected}; nothing was written.`
+  }
+}

@@ -15,6 +15,7 @@ import type {
   FileNotFoundError,
   FileSystemError,
   InvalidOptionError,
+  InvalidArgumentError,
   CorruptDataError,
   RecordCleanedError,
   UnsupportedFormatVersionError
@@ -135,4 +136,8 @@ export const readDirectory: (
  */
 export const readHandle: (
   handle: RecordHandle
-) => Effect.Effect<Uint8Array, FileSystemError | RecordCleanedError | CorruptDataError, FileSystem> = internal.readHandle
+) => Effect.Effect<
+  Uint8Array,
+  FileSystemError | RecordCleanedError | CorruptDataError | InvalidArgumentError,
+  FileSystem
+> = internal.readHandle

@@ -9,13 +9,33 @@ import type {
   CorruptDataError,
   FileNotFoundError,
   FileSystemError,
+  InvalidArgumentError,
   LogClosedError,
   RecordCleanedError,
   RecordTooLargeError,
   UnsupportedFormatVersionError
 } from "./Errors.js"
 import type { SyncMode } from "./FileSystem.js"
+import { MAX_TIME as MAX_TIME_ } from "./internal/arguments.js"
 import type * as Serializer from "./Serializer.js"
+
+/**
+ * The largest time (milliseconds) `write`, `writeBatch` and `clean` accept:
+ * 2^52, about 142,000 years after the epoch. Times must be integers between 0
+ * and `MAX_TIME`; anything else (NaN, Infinity, 1e21, -5000, 1.5) fails with
+ * `InvalidArgumentError` before the disk is touched.
+ *
+ * Mirrors the `Long` milliseconds of Spark's `WriteAheadLog.write(record, time)`.
+ *
+ * **Example**
+ * ```ts
+ * const ok = Number.isInteger(t) && t >= 0 && t <= WriteAheadLog.MAX_TIME
+ * ```
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const MAX_TIME: number = MAX_TIME_
 
 /**
  * Where a record lives: the log file, the byte offset of its entry and the
@@ -57,9 +77,13 @@ export interface LogRecord {
 }
 
 /**
- * Something `readAll` skipped: a torn tail (a frame cut off by the end of a
- * file, as left by a crash mid-write) or a corrupt record (damaged bytes in
- * the middle of a file). Neither is ever returned as data.
+ * Something `readAll` skipped or found wrong: a torn tail (a frame cut off by
+ * the end of a file, as left by a crash mid-write), a corrupt record (damaged
+ * bytes in the middle of a file), or a broken chain (format version 2: a
+ * segment missing between two others, segments out of order, a segment that
+ * does not continue the one before it because that one was truncated at a
+ * frame boundary or replaced, or a frame that does not continue the frames
+ * before it). Damaged bytes are never returned as data.
  *
  * Mirrors the warnings Spark's `FileBasedWriteAheadLogReader` logs on a
  * truncated or unreadable segment.
@@ -76,6 +100,13 @@ export type LogProblem =
   | { readonly _tag: "TornTail"; readonly path: string; readonly offset: number; readonly bytes: number }
   | {
     readonly _tag: "CorruptRecord"
+    readonly path: string
+    readonly offset: number
+    readonly length: number
+    readonly reason: string
+  }
+  | {
+    readonly _tag: "BrokenChain"
     readonly path: string
     readonly offset: number
     readonly length: number
@@ -188,7 +219,7 @@ export const none: DurabilityPolicy = { _tag: "None" }
  * @category errors
  * @since 0.1.0
  */
-export type WriteError = FileSystemError | RecordTooLargeError | LogClosedError
+export type WriteError = FileSystemError | RecordTooLargeError | LogClosedError | InvalidArgumentError
 
 /**
  * Any failure of a read by handle.
@@ -203,7 +234,23 @@ export type WriteError = FileSystemError | RecordTooLargeError | LogClosedError
  * @category errors
  * @since 0.1.0
  */
-export type ReadError = FileSystemError | RecordCleanedError | CorruptDataError
+export type ReadError = FileSystemError | RecordCleanedError | CorruptDataError | InvalidArgumentError
+
+/**
+ * Any failure of `clean`: a threshold that is not a time (see `MAX_TIME`), or
+ * a file that could not be deleted.
+ *
+ * Mirrors the exceptions of Spark's `WriteAheadLog.clean`.
+ *
+ * **Example**
+ * ```ts
+ * const handled = (e: WriteAheadLog.CleanError) => e._tag
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type CleanError = FileSystemError | InvalidArgumentError
 
 /**
  * Any failure of `readAll`.
@@ -257,7 +304,7 @@ export class WriteAheadLog extends Context.Service<WriteAheadLog, {
   ) => Effect.Effect<ReadonlyArray<RecordHandle>, WriteError>
   readonly read: (handle: RecordHandle) => Effect.Effect<Uint8Array, ReadError>
   readonly readAll: Effect.Effect<ReadAllResult, ReadAllError>
-  readonly clean: (threshold: number, waitForCompletion: boolean) => Effect.Effect<void, FileSystemError>
+  readonly clean: (threshold: number, waitForCompletion: boolean) => Effect.Effect<void, CleanError>
   readonly close: Effect.Effect<void, FileSystemError>
 }>()("@tspark/checkpoint/WriteAheadLog") {}
 

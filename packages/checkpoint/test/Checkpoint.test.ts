@@ -1,7 +1,7 @@
 import * as fsp from "node:fs/promises"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Logger, Option } from "effect"
 import fc from "fast-check"
 import { CheckpointFile, CheckpointReader, CheckpointWriter, FileSystem } from "../src/index.js"
 import { crc32 } from "../src/internal/crc32.js"
@@ -178,5 +178,78 @@ describe("CheckpointReader", () => {
       const r = yield* CheckpointReader.read(dir)
       assert.strictEqual(Option.getOrThrow(r.checkpoint).time, 2000)
       assert.match(r.skipped[0]!.reason, /name says 9000/)
+    }).pipe(provideFs))
+})
+
+describe("CheckpointReader fallback past unreadable entries", () => {
+  const setup = (times: ReadonlyArray<number>) =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const writer = yield* CheckpointWriter.make({ directory: dir })
+      for (const t of times) yield* writer.writeAndAwait(bytesOf(`c${t}`), t)
+      yield* writer.close
+      return dir
+    })
+
+  it.effect("a directory, a truncated file, a bad checksum, a renamed file and an empty file are each skipped with a typed kind", () =>
+    Effect.gen(function*() {
+      const dir = yield* setup([1000, 2000, 3000, 4000])
+      yield* Effect.promise(async () => {
+        await fsp.mkdir(path.join(dir, "checkpoint-9000"))
+        await fsp.writeFile(path.join(dir, "checkpoint-9000", "inner"), "x")
+        await fsp.copyFile(path.join(dir, "checkpoint-1000"), path.join(dir, "checkpoint-8000"))
+        await fsp.writeFile(path.join(dir, "checkpoint-7000"), "")
+        await fsp.truncate(path.join(dir, "checkpoint-4000"), 30)
+        const p = path.join(dir, "checkpoint-3000")
+        const b = await fsp.readFile(p)
+        b[30] ^= 0x01
+        await fsp.writeFile(p, b)
+      })
+      const logs: Array<string> = []
+      const logger = Logger.make<unknown, void>(({ logLevel, message }) => {
+        if (logLevel === "Warn") logs.push(String(Array.isArray(message) ? message.join(" ") : message))
+      })
+      const r = yield* CheckpointReader.read(dir).pipe(Effect.provide(Logger.layer([logger])))
+      assert.strictEqual(textOf(Option.getOrThrow(r.checkpoint).data), "c2000")
+      assert.deepStrictEqual(r.skipped.map((s) => [path.basename(s.path), s.kind]), [
+        ["checkpoint-9000", "NotAFile"],
+        ["checkpoint-8000", "TimeMismatch"],
+        ["checkpoint-7000", "Corrupt"],
+        ["checkpoint-4000", "Corrupt"],
+        ["checkpoint-3000", "Corrupt"]
+      ])
+      assert.match(r.skipped[3]!.reason, /truncated/)
+      assert.match(r.skipped[4]!.reason, /checksum mismatch/)
+      assert.strictEqual(logs.length, 5)
+      assert.match(logs[0]!, /checkpoint-9000 \(NotAFile\): a directory/)
+    }).pipe(provideFs))
+
+  it.effect("only unreadable entries: no checkpoint, every one reported", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      yield* Effect.promise(() => fsp.mkdir(path.join(dir, "checkpoint-5000.bk")))
+      yield* Effect.promise(() => fsp.writeFile(path.join(dir, "checkpoint-5000"), "garbage that is not a frame at all"))
+      const r = yield* CheckpointReader.read(dir)
+      assert.isTrue(Option.isNone(r.checkpoint))
+      assert.deepStrictEqual(r.skipped.map((s) => s.kind), ["Corrupt", "NotAFile"])
+    }).pipe(provideFs))
+})
+
+describe("CheckpointWriter next to unreadable entries", () => {
+  it.effect("a directory or a damaged file with a newer checkpoint's name neither blocks later writes nor breaks retention", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      yield* Effect.promise(async () => {
+        await fsp.mkdir(path.join(dir, "checkpoint-90000"))
+        await fsp.writeFile(path.join(dir, "checkpoint-80000"), "not a checkpoint")
+      })
+      const writer = yield* CheckpointWriter.make({ directory: dir, keep: 2 })
+      for (const t of [1000, 2000, 3000]) assert.strictEqual((yield* writer.writeAndAwait(bytesOf(`c${t}`), t))._tag, "Written")
+      yield* writer.close
+      // the newest two times written are kept; the unreadable newer entries are left alone and take no slot
+      assert.deepStrictEqual(yield* ls(dir), ["checkpoint-2000", "checkpoint-3000", "checkpoint-80000", "checkpoint-90000"])
+      const r = yield* CheckpointReader.read(dir)
+      assert.strictEqual(textOf(Option.getOrThrow(r.checkpoint).data), "c3000")
+      assert.deepStrictEqual(r.skipped.map((s) => s.kind), ["NotAFile", "Corrupt"])
     }).pipe(provideFs))
 })

@@ -102,7 +102,8 @@ const run = (ops: ReadonlyArray<Op>) =>
       )
     const recordFrame = (records: ReadonlyArray<Uint8Array>, handles: ReadonlyArray<WriteAheadLog.RecordHandle>) => {
       const tableEnd = handles[0]!.offset
-      const frameStart = tableEnd - 24 - 4 * records.length
+      // format version 2: a 28-byte frame header
+      const frameStart = tableEnd - 28 - 4 * records.length
       const last = handles[handles.length - 1]!
       for (let i = 0; i < records.length; i++) {
         expected.push({
@@ -133,7 +134,8 @@ const run = (ops: ReadonlyArray<Op>) =>
           break
         }
         case "clean": {
-          const threshold = now - op.back
+          // a threshold is a time: never negative (clean(-1) fails with InvalidArgumentError)
+          const threshold = Math.max(0, now - op.back)
           yield* current.log.clean(threshold, true)
           for (const e of expected) {
             const end = Number(path.basename(e.handle.path).split(/[-.]/)[2])

@@ -194,21 +194,23 @@ describe("FileWriteAheadLog bad input", () => {
       assert.strictEqual(e2._tag, "InvalidOptionError")
     }).pipe(provideFs))
 
-  it.effect("a frame from a newer format version fails readAll with UnsupportedFormatVersionError", () =>
+  it.effect("a segment or a frame from a newer format version fails readAll with UnsupportedFormatVersionError", () =>
     Effect.gen(function*() {
-      const dir = yield* tempDir()
-      const log = yield* FileWriteAheadLog.make({ directory: dir })
-      const h = yield* log.write(bytesOf("from the future"), 0)
-      yield* log.close
-      // rewrite the header as version 2 with a valid header checksum
-      const bytes = new Uint8Array(yield* Effect.promise(() => fsp.readFile(h.path)))
-      bytes[4] = 2
       const { crc32 } = yield* Effect.promise(() => import("../src/internal/crc32.js"))
-      new DataView(bytes.buffer).setUint32(20, crc32(bytes, 0, 20), true)
-      yield* Effect.promise(() => fsp.writeFile(h.path, bytes))
-      const err = yield* Effect.flip(FileWriteAheadLog.readDirectory(dir))
-      assert.strictEqual(err._tag, "UnsupportedFormatVersionError")
-      assert.match(err.message, /Upgrade @tspark\/checkpoint/)
+      for (const [at, crcAt] of [[4, 28], [32 + 4, 32 + 20]] as const) {
+        const dir = yield* tempDir()
+        const log = yield* FileWriteAheadLog.make({ directory: dir })
+        const h = yield* log.write(bytesOf("from the future"), 0)
+        yield* log.close
+        // rewrite the segment header (at 0) or the frame header (at 32) as version 3, with a valid checksum
+        const bytes = new Uint8Array(yield* Effect.promise(() => fsp.readFile(h.path)))
+        bytes[at] = 3
+        new DataView(bytes.buffer).setUint32(crcAt, crc32(bytes, at - 4, crcAt), true)
+        yield* Effect.promise(() => fsp.writeFile(h.path, bytes))
+        const err = yield* Effect.flip(FileWriteAheadLog.readDirectory(dir))
+        assert.strictEqual(err._tag, "UnsupportedFormatVersionError")
+        assert.match(err.message, /version 3.*Upgrade @tspark\/checkpoint/)
+      }
     }).pipe(provideFs))
 
   it.effect("writing after close fails with LogClosedError", () =>

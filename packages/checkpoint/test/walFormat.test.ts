@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
 import * as format from "../src/internal/walFormat.js"
+import { scan } from "../src/internal/walScan.js"
+import { encodeSegmentHeader } from "../src/internal/walSegment.js"
 
 const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
   let n = 0
@@ -40,7 +42,7 @@ describe("walFormat.encodeFrames", () => {
           )
         }
         // every entry offset addresses its record, and the scan returns every record in order
-        const scanned = format.scan(bytes)
+        const scanned = scan(bytes)
         assert.deepStrictEqual(scanned.problems, [])
         const all = fs.flat()
         assert.strictEqual(scanned.records.length, all.length)
@@ -66,4 +68,32 @@ describe("walFormat.encodeFrames", () => {
     assert.strictEqual(chunks.length, 3)
     assert.strictEqual(chunks[1], big)
   })
+})
+
+describe("walFormat version 2 frames", () => {
+  it("copied or referenced, chained frames after a segment header scan back in order with no problem (property)", () =>
+    fc.assert(
+      fc.property(frames, fc.oneof(fc.integer({ min: 0, max: 320 }), fc.constant(Infinity)), fc.nat(), (fs, copyLimit, seq) => {
+        const header = encodeSegmentHeader(seq, undefined)
+        const staging = new Uint8Array(format.stagedLength(fs, copyLimit, 2))
+        const encoded = format.encodeFrames(fs, staging, copyLimit, header.crc)
+        // the same bytes as one frame at a time, each linking to the chain value after the one before
+        let link = header.crc
+        const oneByOne: Array<Uint8Array> = []
+        for (const records of fs) {
+          const one = format.encodeFrames([records], new Uint8Array(format.stagedLength([records], Infinity, 2)), Infinity, link)
+          oneByOne.push(one.chunks[0]!)
+          link = one.chain
+        }
+        assert.deepStrictEqual(concat(encoded.chunks), concat(oneByOne))
+        assert.strictEqual(encoded.chain, link)
+        const result = scan(concat([header.bytes, ...encoded.chunks]))
+        assert.deepStrictEqual(result.problems, [])
+        assert.deepStrictEqual(result.records.map((r) => r.data), fs.flat())
+        assert.strictEqual(result.segment?.header.seq, seq)
+        assert.strictEqual(result.segment?.finalChain, encoded.chain)
+        assert.strictEqual(result.segment?.finalDigest, encoded.digest)
+      }),
+      { numRuns: 200 }
+    ))
 })

@@ -1,6 +1,7 @@
 import { type Cause, Deferred, Effect, Exit, Queue, Scope } from "effect"
 import { InvalidOptionError, LogClosedError, RecordTooLargeError } from "../Errors.js"
 import type * as WAL from "../WriteAheadLog.js"
+import { checkBytes, checkRecords, checkTime } from "./arguments.js"
 
 export interface Options {
   readonly maxBatchRecords?: number
@@ -20,8 +21,8 @@ export const make = Effect.fnUntraced(function*(inner: WAL.WriteAheadLog["Servic
   if (!(Number.isInteger(maxBatchRecords) && maxBatchRecords > 0)) {
     return yield* new InvalidOptionError({ option: "maxBatchRecords", value: maxBatchRecords, expected: "a positive integer" })
   }
-  if (!(Number.isFinite(maxBatchBytes) && maxBatchBytes > 0)) {
-    return yield* new InvalidOptionError({ option: "maxBatchBytes", value: maxBatchBytes, expected: "a positive number of bytes" })
+  if (!(Number.isSafeInteger(maxBatchBytes) && maxBatchBytes > 0)) {
+    return yield* new InvalidOptionError({ option: "maxBatchBytes", value: maxBatchBytes, expected: "a positive integer number of bytes" })
   }
   const queue = yield* Queue.unbounded<Request, Cause.Done>()
   const closedError = new LogClosedError({ path: "BatchedWriteAheadLog" })
@@ -75,6 +76,9 @@ export const make = Effect.fnUntraced(function*(inner: WAL.WriteAheadLog["Servic
   const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> =>
     Effect.suspend(() => {
       if (closed) return Effect.fail(closedError)
+      // checked here, not by the inner log: one bad record must not fail the batch it would join
+      const invalid = checkBytes("WriteAheadLog.write", "record", record) ?? checkTime("WriteAheadLog.write", "time", time)
+      if (invalid !== undefined) return Effect.fail(invalid)
       if (record.length > inner.maxRecordBytes) {
         return Effect.fail(new RecordTooLargeError({ size: record.length, maxRecordBytes: inner.maxRecordBytes }))
       }
@@ -86,7 +90,12 @@ export const make = Effect.fnUntraced(function*(inner: WAL.WriteAheadLog["Servic
   const service: WAL.WriteAheadLog["Service"] = {
     maxRecordBytes: inner.maxRecordBytes,
     write,
-    writeBatch: (records, time) => Effect.forEach(records, (r) => write(r, time), { concurrency: "unbounded" }),
+    writeBatch: (records, time) => {
+      const invalid = checkRecords("WriteAheadLog.writeBatch", records) ?? checkTime("WriteAheadLog.writeBatch", "time", time)
+      return invalid !== undefined
+        ? Effect.fail(invalid)
+        : Effect.forEach(records, (r) => write(r, time), { concurrency: "unbounded" })
+    },
     read: inner.read,
     readAll: inner.readAll,
     clean: inner.clean,

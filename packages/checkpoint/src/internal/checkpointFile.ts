@@ -14,7 +14,8 @@
  * ```
  */
 import { Effect, Option } from "effect"
-import { CorruptDataError, UnsupportedFormatVersionError } from "../Errors.js"
+import { CorruptDataError, type InvalidArgumentError, UnsupportedFormatVersionError } from "../Errors.js"
+import { checkBytes, checkFileName } from "./arguments.js"
 import { FileSystem } from "../FileSystem.js"
 import { crc32 } from "./crc32.js"
 
@@ -61,6 +62,9 @@ let tempCounter = 0
 
 /** Writes `directory/name` atomically: temp file, fsync, rename, fsync of the directory. */
 export const writeAtomic = Effect.fnUntraced(function*(directory: string, name: string, data: Uint8Array) {
+  const invalid: InvalidArgumentError | undefined = checkFileName("CheckpointFile.writeAtomic", "name", name) ??
+    checkBytes("CheckpointFile.writeAtomic", "data", data)
+  if (invalid !== undefined) return yield* invalid
   const fs = yield* FileSystem
   const target = fs.join(directory, name)
   const temp = fs.join(directory, `.${name}.${process.pid}.${tempCounter++}.tmp`)

@@ -1,8 +1,14 @@
 import { Effect, Option } from "effect"
-import { FileSystem } from "../FileSystem.js"
 import type * as CR from "../CheckpointReader.js"
+import { FileSystem } from "../FileSystem.js"
 import * as file from "./checkpointFile.js"
 import { listCheckpointFiles, unwrapPayload } from "./checkpointFiles.js"
+
+type Attempt =
+  | { readonly ok: true; readonly payload: Uint8Array }
+  | { readonly ok: false; readonly kind: CR.SkipKind; readonly reason: string }
+
+const skip = (kind: CR.SkipKind, reason: string): Attempt => ({ ok: false, kind, reason })
 
 export const read = Effect.fnUntraced(function*(directory: string) {
   const fs = yield* FileSystem
@@ -10,26 +16,41 @@ export const read = Effect.fnUntraced(function*(directory: string) {
     Effect.catchTag("FileNotFoundError", () => Effect.succeed([]))
   )
   const skipped: Array<CR.Skipped> = []
+  const skipOne = (path: string, kind: CR.SkipKind, reason: string) => {
+    skipped.push({ path, kind, reason })
+    return Effect.logWarning(`Skipping checkpoint ${path} (${kind}): ${reason}; trying the next older one`)
+  }
   for (const f of files) {
-    const payload = yield* file.read(f.path).pipe(
-      Effect.provideService(FileSystem, fs),
-      Effect.map((p) => ({ ok: true as const, p })),
-      Effect.catchTags({
-        CorruptDataError: (e) => Effect.succeed({ ok: false as const, reason: e.reason }),
-        FileNotFoundError: () => Effect.succeed({ ok: false as const, reason: "deleted while reading" })
-      })
-    )
-    if (!payload.ok) {
-      skipped.push({ path: f.path, reason: payload.reason })
+    const info = yield* fs.stat(f.path)
+    if (Option.isNone(info)) {
+      yield* skipOne(f.path, "Deleted", "deleted while reading")
       continue
     }
-    const unwrapped = unwrapPayload(payload.p)
+    if (info.value.isDirectory) {
+      yield* skipOne(f.path, "NotAFile", "a directory has the name of a checkpoint file")
+      continue
+    }
+    const attempt: Attempt = yield* file.read(f.path).pipe(
+      Effect.provideService(FileSystem, fs),
+      Effect.map((payload): Attempt => ({ ok: true, payload })),
+      Effect.catchTags({
+        CorruptDataError: (e) => Effect.succeed(skip("Corrupt", e.reason)),
+        FileNotFoundError: () => Effect.succeed(skip("Deleted", "deleted while reading")),
+        // permission, I/O error, or a directory that replaced the file after the stat
+        FileSystemError: (e) => Effect.succeed(skip("Unreadable", `${e.operation} failed (${e.code}): ${e.detail}`))
+      })
+    )
+    if (!attempt.ok) {
+      yield* skipOne(f.path, attempt.kind, attempt.reason)
+      continue
+    }
+    const unwrapped = unwrapPayload(attempt.payload)
     if (unwrapped === undefined) {
-      skipped.push({ path: f.path, reason: "payload shorter than its time field" })
+      yield* skipOne(f.path, "Corrupt", "payload shorter than its time field")
       continue
     }
     if (unwrapped.time !== f.time) {
-      skipped.push({ path: f.path, reason: `holds time ${unwrapped.time}, but its name says ${f.time}` })
+      yield* skipOne(f.path, "TimeMismatch", `holds time ${unwrapped.time}, but its name says ${f.time}`)
       continue
     }
     const checkpoint: CR.Checkpoint = { path: f.path, time: f.time, data: unwrapped.data }

@@ -1,9 +1,11 @@
 import { Cause, Deferred, Effect, Exit, Fiber, Option, Queue, Scope } from "effect"
-import { InvalidOptionError, LogClosedError, type FileSystemError } from "../Errors.js"
+import { type FileSystemError, type InvalidArgumentError, InvalidOptionError, LogClosedError } from "../Errors.js"
 import { FileSystem } from "../FileSystem.js"
 import type * as CW from "../CheckpointWriter.js"
+import { checkBytes, checkTime } from "./arguments.js"
 import * as file from "./checkpointFile.js"
 import { backupName, checkpointName, listCheckpointFiles, wrapPayload } from "./checkpointFiles.js"
+import { read as readCheckpoint } from "./checkpointReader.js"
 
 interface Item {
   readonly time: number
@@ -17,6 +19,16 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   const fs = yield* FileSystem
   const scope = yield* Scope.Scope
   const directory = options.directory
+  if (typeof directory !== "string" || directory.length === 0) {
+    return yield* new InvalidOptionError({ option: "directory", value: directory, expected: "a non-empty path" })
+  }
+  if (options.createDirectory !== undefined && typeof options.createDirectory !== "boolean") {
+    return yield* new InvalidOptionError({
+      option: "createDirectory",
+      value: options.createDirectory,
+      expected: "a boolean (or nothing)"
+    })
+  }
   const keep = options.keep ?? 10
   if (!(Number.isInteger(keep) && keep >= 1)) {
     return yield* new InvalidOptionError({ option: "keep", value: keep, expected: "an integer >= 1" })
@@ -26,8 +38,10 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   }
   yield* fs.checkWritableDirectory(directory)
 
-  const existing = yield* listCheckpointFiles(directory)
-  let latest: number | undefined = existing.length > 0 ? existing[0]!.time : undefined
+  // the newest checkpoint that reads back: a damaged entry, or a directory with a checkpoint's
+  // name, must not make every later write look older than it (the reader skips it too)
+  const existing = yield* readCheckpoint(directory)
+  let latest: number | undefined = Option.isSome(existing.checkpoint) ? existing.checkpoint.value.time : undefined
   let closed = false
   let lastFailure: Option.Option<FileSystemError> = Option.none()
   const queue = yield* Queue.unbounded<Item, Cause.Done>()
@@ -52,8 +66,14 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
     }).pipe(provide)
 
   const retain = Effect.gen(function*() {
-    const files = yield* listCheckpointFiles(directory).pipe(
+    const listed = yield* listCheckpointFiles(directory).pipe(
       Effect.catchTag("FileNotFoundError", () => Effect.succeed([]))
+    )
+    // only files up to the newest written: a directory with a checkpoint's name is not this writer's
+    // to delete, and a newer entry it skipped at start (unreadable) must not take the place of a valid one
+    const files = yield* Effect.filter(
+      listed,
+      (f) => Effect.map(fs.stat(f.path), (i) => Option.isSome(i) && !i.value.isDirectory && latest !== undefined && f.time <= latest)
     )
     const times = [...new Set(files.map((f) => f.time))]
     if (times.length <= keep) return
@@ -87,9 +107,14 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
   ).pipe(Effect.catchTag("Done", () => Effect.void))
   const worker = yield* Effect.forkIn(loop, scope)
 
-  const enqueue = (data: Uint8Array, time: number) =>
-    Effect.suspend(() => {
+  const enqueue = (data: Uint8Array, time: number, operation: string) =>
+    Effect.suspend((): Effect.Effect<
+      Deferred.Deferred<CW.WriteOutcome, FileSystemError>,
+      LogClosedError | InvalidArgumentError
+    > => {
       if (closed) return Effect.fail(closedError)
+      const invalid = checkBytes(operation, "data", data) ?? checkTime(operation, "time", time)
+      if (invalid !== undefined) return Effect.fail(invalid)
       const done = Deferred.makeUnsafe<CW.WriteOutcome, FileSystemError>()
       Queue.offerUnsafe(queue, { time, data, done })
       return Effect.succeed(done)
@@ -105,8 +130,8 @@ export const make = Effect.fnUntraced(function*(options: CW.Options) {
 
   const writer: CW.CheckpointWriter = {
     directory,
-    write: (data, time) => Effect.asVoid(enqueue(data, time)),
-    writeAndAwait: (data, time) => Effect.flatMap(enqueue(data, time), Deferred.await),
+    write: (data, time) => Effect.asVoid(enqueue(data, time, "CheckpointWriter.write")),
+    writeAndAwait: (data, time) => Effect.flatMap(enqueue(data, time, "CheckpointWriter.writeAndAwait"), Deferred.await),
     lastFailure: Effect.sync(() => lastFailure),
     close
   }

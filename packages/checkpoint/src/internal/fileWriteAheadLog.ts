@@ -1,12 +1,14 @@
 import { Effect, Option, Scope, Semaphore } from "effect"
 import type { DirectoryNotFoundError, DirectoryNotWritableError, FileSystemError, InvalidOptionError } from "../Errors.js"
 import { RecordTooLargeError } from "../Errors.js"
+import { checkBoolean, checkBytes, checkRecords, checkTime } from "./arguments.js"
 import { FileSystem } from "../FileSystem.js"
 import type * as WAL from "../WriteAheadLog.js"
 import { Appender } from "./walAppender.js"
-import { type LogFile, listLogFiles, readDirectory, readHandle } from "./walFiles.js"
+import { type LogFile, listLogFiles, newestSegment, readDirectory, readHandle } from "./walFiles.js"
 import * as format from "./walFormat.js"
 import { type Options, validateOptions } from "./walOptions.js"
+import { encodeSegmentHeader } from "./walSegment.js"
 import { type Active, type Appended, LogState } from "./walState.js"
 import { Syncer } from "./walSync.js"
 
@@ -29,6 +31,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   yield* fs.checkWritableDirectory(directory)
 
   const state = new LogState(directory)
+  // continue the chain of the newest segment already in the directory (format version 2)
+  const resumed = yield* newestSegment(directory)
+  if (resumed !== undefined) {
+    state.segmentSeq = resumed.segment.header.seq
+    state.chain = resumed.segment.finalChain
+    state.digest = resumed.segment.finalDigest
+  }
   /** Serialises appends, rolls and closes. Syncs run outside it, so appends continue during a sync. */
   const lock = Semaphore.makeUnsafe(1)
   const syncer = new Syncer(state, durability._tag === "None" ? "fdatasync" : durability.mode)
@@ -52,12 +61,23 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     )
   })
 
+  /**
+   * Creates the next segment and writes its header: the next sequence number,
+   * and the chain value the previous segment ended with. The header becomes
+   * durable with the segment's first synced append.
+   */
   const createFile = Effect.fnUntraced(function*(start: number, end: number) {
     for (let seq = 0;; seq++) {
       const path = fs.join(directory, format.logName(start, end, seq))
       const exists = yield* fs.stat(path)
       if (Option.isSome(exists)) continue
       const file = yield* fs.createAppend(path)
+      const previous = state.chain === undefined ? undefined : { chain: state.chain, digest: state.digest }
+      const header = encodeSegmentHeader(state.segmentSeq + 1, previous)
+      yield* file.append([header.bytes]).pipe(Effect.tapError(() => Effect.ignore(file.close)))
+      state.segmentSeq++
+      state.chain = header.crc
+      state.digest = 0
       yield* fs.syncDirectory(directory)
       return file
     }
@@ -69,7 +89,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
    * still sorts after the files written before it and `readAll` keeps the
    * write order.
    */
-  let lastStart = Number.NEGATIVE_INFINITY
+  let lastStart = resumed?.start ?? Number.NEGATIVE_INFINITY
 
   /** The writer for `time`, rolling to a new file when `time` is past the active file's end. */
   const writerFor = Effect.fnUntraced(function*(time: number) {
@@ -101,11 +121,14 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const handlesOf = (r: Appended) => r.handles
   const firstHandleOf = (r: Appended) => r.handles[0]!
 
-  // The argument checks need no suspension: they depend on the arguments only.
+  // The argument checks need no suspension: they depend on the arguments only. They run before
+  // anything reaches the appender, so a rejected call touches no file and leaves the log usable.
   const writeBatch = (
     records: ReadonlyArray<Uint8Array>,
     time: number
   ): Effect.Effect<ReadonlyArray<WAL.RecordHandle>, WAL.WriteError> => {
+    const invalid = checkRecords("WriteAheadLog.writeBatch", records) ?? checkTime("WriteAheadLog.writeBatch", "time", time)
+    if (invalid !== undefined) return Effect.fail(invalid)
     for (const r of records) {
       if (r.length > maxRecordBytes) return Effect.fail(new RecordTooLargeError({ size: r.length, maxRecordBytes }))
     }
@@ -113,10 +136,13 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     return Effect.map(appendDurably(records, time), handlesOf)
   }
 
-  const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> =>
-    record.length > maxRecordBytes
+  const write = (record: Uint8Array, time: number): Effect.Effect<WAL.RecordHandle, WAL.WriteError> => {
+    const invalid = checkBytes("WriteAheadLog.write", "record", record) ?? checkTime("WriteAheadLog.write", "time", time)
+    if (invalid !== undefined) return Effect.fail(invalid)
+    return record.length > maxRecordBytes
       ? Effect.fail(new RecordTooLargeError({ size: record.length, maxRecordBytes }))
       : Effect.map(appendDurably([record], time), firstHandleOf)
+  }
 
   const close = lock.withPermit(Effect.suspend(() => {
     if (state.closed) return Effect.void
@@ -133,7 +159,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   }
   yield* Scope.addFinalizer(scope, Effect.ignore(close))
 
-  const clean = (threshold: number, waitForCompletion: boolean) => {
+  const clean = (threshold: number, waitForCompletion: boolean): Effect.Effect<void, WAL.CleanError> => {
+    const invalid = checkTime("WriteAheadLog.clean", "threshold", threshold) ??
+      checkBoolean("WriteAheadLog.clean", "waitForCompletion", waitForCompletion)
+    if (invalid !== undefined) return Effect.fail(invalid)
     const run = Effect.gen(function*() {
       const files = yield* listLogFiles(directory).pipe(
         Effect.catchTag("FileNotFoundError", () => Effect.succeed<Array<LogFile>>([]))

@@ -44,6 +44,8 @@ export class Appender {
   private fastBase = 0
   private fastRecords: ReadonlyArray<Uint8Array> = []
   private fastOffsets: ReadonlyArray<number> = []
+  private fastChain = 0
+  private fastDigest = 0
 
   private readonly state: LogState
   private readonly lock: Semaphore.Semaphore
@@ -70,11 +72,16 @@ export class Appender {
     for (const r of queued) Deferred.doneUnsafe(r.done, Exit.fail(this.state.closedError))
   }
 
-  /** Encodes `frames` into the staging buffer; returns the chunks to write and each record's offset in them. */
+  /**
+   * Encodes `frames` (format version 2, continuing the active segment's
+   * chain) into the staging buffer; returns the chunks to write, each
+   * record's offset in them and the chain value after them, which becomes
+   * the segment's only once the write succeeds.
+   */
   private encode(frames: ReadonlyArray<ReadonlyArray<Uint8Array>>) {
-    const staged = format.stagedLength(frames)
+    const staged = format.stagedLength(frames, format.COPY_LIMIT, 2)
     if (this.staging.length < staged) this.staging = new Uint8Array(Math.max(staged, this.staging.length * 2))
-    return format.encodeFrames(frames, this.staging)
+    return format.encodeFrames(frames, this.staging, format.COPY_LIMIT, this.state.chain ?? 0, this.state.digest)
   }
 
   /** Appends the frames of `batch` to `w` with one write call. Call under the lock. */
@@ -82,7 +89,7 @@ export class Appender {
     const state = this.state
     const frames: Array<ReadonlyArray<Uint8Array>> = new Array(batch.length)
     for (let i = 0; i < batch.length; i++) frames[i] = batch[i]!.records
-    const { chunks, entryOffsets } = this.encode(frames)
+    const { chain, chunks, digest, entryOffsets } = this.encode(frames)
     const base = w.file.size()
     const write = w.file.append(chunks)
     return write.pipe(
@@ -100,6 +107,8 @@ export class Appender {
           for (const r of batch) Deferred.doneUnsafe(r.done, failed)
           return
         }
+        state.chain = chain
+        state.digest = digest
         for (let b = 0; b < batch.length; b++) {
           const { records } = batch[b]!
           const offsets = entryOffsets[b]!
@@ -190,6 +199,8 @@ export class Appender {
     onSuccess: () => {
       const state = this.state
       if (state.broken) return this.endFast(Effect.fail(state.brokenInFlight(this.fastPath)))
+      state.chain = this.fastChain
+      state.digest = this.fastDigest
       const records = this.fastRecords
       const offsets = this.fastOffsets
       const path = this.fastPath
@@ -216,7 +227,9 @@ export class Appender {
         this.queue.unshift(request)
         return Effect.andThen(this.drain(request), Deferred.await(request.done))
       }
-      const { chunks, entryOffsets } = this.encode([records])
+      const { chain, chunks, digest, entryOffsets } = this.encode([records])
+      this.fastChain = chain
+      this.fastDigest = digest
       this.fastPath = w.file.path
       this.fastBase = w.file.size()
       this.fastRecords = records

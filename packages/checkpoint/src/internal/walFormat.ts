@@ -1,5 +1,9 @@
 /**
- * On-disk frame of the write-ahead log (format version 1).
+ * On-disk format of the write-ahead log. Version 2 segments start with a
+ * segment header (see `walSegment.ts`) and hold version 2 frames; version 1
+ * files hold version 1 frames only and are still read (`walScan.ts`).
+ *
+ * Frame, version 1:
  *
  * ```
  * 0  u8[4] magic "TWAL"
@@ -13,16 +17,37 @@
  * 24 u32[count] record lengths
  *    then per entry: record bytes, u32 CRC-32 of the record
  * ```
+ * Frame, version 2: the same first 24 bytes (version 2), then
+ * ```
+ * 24 u32   link: the chain value after the previous frame of the segment
+ *          (the segment header's CRC for the first frame)
+ * 28 u32[count] record lengths
+ *    then per entry: record bytes, u32 CRC-32 of the record
+ * ```
+ * and the CRC at 16 covers bytes 24..end of the length table (link and
+ * lengths). The chain value after a frame is `mix(mix(link, table CRC),
+ * header CRC)`: the links chain every frame to the one before it, so a frame
+ * found by resynchronisation is only accepted where it continues the chain.
+ * Apart from the chain, a segment's digest mixes the stored CRC of every
+ * record (`mix(digest, record CRC)`, from 0), so the next segment's header
+ * can record the data of the one before it, not only its frame layout.
+ *
  * All integers little-endian. A record handle points at its entry
  * (bytes + checksum), so a record is verified on its own when read by handle.
  * The checksum is CRC-32 (zlib's polynomial), computed natively by `zlib.crc32`.
  */
 import { crc32 } from "./crc32.js"
 
-export const VERSION = 1
+/** The newest format version this library writes and reads. */
+export const VERSION = 2
+/** Header bytes of a version 1 frame (and the layout shared by every version). */
 export const HEADER_BYTES = 24
+/** Header bytes of a version 2 frame (the shared 24 bytes and the link). */
+export const HEADER_BYTES_V2 = 28
+/** Header bytes of a frame of `version` (1 or 2). */
+export const headerBytes = (version: number): number => version >= 2 ? HEADER_BYTES_V2 : HEADER_BYTES
 export const ENTRY_OVERHEAD = 4
-const M0 = 0x54, M1 = 0x57, M2 = 0x41, M3 = 0x4c
+export const M0 = 0x54, M1 = 0x57, M2 = 0x41, M3 = 0x4c
 
 /**
  * Records at least this long are written straight from the caller's buffer
@@ -31,19 +56,32 @@ const M0 = 0x54, M1 = 0x57, M2 = 0x41, M3 = 0x4c
  */
 export const COPY_LIMIT = 8 * 1024
 
+/** Mixes a 32-bit value into a running chain or digest value (integer ops only). */
+export const mix = (h: number, x: number): number => {
+  let m = Math.imul(h ^ x, 0x85ebca6b)
+  m ^= m >>> 13
+  m = Math.imul(m, 0xc2b2ae35)
+  return (m ^ (m >>> 16)) >>> 0
+}
+
 /** Bytes a frame of `records` takes on disk. */
-export const frameLength = (records: ReadonlyArray<Uint8Array>): number => {
-  let length = HEADER_BYTES + 4 * records.length
+export const frameLength = (records: ReadonlyArray<Uint8Array>, version = 1): number => {
+  let length = headerBytes(version) + 4 * records.length
   for (let i = 0; i < records.length; i++) length += records[i]!.length + ENTRY_OVERHEAD
   return length
 }
 
 /** Bytes of the frames that `encodeFrames` copies into its staging buffer. */
-export const stagedLength = (frames: ReadonlyArray<ReadonlyArray<Uint8Array>>, copyLimit = COPY_LIMIT): number => {
+export const stagedLength = (
+  frames: ReadonlyArray<ReadonlyArray<Uint8Array>>,
+  copyLimit = COPY_LIMIT,
+  version = 1
+): number => {
+  const head = headerBytes(version)
   let length = 0
   for (let f = 0; f < frames.length; f++) {
     const records = frames[f]!
-    length += HEADER_BYTES + (4 + ENTRY_OVERHEAD) * records.length
+    length += head + (4 + ENTRY_OVERHEAD) * records.length
     for (let i = 0; i < records.length; i++) {
       const n = records[i]!.length
       if (n < copyLimit) length += n
@@ -59,6 +97,10 @@ export interface EncodedFrames {
   readonly length: number
   /** Per frame, the offset of each entry from the start of the write. */
   readonly entryOffsets: Array<Array<number>>
+  /** Version 2: the chain value after the last frame (the link the next frame takes); version 1: 0. */
+  readonly chain: number
+  /** Version 2: the segment digest after the last record; version 1: 0. */
+  readonly digest: number
 }
 
 /**
@@ -67,13 +109,22 @@ export interface EncodedFrames {
  * shorter than `copyLimit` are copied into `staging` (which must have
  * `stagedLength(frames, copyLimit)` bytes); longer records are referenced, not
  * copied, so they must not change until the write has completed. Adjacent
- * staged bytes form one chunk.
+ * staged bytes form one chunk. With a `link` (the chain value the first frame
+ * continues) the frames are version 2, else version 1 (kept for tests that
+ * need version 1 files). Per frame, the chain costs the 4 link bytes: the
+ * header CRC is computed either way.
  */
 export const encodeFrames = (
   frames: ReadonlyArray<ReadonlyArray<Uint8Array>>,
   staging: Uint8Array,
-  copyLimit = COPY_LIMIT
+  copyLimit = COPY_LIMIT,
+  link?: number,
+  digestBefore = 0
 ): EncodedFrames => {
+  const v2 = link !== undefined
+  const head = v2 ? HEADER_BYTES_V2 : HEADER_BYTES
+  let chain = link ?? 0
+  let digest = v2 ? digestBefore : 0
   const view = new DataView(staging.buffer, staging.byteOffset, staging.byteLength)
   const chunks: Array<Uint8Array> = []
   const entryOffsets: Array<Array<number>> = new Array(frames.length)
@@ -84,22 +135,26 @@ export const encodeFrames = (
   for (let f = 0; f < frames.length; f++) {
     const records = frames[f]!
     const count = records.length
-    const headLength = HEADER_BYTES + 4 * count
+    const headLength = head + 4 * count
     let dataLength = 0
     for (let i = 0; i < count; i++) dataLength += ENTRY_OVERHEAD + records[i]!.length
     staging[at] = M0
     staging[at + 1] = M1
     staging[at + 2] = M2
     staging[at + 3] = M3
-    staging[at + 4] = VERSION
+    staging[at + 4] = v2 ? 2 : 1
     staging[at + 5] = 0
     staging[at + 6] = 0
     staging[at + 7] = 0
     view.setUint32(at + 8, count, true)
     view.setUint32(at + 12, dataLength, true)
-    for (let i = 0; i < count; i++) view.setUint32(at + HEADER_BYTES + 4 * i, records[i]!.length, true)
-    view.setUint32(at + 16, crc32(staging, at + HEADER_BYTES, at + headLength), true)
-    view.setUint32(at + 20, crc32(staging, at, at + 20), true)
+    if (v2) view.setUint32(at + HEADER_BYTES, chain, true)
+    for (let i = 0; i < count; i++) view.setUint32(at + head + 4 * i, records[i]!.length, true)
+    const tableCrc = crc32(staging, at + HEADER_BYTES, at + headLength)
+    view.setUint32(at + 16, tableCrc, true)
+    const headerCrc = crc32(staging, at, at + 20)
+    view.setUint32(at + 20, headerCrc, true)
+    if (v2) chain = mix(mix(chain, tableCrc), headerCrc)
     at += headLength
     pos += headLength
     const offsets: Array<number> = new Array(count)
@@ -114,20 +169,23 @@ export const encodeFrames = (
         chunks.push(r)
         run = at
       }
-      view.setUint32(at, crc32(r), true)
+      const recordCrc = crc32(r)
+      view.setUint32(at, recordCrc, true)
+      if (v2) digest = mix(digest, recordCrc)
       at += ENTRY_OVERHEAD
       pos += r.length + ENTRY_OVERHEAD
     }
     entryOffsets[f] = offsets
   }
   if (at > run) chunks.push(staging.subarray(run, at))
-  return { chunks, length: pos, entryOffsets }
+  return { chunks, length: pos, entryOffsets, chain, digest }
 }
 
-/** Encodes a frame of `records` as one contiguous array (tests and tools). */
-export const encodeFrame = (records: ReadonlyArray<Uint8Array>): Uint8Array => {
+/** Encodes a frame of `records` as one contiguous array (tests and tools); version 2 with a `link`. */
+export const encodeFrame = (records: ReadonlyArray<Uint8Array>, link?: number): Uint8Array => {
   // with no copy limit everything is staged: one chunk
-  return encodeFrames([records], new Uint8Array(stagedLength([records], Infinity)), Infinity).chunks[0]!
+  const staging = new Uint8Array(stagedLength([records], Infinity, link === undefined ? 1 : 2))
+  return encodeFrames([records], staging, Infinity, link).chunks[0]!
 }
 
 /** Verifies one entry (as addressed by a handle); returns the record or a reason. */
@@ -137,122 +195,6 @@ export const decodeEntry = (entry: Uint8Array): Uint8Array | string => {
   const len = entry.length - ENTRY_OVERHEAD
   const data = entry.subarray(0, len)
   return view.getUint32(len, true) === crc32(data) ? data : "record checksum mismatch"
-}
-
-export interface ScannedRecord {
-  readonly offset: number
-  readonly length: number
-  readonly data: Uint8Array
-}
-
-export type ScanProblem =
-  | { readonly _tag: "TornTail"; readonly offset: number; readonly bytes: number }
-  | { readonly _tag: "CorruptRecord"; readonly offset: number; readonly length: number; readonly reason: string }
-
-export interface ScanResult {
-  readonly records: Array<ScannedRecord>
-  readonly problems: Array<ScanProblem>
-  readonly unsupportedVersion?: { readonly offset: number; readonly version: number }
-}
-
-type FrameAt =
-  | { readonly kind: "ok"; readonly end: number }
-  | { readonly kind: "version"; readonly version: number }
-  | { readonly kind: "truncated" }
-  | { readonly kind: "invalid"; readonly reason: string }
-  | { readonly kind: "badTable"; readonly end: number; readonly count: number }
-
-/** Checks the fixed header at `p`; on "ok"/"badTable" returns where the frame ends. */
-const frameAt = (bytes: Uint8Array, view: DataView, p: number): FrameAt => {
-  const n = bytes.length
-  if (n - p < HEADER_BYTES) return { kind: "invalid", reason: "incomplete frame header" }
-  if (bytes[p] !== M0 || bytes[p + 1] !== M1 || bytes[p + 2] !== M2 || bytes[p + 3] !== M3) {
-    return { kind: "invalid", reason: "bad frame magic" }
-  }
-  if (view.getUint32(p + 20, true) !== crc32(bytes, p, p + 20)) {
-    return { kind: "invalid", reason: "frame header checksum mismatch" }
-  }
-  const version = bytes[p + 4]!
-  if (version > VERSION) return { kind: "version", version }
-  if (version === 0) return { kind: "invalid", reason: "frame version 0" }
-  const count = view.getUint32(p + 8, true)
-  const dataLength = view.getUint32(p + 12, true)
-  const tableEnd = p + HEADER_BYTES + 4 * count
-  const end = tableEnd + dataLength
-  if (end > n) return { kind: "truncated" }
-  if (view.getUint32(p + 16, true) !== crc32(bytes, p + HEADER_BYTES, tableEnd)) {
-    return { kind: "badTable", end, count }
-  }
-  let sum = 0
-  for (let i = 0; i < count; i++) sum += ENTRY_OVERHEAD + view.getUint32(p + HEADER_BYTES + 4 * i, true)
-  if (sum !== dataLength) return { kind: "badTable", end, count }
-  return { kind: "ok", end }
-}
-
-/**
- * Scans a whole log file. Complete, valid records are returned in order; a
- * frame cut off by the end of the file is a torn tail; damaged bytes followed
- * by a valid frame are a corrupt record (the scan resynchronises on the next
- * valid frame header); damaged bytes with no valid frame after them up to the
- * end of the file are reported as a torn tail.
- */
-export const scan = (bytes: Uint8Array): ScanResult => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const records: Array<ScannedRecord> = []
-  const problems: Array<ScanProblem> = []
-  const n = bytes.length
-  let p = 0
-  while (p < n) {
-    const f = frameAt(bytes, view, p)
-    if (f.kind === "version") return { records, problems, unsupportedVersion: { offset: p, version: f.version } }
-    if (f.kind === "truncated") {
-      problems.push({ _tag: "TornTail", offset: p, bytes: n - p })
-      break
-    }
-    if (f.kind === "badTable") {
-      problems.push({
-        _tag: "CorruptRecord",
-        offset: p,
-        length: f.end - p,
-        reason: `length table of a ${f.count}-record frame is damaged`
-      })
-      p = f.end
-      continue
-    }
-    if (f.kind === "invalid") {
-      let q = p + 1
-      let found = -1
-      for (; q + HEADER_BYTES <= n; q++) {
-        if (bytes[q] !== M0 || bytes[q + 1] !== M1 || bytes[q + 2] !== M2 || bytes[q + 3] !== M3) continue
-        const g = frameAt(bytes, view, q)
-        if (g.kind !== "invalid") {
-          found = q
-          break
-        }
-      }
-      if (found < 0) {
-        problems.push({ _tag: "TornTail", offset: p, bytes: n - p })
-        break
-      }
-      problems.push({ _tag: "CorruptRecord", offset: p, length: found - p, reason: f.reason })
-      p = found
-      continue
-    }
-    const count = view.getUint32(p + 8, true)
-    let at = p + HEADER_BYTES + 4 * count
-    for (let i = 0; i < count; i++) {
-      const len = view.getUint32(p + HEADER_BYTES + 4 * i, true)
-      const data = bytes.subarray(at, at + len)
-      if (view.getUint32(at + len, true) === crc32(data)) {
-        records.push({ offset: at, length: ENTRY_OVERHEAD + len, data })
-      } else {
-        problems.push({ _tag: "CorruptRecord", offset: at, length: ENTRY_OVERHEAD + len, reason: "record checksum mismatch" })
-      }
-      at += ENTRY_OVERHEAD + len
-    }
-    p = f.end
-  }
-  return { records, problems }
 }
 
 const LOG_NAME = /^log-(\d+)-(\d+)(?:\.(\d+))?$/

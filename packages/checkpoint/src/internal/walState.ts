@@ -30,6 +30,13 @@ export class LogState {
   broken = false
   /** The sync failure that broke the active file, if a sync broke it. */
   brokenBy: FileSystemError | undefined = undefined
+  /**
+   * Sequence number of the newest segment (-1 before the first), and its chain
+   * value and digest after its last written frame (undefined before the first).
+   */
+  segmentSeq = -1
+  chain: number | undefined = undefined
+  digest = 0
   readonly closedError: LogClosedError
 
   constructor(readonly directory: string) {
