@@ -7,7 +7,10 @@
  * bytes and files, and the scheduling delay p50/p99 of the batches completed
  * in that interval.
  *
- *   npm run soak -- --minutes 10 [--records 1000] [--keys 1000]
+ *   npm run soak -- --minutes 10 [--records 1000] [--keys 1000] [--memory-mb 64]
+ *
+ * `--memory-mb` sets `spark.executor.memory` (the block store gets its
+ * storage fraction), to watch the store's limit being honoured.
  */
 import { type RDD, SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
@@ -25,6 +28,7 @@ const MINUTES = arg("minutes", 5)
 const RECORDS = arg("records", 1000)
 const KEYS = arg("keys", 1000)
 const BATCH_MS = 100
+const MEMORY_MB = arg("memory-mb", 0)
 const REPORT_MS = 10_000
 
 const dirStats = (dir: string): { bytes: number; files: number } => {
@@ -61,7 +65,11 @@ const mb = (n: number) => (n / 1024 / 1024).toFixed(0)
 
 const main = Effect.scoped(Effect.gen(function*() {
   const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), "tspark-soak-"))
-  const sc = yield* SparkContext.make({ master: "local[2]", appName: "tspark-soak" })
+  const sc = yield* SparkContext.make({
+    master: "local[2]",
+    appName: "tspark-soak",
+    ...(MEMORY_MB > 0 ? { conf: { "spark.executor.memory": `${MEMORY_MB}m` } } : {})
+  })
   const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
   yield* ssc.checkpoint(checkpointDir)
   const queue: Array<RDD.RDD<number>> = []
@@ -101,7 +109,8 @@ const main = Effect.scoped(Effect.gen(function*() {
       gc === undefined ? " (no --expose-gc: heap is not after GC)" : ""
     }`
   )
-  console.log("t(s)  rss(MB) heap(MB) blocks shuffles rdds ckptMB ckptFiles batches p50(ms) p99(ms) window state")
+  if (MEMORY_MB > 0) console.log(`block store limit: ${mb(sc.blockManager.maxMemory)} MB`)
+  console.log("t(s)  rss(MB) heap(MB) blocks memMB shuffles rdds ckptMB ckptFiles batches p50(ms) p99(ms) window state")
   const report = () => {
     gc?.()
     const mem = process.memoryUsage()
@@ -113,6 +122,7 @@ const main = Effect.scoped(Effect.gen(function*() {
       mb(mem.rss).padStart(7),
       mb(mem.heapUsed).padStart(8),
       String(sc.blockManagerMaster.blockCount).padStart(6),
+      mb(sc.blockManager.memoryUsed).padStart(5),
       String(sc.mapOutputTracker.shuffleCount).padStart(8),
       String(rdds).padStart(4),
       (ckpt.bytes / 1024 / 1024).toFixed(1).padStart(6),

@@ -99,6 +99,11 @@ export class BlockManager {
     })
   }
 
+  /** Bytes of memory blocks may use (beyond it, blocks are evicted or spilled). */
+  get maxMemory(): number {
+    return this.memory.maxMemory
+  }
+
   /** Bytes of memory in use by blocks. */
   get memoryUsed(): number {
     return this.memory.memoryUsed
