@@ -112,6 +112,8 @@ export class BroadcastManager extends Context.Service<BroadcastManager, {
   readonly newBroadcast: <T>(value: T) => Broadcast<T>
   /** A broadcast's value for an executor; throws when it was destroyed or never existed. */
   readonly getValue: (id: number) => unknown
+  /** How many values the driver still holds (destroyed and collected broadcasts are dropped). */
+  readonly size: () => number
 }>()("@tspark/core/Broadcast/BroadcastManager") {}
 
 /**
@@ -131,12 +133,19 @@ export const layer: Layer.Layer<BroadcastManager> = Layer.sync(BroadcastManager,
   const values = new Map<number, unknown>()
   let nextId = 0
   const destroy = (id: number) => void values.delete(id)
+  // Spark's ContextCleaner drops a broadcast once its object is collected: no
+  // RDD (or task built from one) can use it any more. A broadcast made per
+  // batch is thus dropped once the batch's RDDs are forgotten.
+  const registry = new FinalizationRegistry<number>(destroy)
   return BroadcastManager.of({
     newBroadcast: <T>(value: T) => {
       const id = nextId++
       values.set(id, value)
-      return new Broadcast(id, value, destroy)
+      const broadcast = new Broadcast(id, value, destroy)
+      registry.register(broadcast, id)
+      return broadcast
     },
+    size: () => values.size,
     getValue: (id) => {
       if (!values.has(id)) throw missingValue(id)
       return values.get(id)

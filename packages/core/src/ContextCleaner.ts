@@ -7,15 +7,47 @@
  * It also keeps the registry of persisted RDDs (weakly), which the cleanup
  * of an RDD updates.
  *
+ * Garbage collection alone does not bound a long streaming run (a collection
+ * may come late, or never while something still holds the RDD), so the
+ * cleaner also has an explicit path, `cleanupForgotten`: when streaming's
+ * `clearMetadata` forgets a batch's RDDs, the shuffles and checkpoint files
+ * that only they reach are removed at once, and nothing a live RDD still
+ * reaches is touched.
+ *
  * Mirrors `org.apache.spark.ContextCleaner` (and `SparkContext.persistentRdds`).
  *
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import { reachableFrom, unreferenced } from "./internal/cleaner/referenceWalk.js"
 import type { RDD } from "./rdd/RDD.js"
 import { type CleanupTask, DAGSchedulerEventProcessLoop } from "./scheduler/DAGSchedulerEventProcessLoop.js"
 import { MapOutputTrackerMaster } from "./scheduler/MapOutputTracker.js"
 import { BlockManagerMasterEndpoint } from "./storage/BlockManagerMaster.js"
+
+/**
+ * What one explicit cleanup removed.
+ *
+ * Mirrors the work of `org.apache.spark.ContextCleaner`'s `doCleanupRDD`,
+ * `doCleanupShuffle` and `doCleanupCheckpoint`.
+ *
+ * **Example**
+ * ```ts
+ * const summary: ContextCleaner.CleanupSummary = { rdds: 0, shuffles: 2, checkpoints: 1 }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CleanupSummary {
+  /** Persisted RDDs whose blocks were removed. */
+  readonly rdds: number
+  /** Shuffles unregistered (map outputs and shuffle blocks removed). */
+  readonly shuffles: number
+  /** Reliable checkpoint directories deleted. */
+  readonly checkpoints: number
+}
 
 /**
  * The cleaner of one context.
@@ -42,6 +74,17 @@ export class ContextCleaner extends Context.Service<ContextCleaner, {
   readonly persistentRdds: () => Array<RDD<unknown>>
   /** Drops a shuffle's outputs once `owner` (the RDD reading it) is collected. */
   readonly registerShuffleForCleanup: (owner: RDD<unknown>, shuffleId: number) => void
+  /**
+   * Removes what only `forgotten` RDDs reach, now rather than on garbage
+   * collection: their cached blocks, the shuffles in their lineage that no
+   * `live` RDD reaches, and the reliable checkpoint directories that no live
+   * RDD reads. Blocks and shuffles are dropped on the event loop, in order
+   * with the jobs; a directory that cannot be deleted is logged and skipped.
+   */
+  readonly cleanupForgotten: (
+    forgotten: ReadonlyArray<RDD<unknown>>,
+    live: Iterable<RDD<unknown>>
+  ) => Effect.Effect<CleanupSummary>
   /** Drops the state named by a cleanup task; called on the event loop. */
   readonly doCleanup: (task: CleanupTask) => void
 }>()("@tspark/core/ContextCleaner") {}
@@ -90,6 +133,19 @@ export const layer: Layer.Layer<
         return rdds
       },
       registerShuffleForCleanup: (owner, shuffleId) => registry.register(owner, { _tag: "Shuffle", shuffleId }),
+      cleanupForgotten: (forgotten, live) =>
+        Effect.gen(function*() {
+          if (forgotten.length === 0) return { rdds: 0, shuffles: 0, checkpoints: 0 }
+          const found = unreferenced(forgotten, reachableFrom(live))
+          for (const rddId of found.rddIds) loop.post({ _tag: "Cleanup", task: { _tag: "Rdd", rddId } })
+          for (const shuffleId of found.shuffleIds) loop.post({ _tag: "Cleanup", task: { _tag: "Shuffle", shuffleId } })
+          let checkpoints = 0
+          for (const directory of found.checkpointDirs) {
+            const deleted = yield* deleteCheckpointDir(directory)
+            if (deleted) checkpoints++
+          }
+          return { rdds: found.rddIds.length, shuffles: found.shuffleIds.length, checkpoints }
+        }),
       doCleanup: (task) => {
         if (task._tag === "Shuffle") {
           mapOutputTracker.unregisterShuffle(task.shuffleId)
@@ -102,3 +158,18 @@ export const layer: Layer.Layer<
     })
   })
 )
+
+/** Deletes one checkpoint directory; a failure is logged (the run goes on) and reported as `false`. */
+const deleteCheckpointDir = (directory: string): Effect.Effect<boolean> =>
+  Effect.tryPromise(() => fs.promises.rm(directory, { recursive: true, force: true })).pipe(
+    Effect.as(true),
+    Effect.catch((error) =>
+      Effect.as(
+        Effect.logWarning(
+          `Could not delete the checkpoint directory ${directory} of a forgotten RDD: ${String(error.cause)}; ` +
+            "it stays on disk (check the directory's permissions)"
+        ),
+        false
+      )
+    )
+  )

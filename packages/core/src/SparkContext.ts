@@ -126,6 +126,11 @@ export class SparkContext implements RDDContext {
     return this.services.mapOutputTracker
   }
 
+  /** @internal The context's cleaner: streaming's explicit cleanup of forgotten batches goes through it. */
+  get cleaner(): Services["cleaner"] {
+    return this.services.cleaner
+  }
+
   /** @internal */
   persistRdd(rdd: RDD<unknown>): void {
     this.services.cleaner.persistRdd(rdd)

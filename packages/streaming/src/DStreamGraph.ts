@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import type { RDD } from "@tspark/core"
 import type { DStream } from "./dstream/DStream.js"
 import type { Job } from "./scheduler/Job.js"
 import { IllegalStateError, type InvalidStreamError } from "./StreamingError.js"
@@ -83,9 +84,30 @@ export class DStreamGraph {
     return jobs
   }
 
-  /** Forgets RDDs no stream needs after the batch at `time`. */
-  clearMetadata(time: number): void {
-    for (const output of this.outputStreams) output.clearMetadata(time)
+  /** Forgets RDDs no stream needs after the batch at `time`; returns the forgotten RDDs. */
+  clearMetadata(time: number): Array<RDD.RDD<unknown>> {
+    const forgotten: Array<RDD.RDD<unknown>> = []
+    for (const output of this.outputStreams) output.clearMetadata(time, forgotten)
+    return forgotten
+  }
+
+  /** Every stream of the graph: the outputs and all their ancestors. */
+  get streams(): Array<DStream<unknown>> {
+    const seen = new Set<DStream<unknown>>()
+    const stack = [...this.outputStreams]
+    for (let stream = stack.pop(); stream !== undefined; stream = stack.pop()) {
+      if (seen.has(stream)) continue
+      seen.add(stream)
+      stack.push(...stream.dependencies)
+    }
+    return [...seen]
+  }
+
+  /** The RDDs the streams still remember (what later batches may reuse). */
+  rememberedRDDs(): Array<RDD.RDD<unknown>> {
+    const rdds: Array<RDD.RDD<unknown>> = []
+    for (const stream of this.streams) for (const rdd of stream.generatedRDDs.values()) rdds.push(rdd)
+    return rdds
   }
 
   /** The longest remember duration of any input stream (for cleaning input metadata). */

@@ -274,7 +274,8 @@ export class StreamingContext implements StreamingContextLike {
         listeners: this.listeners,
         conf: this.sparkContext.conf,
         hooks: this.options.hooks ?? {},
-        notifyError: this.notifyError
+        notifyError: this.notifyError,
+        cleanupForgotten: this.sparkContext.cleaner.cleanupForgotten
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

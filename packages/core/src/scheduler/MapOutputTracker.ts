@@ -96,6 +96,11 @@ export class MapOutputTracker {
     return this.shuffles.get(shuffleId)
   }
 
+  /** How many shuffles are registered (a figure to watch in long runs). */
+  get shuffleCount(): number {
+    return this.shuffles.size
+  }
+
   unregisterShuffle(shuffleId: number): void {
     this.shuffles.delete(shuffleId)
   }

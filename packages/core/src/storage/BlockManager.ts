@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { DiskStore } from "../internal/storage/diskStore.js"
+import { rddGroup, shuffleGroup } from "../internal/storage/blockGroups.js"
 import { type MemoryEntry, MemoryStore, ownerOf } from "../internal/storage/memoryStore.js"
 import { deserialize, serialize } from "../internal/storage/serializer.js"
 import * as BlockId from "./BlockId.js"
@@ -96,6 +97,11 @@ export class BlockManager {
       removeRdd: (rddId) => this.removeRdd(rddId),
       removeShuffle: (shuffleId) => this.removeShuffle(shuffleId)
     })
+  }
+
+  /** Bytes of memory blocks may use (beyond it, blocks are evicted or spilled). */
+  get maxMemory(): number {
+    return this.memory.maxMemory
   }
 
   /** Bytes of memory in use by blocks. */
@@ -227,22 +233,28 @@ export class BlockManager {
     return removed
   }
 
-  /** Removes every block of an RDD; returns how many. */
+  /** Removes every block of an RDD; returns how many. Costs the blocks removed (an index per RDD), not a scan. */
   removeRdd(rddId: number): number {
     let removed = 0
-    for (const name of this.blockNames()) {
+    for (const name of this.blockNamesOf(rddGroup(rddId))) {
       const id = BlockId.parse(name)
-      if (id?._tag === "RDDBlockId" && id.rddId === rddId && this.removeBlock(id)) removed++
+      if (id !== undefined && this.removeBlock(id)) removed++
     }
     return removed
   }
 
-  /** Removes every block of a shuffle. */
+  /** Removes every block of a shuffle. Costs the blocks removed (an index per shuffle), not a scan. */
   removeShuffle(shuffleId: number): void {
-    for (const name of this.blockNames()) {
+    for (const name of this.blockNamesOf(shuffleGroup(shuffleId))) {
       const id = BlockId.parse(name)
-      if (id?._tag === "ShuffleBlockId" && id.shuffleId === shuffleId) this.removeBlock(id)
+      if (id !== undefined) this.removeBlock(id)
     }
+  }
+
+  private blockNamesOf(group: string): Array<string> {
+    const inMemory = this.memory.blockNamesOf(group)
+    const onDisk = this.disk.blockNamesOf(group)
+    return onDisk.length === 0 ? inMemory : [...new Set([...inMemory, ...onDisk])]
   }
 
   /** Names of every block this executor holds. */

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Context, Layer } from "effect"
+import { BlockGroups, rddGroup, shuffleGroup } from "../internal/storage/blockGroups.js"
 import type * as BlockId from "./BlockId.js"
 import type { StorageLevel } from "./StorageLevel.js"
 
@@ -62,6 +63,8 @@ export interface BlockManagerEndpoint {
 export class BlockManagerMaster {
   private readonly managers = new Map<string, BlockManagerEndpoint>()
   private readonly blockLocations = new Map<string, Map<string, BlockStatus>>()
+  /** The known blocks by RDD and shuffle, so removing one costs its blocks, not a scan of all. */
+  private readonly groups = new BlockGroups()
 
   /** Registers (or re-registers) an executor's block manager. */
   register(endpoint: BlockManagerEndpoint): void {
@@ -74,12 +77,13 @@ export class BlockManagerMaster {
     const keeps = status.memSize > 0 || status.diskSize > 0
     if (!keeps) {
       locations?.delete(id.executorId)
-      if (locations?.size === 0) this.blockLocations.delete(blockId.name)
+      if (locations?.size === 0) this.forgetBlock(blockId.name)
       return
     }
     if (locations === undefined) {
       locations = new Map()
       this.blockLocations.set(blockId.name, locations)
+      this.groups.add(blockId.name)
     }
     locations.set(id.executorId, status)
   }
@@ -111,23 +115,21 @@ export class BlockManagerMaster {
     const locations = this.blockLocations.get(blockId.name)
     if (locations === undefined) return
     for (const executorId of [...locations.keys()]) this.managers.get(executorId)?.removeBlock(blockId)
-    this.blockLocations.delete(blockId.name)
+    this.forgetBlock(blockId.name)
   }
 
   /** Removes every cached partition of an RDD; returns how many blocks were removed. */
   removeRdd(rddId: number): number {
     let removed = 0
     for (const endpoint of this.managers.values()) removed += endpoint.removeRdd(rddId)
-    const prefix = `rdd_${rddId}_`
-    for (const name of [...this.blockLocations.keys()]) if (name.startsWith(prefix)) this.blockLocations.delete(name)
+    for (const name of this.groups.namesOf(rddGroup(rddId))) this.forgetBlock(name)
     return removed
   }
 
   /** Removes every block of a shuffle. */
   removeShuffle(shuffleId: number): void {
     for (const endpoint of this.managers.values()) endpoint.removeShuffle(shuffleId)
-    const prefix = `shuffle_${shuffleId}_`
-    for (const name of [...this.blockLocations.keys()]) if (name.startsWith(prefix)) this.blockLocations.delete(name)
+    for (const name of this.groups.namesOf(shuffleGroup(shuffleId))) this.forgetBlock(name)
   }
 
   /** Forgets a lost executor and every block location on it. */
@@ -135,8 +137,18 @@ export class BlockManagerMaster {
     this.managers.delete(executorId)
     for (const [name, locations] of this.blockLocations) {
       locations.delete(executorId)
-      if (locations.size === 0) this.blockLocations.delete(name)
+      if (locations.size === 0) this.forgetBlock(name)
     }
+  }
+
+  private forgetBlock(name: string): void {
+    this.blockLocations.delete(name)
+    this.groups.delete(name)
+  }
+
+  /** How many blocks the master knows a location of (a figure to watch in long runs). */
+  get blockCount(): number {
+    return this.blockLocations.size
   }
 
   /** The registered block managers. */

@@ -162,9 +162,9 @@ export class DStream<T> {
     return metadata.slice(this, fromTime, toTime)
   }
 
-  /** @internal Forgets RDDs older than the remember duration (unpersisting them), then the parents'. */
-  clearMetadata(time: number): void {
-    metadata.clearMetadata(this, time)
+  /** @internal Forgets RDDs older than the remember duration (unpersisting them, appending them to `forgotten`), then the parents'. */
+  clearMetadata(time: number, forgotten: Array<RDD<unknown>> = []): void {
+    metadata.clearMetadata(this, time, forgotten)
   }
 
   /** @internal Checks durations and checkpointing before start. */

@@ -75,16 +75,21 @@ export const slice = <T>(stream: DStream<T>, fromTime: number, toTime: number): 
   return rdds
 }
 
-/** Forgets RDDs older than the remember duration (unpersisting them), then the parents'. */
-export const clearMetadata = <T>(stream: DStream<T>, time: number): void => {
+/**
+ * Forgets RDDs older than the remember duration (unpersisting them), then the
+ * parents'. The forgotten RDDs are appended to `forgotten`, for the context
+ * cleaner to remove what only they reach (their shuffles, checkpoint files).
+ */
+export const clearMetadata = <T>(stream: DStream<T>, time: number, forgotten: Array<RDD<unknown>>): void => {
   const horizon = time - (stream.rememberDurationMs ?? stream.slideDurationMs)
   for (const [batch, rdd] of stream.generatedRDDs) {
     if (batch <= horizon) {
       stream.generatedRDDs.delete(batch)
       if (rdd.storageLevel !== StorageLevel.NONE) rdd.unpersist()
+      forgotten.push(rdd as RDD<unknown>)
     }
   }
-  for (const parent of stream.dependencies) parent.clearMetadata(time)
+  for (const parent of stream.dependencies) parent.clearMetadata(time, forgotten)
 }
 
 /**

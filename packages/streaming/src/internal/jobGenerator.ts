@@ -1,3 +1,4 @@
+import type { RDD } from "@tspark/core"
 import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect"
 import * as RecurringTimer from "../scheduler/RecurringTimer.js"
 import type { JobSet } from "../scheduler/JobSet.js"
@@ -14,12 +15,16 @@ export type JobGeneratorEvent =
 export interface JobSubmitter {
   readonly submitJobSet: (jobSet: JobSet, submissionTime: number) => Effect.Effect<void>
   readonly awaitIdle: Effect.Effect<void>
+  /** Whether a batch before `time` has jobs still to finish. */
+  readonly hasPendingBatchBefore: (time: number) => boolean
 }
 
 /** The generator; its owner runs `loop` in a scope. */
 export class JobGeneratorImpl {
   private timer: Fiber.Fiber<never> | undefined
   private readonly generated: Array<number> = []
+  /** RDDs forgotten by clearMetadata whose cleanup waits for earlier batches still running. */
+  private forgotten: Array<RDD.RDD<unknown>> = []
 
   constructor(
     private readonly jobScheduler: JobSubmitter,
@@ -105,11 +110,26 @@ export class JobGeneratorImpl {
     })
   }
 
-  /** Mirrors `JobGenerator.clearMetadata`: forget old RDDs and input infos, then checkpoint. */
+  /**
+   * Mirrors `JobGenerator.clearMetadata`: forget old RDDs and input infos,
+   * clean what only the forgotten RDDs reach, then checkpoint. The cleanup
+   * waits while an earlier batch is still running (with concurrent jobs a
+   * batch can complete before an earlier one, whose jobs may still read the
+   * RDDs just forgotten); the forgotten RDDs are kept until then.
+   */
   private clearMetadata(time: number): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
-      this.ctx.graph.clearMetadata(time)
+      for (const rdd of this.ctx.graph.clearMetadata(time)) this.forgotten.push(rdd)
       this.ctx.inputInfoTracker.cleanup(time - this.ctx.graph.maxInputRememberDurationMs)
+      if (this.forgotten.length > 0 && !this.jobScheduler.hasPendingBatchBefore(time)) {
+        const forgotten = this.forgotten
+        this.forgotten = []
+        const summary = yield* this.ctx.cleanupForgotten(forgotten, this.ctx.graph.rememberedRDDs())
+        yield* Effect.logDebug(
+          `Cleared batch ${time}: ${forgotten.length} RDDs forgotten, ${summary.shuffles} shuffles, ` +
+            `${summary.rdds} cached RDDs and ${summary.checkpoints} checkpoint directories removed`
+        )
+      }
       yield* this.ctx.doCheckpoint(time, true)
     })
   }

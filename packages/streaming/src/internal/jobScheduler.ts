@@ -59,6 +59,12 @@ export class JobSchedulerImpl {
     return awaitUntil(this.completedCount, (n) => n >= count)
   }
 
+  /** Whether a batch before `time` has jobs still to finish (its RDDs may still be in use). */
+  readonly hasPendingBatchBefore = (time: number): boolean => {
+    for (const batch of this.jobSets.keys()) if (batch < time) return true
+    return false
+  }
+
   get awaitIdle(): Effect.Effect<void> {
     return awaitUntil(this.pending, (n) => n === 0)
   }

@@ -1,3 +1,4 @@
+import type { ContextCleaner, RDD } from "@tspark/core"
 import { Context, type Effect } from "effect"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
@@ -19,6 +20,11 @@ export class SchedulerContext extends Context.Service<SchedulerContext, {
   readonly allocateBlocksToBatch: (time: number) => Effect.Effect<void>
   /** Runs after each batch is generated (`false`) and after its metadata is cleared (`true`), as Spark's `DoCheckpoint`. */
   readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
+  /** The SparkContext's explicit cleanup: what only the forgotten RDDs reach (`ContextCleaner.cleanupForgotten`). */
+  readonly cleanupForgotten: (
+    forgotten: ReadonlyArray<RDD.RDD<unknown>>,
+    live: Iterable<RDD.RDD<unknown>>
+  ) => Effect.Effect<ContextCleaner.CleanupSummary>
   /** Mirrors `ContextWaiter.notifyError`: `awaitTermination` fails with the error. */
   readonly notifyError: (error: StreamingError) => void
 }>()("@tspark/streaming/internal/SchedulerContext") {}

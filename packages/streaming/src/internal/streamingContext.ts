@@ -41,6 +41,7 @@ export const startSchedulers = (
     readonly conf: SparkConf.SparkConf
     readonly hooks: Partial<JobGeneratorHooks>
     readonly notifyError: (error: StreamingError) => void
+    readonly cleanupForgotten: SchedulerContext["Service"]["cleanupForgotten"]
   },
   scope: Scope.Scope
 ) =>
@@ -63,7 +64,8 @@ export const startSchedulers = (
       concurrentJobs: typeof concurrentJobs === "number" ? concurrentJobs : 1,
       allocateBlocksToBatch: options.hooks.allocateBlocksToBatch ?? (() => Effect.void),
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
-      notifyError: options.notifyError
+      notifyError: options.notifyError,
+      cleanupForgotten: options.cleanupForgotten
     })
     const services = yield* Layer.buildWithScope(Layer.provide(JobScheduler.layer, schedulerContext), scope)
     return { bus, scheduler: Context.get(services, JobScheduler.JobScheduler) }

@@ -35,7 +35,8 @@ export abstract class RDDBase<T> {
   private storage: StorageLevel.StorageLevel = StorageLevel.NONE
   private checkpointState: CheckpointState = { _tag: "None" }
   private partitionsCache: ReadonlyArray<Partition> | undefined
-  private readonly deps: ReadonlyArray<Dependency<RDD<unknown>>>
+  /** The parents; dropped once a checkpoint is written, so the old lineage can be collected (Spark's `markCheckpointed`). */
+  private deps: ReadonlyArray<Dependency<RDD<unknown>>>
   /** An invalid argument given when this RDD or an ancestor was built; actions fail with it. */
   private readonly buildError: InvalidArgumentError | StorageLevelChangeError | PartitionerMismatchError | undefined
   private levelChangeError: StorageLevelChangeError | undefined
@@ -94,6 +95,16 @@ export abstract class RDDBase<T> {
   /** The error an action on this RDD fails with before running, if any argument was invalid. */
   get validationError(): InvalidArgumentError | StorageLevelChangeError | PartitionerMismatchError | undefined {
     return this.levelChangeError ?? this.buildError
+  }
+
+  /**
+   * @internal The directory of this RDD's reliable checkpoint once written
+   * (`<checkpointDir>/rdd-<id>`), for the cleaner.
+   */
+  get checkpointDirectory(): string | undefined {
+    if (this.checkpointState._tag !== "Done") return undefined
+    const directory = this.checkpointState.rdd.op.params["directory"]
+    return this.checkpointState.rdd.op.kind === "ReliableCheckpointRDD" && typeof directory === "string" ? directory : undefined
   }
 
   /** Whether a checkpoint of this RDD has been written (its lineage is truncated). */
@@ -232,6 +243,7 @@ export abstract class RDDBase<T> {
             Effect.map((op) => {
               this.checkpointState = { _tag: "Done", rdd: this.fromOp(op) }
               this.partitionsCache = undefined
+              this.deps = []
             }),
             // A failed write leaves the RDD marked, so the next job tries again.
             Effect.tapError(() => Effect.sync(() => (this.checkpointState = state)))

@@ -4,9 +4,11 @@
 // not fsynced.
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { BlockGroups } from "./blockGroups.js"
 
 export class DiskStore {
   private readonly sizes = new Map<string, number>()
+  private readonly groups = new BlockGroups()
 
   constructor(readonly directory: string) {
     fs.mkdirSync(directory, { recursive: true })
@@ -27,6 +29,7 @@ export class DiskStore {
   put(blockName: string, bytes: Uint8Array): void {
     fs.writeFileSync(this.file(blockName), bytes)
     this.sizes.set(blockName, bytes.length)
+    this.groups.add(blockName)
   }
 
   /** The block's bytes, or `undefined` when the file is gone (deleted underneath us). */
@@ -36,12 +39,14 @@ export class DiskStore {
       return fs.readFileSync(this.file(blockName))
     } catch {
       this.sizes.delete(blockName)
+      this.groups.delete(blockName)
       return undefined
     }
   }
 
   remove(blockName: string): boolean {
     if (!this.sizes.delete(blockName)) return false
+    this.groups.delete(blockName)
     fs.rmSync(this.file(blockName), { force: true })
     return true
   }
@@ -50,8 +55,14 @@ export class DiskStore {
     return [...this.sizes.keys()]
   }
 
+  /** The blocks of one RDD or shuffle (`rdd_<id>`, `shuffle_<id>`). */
+  blockNamesOf(group: string): Array<string> {
+    return this.groups.namesOf(group)
+  }
+
   clear(): void {
     fs.rmSync(this.directory, { recursive: true, force: true })
     this.sizes.clear()
+    this.groups.clear()
   }
 }

@@ -1,6 +1,7 @@
 // The executor's in-memory block store: LRU order (a Map's insertion order,
 // refreshed on read), a byte budget, and eviction that never drops a block of
 // the RDD being stored (Spark's rule, so an RDD does not evict itself).
+import { BlockGroups } from "./blockGroups.js"
 import { estimateArray } from "./sizeEstimator.js"
 
 export type MemoryEntry =
@@ -10,6 +11,7 @@ export type MemoryEntry =
 export class MemoryStore {
   private readonly entries = new Map<string, MemoryEntry>()
   private used = 0
+  private readonly groups = new BlockGroups()
 
   constructor(
     readonly maxMemory: number,
@@ -46,6 +48,7 @@ export class MemoryStore {
     const entry = this.entries.get(blockName)
     if (entry === undefined) return false
     this.entries.delete(blockName)
+    this.groups.delete(blockName)
     this.used -= entry.size
     return true
   }
@@ -54,8 +57,14 @@ export class MemoryStore {
     return [...this.entries.keys()]
   }
 
+  /** The blocks of one RDD or shuffle (`rdd_<id>`, `shuffle_<id>`). */
+  blockNamesOf(group: string): Array<string> {
+    return this.groups.namesOf(group)
+  }
+
   clear(): void {
     this.entries.clear()
+    this.groups.clear()
     this.used = 0
   }
 
@@ -65,6 +74,7 @@ export class MemoryStore {
     if (entry.size > this.maxMemory) return undefined
     if (this.used + entry.size > this.maxMemory && !this.evictFor(entry.size, owner)) return undefined
     this.entries.set(blockName, entry)
+    this.groups.add(blockName)
     this.used += entry.size
     return entry
   }
