@@ -72,8 +72,12 @@ export class Broadcast<T> {
     return this.destroyed
   }
 
-  /** Removes the value from every executor; later reads fail. */
+  /**
+   * Removes the value from the driver and every executor (a `RemoveBroadcast`
+   * message to each executor it was sent to); later reads fail.
+   */
   destroy(): void {
+    if (this.destroyed) return
     this.destroyed = true
     this.onDestroy(this.id)
   }
@@ -114,6 +118,15 @@ export class BroadcastManager extends Context.Service<BroadcastManager, {
   readonly getValue: (id: number) => unknown
   /** How many values the driver still holds (destroyed and collected broadcasts are dropped). */
   readonly size: () => number
+  /**
+   * Drops a broadcast's value from the driver and tells every removal
+   * listener (the cluster backend, which removes it from its executors).
+   * What `destroy()` and the garbage collection of a `Broadcast` call;
+   * dropping an unknown or already dropped id does nothing.
+   */
+  readonly unbroadcast: (id: number) => void
+  /** Calls `listener` with the id of each broadcast dropped from now on. */
+  readonly addRemovalListener: (listener: (id: number) => void) => void
 }>()("@tspark/core/Broadcast/BroadcastManager") {}
 
 /**
@@ -132,7 +145,13 @@ export class BroadcastManager extends Context.Service<BroadcastManager, {
 export const layer: Layer.Layer<BroadcastManager> = Layer.sync(BroadcastManager, () => {
   const values = new Map<number, unknown>()
   let nextId = 0
-  const destroy = (id: number) => void values.delete(id)
+  const listeners: Array<(id: number) => void> = []
+  // Spark's BroadcastManager.unbroadcast(id, removeFromDriver = true): the
+  // driver's value goes, and each listener removes it from its executors.
+  const destroy = (id: number) => {
+    if (!values.delete(id)) return
+    for (const listener of listeners) listener(id)
+  }
   // Spark's ContextCleaner drops a broadcast once its object is collected: no
   // RDD (or task built from one) can use it any more. A broadcast made per
   // batch is thus dropped once the batch's RDDs are forgotten.
@@ -146,6 +165,8 @@ export const layer: Layer.Layer<BroadcastManager> = Layer.sync(BroadcastManager,
       return broadcast
     },
     size: () => values.size,
+    unbroadcast: destroy,
+    addRemovalListener: (listener) => void listeners.push(listener),
     getValue: (id) => {
       if (!values.has(id)) throw missingValue(id)
       return values.get(id)

@@ -5,7 +5,10 @@
  * the collection and posts a `Cleanup` event, so the state is dropped on the
  * scheduler's event loop, in order with the jobs that might still use it.
  * It also keeps the registry of persisted RDDs (weakly), which the cleanup
- * of an RDD updates.
+ * of an RDD updates. With `spark.cleaner.referenceTracking.cleanCheckpoints`
+ * it deletes the reliable checkpoint directory of a collected RDD too.
+ * (Broadcasts are dropped by `BroadcastManager`, from the driver and the
+ * executors, when their object is collected.)
  *
  * Garbage collection alone does not bound a long streaming run (a collection
  * may come late, or never while something still holds the RDD), so the
@@ -75,6 +78,15 @@ export class ContextCleaner extends Context.Service<ContextCleaner, {
   /** Drops a shuffle's outputs once `owner` (the RDD reading it) is collected. */
   readonly registerShuffleForCleanup: (owner: RDD<unknown>, shuffleId: number) => void
   /**
+   * Deletes RDD `rddId`'s reliable checkpoint `directory` once `owner` (the
+   * RDD reading the checkpoint) is collected, when
+   * `spark.cleaner.referenceTracking.cleanCheckpoints` is true; otherwise
+   * does nothing (the checkpoint outlives the run, as in Spark).
+   */
+  readonly registerCheckpointForCleanup: (owner: RDD<unknown>, rddId: number, directory: string) => void
+  /** The checkpoint directories registered for deletion and not deleted yet, by RDD id. */
+  readonly trackedCheckpoints: () => ReadonlyMap<number, string>
+  /**
    * Removes what only `forgotten` RDDs reach, now rather than on garbage
    * collection: their cached blocks, the shuffles in their lineage that no
    * `live` RDD reaches, and the reliable checkpoint directories that no live
@@ -90,29 +102,56 @@ export class ContextCleaner extends Context.Service<ContextCleaner, {
 }>()("@tspark/core/ContextCleaner") {}
 
 /**
- * A cleaner posting its cleanups to the context's event loop.
+ * What a cleaner removes beyond blocks and shuffles.
+ *
+ * Mirrors the `spark.cleaner.referenceTracking.*` settings of `org.apache.spark.ContextCleaner`.
+ *
+ * **Example**
+ * ```ts
+ * const options: ContextCleaner.CleanerOptions = { cleanCheckpoints: true }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface CleanerOptions {
+  /** `spark.cleaner.referenceTracking.cleanCheckpoints`: delete a collected RDD's reliable checkpoint directory. */
+  readonly cleanCheckpoints: boolean
+}
+
+/**
+ * A cleaner posting its cleanups to the context's event loop, with the
+ * given options.
  *
  * Mirrors `org.apache.spark.ContextCleaner`.
  *
  * **Example**
  * ```ts
- * const cleaner = ContextCleaner.layer.pipe(Layer.provide(DAGSchedulerEventProcessLoop.layer))
+ * const cleaner = ContextCleaner.layerWith({ cleanCheckpoints: true }).pipe(Layer.provide(DAGSchedulerEventProcessLoop.layer))
  * ```
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<
+export const layerWith = (options: CleanerOptions): Layer.Layer<
   ContextCleaner,
   never,
   DAGSchedulerEventProcessLoop | MapOutputTrackerMaster | BlockManagerMasterEndpoint
-> = Layer.effect(
-  ContextCleaner,
+> =>
+  Layer.effect(
+    ContextCleaner,
+    make(options)
+  )
+
+const make = (options: CleanerOptions) =>
   Effect.gen(function*() {
+    // The context's logger, for a checkpoint directory that cannot be deleted on the event loop.
+    const context = yield* Effect.context<never>()
     const loop = yield* DAGSchedulerEventProcessLoop
     const mapOutputTracker = yield* MapOutputTrackerMaster
     const blockManagerMaster = yield* BlockManagerMasterEndpoint
     const persistent = new Map<number, WeakRef<RDD<unknown>>>()
+    const checkpoints = new Map<number, string>()
     const registry = new FinalizationRegistry<CleanupTask>((task) => loop.post({ _tag: "Cleanup", task }))
     return ContextCleaner.of({
       persistRdd: (rdd) => {
@@ -133,6 +172,12 @@ export const layer: Layer.Layer<
         return rdds
       },
       registerShuffleForCleanup: (owner, shuffleId) => registry.register(owner, { _tag: "Shuffle", shuffleId }),
+      registerCheckpointForCleanup: (owner, rddId, directory) => {
+        if (!options.cleanCheckpoints) return
+        checkpoints.set(rddId, directory)
+        registry.register(owner, { _tag: "Checkpoint", rddId, directory })
+      },
+      trackedCheckpoints: () => checkpoints,
       cleanupForgotten: (forgotten, live) =>
         Effect.gen(function*() {
           if (forgotten.length === 0) return { rdds: 0, shuffles: 0, checkpoints: 0 }
@@ -150,6 +195,9 @@ export const layer: Layer.Layer<
         if (task._tag === "Shuffle") {
           mapOutputTracker.unregisterShuffle(task.shuffleId)
           blockManagerMaster.removeShuffle(task.shuffleId)
+        } else if (task._tag === "Checkpoint") {
+          checkpoints.delete(task.rddId)
+          Effect.runSyncWith(context)(deleteCheckpointDirNow(task.rddId, task.directory))
         } else {
           persistent.delete(task.rddId)
           blockManagerMaster.removeRdd(task.rddId)
@@ -157,7 +205,40 @@ export const layer: Layer.Layer<
       }
     })
   })
-)
+
+/**
+ * A cleaner posting its cleanups to the context's event loop; checkpoints
+ * are kept (`spark.cleaner.referenceTracking.cleanCheckpoints` false).
+ *
+ * Mirrors `org.apache.spark.ContextCleaner`.
+ *
+ * **Example**
+ * ```ts
+ * const cleaner = ContextCleaner.layer.pipe(Layer.provide(DAGSchedulerEventProcessLoop.layer))
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<
+  ContextCleaner,
+  never,
+  DAGSchedulerEventProcessLoop | MapOutputTrackerMaster | BlockManagerMasterEndpoint
+> = layerWith({ cleanCheckpoints: false })
+
+/**
+ * Deletes a collected RDD's checkpoint directory on the event loop (Spark's
+ * `doCleanCheckpoint`); a failure is logged and the loop goes on.
+ */
+const deleteCheckpointDirNow = (rddId: number, directory: string): Effect.Effect<void> =>
+  Effect.try(() => fs.rmSync(directory, { recursive: true, force: true })).pipe(
+    Effect.catch((error) =>
+      Effect.logWarning(
+        `Could not delete the checkpoint directory ${directory} of collected RDD ${rddId}: ${String(error.cause)}; ` +
+          "it stays on disk (check the directory's permissions, or delete it by hand)"
+      )
+    )
+  )
 
 /** Deletes one checkpoint directory; a failure is logged (the run goes on) and reported as `false`. */
 const deleteCheckpointDir = (directory: string): Effect.Effect<boolean> =>

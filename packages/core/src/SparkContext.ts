@@ -142,6 +142,10 @@ export class SparkContext implements RDDContext {
   }
 
   /** @internal */
+  readonly cleanCheckpointWith = (owner: RDD<unknown>, rddId: number, directory: string): void =>
+    this.services.cleaner.registerCheckpointForCleanup(owner, rddId, directory)
+
+  /** @internal */
   unpersistRdd(rddId: number): void {
     this.services.cleaner.unpersistRdd(rddId)
   }

@@ -102,6 +102,11 @@ export class Executor {
     }
   }
 
+  /** How many broadcast values this executor holds (values the driver dropped are removed). */
+  get broadcastCount(): number {
+    return this.broadcasts.size
+  }
+
   /** Registers with the driver. */
   start(): void {
     this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
@@ -143,6 +148,9 @@ export class Executor {
         return
       case "RemoveShuffle":
         this.blockManager.removeShuffle(message.shuffleId)
+        return
+      case "RemoveBroadcast":
+        this.broadcasts.delete(message.broadcastId)
         return
       case "Stop":
         this.stop()

@@ -60,6 +60,8 @@ export interface RDDContext {
   readonly unpersistRdd: (rddId: number) => void
   /** Removes a shuffle's outputs once the RDD that reads it is garbage collected (Spark's ContextCleaner). */
   readonly cleanShuffleWith: (owner: RDD<unknown>, shuffleId: number) => void
+  /** Deletes RDD `rddId`'s checkpoint `directory` once `owner` (its checkpoint RDD) is collected, if so configured. */
+  readonly cleanCheckpointWith: (owner: RDD<unknown>, rddId: number, directory: string) => void
 }
 
 /**

@@ -30,6 +30,8 @@ import type { TaskDescription, TaskResult } from "./Task.js"
 export type CleanupTask =
   | { readonly _tag: "Shuffle"; readonly shuffleId: number }
   | { readonly _tag: "Rdd"; readonly rddId: number }
+  /** The reliable checkpoint directory of RDD `rddId` (`spark.cleaner.referenceTracking.cleanCheckpoints`). */
+  | { readonly _tag: "Checkpoint"; readonly rddId: number; readonly directory: string }
 
 /**
  * An event of the loop.

@@ -34,6 +34,8 @@ export type ToExecutor =
   | { readonly _tag: "RemoveBlock"; readonly name: string }
   | { readonly _tag: "RemoveRdd"; readonly rddId: number }
   | { readonly _tag: "RemoveShuffle"; readonly shuffleId: number }
+  /** The driver dropped a broadcast (destroyed or collected): the executor drops its copy. */
+  | { readonly _tag: "RemoveBroadcast"; readonly broadcastId: number }
   | { readonly _tag: "Stop" }
 
 export type FromExecutor =

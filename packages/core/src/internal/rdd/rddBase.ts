@@ -241,9 +241,13 @@ export abstract class RDDBase<T> {
             : LocalCheckpointRDD.checkpointLocally(self)
           return write.pipe(
             Effect.map((op) => {
-              this.checkpointState = { _tag: "Done", rdd: this.fromOp(op) }
+              const checkpointRdd = this.fromOp(op)
+              this.checkpointState = { _tag: "Done", rdd: checkpointRdd }
               this.partitionsCache = undefined
               this.deps = []
+              // Spark's registerRDDCheckpointDataForCleanup: the directory goes with the checkpoint RDD.
+              const directory = this.checkpointDirectory
+              if (directory !== undefined) this.context.cleanCheckpointWith(checkpointRdd, this.id, directory)
             }),
             // A failed write leaves the RDD marked, so the next job tries again.
             Effect.tapError(() => Effect.sync(() => (this.checkpointState = state)))

@@ -57,6 +57,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   const executorMemory = yield* orFail(SparkConf.getSizeAsBytes(conf, "spark.executor.memory", 1024 ** 3))
   const memoryFraction = yield* orFail(SparkConf.getMemoryFraction(conf))
   const shipTasks = yield* orFail(SparkConf.getBoolean(conf, "spark.tspark.local.shipTasks", false))
+  const cleanCheckpoints = yield* orFail(SparkConf.getBoolean(conf, "spark.cleaner.referenceTracking.cleanCheckpoints", false))
   const cluster = master._tag === "Local" ? undefined : {
     launcher: master.launcher,
     executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
@@ -83,6 +84,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
     executorWaitTimeoutMs,
     driverMemory: Math.floor(executorMemory * memoryFraction),
     shipTasks,
+    cleanCheckpoints,
     localRoot: SparkConf.getString(conf, "spark.local.dir", os.tmpdir())
   }
 })
@@ -112,7 +114,7 @@ const clusterBackend = (
     Backend,
     Effect.gen(function*() {
       const broadcasts = yield* BroadcastModule.BroadcastManager
-      return new CoarseGrainedSchedulerBackend(
+      const backend = new CoarseGrainedSchedulerBackend(
         {
           ...cluster,
           localDir,
@@ -124,6 +126,9 @@ const clusterBackend = (
         yield* MapOutputTrackerModule.MapOutputTrackerMaster,
         broadcasts.getValue
       )
+      // A dropped broadcast (destroyed or collected) leaves the executors too.
+      broadcasts.addRemovalListener((id) => backend.removeBroadcast(id))
+      return backend
     })
   )
 
@@ -157,7 +162,7 @@ export const composeLayers = Effect.fnUntraced(function*(
     Layer.provideMerge(TaskSchedulerModule.layer(settings)),
     Layer.provideMerge(backend),
     Layer.provideMerge(SparkEnvModule.layerDriver({ conf, localDir, maxMemory: settings.driverMemory })),
-    Layer.provideMerge(ContextCleanerModule.layer),
+    Layer.provideMerge(ContextCleanerModule.layerWith({ cleanCheckpoints: settings.cleanCheckpoints })),
     Layer.provideMerge(Layer.mergeAll(
       EventLoop.layer,
       LiveListenerBusModule.layer,

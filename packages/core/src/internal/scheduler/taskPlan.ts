@@ -135,6 +135,7 @@ class ExecutorRDDContext implements RDDContext {
   readonly persistRdd = () => {}
   readonly unpersistRdd = () => {}
   readonly cleanShuffleWith = () => {}
+  readonly cleanCheckpointWith = () => {}
 }
 
 const decodeShuffleDep = (plan: ShuffleDepPlan, rdd: RDD<unknown>): ShuffleDependency<RDD<unknown>> => ({

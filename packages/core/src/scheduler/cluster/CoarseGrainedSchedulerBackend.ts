@@ -312,6 +312,18 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     this.postTo(executorId, { _tag: "Kill", taskId, reason })
   }
 
+  /**
+   * The driver dropped a broadcast: each executor it was sent to drops its
+   * copy (Spark's `BlockManagerMaster.removeBroadcast`), and a later task
+   * would have it sent again.
+   */
+  removeBroadcast(broadcastId: number): void {
+    for (const executor of this.executors.values()) {
+      if (!executor.sentBroadcasts.delete(broadcastId)) continue
+      this.post(executor, { _tag: "RemoveBroadcast", broadcastId })
+    }
+  }
+
   /** Terminates an executor (its thread, or SIGKILL to its process): for `SparkContext.killExecutor`. */
   killExecutor(executorId: string): Promise<void> {
     const executor = this.executors.get(executorId)
