@@ -41,27 +41,31 @@ const holders = (sc: SparkContext.SparkContext, id: number) =>
 const useBroadcast = (sc: SparkContext.SparkContext, table: { readonly value: ReadonlySet<number> }) =>
   sc.range(0, 64, 1, 8).filter(withEnv({ table }, ({ table }) => (x: number) => table.value.has(x % 4))).count()
 
-describe("broadcasts removed from executors (worker threads)", () => {
-  it.live("destroy() removes the value from every executor; a live broadcast still works", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const sc = yield* SparkContext.make({ master: "local-cluster[2,1,128]" })
-      const dropped = sc.broadcast(new Set([0, 1]))
-      const kept = sc.broadcast(new Set([2]))
-      assert.strictEqual(yield* useBroadcast(sc, dropped), 32)
-      assert.strictEqual(yield* useBroadcast(sc, kept), 16)
-      const before = yield* holders(sc, dropped.id)
-      assert.deepStrictEqual(before.asked, ["exec-0", "exec-1"])
-      assert.deepStrictEqual(before.holding, ["exec-0", "exec-1"])
+describe("broadcasts removed from executors", () => {
+  it.live.each(["local-cluster[2,1,128]", "local-process[2,1,128]"])(
+    "destroy() removes the value from every executor; a live broadcast still works (%s)",
+    (master) =>
+      Effect.scoped(Effect.gen(function*() {
+        const sc = yield* SparkContext.make({ master })
+        const dropped = sc.broadcast(new Set([0, 1]))
+        const kept = sc.broadcast(new Set([2]))
+        assert.strictEqual(yield* useBroadcast(sc, dropped), 32)
+        assert.strictEqual(yield* useBroadcast(sc, kept), 16)
+        const before = yield* holders(sc, dropped.id)
+        assert.deepStrictEqual(before.asked, ["exec-0", "exec-1"])
+        assert.deepStrictEqual(before.holding, ["exec-0", "exec-1"])
 
-      dropped.destroy()
-      const after = yield* holders(sc, dropped.id)
-      assert.deepStrictEqual(after.asked, ["exec-0", "exec-1"])
-      assert.deepStrictEqual(after.holding, [], "no executor keeps a destroyed broadcast")
-      assert.deepStrictEqual((yield* holders(sc, kept.id)).holding, ["exec-0", "exec-1"])
-      assert.strictEqual(yield* useBroadcast(sc, kept), 16)
-      const fresh = sc.broadcast(new Set([3]))
-      assert.strictEqual(yield* useBroadcast(sc, fresh), 16)
-    })), { timeout: 60_000 })
+        dropped.destroy()
+        const after = yield* holders(sc, dropped.id)
+        assert.deepStrictEqual(after.asked, ["exec-0", "exec-1"])
+        assert.deepStrictEqual(after.holding, [], "no executor keeps a destroyed broadcast")
+        assert.deepStrictEqual((yield* holders(sc, kept.id)).holding, ["exec-0", "exec-1"])
+        assert.strictEqual(yield* useBroadcast(sc, kept), 16)
+        const fresh = sc.broadcast(new Set([3]))
+        assert.strictEqual(yield* useBroadcast(sc, fresh), 16)
+      })),
+    { timeout: 60_000 }
+  )
 
   it.live("a collected broadcast (the cleaner's path) leaves the executors too", () =>
     Effect.scoped(Effect.gen(function*() {
