@@ -380,29 +380,4 @@ export const make = (
     return sc
   })
 
-/**
- * Creates a context for code that does not use Effect. Call `stop()` (with
- * `sc.run(sc.stop())`) or `close(sc)` when done.
- *
- * **Example**
- * ```ts
- * const sc = await SparkContext.create({ master: "local[2]" })
- * const n = await sc.run(sc.parallelize([1, 2, 3]).count())
- * await SparkContext.close(sc)
- * ```
- *
- * @category constructors
- * @since 0.1.0
- */
-export const create = async (options: SparkContextOptions = {}): Promise<SparkContext> => {
-  const scope = Effect.runSync(Scope.make())
-  return Effect.runPromise(Scope.provide(make(options), scope))
-}
-
-/**
- * Stops a context made with `create`.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const close = (sc: SparkContext): Promise<void> => sc.run(sc.stop())
+export { close, create } from "./SparkContextPromise.js"

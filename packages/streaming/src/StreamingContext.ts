@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { type ListenerBus, type RDD as RDDModule, type SecurityManager, SparkContext, type SparkError } from "@tspark/core"
+import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError } from "@tspark/core"
 import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
 import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
 import type { DStream } from "./dstream/DStream.js"
@@ -36,11 +36,8 @@ import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
 
 type RDD<T> = RDDModule.RDD<T>
-type MakeError =
-  | InvalidStreamError
-  | SparkError.InvalidArgumentError
-  | SparkError.UnknownMasterError
-  | SecurityManager.InsecureListenError
+/** Its own checks, and whatever making its SparkContext can fail with. */
+type MakeError = InvalidStreamError | Effect.Error<ReturnType<typeof SparkContext.make>>
 type Bus = ListenerBus.ListenerBus<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener>
 
 /**
