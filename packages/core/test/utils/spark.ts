@@ -118,3 +118,12 @@ export const flipFailure = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     result._tag === "Failure"
       ? Effect.succeed(result.failure)
       : Effect.die(new Error(`expected a failure, got ${canonical(result.success)}`)))
+
+/** A two-shuffle word count over generated lines (three stages): the job the executor-loss tests disturb. */
+export const wordCount = (sc: SparkContext.SparkContext) =>
+  sc.parallelize(Array.from({ length: 400 }, (_, i) => `w${i % 37} w${i % 11} w${i % 5}`), 8)
+    .flatMap((line) => line.split(" "))
+    .map((word) => [word, 1] as const)
+    .reduceByKey((a, b) => a + b, 4)
+    .map(([word, n]) => [word.length, n] as const)
+    .reduceByKey((a, b) => a + b, 3)

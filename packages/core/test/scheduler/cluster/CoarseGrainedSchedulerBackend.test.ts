@@ -5,19 +5,11 @@ import type * as Net from "node:net"
 import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
 import * as StorageLevel from "../../../src/storage/StorageLevel.js"
-import { assertSameMultiset, tempDir } from "../../utils/spark.js"
+import { assertSameMultiset, tempDir, wordCount } from "../../utils/spark.js"
 
 // Worker-thread executors run tasks shipped as plans: these tests use the real clock.
 const cluster = (options: Partial<SparkContext.SparkContextOptions> = {}) =>
   SparkContext.make({ master: "local-cluster[2,1,128]", ...options })
-
-const wordCount = (sc: SparkContext.SparkContext) =>
-  sc.parallelize(Array.from({ length: 400 }, (_, i) => `w${i % 37} w${i % 11} w${i % 5}`), 8)
-    .flatMap((line) => line.split(" "))
-    .map((word) => [word, 1] as const)
-    .reduceByKey((a, b) => a + b, 4)
-    .map(([word, n]) => [word.length, n] as const)
-    .reduceByKey((a, b) => a + b, 3)
 
 describe("CoarseGrainedSchedulerBackend on worker threads (local-cluster)", () => {
   it.live("runs multi-stage jobs on worker threads with the same results as in process", () =>

@@ -3,7 +3,7 @@ import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
-import { assertSameMultiset, tempDir } from "../../utils/spark.js"
+import { assertSameMultiset, tempDir, wordCount } from "../../utils/spark.js"
 
 // Jobs fail or recover, never hang: real worker threads and real processes, on the real clock,
 // each test bounded by its timeout.
@@ -11,14 +11,6 @@ const masters = [
   { name: "worker threads (local-cluster)", master: "local-cluster[2,1,128]" },
   { name: "processes (local-process)", master: "local-process[2,1,128]" }
 ] as const
-
-const wordCount = (sc: SparkContext.SparkContext) =>
-  sc.parallelize(Array.from({ length: 400 }, (_, i) => `w${i % 37} w${i % 11} w${i % 5}`), 8)
-    .flatMap((line) => line.split(" "))
-    .map((word) => [word, 1] as const)
-    .reduceByKey((a, b) => a + b, 4)
-    .map(([word, n]) => [word.length, n] as const)
-    .reduceByKey((a, b) => a + b, 3)
 
 /** Listener events arrive asynchronously: waits (at most 30 s, polling every 50 ms) until `done` holds. */
 const eventually = (what: string, done: () => boolean) =>
