@@ -223,18 +223,22 @@ export class StreamingContext implements StreamingContextLike {
   waitForListeners(): Effect.Effect<void> {
     return Effect.suspend(() => this.bus?.waitUntilEmpty() ?? Effect.void)
   }
-  /** The batch times generated so far (for tests and monitoring). */
+  /** The most recent batch times generated (at most 1,000; for tests and monitoring). */
   get generatedBatchTimes(): ReadonlyArray<number> {
     return this.scheduler?.jobGenerator.generatedBatchTimes ?? []
   }
-  /** The batch times whose jobs have all completed, in completion order. */
+  /** The most recent batch times (at most 1,000) whose jobs have all completed, in completion order. */
   get completedBatchTimes(): ReadonlyArray<number> {
     return this.scheduler?.completedBatchTimes ?? []
+  }
+  /** How many batches have completed since start. */
+  get numCompletedBatches(): number {
+    return this.scheduler?.numCompletedBatches ?? 0
   }
   /** Waits until at least `count` batches have completed since start. */
   awaitCompletedBatches(count: number): Effect.Effect<void> {
     return Effect.suspend(() =>
-      count <= this.completedBatchTimes.length
+      count <= this.numCompletedBatches
         ? Effect.void // before start, wait for the scheduler that start builds
         : Effect.flatMap(Deferred.await(this.started), (scheduler) => scheduler.awaitCompletedBatches(count))
     )
@@ -362,30 +366,7 @@ export const make: {
       return ssc
     })) as never
 
-/**
- * Creates a streaming context for code that does not use Effect: drive it
- * with `ssc.promise` (`await ssc.promise.start()`, `await ssc.promise.stop()`).
- *
- * Mirrors `new StreamingContext(sparkContext, batchDuration)`.
- *
- * **Example**
- * ```ts
- * const sc = await SparkContext.create({ master: "local[2]" })
- * const ssc = await StreamingContext.create(sc, { batchDuration: "1 second" })
- * ssc.queueStream([sc.parallelize([1, 2])]).print()
- * await ssc.promise.start()
- * ```
- *
- * @category constructors
- * @since 0.1.0
- */
-export const create = (
-  sparkContext: SparkContext.SparkContext,
-  options: StreamingContextOptions
-): Promise<StreamingContext> => {
-  const scope = Effect.runSync(Scope.make())
-  return sparkContext.run(Scope.provide(make(sparkContext, options), scope))
-}
+export { create } from "./StreamingContextPromise.js"
 
 export { StreamingJobError }
 

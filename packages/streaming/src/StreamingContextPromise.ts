@@ -1,13 +1,15 @@
 /**
  * The Promise facade of a streaming context's lifecycle (`ssc.promise`), for
- * code that does not use Effect. Spark keeps its facades for other callers
+ * code that does not use Effect, and `create`, which makes a context for it. Spark keeps its facades for other callers
  * (`JavaStreamingContext`, the Python `StreamingContext`) apart from the
  * context itself; this module is that seam.
  *
  * @since 0.1.0
  */
-import type { Duration, Effect } from "effect"
-import type { StopOptions, StreamingContext } from "./StreamingContext.js"
+import type { SparkContext } from "@tspark/core"
+import { type Duration, Effect, Scope } from "effect"
+import * as StreamingContextModule from "./StreamingContext.js"
+import type { StopOptions, StreamingContext, StreamingContextOptions } from "./StreamingContext.js"
 
 /**
  * The Promise facade of a context's lifecycle (`ssc.promise`): the same
@@ -59,4 +61,29 @@ export const make = (ssc: StreamingContext): StreamingContextPromise => {
     awaitTerminationOrTimeout: (timeout) => run(ssc.awaitTerminationOrTimeout(timeout)),
     checkpoint: (directory) => run(ssc.checkpoint(directory))
   }
+}
+
+/**
+ * Creates a streaming context for code that does not use Effect: drive it
+ * with `ssc.promise` (`await ssc.promise.start()`, `await ssc.promise.stop()`).
+ *
+ * Mirrors `new StreamingContext(sparkContext, batchDuration)`.
+ *
+ * **Example**
+ * ```ts
+ * const sc = await SparkContext.create({ master: "local[2]" })
+ * const ssc = await StreamingContext.create(sc, { batchDuration: "1 second" })
+ * ssc.queueStream([sc.parallelize([1, 2])]).print()
+ * await ssc.promise.start()
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const create = (
+  sparkContext: SparkContext.SparkContext,
+  options: StreamingContextOptions
+): Promise<StreamingContext> => {
+  const scope = Effect.runSync(Scope.make())
+  return sparkContext.run(Scope.provide(StreamingContextModule.make(sparkContext, options), scope))
 }

@@ -3,6 +3,7 @@ import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect
 import * as RecurringTimer from "../scheduler/RecurringTimer.js"
 import type { JobSet } from "../scheduler/JobSet.js"
 import { StreamingJobError } from "../StreamingError.js"
+import { RecentBatches } from "./recentBatches.js"
 import type { SchedulerContext } from "./schedulerContext.js"
 import { awaitUntil } from "./waiter.js"
 
@@ -22,7 +23,7 @@ export interface JobSubmitter {
 /** The generator; its owner runs `loop` in a scope. */
 export class JobGeneratorImpl {
   private timer: Fiber.Fiber<never> | undefined
-  private readonly generated: Array<number> = []
+  private readonly generated = new RecentBatches()
   /** RDDs forgotten by clearMetadata whose cleanup waits for earlier batches still running. */
   private forgotten: Array<RDD.RDD<unknown>> = []
 
@@ -41,7 +42,7 @@ export class JobGeneratorImpl {
   }
 
   get generatedBatchTimes(): ReadonlyArray<number> {
-    return this.generated
+    return this.generated.times
   }
 
   start(): Effect.Effect<number> {
@@ -88,7 +89,7 @@ export class JobGeneratorImpl {
   /** Mirrors `JobGenerator.generateJobs`: allocate input, generate jobs, submit the job set, then checkpoint. */
   private generateJobs(time: number): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
-      this.generated.push(time)
+      this.generated.add(time)
       yield* this.ctx.allocateBlocksToBatch(time)
       let jobs: ReturnType<SchedulerContext["Service"]["graph"]["generateJobs"]> = []
       try {

@@ -5,6 +5,7 @@ import type { JobSet } from "../scheduler/JobSet.js"
 import type { BatchInfo, OutputOperationInfo } from "../scheduler/StreamingListener.js"
 import { StreamingJobError } from "../StreamingError.js"
 import { type JobGeneratorEvent, JobGeneratorImpl } from "./jobGenerator.js"
+import { RecentBatches } from "./recentBatches.js"
 import { SchedulerContext } from "./schedulerContext.js"
 import { awaitUntil } from "./waiter.js"
 
@@ -26,7 +27,7 @@ type Event =
 export class JobSchedulerImpl {
   readonly jobGenerator: JobGeneratorImpl
   private readonly jobSets = new Map<number, JobSetState>()
-  private readonly completed: Array<number> = []
+  private readonly completed = new RecentBatches()
 
   constructor(
     private readonly ctx: SchedulerContext["Service"],
@@ -52,7 +53,11 @@ export class JobSchedulerImpl {
   }
 
   get completedBatchTimes(): ReadonlyArray<number> {
-    return this.completed
+    return this.completed.times
+  }
+
+  get numCompletedBatches(): number {
+    return this.completed.total
   }
 
   awaitCompletedBatches(count: number): Effect.Effect<void> {
@@ -155,8 +160,8 @@ export class JobSchedulerImpl {
     const time = state.jobSet.time
     this.jobSets.delete(time)
     this.jobGenerator.onBatchCompletion(time, state.failed)
-    this.completed.push(time)
-    return Effect.andThen(SubscriptionRef.set(this.completedCount, this.completed.length), () => {
+    this.completed.add(time)
+    return Effect.andThen(SubscriptionRef.set(this.completedCount, this.completed.total), () => {
       this.ctx.listenerBus.post({ _tag: "BatchCompleted", batch: batchInfo(state) })
       return SubscriptionRef.set(this.pending, this.jobSets.size)
     })

@@ -52,7 +52,7 @@ export interface JobGeneratorHooks {
  * @since 0.1.0
  */
 export class JobGenerator extends Context.Service<JobGenerator, {
-  /** The batch times generated so far, in order. */
+  /** The most recent batch times generated (at most 1,000), in order. */
   readonly generatedBatchTimes: ReadonlyArray<number>
   /** Starts the timer at the next batch boundary; returns the zero time (one batch before it). */
   start(): Effect.Effect<number>

@@ -45,8 +45,10 @@ export class JobScheduler extends Context.Service<JobScheduler, {
   readonly submitJobSet: (jobSet: JobSet, submissionTime: number) => Effect.Effect<void>
   /** Waits until every submitted batch has completed. */
   readonly awaitIdle: Effect.Effect<void>
-  /** The batch times whose jobs have all completed, in completion order. */
+  /** The most recent batch times (at most 1,000) whose jobs have all completed, in completion order. */
   readonly completedBatchTimes: ReadonlyArray<number>
+  /** How many batches have completed since start. */
+  readonly numCompletedBatches: number
   /** Waits until at least `count` batches have completed. */
   awaitCompletedBatches(count: number): Effect.Effect<void>
 }>()("@tspark/streaming/scheduler/JobScheduler") {}

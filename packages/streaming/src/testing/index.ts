@@ -63,7 +63,7 @@ const withContext = <A>(
 export const runToBatch = (ssc: StreamingContext.StreamingContext, numBatches: number): Effect.Effect<void, StreamingError> =>
   Effect.gen(function*() {
     if (ssc.getState() === "INITIALIZED") yield* ssc.start()
-    yield* advanceBatches(ssc, numBatches - ssc.completedBatchTimes.length)
+    yield* advanceBatches(ssc, numBatches - ssc.numCompletedBatches)
   })
 
 /**
@@ -76,7 +76,7 @@ export const runToBatch = (ssc: StreamingContext.StreamingContext, numBatches: n
 export const advanceBatches = (ssc: StreamingContext.StreamingContext, count: number): Effect.Effect<void, StreamingError> =>
   Effect.gen(function*() {
     for (let i = 0; i < count; i++) {
-      const target = ssc.completedBatchTimes.length + 1
+      const target = ssc.numCompletedBatches + 1
       yield* TestClock.adjust(ssc.batchDurationMs)
       const finished = yield* Effect.raceFirst(
         Effect.as(ssc.awaitCompletedBatches(target), "batch" as const),

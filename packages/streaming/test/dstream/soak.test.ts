@@ -77,6 +77,11 @@ describe("long runs", () => {
       }
       // Results stay right: the state counts every record, the window the last 10 batches'.
       assert.strictEqual(stateTotal, BATCHES * RECORDS)
+      // The reported batch times are the most recent 1,000; the count covers them all.
+      assert.strictEqual(ssc.numCompletedBatches, BATCHES)
+      assert.strictEqual(ssc.completedBatchTimes.length, 1000)
+      assert.strictEqual(ssc.generatedBatchTimes.length, 1000)
+      assert.strictEqual(ssc.completedBatchTimes.at(-1), ssc.completedBatchTimes[0]! + 999 * 100)
       assert.strictEqual(windowTotal, 10 * RECORDS)
 
       // The counts up to batch 1,000 bound those of the last third: nothing grows with the run. (Block
