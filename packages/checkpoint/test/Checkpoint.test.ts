@@ -114,16 +114,17 @@ describe("CheckpointWriter", () => {
     }).pipe(provideFs))
 })
 
-describe("CheckpointReader", () => {
-  const setup = (times: ReadonlyArray<number>) =>
-    Effect.gen(function*() {
-      const dir = yield* tempDir()
-      const writer = yield* CheckpointWriter.make({ directory: dir })
-      for (const t of times) yield* writer.writeAndAwait(bytesOf(`c${t}`), t)
-      yield* writer.close
-      return dir
-    })
+/** A directory holding checkpoints written at `times`. */
+const setup = (times: ReadonlyArray<number>) =>
+  Effect.gen(function*() {
+    const dir = yield* tempDir()
+    const writer = yield* CheckpointWriter.make({ directory: dir })
+    for (const t of times) yield* writer.writeAndAwait(bytesOf(`c${t}`), t)
+    yield* writer.close
+    return dir
+  })
 
+describe("CheckpointReader", () => {
   it.effect("an empty or missing directory has no checkpoint", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir()
@@ -182,15 +183,6 @@ describe("CheckpointReader", () => {
 })
 
 describe("CheckpointReader fallback past unreadable entries", () => {
-  const setup = (times: ReadonlyArray<number>) =>
-    Effect.gen(function*() {
-      const dir = yield* tempDir()
-      const writer = yield* CheckpointWriter.make({ directory: dir })
-      for (const t of times) yield* writer.writeAndAwait(bytesOf(`c${t}`), t)
-      yield* writer.close
-      return dir
-    })
-
   it.effect("a directory, a truncated file, a bad checksum, a renamed file and an empty file are each skipped with a typed kind", () =>
     Effect.gen(function*() {
       const dir = yield* setup([1000, 2000, 3000, 4000])
