@@ -12,6 +12,8 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import * as v8 from "node:v8"
+import { engineFunction } from "./internal/closure/engineFunctions.js"
 import * as internal from "./internal/closure/shipping.js"
 
 /**
@@ -100,4 +102,64 @@ export const check = (f: Function, where = "function"): TaskNotSerializableError
     if (problem instanceof internal.NotShippable) return toError(problem)
     throw problem
   }
+}
+
+/**
+ * A function that lives in a module: it ships as `(specifier, exportName,
+ * env)`, and wherever it runs it imports `specifier` (once per executor),
+ * calls the module's `exportName(env)` and calls the function that returns
+ * with its arguments. The import resolves from `@tspark/core` itself: pass a
+ * package name (workspace packages resolve) or an absolute file URL to
+ * JavaScript (executors started from a build cannot import `.ts`). `env`
+ * must be plain data (`v8.serialize`-able); anything else is refused here.
+ * A module that cannot be imported, or lacks the export, fails the task with
+ * a message naming both. Once the module is loaded the function runs in the
+ * task's synchronous part; before that, an iterator given as first argument
+ * (a partition) is read into memory first.
+ *
+ * Mirrors Spark's functions by class name (`Class.forName(...).newInstance()` of a `Receiver` or UDF class).
+ *
+ * **Example**
+ * ```ts
+ * // receivers.mjs: export const runReceiver = (env) => async (it, ctx) => { ... }
+ * const run = Closure.fromModule<[Iterator<number>, TaskContext], string>("@acme/receivers", "runReceiver", { port: 9999 })
+ * yield* sc.runJob(rdd, run)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fromModule = <Args extends Array<unknown>, R>(
+  specifier: string,
+  exportName: string,
+  env: unknown
+): (...args: Args) => Promise<R> => {
+  const where = `Closure.fromModule("${specifier}", "${exportName}") environment`
+  const refuse = (reason: string) =>
+    new TaskNotSerializableError({
+      identifiers: [],
+      where,
+      message: `Task not serializable: the ${where} ${reason}. Pass plain data (numbers, strings, arrays, plain objects, ` +
+        "Maps, Sets, typed arrays) and build functions or class instances inside the module's export"
+    })
+  if (typeof specifier !== "string" || specifier.length === 0 || typeof exportName !== "string" || exportName.length === 0) {
+    throw new TaskNotSerializableError({
+      identifiers: [],
+      where,
+      message: `Closure.fromModule needs a module specifier and an export name (strings), got ${typeof specifier} and ${typeof exportName}`
+    })
+  }
+  try {
+    v8.serialize(env)
+  } catch (error) {
+    throw refuse(`cannot be serialized (${error instanceof Error ? error.message : String(error)})`)
+  }
+  try {
+    // The environment must also ship as a task's data (no class instances, which would arrive as plain objects).
+    internal.serializeValue(env, where)
+  } catch (problem) {
+    if (problem instanceof internal.NotShippable) throw refuse(problem.reason)
+    throw problem
+  }
+  return engineFunction<Record<string, unknown>, (...args: Args) => Promise<R>>("moduleFunction", { specifier, exportName, env })
 }

@@ -23,6 +23,7 @@ import type { RDD, RDDContext, RDDError } from "./rdd/RDD.js"
 import * as TextFileRDD from "./rdd/TextFileRDD.js"
 import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
+import type { DriverRpcEnv } from "./rpc/RpcEndpoint.js"
 import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
 import type { InsecureListenError } from "./SecurityManager.js"
@@ -274,6 +275,14 @@ export class SparkContext implements RDDContext {
 
   private get submitter(): jobSubmission.Submitter {
     return { context: this, services: this.services, scope: this.scope, properties: this.properties }
+  }
+
+  /**
+   * The driver's RPC endpoints: register endpoints that running tasks send to
+   * or ask (`ctx.env.rpc`), and send to endpoints tasks registered on their executors.
+   */
+  get rpcEnv(): DriverRpcEnv {
+    return this.services.rpcEnv
   }
 
   /** Cancels a running job. */

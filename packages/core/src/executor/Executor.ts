@@ -1,8 +1,11 @@
 /**
  * An executor: its own block manager, a map output tracker filled from what
- * the driver sends with each task, broadcast values received once, and a
- * task runner. Blocks it needs from other executors are fetched (through the
- * driver) before a task starts, because tasks then run synchronously.
+ * the driver sends with each task, broadcast values received once, the RPC
+ * endpoints of its tasks, and a task runner. Blocks it needs from other
+ * executors are fetched (through the driver) before a task starts, because
+ * tasks then run synchronously. A task whose function returns a promise runs
+ * on (holding its core) while the executor starts the next tasks; its status
+ * is sent when it settles.
  * Transport-agnostic: `send` and `handle` carry the protocol's messages; the
  * worker-thread main and `CoarseGrainedExecutorBackend` (a process over TCP)
  * connect them to the driver.
@@ -11,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, type Fiber } from "effect"
 import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
@@ -20,7 +23,8 @@ import { runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
-import type { ExecutorEnv } from "../scheduler/TaskContext.js"
+import type { ExecutorEnv, TaskContext } from "../scheduler/TaskContext.js"
+import { ExecutorRpcEnv } from "../rpc/ExecutorRpcEnv.js"
 import * as SparkConf from "../SparkConf.js"
 import { describeCause, type TaskResultNotSerializableError } from "../SparkError.js"
 import * as BlockId from "../storage/BlockId.js"
@@ -33,6 +37,9 @@ import { forEachPartitionAncestor } from "../util/lineage.js"
 const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
 
 type Launch = Extract<ToExecutor, { _tag: "Launch" }>
+
+/** A task started: its result, or (an asynchronous task) the promise of it. */
+type Started = { readonly result: TaskResult | Promise<TaskResult> }
 
 /** The blocks a task reads that may live elsewhere: shuffle blocks (as patterns) and cached partitions. */
 const blocksToRead = (task: TaskDescription): Array<string> => {
@@ -72,6 +79,9 @@ export class Executor {
   private readonly env: ExecutorEnv
   private readonly queue: Array<Launch> = []
   private readonly killed = new Map<number, string>()
+  /** Asynchronous tasks running now, by task id: a kill interrupts them. */
+  private readonly runningAsync = new Map<number, TaskContext>()
+  private readonly rpc: ExecutorRpcEnv
   private running = false
 
   constructor(readonly info: ExecutorStartInfo, private readonly send: (message: FromExecutor) => void) {
@@ -89,16 +99,25 @@ export class Executor {
     }
     this.transfer = transfer
     this.blockManager = new BlockManager({ id, master, transfer, maxMemory: info.maxMemory, localDir: info.localDir })
+    const conf = SparkConf.make(Object.fromEntries(info.conf))
+    const askTimeoutMs = SparkConf.getTimeAsMs(conf, "spark.rpc.askTimeout", "120s")
+    this.rpc = new ExecutorRpcEnv({
+      executorId: info.executorId,
+      send,
+      askTimeoutMs: typeof askTimeoutMs === "number" ? askTimeoutMs : 120_000,
+      run: <A>(effect: Effect.Effect<A>): Fiber.Fiber<A> => Effect.runFork(effect)
+    })
     this.env = {
       executorId: info.executorId,
       host: info.host,
-      conf: SparkConf.make(Object.fromEntries(info.conf)),
+      conf,
       blockManager: this.blockManager,
       mapOutputTracker: this.tracker,
       getBroadcast: (broadcastId) => {
         if (!this.broadcasts.has(broadcastId)) throw missingValue(broadcastId)
         return this.broadcasts.get(broadcastId)
-      }
+      },
+      rpc: this.rpc
     }
   }
 
@@ -112,7 +131,15 @@ export class Executor {
     this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
   }
 
+  /** How many asynchronous tasks are running now. */
+  get asyncTaskCount(): number {
+    return this.runningAsync.size
+  }
+
+  /** Stops: running asynchronous tasks are interrupted, pending RPC asks reject, the block manager stops. */
   stop(): void {
+    for (const [taskId, ctx] of this.runningAsync) this.interrupt(taskId, ctx, "the executor stopped")
+    this.rpc.stop()
     this.blockManager.stop()
   }
 
@@ -123,8 +150,15 @@ export class Executor {
         this.queue.push(message)
         void this.drain()
         return
-      case "Kill":
-        this.killed.set(message.taskId, message.reason)
+      case "Kill": {
+        const ctx = this.runningAsync.get(message.taskId)
+        if (ctx !== undefined) this.interrupt(message.taskId, ctx, message.reason)
+        else this.killed.set(message.taskId, message.reason)
+        return
+      }
+      case "EndpointMessage":
+      case "EndpointReply":
+        this.rpc.handle(message)
         return
       case "FetchRequest":
         this.send({ _tag: "FetchReply", requestId: message.requestId, blocks: localBlocks(this.blockManager, message.names) })
@@ -158,24 +192,45 @@ export class Executor {
     }
   }
 
-  /** Runs queued tasks one after another (tasks are synchronous; fetches are not). */
+  /**
+   * Runs queued tasks one after another (tasks are synchronous; fetches are
+   * not). An asynchronous task does not hold the loop: it is started, and its
+   * status is sent when it settles.
+   */
   private async drain(): Promise<void> {
     if (this.running) return
     this.running = true
     try {
       while (this.queue.length > 0) {
         const launch = this.queue.shift()!
-        let result: TaskResult
+        const taskId = launch.task.taskId
+        let started: Started
         try {
-          result = await this.run(launch)
+          started = await this.run(launch)
         } catch (error) {
           // Nothing a task does may end the drain loop (an unhandled rejection would end the executor).
-          result = { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} failed: ${describeCause(error)}` }
+          started = { result: { _tag: "ExceptionFailure", error, message: `task ${taskId} failed: ${describeCause(error)}` } }
         }
-        this.report(launch.task.taskId, result)
+        const result = started.result
+        if (result instanceof Promise) {
+          result.then(
+            (settled) => this.report(taskId, settled),
+            (error: unknown) =>
+              this.report(taskId, { _tag: "ExceptionFailure", error, message: `task ${taskId} failed: ${describeCause(error)}` })
+          )
+        } else {
+          this.report(taskId, result)
+        }
       }
     } finally {
       this.running = false
+    }
+  }
+
+  private interrupt(taskId: number, ctx: TaskContext, reason: string): void {
+    for (const error of ctx.markInterrupted(reason)) {
+      const message = `an interrupt listener of task ${taskId} failed: ${describeCause(error)}`
+      Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
     }
   }
 
@@ -204,11 +259,11 @@ export class Executor {
     }
   }
 
-  private async run(launch: Launch): Promise<TaskResult> {
+  private async run(launch: Launch): Promise<Started> {
     const killedReason = this.killed.get(launch.task.taskId)
     if (killedReason !== undefined) {
       this.killed.delete(launch.task.taskId)
-      return { _tag: "TaskKilled", reason: killedReason }
+      return { result: { _tag: "TaskKilled", reason: killedReason } }
     }
     for (const [id, value] of launch.broadcasts) this.broadcasts.set(id, value)
     for (const [shuffleId, statuses] of launch.mapStatuses) {
@@ -222,12 +277,15 @@ export class Executor {
     try {
       task = receiveTask(launch.task)
     } catch (error) {
-      return { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
+      return {
+        result: { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
+      }
     }
     const wanted = this.remoteBlocks(task)
     if (wanted.length > 0) await this.transfer.prefetch(wanted)
     try {
-      return runTask(task, this.env)
+      // Blocks fetched for the task serve its synchronous part (an asynchronous task reads its input before awaiting).
+      return { result: runTask(task, this.env, this.runningAsync) }
     } finally {
       this.transfer.release()
     }

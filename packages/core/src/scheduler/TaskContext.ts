@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { ExecutorRpc } from "../rpc/RpcEndpoint.js"
 import type { SparkConf } from "../SparkConf.js"
 import type { BlockManager } from "../storage/BlockManager.js"
 import type { MapOutputTracker } from "./MapOutputTracker.js"
@@ -26,14 +27,27 @@ export interface ExecutorEnv {
   readonly mapOutputTracker: MapOutputTracker
   /** The value of a broadcast variable, fetched once per executor. */
   readonly getBroadcast: (broadcastId: number) => unknown
+  /** Messages and asks to the driver's RPC endpoints, and endpoints of this executor (see `rpc/RpcEnv`). */
+  readonly rpc: ExecutorRpc
 }
 
 /**
- * A task's context.
+ * A task's context. A result task's function may return a Promise: the task
+ * then runs until it settles (holding its core), and its context stays valid
+ * through it. Such an asynchronous task uses the `ctx` argument after its
+ * first `await`: `TaskContext.get()` (and what reads it, as accumulators)
+ * only sees the synchronous part. It should also read its partition's
+ * iterator before its first `await`. A killed task learns of it through
+ * `isInterrupted` and `addTaskInterruptListener`.
  *
  * **Example**
  * ```ts
  * rdd.mapPartitionsWithIndex((index, it) => [TaskContext.get()?.partitionId === index])
+ * sc.runJob(rdd, async (it, ctx) => {
+ *   const stopped = new Promise<void>((resolve) => ctx.addTaskInterruptListener(() => resolve()))
+ *   await stopped
+ *   return ctx.isInterrupted()
+ * })
  * ```
  *
  * @category models
@@ -41,6 +55,8 @@ export interface ExecutorEnv {
  */
 export class TaskContext {
   private readonly completionListeners: Array<(ctx: TaskContext) => void> = []
+  private readonly interruptListeners: Array<(ctx: TaskContext) => void> = []
+  private killReason: string | undefined
   /** Local accumulator values of this attempt, merged by the driver only on success. */
   readonly accumulatorUpdates = new Map<number, unknown>()
   private interrupted = false
@@ -60,9 +76,41 @@ export class TaskContext {
     return this.interrupted
   }
 
-  /** Marks the task as killed; long loops should check `isInterrupted`. */
-  markInterrupted(): void {
+  /** Why the task was killed, once it was. */
+  getKillReason(): string | undefined {
+    return this.killReason
+  }
+
+  /**
+   * Marks the task as killed (long loops should check `isInterrupted`) and
+   * runs its interrupt listeners once; returns what they threw, so that a
+   * failing listener neither stops the others nor the caller.
+   */
+  markInterrupted(reason = "killed"): Array<unknown> {
+    if (this.interrupted) return []
     this.interrupted = true
+    this.killReason = reason
+    const errors: Array<unknown> = []
+    for (const listener of this.interruptListeners) {
+      try {
+        listener(this)
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    return errors
+  }
+
+  /**
+   * Runs `f` when the task is killed (its job cancelled), at once if it
+   * already was: an asynchronous task ends its promise from it.
+   *
+   * Mirrors Spark's task-interruption hook (`TaskContext.isInterrupted` checked by a listener).
+   */
+  addTaskInterruptListener(f: (ctx: TaskContext) => void): this {
+    if (this.interrupted) f(this)
+    else this.interruptListeners.push(f)
+    return this
   }
 
   /** Runs `f` when the task ends, successfully or not. */
@@ -86,7 +134,8 @@ let current: TaskContext | undefined
 
 /**
  * The context of the task running now, or `undefined` outside a task (on the
- * driver). Tasks run synchronously, so this is always the caller's own task.
+ * driver). Valid in a task's synchronous part only: after an `await`, an
+ * asynchronous task uses the `ctx` argument its function was given.
  *
  * @category getters
  * @since 0.1.0

@@ -124,7 +124,8 @@ const executorEnv = (sc: SparkContext): ExecutorEnv => ({
   conf: sc.conf,
   blockManager: sc.blockManager,
   mapOutputTracker: sc.mapOutputTracker,
-  getBroadcast: sc.getBroadcast
+  getBroadcast: sc.getBroadcast,
+  rpc: { send: () => {}, ask: () => Promise.reject(new Error("no RPC in this test")), setupEndpoint: () => () => {} }
 })
 
 /** Every partition of an RDD, computed as a task would (through `iterator`: cache, checkpoint, shuffle reads). */

@@ -75,6 +75,80 @@ registerEngineFunction(
   }
 )
 
+// ---------------------------------------------------------------- functions by module specifier
+
+/** Modules imported by `Closure.fromModule` functions, once per specifier (per executor). */
+const importedModules = new Map<string, Promise<Record<string, unknown>>>()
+
+const importModule = (specifier: string): Promise<Record<string, unknown>> => {
+  let imported = importedModules.get(specifier)
+  if (imported === undefined) {
+    // Resolved from this module: bare specifiers as from @tspark/core, or absolute file URLs.
+    imported = import(specifier) as Promise<Record<string, unknown>>
+    importedModules.set(specifier, imported)
+    // A failed import is tried again by the next task (the file may appear, a retry may run elsewhere).
+    imported.catch(() => importedModules.delete(specifier))
+  }
+  return imported
+}
+
+/** Imports `specifier` and builds the function its export `exportName` makes from `env`; errors say what to export. */
+export const loadModuleFunction = async (
+  specifier: string,
+  exportName: string,
+  env: unknown
+): Promise<(...args: Array<unknown>) => unknown> => {
+  const where = `Closure.fromModule("${specifier}", "${exportName}")`
+  const what = `export a function ${exportName}(env) that returns the function to call`
+  let module: Record<string, unknown>
+  try {
+    module = await importModule(specifier)
+  } catch (error) {
+    throw new Error(
+      `${where}: the module could not be imported (${error instanceof Error ? error.message : String(error)}). ` +
+        "Pass a package name that resolves from @tspark/core or an absolute file URL to built JavaScript, " +
+        `whose module must ${what}`,
+      { cause: error }
+    )
+  }
+  const factory = module[exportName]
+  if (typeof factory !== "function") {
+    throw new Error(
+      `${where}: the module has no function export "${exportName}" (found ${typeof factory}); ${what} ` +
+        `(exports: ${Object.keys(module).join(", ") || "none"})`
+    )
+  }
+  const f = (factory as (env: unknown) => unknown)(env)
+  if (typeof f !== "function") throw new Error(`${where}: ${exportName}(env) returned ${typeof f}, not a function; ${what}`)
+  return f as (...args: Array<unknown>) => unknown
+}
+
+const isIterator = (value: unknown): value is Iterator<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { next?: unknown }).next === "function"
+
+// Once its module is loaded, the function runs at once (in the task's synchronous part); before that, an
+// iterator argument (a partition) is read first, while the blocks fetched for the task are at hand.
+registerEngineFunction(
+  "moduleFunction",
+  ({ specifier, exportName, env }: { specifier: string; exportName: string; env: unknown }) => {
+    let loaded: ((...args: Array<unknown>) => unknown) | undefined
+    return (...args: Array<unknown>): Promise<unknown> => {
+      if (loaded !== undefined) {
+        try {
+          return Promise.resolve(loaded(...args))
+        } catch (error) {
+          return Promise.reject(error)
+        }
+      }
+      if (isIterator(args[0])) args[0] = toArray(args[0]).values()
+      return loadModuleFunction(specifier, exportName, env).then((f) => {
+        loaded = f
+        return f(...args)
+      })
+    }
+  }
+)
+
 registerEngineFunction("compareKeys", () => compareKeys)
 // The default ordering is itself an engine function, so it ships by name.
 engineFunction("compareKeys", {})

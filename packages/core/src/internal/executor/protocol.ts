@@ -16,7 +16,26 @@ export interface ExecutorStartInfo {
   readonly heartbeatIntervalMs: number
 }
 
+/** Messages of the RPC channel (rpc/) from the driver to an executor. */
+export type RpcToExecutor =
+  /** A one-way message for an endpoint a task registered on the executor. */
+  | { readonly _tag: "EndpointMessage"; readonly endpoint: string; readonly message: unknown }
+  /** The answer to the executor's `EndpointAsk` `askId`: the reply, or why the ask failed. */
+  | {
+    readonly _tag: "EndpointReply"
+    readonly askId: number
+    readonly reply:
+      | { readonly ok: true; readonly value: unknown }
+      | { readonly ok: false; readonly reason: "NoSuchEndpoint" | "HandlerFailed"; readonly message: string }
+  }
+
+/** Messages of the RPC channel (rpc/) from an executor to the driver's endpoints. */
+export type RpcFromExecutor =
+  | { readonly _tag: "EndpointMessage"; readonly endpoint: string; readonly message: unknown }
+  | { readonly _tag: "EndpointAsk"; readonly askId: number; readonly endpoint: string; readonly message: unknown }
+
 export type ToExecutor =
+  | RpcToExecutor
   | {
     readonly _tag: "Launch"
     readonly task: ShippedTask
@@ -39,6 +58,7 @@ export type ToExecutor =
   | { readonly _tag: "Stop" }
 
 export type FromExecutor =
+  | RpcFromExecutor
   | { readonly _tag: "Registered"; readonly executorId: string; readonly host: string; readonly cores: number }
   | { readonly _tag: "StatusUpdate"; readonly taskId: number; readonly result: TaskResult }
   | { readonly _tag: "BlockUpdate"; readonly name: string; readonly status: BlockStatus }

@@ -11,6 +11,7 @@ import * as ContextCleanerModule from "../../ContextCleaner.js"
 import { CoarseGrainedSchedulerBackend } from "../../scheduler/cluster/CoarseGrainedSchedulerBackend.js"
 import * as DAGSchedulerModule from "../../scheduler/DAGScheduler.js"
 import * as EventLoop from "../../scheduler/DAGSchedulerEventProcessLoop.js"
+import * as RpcEnvModule from "../../rpc/RpcEnv.js"
 import * as LiveListenerBusModule from "../../scheduler/LiveListenerBus.js"
 import * as LocalSchedulerBackend from "../../scheduler/local/LocalSchedulerBackend.js"
 import * as MapOutputTrackerModule from "../../scheduler/MapOutputTracker.js"
@@ -71,6 +72,8 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   }
   // Pending tasks with no executor alive for this long fail their jobs with ExecutorWaitTimeoutError.
   const executorWaitTimeoutMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.executorWaitTimeout", "60s"))
+  // The default timeout of executors' RPC asks (read again where each executor's RPC side is made).
+  yield* orFail(SparkConf.getTimeAsMs(conf, "spark.rpc.askTimeout", "120s"))
   return {
     cores: master._tag === "Local" ? master.cores : 0,
     cluster,
@@ -101,6 +104,7 @@ export interface Services {
   readonly cleaner: ContextCleanerModule.ContextCleaner["Service"]
   readonly broadcasts: BroadcastModule.BroadcastManager["Service"]
   readonly accumulators: AccumulatorModule.AccumulatorContext["Service"]
+  readonly rpcEnv: RpcEnvModule.RpcEnv["Service"]
 }
 
 /** The cluster backend (local-cluster, local-process, tcp://) as a layer. */
@@ -124,7 +128,8 @@ const clusterBackend = (
         },
         yield* BlockManagerMasterModule.BlockManagerMasterEndpoint,
         yield* MapOutputTrackerModule.MapOutputTrackerMaster,
-        broadcasts.getValue
+        broadcasts.getValue,
+        yield* RpcEnvModule.RpcEnv
       )
       // A dropped broadcast (destroyed or collected) leaves the executors too.
       broadcasts.addRemovalListener((id) => backend.removeBroadcast(id))
@@ -155,6 +160,7 @@ export const composeLayers = Effect.fnUntraced(function*(
     | BlockManagerMasterModule.BlockManagerMasterEndpoint
     | MapOutputTrackerModule.MapOutputTrackerMaster
     | BroadcastModule.BroadcastManager
+    | RpcEnvModule.RpcEnv
   > = settings.cluster === undefined
     ? LocalSchedulerBackend.layer({ cores: settings.cores, shipTasks: settings.shipTasks })
     : clusterBackend(conf, settings, settings.cluster, localDir)
@@ -169,7 +175,8 @@ export const composeLayers = Effect.fnUntraced(function*(
       MapOutputTrackerModule.layer,
       BlockManagerMasterModule.layer,
       BroadcastModule.layer,
-      AccumulatorModule.layer
+      AccumulatorModule.layer,
+      RpcEnvModule.layer
     ))
   )
   const context = yield* Layer.buildWithScope(layer, scope)
@@ -183,7 +190,8 @@ export const composeLayers = Effect.fnUntraced(function*(
     mapOutputTracker: Context.get(context, MapOutputTrackerModule.MapOutputTrackerMaster),
     cleaner: Context.get(context, ContextCleanerModule.ContextCleaner),
     broadcasts: Context.get(context, BroadcastModule.BroadcastManager),
-    accumulators: Context.get(context, AccumulatorModule.AccumulatorContext)
+    accumulators: Context.get(context, AccumulatorModule.AccumulatorContext),
+    rpcEnv: Context.get(context, RpcEnvModule.RpcEnv)
   }
   return services
 })

@@ -24,6 +24,7 @@ import { collectShipped } from "../../internal/closure/shipping.js"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
 import { EXECUTOR_KILLED } from "../../internal/scheduler/taskSchedulerImpl.js"
 import { shipTask } from "../../internal/scheduler/taskPlan.js"
+import type { DriverRpcEndpoints } from "../../rpc/DriverRpcEndpoints.js"
 import { describeCause } from "../../SparkError.js"
 import type { SecuritySettings } from "../../SecurityManager.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
@@ -113,7 +114,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     private readonly options: ClusterOptions,
     master: BlockManagerMaster,
     private readonly mapOutputTracker: MapOutputTracker,
-    private readonly getBroadcast: (id: number) => unknown
+    private readonly getBroadcast: (id: number) => unknown,
+    private readonly rpcEnv: DriverRpcEndpoints
   ) {
     this.nextExecutorId = options.executors
     this.blockRelay = new BlockRelay({
@@ -140,6 +142,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       master,
       blockRelay: this.blockRelay,
       heartbeats: this.heartbeats,
+      rpcEnv,
       taskEnded: (taskId, result) => {
         if (result._tag === "Success" || result._tag === "ShuffleMapSuccess") this.lostInARow = 0
         const task = this.running.get(taskId)
@@ -223,6 +226,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     executor.alive = false
     const reason = executor.killedByDriver === true ? EXECUTOR_KILLED : cause
     this.heartbeats.executorRemoved(executor.id)
+    this.rpcEnv.executorRemoved(executor.id)
     for (const [taskId, task] of this.running) if (task.executorId === executor.id) this.running.delete(taskId)
     this.blockRelay.executorLost(executor.id)
     if (executor.registered) this.driver?.executorLost(executor.id, reason)

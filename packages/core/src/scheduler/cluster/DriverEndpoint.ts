@@ -1,13 +1,15 @@
 /**
  * The driver's handling of messages from executors: registration, task
  * status updates, block status updates, block fetches and replicas (handed
- * to the block relay), heartbeats.
+ * to the block relay), heartbeats, and messages for the driver's RPC
+ * endpoints (handed to the `RpcEnv`).
  *
  * Mirrors `org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend.DriverEndpoint`.
  *
  * @since 0.1.0
  */
 import type { FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
+import type { DriverRpcEndpoints } from "../../rpc/DriverRpcEndpoints.js"
 import { TaskResultNotSerializableError } from "../../SparkError.js"
 import * as BlockId from "../../storage/BlockId.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
@@ -24,7 +26,7 @@ import type { HeartbeatReceiver } from "./HeartbeatReceiver.js"
  *
  * **Example**
  * ```ts
- * const endpoint = new DriverEndpoint({ scheduler: () => driver, master, blockRelay, heartbeats, taskEnded, post, executorRegistered })
+ * const endpoint = new DriverEndpoint({ scheduler: () => driver, master, blockRelay, heartbeats, rpcEnv, taskEnded, post, executorRegistered })
  * ```
  *
  * @category models
@@ -36,6 +38,8 @@ export interface DriverEndpointBackend {
   readonly master: BlockManagerMaster
   readonly blockRelay: BlockRelay
   readonly heartbeats: HeartbeatReceiver
+  /** The driver's RPC endpoints: executors' EndpointMessage and EndpointAsk go there. */
+  readonly rpcEnv: DriverRpcEndpoints
   /** Forgets a running task (which ended with `result`); returns it, or `undefined` when it was not running (lost, or unknown). */
   readonly taskEnded: (taskId: number, result: TaskResult) => TaskDescription | undefined
   readonly post: (executor: ExecutorData, message: ToExecutor) => void
@@ -88,6 +92,10 @@ export class DriverEndpoint {
       case "Replicate":
         backend.blockRelay.replicate(executor.id, message.name, message.bytes, message.level)
         return
+      case "EndpointMessage":
+      case "EndpointAsk":
+        if (executor.registered) backend.rpcEnv.receive(executor.id, message)
+        return
       case "Heartbeat":
         return
     }
@@ -109,6 +117,7 @@ export class DriverEndpoint {
       },
       removeShuffle: (shuffleId) => backend.post(executor, { _tag: "RemoveShuffle", shuffleId })
     })
+    backend.rpcEnv.executorAdded(executor.id, executor.host, (rpcMessage) => backend.post(executor, rpcMessage))
     backend.scheduler()?.executorAdded(executor.id, executor.host, executor.cores)
     backend.executorRegistered(executor)
   }

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Fiber, Layer, Queue, type Scope } from "effect"
+import { type Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import * as v8 from "node:v8"
 import { runTask } from "../../internal/scheduler/runTask.js"
 import { receiveTask, shipTask } from "../../internal/scheduler/taskPlan.js"
@@ -15,7 +15,7 @@ import { SparkEnv } from "../../SparkEnv.js"
 import { describeCause } from "../../SparkError.js"
 import { Backend, type DriverEndpoint, type SchedulerBackend } from "../SchedulerBackend.js"
 import type { TaskDescription, TaskResult } from "../Task.js"
-import type { ExecutorEnv } from "../TaskContext.js"
+import type { ExecutorEnv, TaskContext } from "../TaskContext.js"
 
 /**
  * Runs tasks in this process on `cores` task slots (fibers), with one
@@ -36,7 +36,11 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   private freeCores: number
   private driver: DriverEndpoint | undefined
   private readonly killed = new Map<number, string>()
+  /** Asynchronous tasks running now, by task id: a kill interrupts them. */
+  private readonly runningAsync = new Map<number, TaskContext>()
   private queue: Queue.Queue<TaskDescription> | undefined
+  /** The services of the scope the backend started in (its logger). */
+  private context: Context.Context<never> | undefined
 
   /**
    * With `shipTasks`, every task goes through the form an executor elsewhere
@@ -54,6 +58,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   start(driver: DriverEndpoint): Effect.Effect<void, never, Scope.Scope> {
     return Effect.gen({ self: this }, function*() {
       this.driver = driver
+      this.context = yield* Effect.context<never>()
       const queue = yield* Queue.unbounded<TaskDescription>()
       this.queue = queue
       const slot = Effect.forever(
@@ -63,9 +68,11 @@ export class LocalSchedulerBackend implements SchedulerBackend {
           yield* Effect.yieldNow
           const killedReason = this.killed.get(task.taskId)
           this.killed.delete(task.taskId)
-          const result: TaskResult = killedReason !== undefined
-            ? { _tag: "TaskKilled", reason: killedReason }
+          const outcome = killedReason !== undefined
+            ? { _tag: "TaskKilled", reason: killedReason } as const
             : this.run(task)
+          // An asynchronous task holds its slot (its core) until it settles; runTask's promise never rejects.
+          const result: TaskResult = outcome instanceof Promise ? yield* Effect.promise(() => outcome) : outcome
           driver.statusUpdate(task, result)
         })
       )
@@ -78,15 +85,15 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   }
 
   /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
-  private run(task: TaskDescription): TaskResult {
-    if (!this.shipsTasks) return runTask(task, this.env)
+  private run(task: TaskDescription): TaskResult | Promise<TaskResult> {
+    if (!this.shipsTasks) return runTask(task, this.env, this.runningAsync)
     let received: TaskDescription
     try {
       received = receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
     } catch (error) {
       return { _tag: "ExceptionFailure", error, message: `task ${task.taskId} could not be shipped: ${describeCause(error)}` }
     }
-    return runTask(received, this.env)
+    return runTask(received, this.env, this.runningAsync)
   }
 
   reviveOffers(): void {
@@ -113,8 +120,16 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   }
 
   killTask(taskId: number, _executorId: string, reason: string): void {
-    // Tasks run synchronously once started; a queued task is dropped before it starts.
-    this.killed.set(taskId, reason)
+    // A running asynchronous task is interrupted (it decides how to end); a queued task is dropped before it starts.
+    const running = this.runningAsync.get(taskId)
+    if (running === undefined) {
+      this.killed.set(taskId, reason)
+      return
+    }
+    for (const error of running.markInterrupted(reason)) {
+      const message = `an interrupt listener of task ${taskId} failed: ${describeCause(error)}`
+      if (this.context !== undefined) Effect.runForkWith(this.context)(Effect.logWarning(message))
+    }
   }
 }
 
