@@ -143,9 +143,11 @@ export class DriverRpcEndpoints implements DriverRpcEnv {
   private warnUnknown(executor: ConnectedExecutor, name: string, endpoint: RpcEndpoint | undefined, kind: string): void {
     this.warn(
       endpoint === undefined
-        ? `dropped a ${kind} from executor ${executor.from.executorId} for "${name}": no such RPC endpoint on the driver ` +
+        ? `dropped ${
+          kind === "ask" ? "an" : "a"
+        } ${kind} from executor ${executor.from.executorId} for "${name}": no such RPC endpoint on the driver ` +
           `(registered: ${this.endpointNames()})`
-        : `dropped a ${kind} from executor ${executor.from.executorId} for "${name}": the endpoint has no ` +
+        : `dropped ${kind === "ask" ? "an" : "a"} ${kind} from executor ${executor.from.executorId} for "${name}": the endpoint has no ` +
           (kind === "ask" ? "receiveAndReply" : "receive")
     )
   }
