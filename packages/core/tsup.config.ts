@@ -8,6 +8,7 @@ export default defineConfig({
     index: "src/index.ts",
     "executor/index": "src/executor/index.ts",
     "rdd/index": "src/rdd/index.ts",
+    "rpc/index": "src/rpc/index.ts",
     "scheduler/index": "src/scheduler/index.ts",
     "shuffle/index": "src/shuffle/index.ts",
     "storage/index": "src/storage/index.ts",

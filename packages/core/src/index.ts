@@ -21,6 +21,10 @@ export * as Partitioner from "./rdd/Partitioner.js"
 /** @since 0.1.0 */
 export * as RDD from "./rdd/RDD.js"
 /** @since 0.1.0 */
+export * as RpcEndpoint from "./rpc/RpcEndpoint.js"
+/** @since 0.1.0 */
+export * as RpcEnv from "./rpc/RpcEnv.js"
+/** @since 0.1.0 */
 export * as DAGScheduler from "./scheduler/DAGScheduler.js"
 /** @since 0.1.0 */
 export * as DAGSchedulerEventProcessLoop from "./scheduler/DAGSchedulerEventProcessLoop.js"

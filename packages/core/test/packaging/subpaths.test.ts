@@ -27,7 +27,7 @@ const load = {
 
 describe("subpath entries", () => {
   it("publishes each Spark package folder", () => {
-    assert.deepStrictEqual(subpaths.map((s) => s.key), ["./executor", "./rdd", "./scheduler", "./shuffle", "./storage", "./util"])
+    assert.deepStrictEqual(subpaths.map((s) => s.key), ["./executor", "./rdd", "./rpc", "./scheduler", "./shuffle", "./storage", "./util"])
   })
 
   for (const format of ["esm", "cjs"] as const) {
