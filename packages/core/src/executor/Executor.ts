@@ -282,7 +282,16 @@ export class Executor {
       }
     }
     const wanted = this.remoteBlocks(task)
-    if (wanted.length > 0) await this.transfer.prefetch(wanted)
+    if (wanted.length > 0) {
+      await this.transfer.prefetch(wanted)
+      // Killed while its blocks were fetched: it does not start.
+      const reason = this.killed.get(launch.task.taskId)
+      if (reason !== undefined) {
+        this.killed.delete(launch.task.taskId)
+        this.transfer.release()
+        return { result: { _tag: "TaskKilled", reason } }
+      }
+    }
     try {
       // Blocks fetched for the task serve its synchronous part (an asynchronous task reads its input before awaiting).
       return { result: runTask(task, this.env, this.runningAsync) }

@@ -347,6 +347,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       if (!executor.alive) continue
       executor.connection.post({ _tag: "Stop" })
       executor.alive = false
+      this.rpcEnv.executorRemoved(executor.id)
       await executor.connection.terminate()
     }
     for (const child of this.processes.values()) if (child.exitCode === null) child.kill("SIGKILL")
