@@ -41,13 +41,21 @@ type Launch = Extract<ToExecutor, { _tag: "Launch" }>
 /** A task started: its result, or (an asynchronous task) the promise of it. */
 type Started = { readonly result: TaskResult | Promise<TaskResult> }
 
-/** The blocks a task reads that may live elsewhere: shuffle blocks (as patterns) and cached partitions. */
+/**
+ * The blocks a task reads that may live elsewhere: shuffle blocks (as
+ * patterns), cached partitions, locally checkpointed partitions and the
+ * blocks of BlockRDDs (received stream blocks).
+ */
 const blocksToRead = (task: TaskDescription): Array<string> => {
   const names = new Set<string>()
   forEachPartitionAncestor(task.binary.rdd, task.partition.index, (rdd, partition) => {
     if (rdd.storageLevel !== StorageLevel.NONE) names.add(BlockId.rdd(rdd.id, partition).name)
     if (rdd.op.factory === "localCheckpoint") {
       names.add(BlockId.rdd(rdd.op.args[0] as number, partition).name)
+    }
+    if (rdd.op.factory === "block") {
+      const blockId = (rdd.op.args[0] as ReadonlyArray<BlockId.BlockId>)[partition]
+      if (blockId !== undefined) names.add(blockId.name)
     }
   }, { onShuffle: (dep, _child, partition) => void names.add(`shuffle_${dep.shuffleId}_*_${partition}`) })
   return [...names]

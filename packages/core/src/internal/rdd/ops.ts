@@ -2,6 +2,7 @@
 // plan carries (`op.factory`). An executor rebuilds an RDD of a task plan as
 // `factories[op.factory](...op.args)`. Each kind lives in its own module
 // under rdd/, named as in Spark.
+import { block } from "../../rdd/BlockRDD.js"
 import { cartesian } from "../../rdd/CartesianRDD.js"
 import { coalesced } from "../../rdd/CoalescedRDD.js"
 import { coGrouped } from "../../rdd/CoGroupedRDD.js"
@@ -37,5 +38,6 @@ export const factories: Readonly<Record<string, (...args: Array<never>) => RDDOp
   shuffled,
   coGrouped,
   reliableCheckpoint,
-  localCheckpoint
+  localCheckpoint,
+  block
 }

@@ -6,6 +6,7 @@
 import type { Partition } from "../../rdd/Partition.js"
 import type { TaskBinary, TaskDescription, TaskLocation } from "../../scheduler/Task.js"
 import type { PoolLeaf, RunningTasksParent } from "./pool.js"
+import { normalizeTaskLocation } from "./taskLocation.js"
 
 export type Locality = "PROCESS_LOCAL" | "NODE_LOCAL" | "NO_PREF" | "ANY"
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
@@ -50,6 +51,8 @@ export class TaskSetManager implements PoolLeaf {
   isZombie = false
   private localityIndex = 0
   private lastLaunchTime: number
+  /** Each task's locations, an executor's string form (`executor_<host>_<id>`) parsed to that executor. */
+  private readonly locations: ReadonlyArray<ReadonlyArray<TaskLocation>>
 
   constructor(
     readonly taskSet: TaskSet,
@@ -63,6 +66,7 @@ export class TaskSetManager implements PoolLeaf {
     this.successful = new Array(n).fill(false)
     this.copiesRunning = new Array(n).fill(0)
     this.lastLaunchTime = now
+    this.locations = taskSet.tasks.map((task) => task.locations.map(normalizeTaskLocation))
     for (let i = n - 1; i >= 0; i--) this.addPending(i)
   }
 
@@ -109,12 +113,12 @@ export class TaskSetManager implements PoolLeaf {
 
   /** Puts a task back in the pending lists (lists are stacks; stale entries are skipped lazily). */
   addPending(index: number): void {
-    const task = this.taskSet.tasks[index]!
-    for (const location of task.locations) {
+    const locations = this.locations[index]!
+    for (const location of locations) {
       if (location.executorId !== undefined) push(this.forExecutor, location.executorId, index)
       push(this.forHost, location.host, index)
     }
-    if (task.locations.length === 0) this.noPrefs.push(index)
+    if (locations.length === 0) this.noPrefs.push(index)
     this.all.push(index)
   }
 
