@@ -2,7 +2,9 @@
  * @tspark/streaming: Spark Streaming on `@tspark/core`: StreamingContext
  * (with its Promise facade, StreamingContextPromise), DStreams (one module
  * per Spark DStream family), DStreamGraph, JobScheduler (which owns the
- * JobGenerator), Job and JobSet, InputInfoTracker and listeners.
+ * JobGenerator), Job and JobSet, InputInfoTracker and listeners, the
+ * receivers' driver side (ReceivedBlockTracker, ReceiverSchedulingPolicy,
+ * ReceiverInfo).
  *
  * @since 0.1.0
  */
@@ -20,6 +22,14 @@ export * as JobGenerator from "./scheduler/JobGenerator.js"
 export * as JobScheduler from "./scheduler/JobScheduler.js"
 /** @since 0.1.0 */
 export * as JobSet from "./scheduler/JobSet.js"
+/** @since 0.1.0 */
+export * as ReceivedBlockInfo from "./scheduler/ReceivedBlockInfo.js"
+/** @since 0.1.0 */
+export * as ReceivedBlockTracker from "./scheduler/ReceivedBlockTracker.js"
+/** @since 0.1.0 */
+export * as ReceiverInfo from "./scheduler/ReceiverInfo.js"
+/** @since 0.1.0 */
+export * as ReceiverSchedulingPolicy from "./scheduler/ReceiverSchedulingPolicy.js"
 /** @since 0.1.0 */
 export * as RecurringTimer from "./scheduler/RecurringTimer.js"
 /** @since 0.1.0 */

@@ -11,7 +11,9 @@ import type { DStream } from "./DStream.js"
 import * as InputDStream from "./InputDStream.js"
 
 /**
- * A stream whose every batch is `rdd`.
+ * A stream whose every batch is `rdd`. Each batch reports the RDD's records
+ * to the InputInfoTracker (counted once: see `InputInfoTracker`); Spark's
+ * reports nothing.
  *
  * Mirrors `org.apache.spark.streaming.dstream.ConstantInputDStream`.
  *
@@ -23,5 +25,14 @@ import * as InputDStream from "./InputDStream.js"
  * @category constructors
  * @since 0.1.0
  */
-export const make = <T>(ssc: StreamingContextLike, rdd: RDDModule.RDD<T>): DStream<T> =>
-  InputDStream.make(ssc, { name: "ConstantInputDStream", dependencies: [], compute: () => rdd })
+export const make = <T>(ssc: StreamingContextLike, rdd: RDDModule.RDD<T>): DStream<T> => {
+  const inputStreamId = ssc.newInputStreamId()
+  return InputDStream.make(ssc, {
+    name: "ConstantInputDStream",
+    dependencies: [],
+    compute: (time) => {
+      ssc.inputInfoTracker.reportRDD(time, inputStreamId, rdd as RDDModule.RDD<unknown>)
+      return rdd
+    }
+  })
+}

@@ -10,6 +10,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import type { StreamingContextLike } from "../internal/context.js"
 import type { DStream } from "./DStream.js"
+import { METADATA_KEY_DESCRIPTION } from "../scheduler/InputInfoTracker.js"
 import * as InputDStream from "./InputDStream.js"
 
 type RDD<T> = RDDModule.RDD<T>
@@ -43,7 +44,9 @@ const defaultFilter = (name: string) => !name.startsWith(".") && !name.startsWit
  * New files in `directory`, read with `read`, each taken exactly once, by the
  * batch whose time window contains the file's modification time: a file
  * modified at `m` is taken by the first batch with `time >= m` that has not
- * passed the remember window (`minRememberDurationMs`).
+ * passed the remember window (`minRememberDurationMs`). Each batch reports its
+ * files (`files`, and `Description` as Spark's) and their record count (a
+ * count job reads the files once more: see `InputInfoTracker`; Spark reports 0).
  *
  * Mirrors `org.apache.spark.streaming.dstream.FileInputDStream`.
  *
@@ -107,8 +110,12 @@ export const make = <T>(
       }
       for (const file of selected) recentlySelected.add(file)
       batchTimeToFiles.set(time, selected)
-      ssc.inputInfoTracker.reportInfo(time, { inputStreamId, numRecords: 0, metadata: { files: selected } })
-      return sc.union(selected.map(read))
+      const rdd = sc.union(selected.map(read))
+      ssc.inputInfoTracker.reportRDD(time, inputStreamId, rdd as RDD<unknown>, {
+        files: selected,
+        [METADATA_KEY_DESCRIPTION]: selected.join("\n")
+      })
+      return rdd
     }
   })
   stream.remember(rememberMs)

@@ -15,6 +15,9 @@ type RDD<T> = RDDModule.RDD<T>
 /**
  * A queue stream: each batch takes the next RDD from `queue` (or all of them
  * when `oneAtATime` is false); an empty queue gives `defaultRDD`, or an empty RDD.
+ * Each batch reports the records of its RDD to the InputInfoTracker (known on
+ * the driver for parallelized RDDs, else counted by a job: see
+ * `InputInfoTracker`); Spark's reports nothing.
  *
  * Mirrors `org.apache.spark.streaming.dstream.QueueInputDStream`.
  *
@@ -35,15 +38,21 @@ export const make = <T>(
   defaultRDD: RDD<T> | undefined
 ): DStream<T> => {
   const sc = ssc.sparkContext
+  const inputStreamId = ssc.newInputStreamId()
+  const next = (): RDD<T> => {
+    if (queue.length > 0) {
+      if (oneAtATime) return queue.shift()!
+      return sc.union(queue.splice(0, queue.length))
+    }
+    return defaultRDD ?? sc.emptyRDD<T>()
+  }
   return InputDStream.make(ssc, {
     name: "QueueInputDStream",
     dependencies: [],
-    compute: () => {
-      if (queue.length > 0) {
-        if (oneAtATime) return queue.shift()!
-        return sc.union(queue.splice(0, queue.length))
-      }
-      return defaultRDD ?? sc.emptyRDD<T>()
+    compute: (time) => {
+      const rdd = next()
+      ssc.inputInfoTracker.reportRDD(time, inputStreamId, rdd as RDD<unknown>)
+      return rdd
     }
   })
 }

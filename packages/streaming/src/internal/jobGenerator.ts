@@ -104,6 +104,8 @@ export class JobGeneratorImpl {
           })
         )
       }
+      // Input counts the driver could not know while generating (see InputInfoTracker.reportRDD).
+      yield* this.ctx.inputInfoTracker.resolve(time)
       const submissionTime = yield* Clock.currentTimeMillis
       yield* this.jobScheduler.submitJobSet({ time, jobs, inputInfos: this.ctx.inputInfoTracker.getInfo(time) }, submissionTime)
       // Spark posts DoCheckpoint(time, false) here; nothing else posts it, so it runs inline.

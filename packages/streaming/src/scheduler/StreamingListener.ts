@@ -2,10 +2,13 @@
  * Events of a running streaming application, and the listener that hears them.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.StreamingListener`,
- * `BatchInfo`, `OutputOperationInfo` and `StreamInputInfo`.
+ * `BatchInfo`, `OutputOperationInfo` and `StreamInputInfo`; the receiver
+ * events (`StreamingListenerReceiverStarted/Error/Stopped`) carry a
+ * `ReceiverInfo`.
  *
  * @since 0.1.0
  */
+import type { ReceiverInfo } from "./ReceiverInfo.js"
 
 /**
  * What one input stream contributed to one batch.
@@ -76,6 +79,12 @@ export interface StreamingListener {
   readonly onBatchCompleted?: (batch: BatchInfo) => void
   readonly onOutputOperationStarted?: (info: OutputOperationInfo) => void
   readonly onOutputOperationCompleted?: (info: OutputOperationInfo) => void
+  /** A receiver registered and started on an executor. */
+  readonly onReceiverStarted?: (info: ReceiverInfo) => void
+  /** A receiver reported an error (it may be restarted). */
+  readonly onReceiverError?: (info: ReceiverInfo) => void
+  /** A receiver stopped (deregistered). */
+  readonly onReceiverStopped?: (info: ReceiverInfo) => void
 }
 
 /**
@@ -91,6 +100,9 @@ export type StreamingListenerEvent =
   | { readonly _tag: "BatchCompleted"; readonly batch: BatchInfo }
   | { readonly _tag: "OutputOperationStarted"; readonly info: OutputOperationInfo }
   | { readonly _tag: "OutputOperationCompleted"; readonly info: OutputOperationInfo }
+  | { readonly _tag: "ReceiverStarted"; readonly info: ReceiverInfo }
+  | { readonly _tag: "ReceiverError"; readonly info: ReceiverInfo }
+  | { readonly _tag: "ReceiverStopped"; readonly info: ReceiverInfo }
 
 /**
  * Calls the listener's callback for an event.
@@ -112,5 +124,11 @@ export const dispatch = (listener: StreamingListener, event: StreamingListenerEv
       return listener.onOutputOperationStarted?.(event.info)
     case "OutputOperationCompleted":
       return listener.onOutputOperationCompleted?.(event.info)
+    case "ReceiverStarted":
+      return listener.onReceiverStarted?.(event.info)
+    case "ReceiverError":
+      return listener.onReceiverError?.(event.info)
+    case "ReceiverStopped":
+      return listener.onReceiverStopped?.(event.info)
   }
 }
