@@ -1,0 +1,33 @@
+// The link from a Receiver to the supervisor running it. It lives under a
+// Symbol key, non-enumerable, so a receiver's own enumerable fields are only
+// its shippable data (what describeReceiver sends to the executor).
+
+/** What a receiver's methods call on its supervisor. */
+export interface SupervisorHandle {
+  readonly streamId: number
+  readonly pushSingle: (record: unknown) => Promise<void>
+  readonly pushArray: (records: ReadonlyArray<unknown>, metadata: unknown) => Promise<void>
+  readonly pushBytes: (bytes: Uint8Array, metadata: unknown) => Promise<void>
+  readonly restart: (message: string, error: unknown, delayMs: number | undefined) => void
+  readonly stop: (message: string, error: unknown) => void
+  readonly reportError: (message: string, error: unknown) => void
+  readonly isReceiverStarted: () => boolean
+  readonly isReceiverStopped: () => boolean
+}
+
+export const supervisorKey: unique symbol = Symbol.for("@tspark/streaming/receiver/supervisor")
+
+export const attachSupervisor = (receiver: object, handle: SupervisorHandle): void => {
+  Object.defineProperty(receiver, supervisorKey, { value: handle, enumerable: false, configurable: true, writable: true })
+}
+
+export const supervisorOf = (receiver: object): SupervisorHandle | undefined =>
+  (receiver as { readonly [supervisorKey]?: SupervisorHandle })[supervisorKey]
+
+/** An error as the text the tracker and listeners see. */
+export const errorText = (error: unknown): string => {
+  if (error === undefined || error === null) return ""
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`
+  if (typeof error === "object" && "message" in error && typeof error.message === "string") return error.message
+  return String(error)
+}

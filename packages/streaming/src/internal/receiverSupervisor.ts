@@ -1,0 +1,204 @@
+// The ReceiverSupervisor's run loop: register, start the block generator,
+// start the receiver, restart it on request (onStop, ReportError, delay,
+// onStart), stop it for good (onStop, graceful generator stop, Deregister).
+import type { BlockId } from "@tspark/core"
+import { RateLimiter } from "@tspark/rate-control"
+import { Cause, Clock, Effect, Exit, Queue } from "effect"
+import * as BlockGenerator from "../receiver/BlockGenerator.js"
+import * as ReceivedBlockHandler from "../receiver/ReceivedBlockHandler.js"
+import type { Receiver } from "../receiver/Receiver.js"
+import { BlockReportError, ReceiverConfigError, ReceiverStoppedError } from "../receiver/ReceiverError.js"
+import type { SupervisorOptions } from "../receiver/ReceiverSupervisor.js"
+import type { ReceivedBlockInfo } from "../scheduler/ReceivedBlockInfo.js"
+import { makeBlockIdSource } from "./receiverBlockIds.js"
+import { readReceiverSettings } from "./receiverConf.js"
+import type { ToReceiverSupervisor } from "./receiverMessages.js"
+import { attachSupervisor, errorText, type SupervisorHandle } from "./receiverState.js"
+
+type Command =
+  | { readonly _tag: "Restart"; readonly message: string; readonly error: unknown; readonly delayMs: number }
+  | { readonly _tag: "Stop"; readonly message: string; readonly error: unknown }
+
+const callUser = (f: () => void | Promise<void>) => Effect.exit(Effect.tryPromise({ try: async () => await f(), catch: (error) => error }))
+
+export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effect.Effect<void, ReceiverConfigError> =>
+  Effect.scoped(Effect.gen(function*() {
+    const { executorId, host, link, streamId } = options
+    const settings = readReceiverSettings(options.conf)
+    if (settings instanceof ReceiverConfigError) return yield* settings
+    const rateLimiter = yield* RateLimiter.fromConfig(options.conf).pipe(
+      Effect.mapError((e) => new ReceiverConfigError({ key: "spark.streaming.receiver.maxRate", message: e.message }))
+    )
+    const services = yield* Effect.context<never>()
+    const runPromise = Effect.runPromiseWith(services)
+    const handler = options.handler ?? ReceivedBlockHandler.blockManagerBased(options.blockManager, receiver.storageLevel)
+    const nextBlockId = makeBlockIdSource(streamId)
+    const commands = yield* Queue.unbounded<Command>()
+    const name = receiver.constructor.name
+    let receiverState: "Initialized" | "Started" | "Stopped" = "Initialized"
+    let stopRequested = false
+
+    const reportError = (message: string, error: unknown) => {
+      const text = errorText(error)
+      void runPromise(Effect.logWarning(`Reported error of receiver ${streamId} (${name}): ${message}`, text))
+      link.send({ _tag: "ReportError", streamId, message, error: text })
+    }
+
+    const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
+      Effect.gen(function*() {
+        const result = yield* handler.storeBlock(blockId, block)
+        const info: ReceivedBlockInfo = {
+          streamId,
+          numRecords: result.numRecords,
+          ...(metadata === undefined ? {} : { metadata }),
+          blockId: blockId.name,
+          executorId,
+          host
+        }
+        const added = yield* Effect.tryPromise({
+          try: () => link.ask({ _tag: "AddBlock", info }),
+          catch: (error) =>
+            new BlockReportError({
+              blockId: blockId.name,
+              message: `Error reporting block ${blockId.name} to the ReceiverTracker: ${errorText(error)}`
+            })
+        })
+        if (added !== true) {
+          return yield* new BlockReportError({
+            blockId: blockId.name,
+            message: `The ReceiverTracker refused block ${blockId.name} of stream ${streamId} (is the streaming context stopping?)`
+          })
+        }
+      })
+
+    const generator = yield* BlockGenerator.make<T>({
+      onPushBlock: (blockId, records) => pushAndReport(blockId, { _tag: "ArrayBufferBlock", records }, undefined),
+      onError: reportError
+    }, { streamId, blockIntervalMs: settings.blockIntervalMs, blockQueueSize: settings.blockQueueSize, rateLimiter })
+
+    const stopped = () =>
+      Promise.reject(
+        new ReceiverStoppedError({
+          streamId,
+          message: `Cannot store: receiver ${streamId} (${name}) is ` +
+            (stopRequested ? "stopped" : receiverState === "Stopped" ? "restarting" : "not started yet") +
+            `; store only between onStart and onStop, and stop reading when isStopped() is true`
+        })
+      )
+
+    const asStopped = (e: unknown) =>
+      e !== null && typeof e === "object" && "_tag" in e && e._tag === "BlockGeneratorStoppedError" ? stopped() : Promise.reject(e)
+
+    const handle: SupervisorHandle = {
+      streamId,
+      pushSingle: (record) => {
+        if (receiverState !== "Started") return stopped()
+        if (generator.tryAddData(record as T, undefined)) return Promise.resolve()
+        return runPromise(generator.addData(record as T)).catch(asStopped)
+      },
+      pushArray: (records, metadata) =>
+        receiverState !== "Started"
+          ? stopped()
+          : runPromise(pushAndReport(nextBlockId(), { _tag: "ArrayBufferBlock", records }, metadata)),
+      pushBytes: (bytes, metadata) =>
+        receiverState !== "Started"
+          ? stopped()
+          : runPromise(pushAndReport(nextBlockId(), { _tag: "ByteBufferBlock", bytes }, metadata)),
+      restart: (message, error, delayMs) => {
+        Queue.offerUnsafe(commands, { _tag: "Restart", message, error, delayMs: delayMs ?? settings.restartDelayMs })
+      },
+      stop: (message, error) => {
+        Queue.offerUnsafe(commands, { _tag: "Stop", message, error })
+      },
+      reportError,
+      isReceiverStarted: () => receiverState === "Started",
+      isReceiverStopped: () => receiverState === "Stopped"
+    }
+    attachSupervisor(receiver, handle)
+
+    const onMessage = (message: ToReceiverSupervisor) => {
+      switch (message._tag) {
+        case "StopReceiver":
+          handle.stop("Stopped by driver", undefined)
+          return
+        case "UpdateRateLimit":
+          void runPromise(
+            generator.updateRate(message.elementsPerSecond).pipe(
+              Effect.catch((e) => Effect.logWarning(`Rate of receiver ${streamId} not updated: ${e.message}`))
+            )
+          )
+          return
+        case "CleanupOldBlocks":
+          void runPromise(handler.cleanupOldBlocks(message.threshTime))
+      }
+    }
+
+    const registered = yield* Effect.tryPromise(() => link.ask({ _tag: "RegisterReceiver", streamId, typ: name, host, executorId })).pipe(
+      Effect.catch((e) => Effect.as(Effect.logError(`Receiver ${streamId} could not register`, errorText(e.cause)), false))
+    )
+    if (registered !== true) {
+      receiverState = "Stopped"
+      stopRequested = true
+      yield* Effect.logWarning(`Registered unsuccessfully because the driver refused to start receiver ${streamId}`)
+      return
+    }
+    const unsubscribe = link.onMessage(streamId, onMessage)
+
+    const stopReceiver = Effect.gen(function*() {
+      receiverState = "Stopped"
+      const exit = yield* callUser(() => receiver.onStop())
+      if (Exit.isFailure(exit)) reportError(`Error stopping receiver ${streamId}`, Cause.squash(exit.cause))
+    })
+
+    // The next command; while waiting out a restart delay only a Stop ends the wait early.
+    const waitDelay = (delayMs: number) =>
+      Effect.gen(function*() {
+        const deadline = (yield* Clock.currentTimeMillis) + delayMs
+        for (;;) {
+          const left = deadline - (yield* Clock.currentTimeMillis)
+          if (left <= 0) return undefined
+          const next = yield* Effect.timeoutOption(Queue.take(commands), left)
+          if (next._tag === "Some" && next.value._tag === "Stop") return next.value
+        }
+      })
+
+    const finish = (command: Command | undefined) =>
+      Effect.gen(function*() {
+        stopRequested = true
+        if (receiverState === "Started") yield* stopReceiver
+        receiverState = "Stopped"
+        yield* generator.stop
+        unsubscribe()
+        const message = command?.message ?? "Receiver supervisor interrupted"
+        const error = errorText(command?.error)
+        yield* Effect.tryPromise(() => link.ask({ _tag: "DeregisterReceiver", streamId, message, error })).pipe(
+          Effect.catch((e) => Effect.logWarning(`Receiver ${streamId} could not deregister`, errorText(e.cause)))
+        )
+        yield* Effect.logInfo(`Stopped receiver ${streamId}: ${message}`)
+      })
+
+    const loop = Effect.gen(function*() {
+      yield* generator.start
+      for (;;) {
+        receiverState = "Started"
+        const started = yield* callUser(() => receiver.onStart())
+        if (Exit.isFailure(started)) {
+          handle.restart(`Error starting receiver ${streamId}`, Cause.squash(started.cause), undefined)
+        }
+        const command = yield* Queue.take(commands)
+        yield* stopReceiver
+        if (command._tag === "Stop") return command
+        yield* Effect.logWarning(`Restarting receiver ${streamId} with delay ${command.delayMs}ms: ${command.message}`)
+        reportError(command.message, command.error)
+        const stop = yield* waitDelay(command.delayMs)
+        if (stop !== undefined) return stop
+        // Restarts asked for while this one was under way are the same restart.
+        const pending = yield* Queue.clear(commands)
+        const stopPending = pending.find((c) => c._tag === "Stop")
+        if (stopPending !== undefined) return stopPending
+      }
+    })
+
+    const last = yield* loop.pipe(Effect.onInterrupt(() => finish(undefined)))
+    yield* finish(last)
+  }))

@@ -1,0 +1,157 @@
+/**
+ * The base class of every receiver: user code that runs on an executor,
+ * reads from a source and hands records to Spark with `store`.
+ *
+ * Mirrors `org.apache.spark.streaming.receiver.Receiver`.
+ *
+ * @since 0.1.0
+ */
+import { StorageLevel } from "@tspark/core"
+import { supervisorOf } from "../internal/receiverState.js"
+import { ReceiverStoppedError } from "./ReceiverError.js"
+
+const notRunning = (receiver: Receiver<unknown>): Promise<never> =>
+  Promise.reject(
+    new ReceiverStoppedError({
+      streamId: receiver.streamId,
+      message: `${receiver.constructor.name} has not been started by a ReceiverSupervisor: store may only be called ` +
+        `between onStart and onStop, on a receiver started through receiverStream`
+    })
+  )
+
+/**
+ * A receiver: implement `onStart` (start reading; return quickly, reading in
+ * the background) and `onStop` (release what `onStart` opened), and call
+ * `store` for what you read.
+ *
+ * - `store(record)` goes through the `BlockGenerator`: the Promise resolves
+ *   when the record is accepted, which waits for the rate limiter; awaiting it
+ *   is how backpressure reaches the source.
+ * - `store(records, metadata?)` and `store(bytes, metadata?)` make a block at
+ *   once (Spark's `pushArrayBuffer`/`pushBytes`); the Promise resolves once the
+ *   block is stored and the driver acknowledged it (the point where a reliable
+ *   receiver may acknowledge its source). Bytes must be `v8.serialize` of an
+ *   array of records (the BlockManager's block format).
+ * - `storeRecord`, `storeRecords`, `storeBytes` say which one you mean when
+ *   `T` is itself an array or a `Uint8Array`.
+ * - `store` on a stopped receiver rejects with `ReceiverStoppedError`.
+ * - `restart(message, error?, delayMs?)` stops the receiver (`onStop`),
+ *   reports the error to the driver and starts it again after `delayMs`
+ *   (default `spark.streaming.receiverRestartDelay`, 2 s); `stop` stops it for
+ *   good. Both return at once: the supervisor does the work.
+ *
+ * **Shipping.** A receiver runs on an executor, maybe in another thread or
+ * process. It travels as its module, its export name and its own enumerable
+ * fields; the executor imports the module and rebuilds the object without
+ * calling the constructor (as Java deserialization does). So a receiver class
+ * says where it is exported with `static readonly module = import.meta.url`
+ * (or a package specifier) and, when the export name is not the class name,
+ * `static readonly exportName`. Its fields must be data (structured-clone
+ * serializable) or shippable functions (no captured variables, or built with
+ * `Closure.withEnv`); keep runtime state such as sockets off the object's own
+ * enumerable fields (a `WeakMap`, or fields created in `onStart`). A receiver
+ * that breaks these rules is refused when the streaming context starts, with
+ * a message that says what to change. The built-in receivers use
+ * `module = "@tspark/streaming/receiver"`.
+ *
+ * Mirrors `org.apache.spark.streaming.receiver.Receiver`.
+ *
+ * **Example**
+ * ```ts
+ * export class CountingReceiver extends Receiver<number> {
+ *   static readonly module = import.meta.url
+ *   constructor(readonly upTo: number) {
+ *     super(StorageLevel.MEMORY_ONLY)
+ *   }
+ *   onStart() {
+ *     void (async () => {
+ *       for (let i = 0; i < this.upTo && !this.isStopped(); i++) await this.store(i)
+ *     })().catch((e) => this.restart("counting failed", e))
+ *   }
+ *   onStop() {}
+ * }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export abstract class Receiver<T> {
+  /** Where received blocks are stored (default MEMORY_AND_DISK_SER_2). */
+  readonly storageLevel: StorageLevel.StorageLevel
+
+  constructor(storageLevel: StorageLevel.StorageLevel = StorageLevel.MEMORY_AND_DISK_SER_2) {
+    this.storageLevel = storageLevel
+  }
+
+  /** Starts receiving: open connections, start background reading. Must return quickly. */
+  abstract onStart(): void | Promise<void>
+
+  /** Stops receiving: close what `onStart` opened. */
+  abstract onStop(): void | Promise<void>
+
+  /**
+   * Where the receiver should run: a host, or `executor_<host>_<executorId>`;
+   * `undefined` (the default) lets the scheduling policy choose.
+   */
+  get preferredLocation(): string | undefined {
+    return undefined
+  }
+
+  /** The id of the input stream this receiver feeds; -1 before a supervisor runs it. */
+  get streamId(): number {
+    return supervisorOf(this)?.streamId ?? -1
+  }
+
+  /** Stores one record (rate-limited), a block of records, or a block of serialized bytes. */
+  store(record: T): Promise<void>
+  store(records: ReadonlyArray<T>, metadata?: unknown): Promise<void>
+  store(bytes: Uint8Array, metadata?: unknown): Promise<void>
+  store(data: T | ReadonlyArray<T> | Uint8Array, metadata?: unknown): Promise<void> {
+    if (Array.isArray(data)) return this.storeRecords(data as ReadonlyArray<T>, metadata)
+    if (data instanceof Uint8Array) return this.storeBytes(data, metadata)
+    return this.storeRecord(data as T)
+  }
+
+  /** Stores one record through the block generator; resolves when accepted (after the rate limiter). */
+  storeRecord(record: T): Promise<void> {
+    const supervisor = supervisorOf(this)
+    return supervisor === undefined ? notRunning(this) : supervisor.pushSingle(record)
+  }
+
+  /** Stores records as one block now; resolves when stored and acknowledged by the driver. */
+  storeRecords(records: ReadonlyArray<T>, metadata?: unknown): Promise<void> {
+    const supervisor = supervisorOf(this)
+    return supervisor === undefined ? notRunning(this) : supervisor.pushArray(records, metadata)
+  }
+
+  /** Stores `v8.serialize(records)` as one block now; resolves when stored and acknowledged by the driver. */
+  storeBytes(bytes: Uint8Array, metadata?: unknown): Promise<void> {
+    const supervisor = supervisorOf(this)
+    return supervisor === undefined ? notRunning(this) : supervisor.pushBytes(bytes, metadata)
+  }
+
+  /** Restarts the receiver after `delayMs` (default `spark.streaming.receiverRestartDelay`), reporting the error. */
+  restart(message: string, error?: unknown, delayMs?: number): void {
+    supervisorOf(this)?.restart(message, error, delayMs)
+  }
+
+  /** Stops the receiver for good; everything already stored is still pushed. */
+  stop(message: string, error?: unknown): void {
+    supervisorOf(this)?.stop(message, error)
+  }
+
+  /** Reports a non-fatal error to the driver (listeners hear onReceiverError). */
+  reportError(message: string, error: unknown): void {
+    supervisorOf(this)?.reportError(message, error)
+  }
+
+  /** Whether the receiver has been started and not stopped. */
+  isStarted(): boolean {
+    return supervisorOf(this)?.isReceiverStarted() ?? false
+  }
+
+  /** Whether the receiver is stopped (for good, or while it restarts). */
+  isStopped(): boolean {
+    return supervisorOf(this)?.isReceiverStopped() ?? false
+  }
+}
