@@ -1,6 +1,7 @@
 /**
  * The RDD of `sc.parallelize` and `sc.makeRDD`: a local array cut into
- * slices, one partition per slice, each with optional preferred hosts.
+ * slices, one partition per slice, each with optional preferred locations
+ * (hosts, or `executor_<host>_<id>` for one executor).
  *
  * Mirrors `org.apache.spark.rdd.ParallelCollectionRDD`.
  *
@@ -52,8 +53,8 @@ export const slice = <T>(data: ReadonlyArray<T>, numSlices: number): Array<Reado
 }
 
 /**
- * The plan of a parallel collection: its slices and, per slice, the hosts
- * where it is best computed. A task plan ships only the slices its task reads.
+ * The plan of a parallel collection: its slices and, per slice, the
+ * locations (hosts or `executor_<host>_<id>`) where it is best computed. A task plan ships only the slices its task reads.
  *
  * Mirrors `new ParallelCollectionRDD(sc, data, numSlices, locationPrefs)`.
  *
@@ -126,13 +127,18 @@ export const make = <T>(context: RDDContext, data: ReadonlyArray<T>, numSlices: 
 }
 
 /**
- * Distributes elements with preferred hosts: one partition per element.
+ * Distributes elements with preferred locations: one partition per element.
+ * A location is a host, or one executor in Spark's `ExecutorCacheTaskLocation`
+ * form `executor_<host>_<executorId>`: the scheduler then launches that
+ * partition on exactly that executor (PROCESS_LOCAL) when it has a free core,
+ * and elsewhere only after `spark.locality.wait` (streaming places its
+ * receivers this way).
  *
  * Mirrors `SparkContext.makeRDD(Seq[(T, Seq[String])])`.
  *
  * **Example**
  * ```ts
- * const rdd = ParallelCollectionRDD.makeWithLocations(sc, [["a", ["host1"]], ["b", ["host2"]]])
+ * const rdd = ParallelCollectionRDD.makeWithLocations(sc, [["a", ["host1"]], ["b", ["executor_localhost_exec-1"]]])
  * ```
  *
  * @category constructors

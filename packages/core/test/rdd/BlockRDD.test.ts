@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as BlockRDD from "../../src/rdd/BlockRDD.js"
+import type * as RDD from "../../src/rdd/RDD.js"
 import * as BlockId from "../../src/storage/BlockId.js"
 import * as StorageLevel from "../../src/storage/StorageLevel.js"
 import { makeContextIn, modes } from "../utils/spark.js"
@@ -70,7 +71,7 @@ for (const mode of modes) {
           assert.isFalse(sc.blockManager.contains(id))
           assert.deepStrictEqual(sc.blockManagerMaster.getLocations(id), [])
         }
-        for (const target of [rdd, child] as const) {
+        for (const target of [rdd as RDD.RDD<unknown>, child as RDD.RDD<unknown>]) {
           const error = yield* Effect.flip(target.collect())
           assert.include(error.message, `Attempted to use BlockRDD[${rdd.id}] after its blocks have been removed!`)
           if (mode.name === "in-process closures") assert.strictEqual(causeOf(error)._tag, "BlockRDDRemovedError")
