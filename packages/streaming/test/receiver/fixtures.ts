@@ -47,3 +47,17 @@ export class FieldReceiver extends Receiver<string> {
   onStart(): void {}
   onStop(): void {}
 }
+
+/** Stores `upTo` records as one block on start, then stops itself. */
+export class CountingReceiver extends Receiver<number> {
+  static readonly module = import.meta.url
+  constructor(readonly upTo: number, readonly stopWhenDone: boolean) {
+    super(StorageLevel.MEMORY_ONLY)
+  }
+  onStart(): void {
+    void this.storeRecords(Array.from({ length: this.upTo }, (_, i) => i)).then(() => {
+      if (this.stopWhenDone) this.stop("counted")
+    })
+  }
+  onStop(): void {}
+}
