@@ -1,7 +1,7 @@
 // What a receiver job runs on an executor: revive the receiver, reach the
 // driver's tracker through the executor's RPC, run the supervisor.
 import type { TaskContext } from "@tspark/core"
-import { Effect, Fiber, Schedule } from "effect"
+import { Effect, Schedule } from "effect"
 import * as ReceiverSupervisor from "../receiver/ReceiverSupervisor.js"
 import {
   RECEIVER_TRACKER_ENDPOINT,
@@ -52,17 +52,15 @@ export const receiverTaskFunction = (env: ReceiverTaskEnv) => async (_partition:
     throw new Error(`executor ${ctx.env.executorId} has no RPC to the driver (ctx.env.rpc); receivers need it`)
   }
   const receiver = await reviveReceiver(env.receiver)
-  const program = Effect.gen(function*() {
-    const supervisor = yield* Effect.forkChild(ReceiverSupervisor.run(receiver, {
-      link: rpcTrackerLink(rpc),
-      blockManager: ctx.env.blockManager,
-      conf: confOf(env, ctx),
-      executorId: ctx.env.executorId,
-      host: ctx.env.host,
-      streamId: env.streamId
-    }))
-    const killed = yield* Effect.forkChild(untilInterrupted(ctx))
-    yield* Effect.raceFirst(Fiber.join(supervisor), Effect.andThen(Fiber.join(killed), Fiber.interrupt(supervisor)))
+  const supervise = ReceiverSupervisor.run(receiver, {
+    link: rpcTrackerLink(rpc),
+    blockManager: ctx.env.blockManager,
+    conf: confOf(env, ctx),
+    executorId: ctx.env.executorId,
+    host: ctx.env.host,
+    streamId: env.streamId
   })
+  // A killed task interrupts the supervisor, which then stops the receiver as `stop` does.
+  const program = Effect.raceFirst(supervise, Effect.asVoid(untilInterrupted(ctx)))
   await Effect.runPromise(program)
 }
