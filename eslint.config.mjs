@@ -38,7 +38,7 @@ export default tseslint.config(
     // plain JavaScript (configs, scripts, the local rules) sits in no tsconfig: lint it without types
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", setImmediate: "readonly" } },
     rules: { "local/no-floating-effect": "off" }
   }
 )

@@ -12,7 +12,6 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
-import * as v8 from "node:v8"
 import { engineFunction } from "./internal/closure/engineFunctions.js"
 import * as internal from "./internal/closure/shipping.js"
 
@@ -111,7 +110,10 @@ export const check = (f: Function, where = "function"): TaskNotSerializableError
  * with its arguments. The import resolves from `@tspark/core` itself: pass a
  * package name (workspace packages resolve) or an absolute file URL to
  * JavaScript (executors started from a build cannot import `.ts`). `env`
- * must be plain data (`v8.serialize`-able); anything else is refused here.
+ * ships as a `withEnv` environment does: plain data, and functions that
+ * ship themselves (capturing nothing, or built with `withEnv`); anything
+ * else (a class instance, a symbol, a function capturing a variable) is
+ * refused here.
  * A module that cannot be imported, or lacks the export, fails the task with
  * a message naming both. Once the module is loaded the function runs in the
  * task's synchronous part; before that, an iterator given as first argument
@@ -140,7 +142,7 @@ export const fromModule = <Args extends Array<unknown>, R>(
       identifiers: [],
       where,
       message: `Task not serializable: the ${where} ${reason}. Pass plain data (numbers, strings, arrays, plain objects, ` +
-        "Maps, Sets, typed arrays) and build functions or class instances inside the module's export"
+        "Maps, Sets, typed arrays) or shippable functions, and build class instances inside the module's export"
     })
   if (typeof specifier !== "string" || specifier.length === 0 || typeof exportName !== "string" || exportName.length === 0) {
     throw new TaskNotSerializableError({
@@ -150,15 +152,11 @@ export const fromModule = <Args extends Array<unknown>, R>(
     })
   }
   try {
-    v8.serialize(env)
-  } catch (error) {
-    throw refuse(`cannot be serialized (${error instanceof Error ? error.message : String(error)})`)
-  }
-  try {
-    // The environment must also ship as a task's data (no class instances, which would arrive as plain objects).
+    // The environment ships as a task's data, as a withEnv environment: plain data and shippable functions
+    // (no class instances, which would arrive as plain objects; no symbols).
     internal.serializeValue(env, where)
   } catch (problem) {
-    if (problem instanceof internal.NotShippable) throw refuse(problem.reason)
+    if (problem instanceof internal.NotShippable) throw problem.identifiers.length > 0 ? toError(problem) : refuse(problem.reason)
     throw problem
   }
   return engineFunction<Record<string, unknown>, (...args: Args) => Promise<R>>("moduleFunction", { specifier, exportName, env })

@@ -332,6 +332,10 @@ export class SparkContext implements RDDContext {
   get executorIds(): Array<string> {
     return this.services.backend.executorIds()
   }
+  /** Whether tasks travel as data to executors elsewhere (so user functions and receivers must be shippable). */
+  get shipsTasks(): boolean {
+    return this.services.backend.shipsTasks
+  }
 
   /** The ids of jobs that are running. */
   get activeJobIds(): Array<number> {

@@ -17,20 +17,25 @@
  *
  * @since 0.1.0
  */
-import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError } from "@tspark/core"
+import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError, type StorageLevel } from "@tspark/core"
 import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
 import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
 import type { DStream } from "./dstream/DStream.js"
 import * as FileInputDStream from "./dstream/FileInputDStream.js"
 import * as QueueInputDStream from "./dstream/QueueInputDStream.js"
+import * as RawInputDStream from "./dstream/RawInputDStream.js"
+import * as ReceiverInputDStream from "./dstream/ReceiverInputDStream.js"
+import * as SocketInputDStream from "./dstream/SocketInputDStream.js"
 import * as UnionDStream from "./dstream/UnionDStream.js"
 import { DStreamGraph } from "./DStreamGraph.js"
 import { addedAfterStart, type StreamingContextLike } from "./internal/context.js"
 import { positiveMillis } from "./internal/durations.js"
+import { validateReceivers } from "./internal/receiverLaunch.js"
 import * as internal from "./internal/streamingContext.js"
+import type { Receiver } from "./receiver/Receiver.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
-import type * as JobGenerator from "./scheduler/JobGenerator.js"
 import type * as JobScheduler from "./scheduler/JobScheduler.js"
+import type { ReceiverTracker } from "./scheduler/ReceiverTracker.js"
 import type * as StreamingListenerModule from "./scheduler/StreamingListener.js"
 import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
@@ -40,62 +45,8 @@ type RDD<T> = RDDModule.RDD<T>
 type MakeError = InvalidStreamError | Effect.Error<ReturnType<typeof SparkContext.make>>
 type Bus = ListenerBus.ListenerBus<StreamingListenerModule.StreamingListenerEvent, StreamingListenerModule.StreamingListener>
 
-/**
- * The lifecycle state of a context.
- *
- * Mirrors `org.apache.spark.streaming.StreamingContextState`.
- *
- * **Example**
- * ```ts
- * if (ssc.getState() === "ACTIVE") yield* ssc.stop()
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export type State = "INITIALIZED" | "ACTIVE" | "STOPPED"
-
-/**
- * Options of a streaming context.
- *
- * Mirrors the `StreamingContext` constructor arguments and `spark.streaming.*` settings.
- *
- * **Example**
- * ```ts
- * const options: StreamingContext.StreamingContextOptions = { batchDuration: "1 second" }
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface StreamingContextOptions {
-  /** The batch interval, e.g. `"1 second"` or `1000` (ms). */
-  readonly batchDuration: Duration.Input
-  /** Hooks for receivers and checkpointing (used by those layers and by tests). */
-  readonly hooks?: Partial<JobGenerator.JobGeneratorHooks>
-  /** Stop gracefully on SIGTERM/SIGINT (`spark.streaming.stopGracefullyOnShutdown`). */
-  readonly stopGracefullyOnShutdown?: boolean
-}
-
-/**
- * Options of `stop`.
- *
- * Mirrors the arguments of `StreamingContext.stop(stopSparkContext, stopGracefully)`.
- *
- * **Example**
- * ```ts
- * yield* ssc.stop({ stopSparkContext: false, stopGracefully: true })
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface StopOptions {
-  /** Stop the SparkContext too (default true). */
-  readonly stopSparkContext?: boolean
-  /** Wait until every batch already generated has been processed (default false). */
-  readonly stopGracefully?: boolean
-}
+import type { State, StopOptions, StreamingContextOptions } from "./StreamingContextOptions.js"
+export type { State, StopOptions, StreamingContextOptions } from "./StreamingContextOptions.js"
 
 /**
  * A streaming context. Lifecycle calls are methods returning Effects
@@ -127,6 +78,7 @@ export class StreamingContext implements StreamingContextLike {
   private inputStreamIds = 0
   private checkpointDirectory: string | undefined
   private scheduler: JobScheduler.JobScheduler["Service"] | undefined
+  private tracker: ReceiverTracker | undefined
   /** Completed by `start`: what waits on batches before start waits on this. */
   private readonly started = Deferred.makeUnsafe<JobScheduler.JobScheduler["Service"]>()
   private readonly listeners: Array<StreamingListenerModule.StreamingListener> = []
@@ -154,6 +106,8 @@ export class StreamingContext implements StreamingContextLike {
   readonly newInputStreamId = (): number => this.inputStreamIds++
   /** @internal */
   readonly isStarted = (): boolean => this.state !== "INITIALIZED"
+  /** @internal */
+  readonly receiverTracker = (): ReceiverTracker | undefined => this.tracker
   /** @internal */
   readonly addInputStream = (stream: DStream<unknown>): void => this.graph.addInputStream(stream)
   /** @internal */
@@ -204,6 +158,30 @@ export class StreamingContext implements StreamingContextLike {
   /** The lines of new text files in `directory`. */
   textFileStream(directory: string, options: FileInputDStream.FileStreamOptions = {}): DStream<string> {
     return this.fileStream(directory, (file) => this.sparkContext.textFile(file, 1), options)
+  }
+  /**
+   * The lines (UTF-8, `\n` or `\r\n`) read from a TCP server by a receiver
+   * on an executor, which reconnects when the connection is refused or ends.
+   */
+  socketTextStream(host: string, port: number, storageLevel?: StorageLevel.StorageLevel): DStream<string> {
+    return SocketInputDStream.socketTextStream(this, host, port, storageLevel)
+  }
+  /** Records read from a TCP server, turned from its bytes by `converter` (which must be shippable). */
+  socketStream<T>(
+    host: string,
+    port: number,
+    converter: SocketInputDStream.Converter<T>,
+    storageLevel?: StorageLevel.StorageLevel
+  ): DStream<T> {
+    return SocketInputDStream.make(this, host, port, converter, storageLevel)
+  }
+  /** Blocks of serialized records read from a TCP server (4-byte big-endian length, then the block), as Spark's. */
+  rawSocketStream<T>(host: string, port: number, storageLevel?: StorageLevel.StorageLevel): DStream<T> {
+    return RawInputDStream.make(this, host, port, storageLevel)
+  }
+  /** A stream fed by a user receiver (see `Receiver` for how it reaches the executors). */
+  receiverStream<T>(receiver: Receiver<T>): DStream<T> {
+    return ReceiverInputDStream.make(this, receiver)
   }
   /** The union of several streams (same slide duration). */
   union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> {
@@ -267,9 +245,13 @@ export class StreamingContext implements StreamingContextLike {
       }
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
+      const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
+      yield* internal.checkReceiverSettings(this.sparkContext.conf, this.batchDurationMs, receiverStreams.length)
+      yield* validateReceivers(this.sparkContext, receiverStreams)
       internal.setActiveContext(this)
       this.state = "ACTIVE"
-      const { bus, scheduler } = yield* internal.startSchedulers({
+      const { bus, scheduler, tracker } = yield* internal.startSchedulers({
+        sparkContext: this.sparkContext,
         graph: this.graph,
         inputInfoTracker: this.inputInfoTracker,
         listeners: this.listeners,
@@ -280,7 +262,9 @@ export class StreamingContext implements StreamingContextLike {
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler
+      this.tracker = tracker
       Deferred.doneUnsafe(this.started, Effect.succeed(scheduler))
+      if (tracker !== undefined) yield* Scope.provide(tracker.start(), this.scope)
       const zeroTime = yield* scheduler.start()
       bus.post({ _tag: "StreamingStarted", time: zeroTime })
       if (this.options.stopGracefullyOnShutdown) {

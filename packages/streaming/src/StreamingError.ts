@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import type { ReceiverConfigError, ReceiverNotShippableError } from "./receiver/ReceiverError.js"
 
 /**
  * A duration, window or slide was invalid, or a stream was built from parts
@@ -49,4 +50,9 @@ export class StreamingJobError extends Data.TaggedError("StreamingJobError")<{
  * @category errors
  * @since 0.1.0
  */
-export type StreamingError = InvalidStreamError | IllegalStateError | StreamingJobError
+export type StreamingError =
+  | InvalidStreamError
+  | IllegalStateError
+  | StreamingJobError
+  | ReceiverNotShippableError
+  | ReceiverConfigError

@@ -68,15 +68,16 @@ for (const master of ["local[2]", "local-cluster[2,1,128]"]) {
 }
 
 describe("Closure.fromModule's environment", () => {
-  it("must be plain data: a function, a class instance or a symbol is refused at creation, naming the problem", () => {
+  it("ships as a withEnv environment: a class instance, a symbol or a capturing function is refused at creation, naming the problem", () => {
+    const outside = 3
     class Connection {
       constructor(readonly port: number) {}
     }
     for (
       const [env, problem] of [
-        [{ f: () => 1 }, /cannot be serialized/],
+        [{ f: (x: number) => x * outside }, /captures "outside"/],
         [{ connection: new Connection(1) }, /instance of Connection/],
-        [{ s: Symbol("x") }, /cannot be serialized/]
+        [{ s: Symbol("x") }, /symbol/]
       ] as const
     ) {
       try {
@@ -89,5 +90,6 @@ describe("Closure.fromModule's environment", () => {
       }
     }
     assert.isFunction(fromModule(fixture, "scale", { factor: 2, names: ["a"], at: new Date(0), bytes: new Uint8Array(2) }))
+    assert.isFunction(fromModule(fixture, "scale", { f: (x: number) => x * 2 }))
   })
 })

@@ -25,9 +25,15 @@ export * as PairDStreamFunctions from "./PairDStreamFunctions.js"
 /** @since 0.1.0 */
 export * as QueueInputDStream from "./QueueInputDStream.js"
 /** @since 0.1.0 */
+export * as RawInputDStream from "./RawInputDStream.js"
+/** @since 0.1.0 */
+export * as ReceiverInputDStream from "./ReceiverInputDStream.js"
+/** @since 0.1.0 */
 export * as ReducedWindowedDStream from "./ReducedWindowedDStream.js"
 /** @since 0.1.0 */
 export * as ShuffledDStream from "./ShuffledDStream.js"
+/** @since 0.1.0 */
+export * as SocketInputDStream from "./SocketInputDStream.js"
 /** @since 0.1.0 */
 export * as State from "./State.js"
 /** @since 0.1.0 */

@@ -1,4 +1,5 @@
 import type { RDD } from "@tspark/core"
+import { BlockRDD } from "@tspark/core/rdd"
 import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect"
 import * as RecurringTimer from "../scheduler/RecurringTimer.js"
 import type { JobSet } from "../scheduler/JobSet.js"
@@ -123,10 +124,14 @@ export class JobGeneratorImpl {
   private clearMetadata(time: number): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
       for (const rdd of this.ctx.graph.clearMetadata(time)) this.forgotten.push(rdd)
-      this.ctx.inputInfoTracker.cleanup(time - this.ctx.graph.maxInputRememberDurationMs)
+      const threshTime = time - this.ctx.graph.maxInputRememberDurationMs
+      this.ctx.inputInfoTracker.cleanup(threshTime)
+      this.ctx.receiverTracker?.cleanupOldBlocksAndBatches(threshTime)
       if (this.forgotten.length > 0 && !this.jobScheduler.hasPendingBatchBefore(time)) {
         const forgotten = this.forgotten
         this.forgotten = []
+        // Received blocks are read by their batch only (Spark's DStream.clearMetadata removes them with spark.streaming.unpersist).
+        for (const rdd of forgotten) if (BlockRDD.isBlockRDD(rdd)) rdd.removeBlocks()
         const summary = yield* this.ctx.cleanupForgotten(forgotten, this.ctx.graph.rememberedRDDs())
         yield* Effect.logDebug(
           `Cleared batch ${time}: ${forgotten.length} RDDs forgotten, ${summary.shuffles} shuffles, ` +

@@ -1,5 +1,5 @@
 import { SparkContext } from "@tspark/core"
-import { Cause, Clock, Effect, Exit, Queue, type Scope, SubscriptionRef } from "effect"
+import { Cause, Clock, Effect, Exit, Queue, Schedule, type Scope, SubscriptionRef } from "effect"
 import type { Job } from "../scheduler/Job.js"
 import type { JobSet } from "../scheduler/JobSet.js"
 import type { BatchInfo, OutputOperationInfo } from "../scheduler/StreamingListener.js"
@@ -47,9 +47,30 @@ export class JobSchedulerImpl {
     return this.jobGenerator.start()
   }
 
-  /** Mirrors `JobScheduler.stop(processAllReceivedData)`: stop the timer; gracefully, let generated batches finish. */
+  /**
+   * Mirrors `JobScheduler.stop(processAllReceivedData)`: stop the receivers
+   * first (they push what they stored); gracefully, let batches take every
+   * received block (within `spark.streaming.gracefulStopTimeout`, default ten
+   * batches), then stop the timer and let generated batches finish.
+   */
   stop(graceful: boolean): Effect.Effect<void> {
-    return Effect.andThen(this.jobGenerator.stopTimer(), graceful ? this.jobGenerator.awaitBatchesDone() : Effect.void)
+    return Effect.gen({ self: this }, function*() {
+      const tracker = this.ctx.receiverTracker
+      if (tracker !== undefined) yield* tracker.stop()
+      if (graceful && tracker !== undefined) {
+        const poll = Math.max(1, Math.min(100, Math.floor(this.ctx.graph.batchDurationMs / 10)))
+        const drained = Effect.repeat(Effect.sync(() => tracker.hasUnallocatedBlocks), {
+          while: (left) => left,
+          schedule: Schedule.spaced(poll)
+        })
+        const done = yield* Effect.timeoutOption(drained, this.ctx.gracefulStopTimeoutMs)
+        if (done._tag === "None") {
+          yield* Effect.logWarning(`Timed out after ${this.ctx.gracefulStopTimeoutMs} ms waiting for every received block to be processed`)
+        }
+      }
+      yield* this.jobGenerator.stopTimer()
+      if (graceful) yield* this.jobGenerator.awaitBatchesDone()
+    })
   }
 
   get completedBatchTimes(): ReadonlyArray<number> {

@@ -2,6 +2,7 @@ import type { ContextCleaner, RDD } from "@tspark/core"
 import { Context, type Effect } from "effect"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
+import type { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import type { StreamingListenerEvent } from "../scheduler/StreamingListener.js"
 import type { StreamingError } from "../StreamingError.js"
 import type { ListenerBusLike } from "./listenerBus.js"
@@ -18,6 +19,10 @@ export class SchedulerContext extends Context.Service<SchedulerContext, {
   readonly concurrentJobs: number
   /** Mirrors `ReceiverTracker.allocateBlocksToBatch`: runs before `generateJobs(time)`. */
   readonly allocateBlocksToBatch: (time: number) => Effect.Effect<void>
+  /** The receiver tracker, when the graph has receiver streams: stopped first on stop, cleaned with old batches. */
+  readonly receiverTracker: ReceiverTracker | undefined
+  /** `spark.streaming.gracefulStopTimeout` (default ten batch durations): how long a graceful stop waits for received blocks. */
+  readonly gracefulStopTimeoutMs: number
   /** Runs after each batch is generated (`false`) and after its metadata is cleared (`true`), as Spark's `DoCheckpoint`. */
   readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
   /** The SparkContext's explicit cleanup: what only the forgotten RDDs reach (`ContextCleaner.cleanupForgotten`). */

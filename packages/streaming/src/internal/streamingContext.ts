@@ -1,12 +1,15 @@
-import { ListenerBus, SparkConf } from "@tspark/core"
+import { ListenerBus, SparkConf, type SparkContext } from "@tspark/core"
 import { Context, Effect, Layer, Scope } from "effect"
+import { isReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
 import type { JobGeneratorHooks } from "../scheduler/JobGenerator.js"
 import * as JobScheduler from "../scheduler/JobScheduler.js"
+import { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
 import type { StreamingContext } from "../StreamingContext.js"
-import type { StreamingError } from "../StreamingError.js"
+import { InvalidStreamError, type StreamingError } from "../StreamingError.js"
+import { attachRateControllers } from "./receiverRateControllers.js"
 import { SchedulerContext } from "./schedulerContext.js"
 
 type Bus = ListenerBus.ListenerBus<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>
@@ -29,12 +32,16 @@ export const clearActiveContext = (ssc: StreamingContext): void => {
 
 /**
  * What `StreamingContext.start` does once the graph is valid: start the
- * listener bus (with the user's listeners and the input streams' rate
- * controllers), then build the JobScheduler (which owns the JobGenerator) in
- * the context's scope. Closing that scope stops every loop.
+ * listener bus, build the ReceiverTracker (when there are receiver streams)
+ * and the receivers' rate controllers, add the user's listeners and the
+ * input streams' rate controllers, then build the JobScheduler (which owns
+ * the JobGenerator) in the context's scope. Closing that scope stops every
+ * loop. The caller starts the tracker, then the generator, as Spark's
+ * `JobScheduler.start`.
  */
 export const startSchedulers = (
   options: {
+    readonly sparkContext: SparkContext.SparkContext
     readonly graph: DStreamGraph
     readonly inputInfoTracker: InputInfoTracker
     readonly listeners: ReadonlyArray<StreamingListener.StreamingListener>
@@ -52,6 +59,11 @@ export const startSchedulers = (
       ),
       scope
     )
+    const receiverStreams = options.graph.inputStreams.filter(isReceiverInputDStream)
+    const tracker = receiverStreams.length === 0 ? undefined : new ReceiverTracker(options.sparkContext, receiverStreams, bus)
+    if (tracker !== undefined) {
+      yield* Scope.provide(attachRateControllers(options.conf, options.graph.batchDurationMs, receiverStreams, tracker), scope)
+    }
     for (const listener of options.listeners) yield* bus.addListener(listener)
     for (const input of options.graph.inputStreams) {
       if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
@@ -62,14 +74,54 @@ export const startSchedulers = (
       listenerBus: bus,
       inputInfoTracker: options.inputInfoTracker,
       concurrentJobs: typeof concurrentJobs === "number" ? concurrentJobs : 1,
-      allocateBlocksToBatch: options.hooks.allocateBlocksToBatch ?? (() => Effect.void),
+      receiverTracker: tracker,
+      gracefulStopTimeoutMs: gracefulStopTimeoutMs(options.conf, options.graph.batchDurationMs),
+      allocateBlocksToBatch: (time) => {
+        const hook = options.hooks.allocateBlocksToBatch
+        const allocate = tracker === undefined ? Effect.void : tracker.allocateBlocksToBatch(time)
+        return hook === undefined ? allocate : Effect.andThen(allocate, hook(time))
+      },
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
       notifyError: options.notifyError,
       cleanupForgotten: options.cleanupForgotten
     })
     const services = yield* Layer.buildWithScope(Layer.provide(JobScheduler.layer, schedulerContext), scope)
-    return { bus, scheduler: Context.get(services, JobScheduler.JobScheduler) }
+    return { bus, tracker, scheduler: Context.get(services, JobScheduler.JobScheduler) }
   })
+
+/**
+ * Checks the receiving settings before anything starts (a refused start
+ * leaves the context as it was): the block interval, and the backpressure
+ * settings when enabled.
+ */
+export const checkReceiverSettings = (
+  conf: SparkConf.SparkConf,
+  batchDurationMs: number,
+  receiverStreams: number
+): Effect.Effect<void, InvalidStreamError> =>
+  receiverStreams === 0 ? Effect.void : Effect.andThen(
+    checkBlockInterval(conf, batchDurationMs),
+    Effect.scoped(attachRateControllers(conf, batchDurationMs, [], undefined))
+  )
+
+/** `spark.streaming.blockInterval` must be positive and shorter than the batch: each batch takes whole blocks. */
+const checkBlockInterval = (conf: SparkConf.SparkConf, batchDurationMs: number): Effect.Effect<void, InvalidStreamError> => {
+  const interval = SparkConf.getTimeAsMs(conf, "spark.streaming.blockInterval", "200ms")
+  if (typeof interval !== "number") return Effect.fail(new InvalidStreamError({ stream: "StreamingContext", message: interval.message }))
+  if (interval > 0 && interval < batchDurationMs) return Effect.void
+  return Effect.fail(
+    new InvalidStreamError({
+      stream: "StreamingContext",
+      message: `spark.streaming.blockInterval is ${interval} ms: it must be positive and smaller than the batch duration ` +
+        `(${batchDurationMs} ms); set it to a fraction of the batch, e.g. ${Math.max(1, Math.floor(batchDurationMs / 5))}ms`
+    })
+  )
+}
+
+const gracefulStopTimeoutMs = (conf: SparkConf.SparkConf, batchDurationMs: number): number => {
+  const timeout = SparkConf.getTimeAsMs(conf, "spark.streaming.gracefulStopTimeout", `${batchDurationMs * 10}ms`)
+  return typeof timeout === "number" ? timeout : batchDurationMs * 10
+}
 
 /** Runs `onSignal` on SIGTERM or SIGINT until `scope` closes (`spark.streaming.stopGracefullyOnShutdown`). */
 export const onShutdownSignal = (scope: Scope.Scope, onSignal: () => void): void => {

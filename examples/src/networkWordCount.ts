@@ -1,0 +1,107 @@
+/**
+ * Spark's NetworkWordCount: a socketTextStream whose receiver runs on an
+ * executor, word counts per batch and over a sliding window, and the
+ * receiver's input rate per batch.
+ *
+ *   npm run demo                               # serves lines itself on loopback, 8 batches, then stops gracefully
+ *   npm run demo -- --host HOST --port PORT    # reads a server you run (e.g. `nc -lk 9999`) until Ctrl-C
+ *   npm run demo -- --master local-cluster[2,1,512]   # the receiver on a worker-thread executor
+ *
+ * Without --port, a small line server on 127.0.0.1 writes a few lines of
+ * examples/data/streaming.txt every 100 ms, so the demo shows data arriving
+ * while the context runs.
+ */
+import { SparkContext } from "@tspark/core"
+import { StreamingContext } from "@tspark/streaming"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as net from "node:net"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const argument = (name: string): string | undefined => {
+  const index = process.argv.indexOf(name)
+  return index >= 0 ? process.argv[index + 1] : undefined
+}
+const batches = 8
+
+/** Serves the demo's lines, a few every 100 ms, to every client. */
+const serveLines = (): Promise<{ readonly port: number; readonly close: () => void }> =>
+  new Promise((resolve) => {
+    const lines = fs.readFileSync(path.join(here, "..", "data", "streaming.txt"), "utf8").split("\n").filter((l) => l.length > 0)
+    const clients = new Set<net.Socket>()
+    let next = 0
+    const timer = setInterval(() => {
+      const chunk = [0, 1, 2].map(() => lines[next++ % lines.length]).join("\n") + "\n"
+      for (const client of clients) client.write(chunk)
+    }, 100)
+    const server = net.createServer((socket) => {
+      clients.add(socket)
+      socket.on("close", () => clients.delete(socket))
+      socket.on("error", () => clients.delete(socket))
+    })
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () => {
+          clearInterval(timer)
+          for (const client of clients) client.destroy()
+          server.close()
+        }
+      }))
+  })
+
+const program = Effect.gen(function*() {
+  const givenPort = argument("--port")
+  const local = givenPort === undefined ? yield* Effect.promise(serveLines) : undefined
+  const host = argument("--host") ?? "127.0.0.1"
+  const port = givenPort === undefined ? local!.port : Number(givenPort)
+  const master = argument("--master") ?? "local[2]"
+  const sc = yield* SparkContext.make({ master, appName: "NetworkWordCount", conf: { "spark.streaming.blockInterval": "200ms" } })
+  const ssc = yield* StreamingContext.make(sc, { batchDuration: "1 second", stopGracefullyOnShutdown: true })
+
+  const pairs = ssc.socketTextStream(host, port)
+    .flatMap((line) => line.toLowerCase().split(/[^a-z']+/))
+    .filter((word) => word.length > 0)
+    .map((word) => [word, 1] as const)
+  // Per batch: the words received in that second.
+  pairs.reduceByKey((a, b) => a + b).print(5)
+  // Over the last 3 seconds, every second.
+  pairs.reduceByKeyAndWindow((a, b) => a + b, "3 seconds", "1 second")
+    .foreachRDD((rdd, time) =>
+      Effect.gen(function*() {
+        const top = yield* rdd.top(3, (a, b) => a[1] - b[1] || (a[0] < b[0] ? 1 : -1))
+        console.log(`window ending ${new Date(time).toISOString()}: top ${top.map(([w, n]) => `${w}=${n}`).join(" ")}`)
+      })
+    )
+  yield* ssc.addStreamingListener({
+    onReceiverStarted: (info) => console.log(`receiver ${info.name} for stream ${info.streamId} started on executor ${info.executorId}`),
+    onReceiverError: (info) => console.log(`receiver for stream ${info.streamId}: ${info.lastErrorMessage}`),
+    onBatchCompleted: (batch) => {
+      for (const input of batch.streamIdToInputInfo.values()) {
+        const limit = input.metadata["rateLimit"]
+        console.log(
+          `batch ${new Date(batch.batchTime).toISOString()}: stream ${input.inputStreamId} received ${input.numRecords} lines ` +
+            `(${input.numRecords} lines/s${typeof limit === "number" ? `, limited to ${Math.round(limit)}/s` : ""}), ` +
+            `processing ${batch.processingDelay ?? 0} ms\n`
+        )
+      }
+    }
+  })
+
+  yield* ssc.start()
+  console.log(`reading lines from ${host}:${port} (1 s batches, master ${master})`)
+  if (local === undefined) {
+    yield* ssc.awaitTermination()
+    return
+  }
+  yield* Effect.sleep(`${batches} seconds`)
+  yield* ssc.stop({ stopSparkContext: true, stopGracefully: true })
+  local.close()
+})
+
+Effect.runPromise(Effect.scoped(program)).catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})

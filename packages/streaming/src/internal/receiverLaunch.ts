@@ -1,0 +1,101 @@
+// How a receiver becomes a job (Spark's `ReceiverTracker.startReceiver`):
+// one partition, preferring the executors the scheduling policy chose, whose
+// task runs the ReceiverSupervisor until the receiver stops. On a backend
+// that ships tasks the receiver travels as its descriptor (module specifier,
+// export name, own fields) and the task function by module specifier; in
+// process the receiver object itself runs, under the driver's services (so
+// the test clock drives its timers).
+import { Closure, SparkContext, type TaskContext } from "@tspark/core"
+import { Effect } from "effect"
+import type { Receiver } from "../receiver/Receiver.js"
+import * as ReceiverSupervisor from "../receiver/ReceiverSupervisor.js"
+import { ReceiverConfigError, ReceiverNotShippableError } from "../receiver/ReceiverError.js"
+import { readReceiverSettings } from "./receiverConf.js"
+import { describeReceiver, type ReceiverDescriptor } from "./receiverShipping.js"
+import { rpcTrackerLink } from "./receiverTask.js"
+
+/** The module executors load the receiver task function from (the package's `receiver` entry). */
+export const RECEIVER_MODULE = "@tspark/streaming/receiver"
+
+/** The shipped task function of each receiver, built (and so checked) at start. */
+const shipped = new WeakMap<Receiver<unknown>, ReceiverJobFunction>()
+
+type ReceiverJobFunction = (iterator: Iterator<number>, ctx: TaskContext.TaskContext) => Promise<void>
+
+/** The receiver job's function on a backend that ships tasks: the receiver's descriptor and the task function by module. */
+const shippedFunction = (
+  sc: SparkContext.SparkContext,
+  receiver: Receiver<unknown>,
+  streamId: number,
+  descriptor: ReceiverDescriptor
+): Effect.Effect<ReceiverJobFunction, ReceiverNotShippableError> =>
+  Effect.try({
+    try: () =>
+      Closure.fromModule<[Iterator<number>, TaskContext.TaskContext], void>(RECEIVER_MODULE, "receiverTaskFunction", {
+        receiver: descriptor,
+        streamId,
+        conf: [...sc.conf.entries]
+      }),
+    catch: (error) =>
+      new ReceiverNotShippableError({
+        receiver: receiver.constructor.name,
+        reason: "field",
+        message: `Receiver ${receiver.constructor.name} cannot be shipped to an executor: ${
+          error instanceof Error ? error.message : String(error)
+        }`
+      })
+  })
+
+/**
+ * Checks, before anything starts, the receiver settings and that every
+ * receiver can reach the executors (a backend that ships tasks needs each
+ * receiver's descriptor and its task function).
+ */
+export const validateReceivers = (
+  sc: SparkContext.SparkContext,
+  streams: ReadonlyArray<{ readonly receiver: Receiver<unknown>; readonly inputStreamId: number }>
+): Effect.Effect<void, ReceiverNotShippableError | ReceiverConfigError> =>
+  Effect.gen(function*() {
+    if (streams.length === 0) return
+    const settings = readReceiverSettings(Object.fromEntries(sc.conf.entries))
+    if (settings instanceof ReceiverConfigError) return yield* Effect.fail(settings)
+    if (!sc.shipsTasks) return
+    for (const { inputStreamId, receiver } of streams) {
+      const descriptor = yield* describeReceiver(receiver)
+      shipped.set(receiver, yield* shippedFunction(sc, receiver, inputStreamId, descriptor))
+    }
+  })
+
+/** A running receiver job: `await` ends when the receiver has stopped (or its task failed for good). */
+export interface ReceiverJob {
+  readonly await: Effect.Effect<unknown, unknown>
+}
+
+/** Submits the receiver's job; the handle ends when the receiver has stopped. */
+export const launchReceiverJob = (
+  sc: SparkContext.SparkContext,
+  receiver: Receiver<unknown>,
+  streamId: number,
+  locations: ReadonlyArray<string>
+): Effect.Effect<ReceiverJob, unknown> =>
+  Effect.gen(function*() {
+    const rdd = sc.makeRDD([[streamId, locations]])
+    let run: ReceiverJobFunction
+    if (sc.shipsTasks) {
+      run = shipped.get(receiver) ?? (yield* shippedFunction(sc, receiver, streamId, yield* describeReceiver(receiver)))
+    } else {
+      const services = yield* Effect.context<never>()
+      run = (_iterator, ctx) =>
+        Effect.runPromiseWith(services)(ReceiverSupervisor.run(receiver, {
+          link: rpcTrackerLink(ctx.env.rpc),
+          blockManager: ctx.env.blockManager,
+          conf: Object.fromEntries(sc.conf.entries),
+          executorId: ctx.env.executorId,
+          host: ctx.env.host,
+          streamId
+        }))
+    }
+    return yield* sc.submitJob(rdd, run).pipe(
+      SparkContext.withLocalProperty("spark.job.description", `Streaming job running receiver ${streamId}`)
+    )
+  })
