@@ -13,14 +13,16 @@ import type { DStream } from "./DStream.js"
 import * as ReceiverInputDStream from "./ReceiverInputDStream.js"
 
 /**
- * Turns a connection's bytes into records. It travels to the executor with
- * the receiver, so it must be shippable: a function that captures nothing,
- * or one built with `Closure.withEnv`.
+ * Turns a connection's bytes into records: chunks in, runs of records out
+ * (each yielded array holds the records a chunk completed; Spark's converter
+ * is `InputStream => Iterator[T]`). It travels to the executor with the
+ * receiver, so it must be shippable: a function that captures nothing, or
+ * one built with `Closure.withEnv`.
  *
  * @category models
  * @since 0.1.0
  */
-export type Converter<T> = (chunks: AsyncIterable<Uint8Array>) => AsyncIterable<T>
+export type Converter<T> = (chunks: AsyncIterable<Uint8Array>) => AsyncIterable<ReadonlyArray<T>>
 
 /** A host and port a receiver can connect to, or the error that says what to change. */
 export const checkAddress = (stream: string, host: string, port: number): InvalidStreamError | undefined => {

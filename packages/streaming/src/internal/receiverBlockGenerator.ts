@@ -128,6 +128,12 @@ export const make = <T>(
         append(record, metadata)
         return true
       },
+      tryAddMultipleData: (records, metadata) => {
+        if (state !== "Active" || !room.isOpen()) return false
+        if (rateLimiter !== undefined && !rateLimiter.tryAcquire(records.length)) return false
+        for (let i = 0; i < records.length; i++) append(records[i]!, metadata)
+        return true
+      },
       updateRate: (rate) => rateLimiter === undefined ? Effect.void : rateLimiter.updateRate(rate),
       currentLimit: () => rateLimiter?.currentLimitUnsafe() ?? Number.POSITIVE_INFINITY,
       state: () => state,

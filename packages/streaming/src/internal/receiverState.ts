@@ -6,6 +6,7 @@
 export interface SupervisorHandle {
   readonly streamId: number
   readonly pushSingle: (record: unknown) => Promise<void>
+  readonly pushMultiple: (records: ReadonlyArray<unknown>) => Promise<void>
   readonly pushArray: (records: ReadonlyArray<unknown>, metadata: unknown) => Promise<void>
   readonly pushBytes: (bytes: Uint8Array, metadata: unknown) => Promise<void>
   readonly restart: (message: string, error: unknown, delayMs: number | undefined) => void

@@ -96,6 +96,11 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
         if (generator.tryAddData(record as T, undefined)) return Promise.resolve()
         return runPromise(generator.addData(record as T)).catch(asStopped)
       },
+      pushMultiple: (records) => {
+        if (receiverState !== "Started") return stopped()
+        if (records.length === 0 || generator.tryAddMultipleData(records as ReadonlyArray<T>, undefined)) return Promise.resolve()
+        return runPromise(generator.addMultipleDataWithCallback(records as ReadonlyArray<T>, undefined)).catch(asStopped)
+      },
       pushArray: (records, metadata) =>
         receiverState !== "Started"
           ? stopped()

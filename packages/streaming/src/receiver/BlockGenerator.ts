@@ -117,6 +117,8 @@ export interface BlockGenerator<T> {
     metadata: unknown
   ) => Effect.Effect<void, BlockGeneratorStoppedError>
   readonly tryAddData: (record: T, metadata: unknown) => boolean
+  /** `tryAddData` for several records at once: all are buffered (one rate-limiter step), or none. */
+  readonly tryAddMultipleData: (records: ReadonlyArray<T>, metadata: unknown) => boolean
   readonly updateRate: (elementsPerSecond: number) => Effect.Effect<void, RateControlError.InvalidRateError>
   /** The rate limit in force, records/s (`Infinity` when unlimited). */
   readonly currentLimit: () => number

@@ -118,6 +118,18 @@ export abstract class Receiver<T> {
     return supervisor === undefined ? notRunning(this) : supervisor.pushSingle(record)
   }
 
+  /**
+   * Stores several records through the block generator, as `store(record)`
+   * for each would: they join the current block, behind one rate-limiter
+   * step for all. Resolves when all are accepted. The fast path for a
+   * receiver that reads records in runs (a socket's chunk of lines): one
+   * Promise per run, not per record.
+   */
+  storeMany(records: ReadonlyArray<T>): Promise<void> {
+    const supervisor = supervisorOf(this)
+    return supervisor === undefined ? notRunning(this) : supervisor.pushMultiple(records)
+  }
+
   /** Stores records as one block now; resolves when stored and acknowledged by the driver. */
   storeRecords(records: ReadonlyArray<T>, metadata?: unknown): Promise<void> {
     const supervisor = supervisorOf(this)

@@ -94,14 +94,28 @@ describe("SocketReceiver", () => {
     expect(receiver.isStopped()).toBe(true)
   }, 30_000)
 
-  it("lineConverter splits on \\n and \\r\\n across chunk boundaries and keeps a last unterminated line", async () => {
+  it("lineConverter splits on \\n and \\r\\n across chunk boundaries, yields each chunk's lines as one run, keeps a last unterminated line", async () => {
     const chunks = ["a\r", "\nb\n", "", "c\r\n\nd", "é".slice(0, 1), "\ne"].map((s) => new TextEncoder().encode(s))
     async function* source() {
       yield* chunks
     }
-    const out: Array<string> = []
-    for await (const line of lineConverter(source())) out.push(line)
-    expect(out).toEqual(["a", "b", "c", "", "dé", "e"])
+    const runs: Array<ReadonlyArray<string>> = []
+    for await (const lines of lineConverter(source())) runs.push(lines)
+    expect(runs).toEqual([["a", "b"], ["c", ""], ["dé"], ["e"]])
+  })
+
+  it("lineConverter keeps characters whose UTF-8 bytes are split across chunks whole", async () => {
+    const bytes = new TextEncoder().encode("é😀x\nñ\n")
+    // Every way of cutting the bytes in two decodes to the same lines.
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      async function* source() {
+        yield bytes.slice(0, cut)
+        yield bytes.slice(cut)
+      }
+      const lines: Array<string> = []
+      for await (const run of lineConverter(source())) lines.push(...run)
+      expect(lines).toEqual(["é😀x", "ñ"])
+    }
   })
 })
 
