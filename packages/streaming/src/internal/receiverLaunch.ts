@@ -69,6 +69,8 @@ export const validateReceivers = (
 /** A running receiver job: `await` ends when the receiver has stopped (or its task failed for good). */
 export interface ReceiverJob {
   readonly await: Effect.Effect<unknown, unknown>
+  /** Cancels the job (its task is killed, which stops the receiver). */
+  readonly cancel: Effect.Effect<void>
 }
 
 /** Submits the receiver's job; the handle ends when the receiver has stopped. */

@@ -89,6 +89,16 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
     const asStopped = (e: unknown) =>
       e !== null && typeof e === "object" && "_tag" in e && e._tag === "BlockGeneratorStoppedError" ? stopped() : Promise.reject(e)
 
+    // A throttled run goes in slices of a tenth of a second's worth at the current rate, so that records keep
+    // flowing into every block (and batch) instead of a whole run landing at once after one long wait.
+    const addThrottled = (records: ReadonlyArray<T>) =>
+      Effect.gen(function*() {
+        const slice = Math.max(1, Math.floor(Math.min(records.length, generator.currentLimit() / 10)))
+        for (let from = 0; from < records.length; from += slice) {
+          yield* generator.addMultipleDataWithCallback(records.slice(from, from + slice), undefined)
+        }
+      })
+
     const handle: SupervisorHandle = {
       streamId,
       pushSingle: (record) => {
@@ -99,7 +109,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
       pushMultiple: (records) => {
         if (receiverState !== "Started") return stopped()
         if (records.length === 0 || generator.tryAddMultipleData(records as ReadonlyArray<T>, undefined)) return Promise.resolve()
-        return runPromise(generator.addMultipleDataWithCallback(records as ReadonlyArray<T>, undefined)).catch(asStopped)
+        return runPromise(addThrottled(records as ReadonlyArray<T>)).catch(asStopped)
       },
       pushArray: (records, metadata) =>
         receiverState !== "Started"

@@ -51,7 +51,9 @@ export const lineConverter = async function*(chunks: AsyncIterable<Uint8Array>):
     let start = 0
     let newline = pending.indexOf("\n", start)
     while (newline >= 0) {
-      lines.push(pending.charCodeAt(newline - 1) === 13 && newline > start ? pending.slice(start, newline - 1) : pending.slice(start, newline))
+      lines.push(
+        pending.charCodeAt(newline - 1) === 13 && newline > start ? pending.slice(start, newline - 1) : pending.slice(start, newline)
+      )
       start = newline + 1
       newline = pending.indexOf("\n", start)
     }

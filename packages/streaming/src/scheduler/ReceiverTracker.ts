@@ -14,7 +14,7 @@ import type { SparkContext } from "@tspark/core"
 import { Cause, Clock, type Context, Effect, Exit, Fiber, Scope } from "effect"
 import type { ReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { ListenerBusLike } from "../internal/listenerBus.js"
-import { launchReceiverJob } from "../internal/receiverLaunch.js"
+import { launchReceiverJob, type ReceiverJob } from "../internal/receiverLaunch.js"
 import {
   RECEIVER_TRACKER_ENDPOINT,
   receiverSupervisorEndpoint,
@@ -52,8 +52,10 @@ interface Tracking {
   scheduledLocations: ReadonlyArray<ReceiverLocation> | undefined
   runningExecutor: ExecutorLocation | undefined
   errorInfo: ReceiverErrorInfo | undefined
-  /** The receiver's running job, while it runs. */
-  job: Fiber.Fiber<void> | undefined
+  /** The receiver's running job and the fiber that restarts it when it ends, while it runs. */
+  job: { readonly handle: ReceiverJob; readonly watcher: Fiber.Fiber<void> } | undefined
+  /** Counts launches, so that a launch's bookkeeping never overwrites a later launch's. */
+  launches: number
 }
 
 /**
@@ -143,11 +145,19 @@ export class ReceiverTracker {
           scheduledLocations: locations,
           runningExecutor: undefined,
           errorInfo: undefined,
-          job: undefined
+          job: undefined,
+          launches: 0
         })
         yield* this.startReceiver(stream.inputStreamId, stream.receiver, locations)
       }
       yield* Effect.logInfo(`ReceiverTracker started: ${this.streams.size} receivers`)
+      if (this.streams.size >= this.sc.defaultParallelism) {
+        // Spark warns alike: each receiver holds a core for as long as it runs.
+        yield* Effect.logWarning(
+          `${this.streams.size} receivers hold ${this.streams.size} of the ${this.sc.defaultParallelism} cores, leaving ` +
+            "none for the batches: give the application more cores than receivers (e.g. local[n] with n > receivers)"
+        )
+      }
     })
   }
 
@@ -165,10 +175,11 @@ export class ReceiverTracker {
       this.trackerState = "Stopping"
       for (const info of this.tracking.values()) this.sendToReceiver(info, { _tag: "StopReceiver" })
       const jobs = [...this.tracking.values()].flatMap((info) => (info.job === undefined ? [] : [info.job]))
-      const ended = yield* Effect.timeoutOption(Fiber.joinAll(jobs), "10 seconds")
+      const ended = yield* Effect.timeoutOption(Fiber.joinAll(jobs.map((job) => job.watcher)), "10 seconds")
       if (ended._tag === "None") {
         yield* Effect.logWarning("Not all of the receivers have deregistered within 10 seconds: cancelling their jobs")
-        yield* Fiber.interruptAll(jobs)
+        for (const job of jobs) yield* job.handle.cancel
+        yield* Fiber.interruptAll(jobs.map((job) => job.watcher))
       }
       this.unregister?.()
       this.trackerState = "Stopped"
@@ -247,7 +258,8 @@ export class ReceiverTracker {
         return
       }
       const handle = launched.value
-      info.job = yield* Effect.forkIn(
+      const launch = ++info.launches
+      const watcher = yield* Effect.forkIn(
         Effect.gen({ self: this }, function*() {
           const exit = yield* Effect.exit(handle.await)
           if (!this.shouldStartReceiver) return
@@ -262,6 +274,8 @@ export class ReceiverTracker {
         }),
         this.scope!
       )
+      // A job that ended at once may already have been launched again.
+      if (info.launches === launch) info.job = { handle, watcher }
     })
   }
 

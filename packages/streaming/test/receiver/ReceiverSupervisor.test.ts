@@ -103,6 +103,29 @@ describe("ReceiverSupervisor", () => {
       assert.strictEqual(tracker.handlers.size, 0)
     }).pipe(Effect.scoped))
 
+  it.effect("storeMany under a rate limit spreads a long run over the blocks instead of landing it at once", () =>
+    Effect.gen(function*() {
+      const tracker = makeTracker()
+      const receiver = new TestReceiver(StorageLevel.MEMORY_ONLY)
+      const { blockManager, fiber } = yield* start(receiver, tracker)
+      tracker.tell(0, { _tag: "UpdateRateLimit", elementsPerSecond: 100 })
+      yield* settle()
+      let done = false
+      void receiver.storeMany(Array.from({ length: 300 }, (_, i) => i)).then(() => void (done = true))
+      for (let ms = 0; ms < 4000; ms += 100) {
+        yield* TestClock.adjust("100 millis")
+        yield* settle(2)
+      }
+      assert.isTrue(done)
+      receiver.stop("done")
+      yield* Fiber.join(fiber)
+      // 300 records at 100/s: about 3 s of 100 ms blocks of about 10 records each, in order.
+      const counts = tracker.blocks.map((b) => b.numRecords ?? 0)
+      assert.isAtLeast(counts.length, 25)
+      assert.isAtMost(Math.max(...counts), 30)
+      assert.deepStrictEqual(recordsOf(blockManager, tracker.blocks), Array.from({ length: 300 }, (_, i) => i))
+    }).pipe(Effect.scoped))
+
   it.effect("blocks are stored in the BlockManager and reported with their counts and metadata", () =>
     Effect.gen(function*() {
       const tracker = makeTracker()
