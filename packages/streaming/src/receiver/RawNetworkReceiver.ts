@@ -7,10 +7,8 @@
  * @since 0.1.0
  */
 import { StorageLevel } from "@tspark/core"
-import * as net from "node:net"
+import { connectAndRead, disconnect } from "../internal/socketReading.js"
 import { Receiver } from "./Receiver.js"
-
-const sockets = new WeakMap<object, net.Socket>()
 
 /** The largest frame accepted (256 MiB); a larger length means a peer speaking another format. */
 const MAX_FRAME_BYTES = 256 * 1024 * 1024
@@ -49,32 +47,7 @@ export class RawNetworkReceiver extends Receiver<unknown> {
   }
 
   onStart(): void {
-    const socket = net.connect({ host: this.host, port: this.port })
-    sockets.set(this, socket)
-    void this.receive(socket)
-  }
-
-  onStop(): void {
-    sockets.get(this)?.destroy()
-    sockets.delete(this)
-  }
-
-  private isCurrent(socket: net.Socket): boolean {
-    return sockets.get(this) === socket && !this.isStopped()
-  }
-
-  private async receive(socket: net.Socket): Promise<void> {
-    const where = `${this.host}:${this.port}`
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", resolve)
-        socket.once("error", reject)
-      })
-    } catch (error) {
-      if (this.isCurrent(socket)) this.restart(`Error connecting to ${where}`, error)
-      return
-    }
-    try {
+    connectAndRead(this, this.host, this.port, async (socket, isCurrent) => {
       let pending: Buffer = Buffer.alloc(0)
       for await (const chunk of socket as AsyncIterable<Buffer>) {
         pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
@@ -87,15 +60,14 @@ export class RawNetworkReceiver extends Receiver<unknown> {
           if (frame[0] !== 0xff) {
             throw new Error(`a frame is not v8.serialize(records) (it does not start with V8's header byte 0xff)`)
           }
-          if (!this.isCurrent(socket)) return
+          if (!isCurrent()) return
           await this.storeBytes(frame)
         }
       }
-      if (this.isCurrent(socket)) this.restart(`Socket data stream from ${where} had no more data`)
-    } catch (error) {
-      if (this.isCurrent(socket)) this.restart(`Error receiving data from ${where}`, error)
-    } finally {
-      socket.destroy()
-    }
+    })
+  }
+
+  onStop(): void {
+    disconnect(this)
   }
 }

@@ -8,11 +8,8 @@
  * @since 0.1.0
  */
 import { StorageLevel } from "@tspark/core"
-import * as net from "node:net"
+import { connectAndRead, disconnect } from "../internal/socketReading.js"
 import { Receiver } from "./Receiver.js"
-
-/** Sockets live beside the receiver, not in its fields (fields are what ships). */
-const sockets = new WeakMap<object, net.Socket>()
 
 /**
  * Turns a socket's chunks into UTF-8 lines, split on `\n` with a trailing
@@ -108,43 +105,16 @@ export class SocketReceiver<T> extends Receiver<T> {
   }
 
   onStart(): void {
-    const socket = net.connect({ host: this.host, port: this.port })
-    sockets.set(this, socket)
-    void this.receive(socket)
+    connectAndRead(this as Receiver<unknown>, this.host, this.port, async (socket, isCurrent) => {
+      for await (const records of this.converter(socket)) {
+        if (!isCurrent()) return
+        await this.storeMany(records)
+      }
+    })
   }
 
   onStop(): void {
-    sockets.get(this)?.destroy()
-    sockets.delete(this)
-  }
-
-  /** Whether `socket` is still this receiver's live connection (a restart replaces it). */
-  private isCurrent(socket: net.Socket): boolean {
-    return sockets.get(this) === socket && !this.isStopped()
-  }
-
-  private async receive(socket: net.Socket): Promise<void> {
-    const where = `${this.host}:${this.port}`
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", resolve)
-        socket.once("error", reject)
-      })
-    } catch (error) {
-      if (this.isCurrent(socket)) this.restart(`Error connecting to ${where}`, error)
-      return
-    }
-    try {
-      for await (const records of this.converter(socket)) {
-        if (!this.isCurrent(socket)) return
-        await this.storeMany(records)
-      }
-      if (this.isCurrent(socket)) this.restart(`Socket data stream from ${where} had no more data`)
-    } catch (error) {
-      if (this.isCurrent(socket)) this.restart(`Error receiving data from ${where}`, error)
-    } finally {
-      socket.destroy()
-    }
+    disconnect(this as Receiver<unknown>)
   }
 }
 

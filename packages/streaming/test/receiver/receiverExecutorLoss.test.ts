@@ -7,16 +7,8 @@ import { SparkContext } from "@tspark/core"
 import { Effect } from "effect"
 import type { ReceiverInfo } from "../../src/scheduler/ReceiverInfo.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
+import { sleepReal, waitUntil } from "../utils/realTime.js"
 import { startLineServer } from "../utils/lineServer.js"
-
-const waitUntil = (done: () => boolean, what: string, timeoutMs = 60_000) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (!done()) {
-      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-    }
-  })
 
 describe("receiver executor loss", () => {
   it.live("a SIGKILLed receiver executor: the receiver restarts elsewhere, replicated blocks are still read", () =>
@@ -56,14 +48,14 @@ describe("receiver executor loss", () => {
         }
       })
       yield* ssc.start()
-      yield* waitUntil(() => started.length > 0 && seen.size >= 300, "the receiver to start and lines to be counted")
+      yield* waitUntil(() => started.length > 0 && seen.size >= 300, "the receiver to start and lines to be counted", 60_000)
       const first = started[0]!.executorId
       // Mid-batch: blocks stored since the last batch live on the receiver's executor and a replica.
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 450)))
+      yield* sleepReal(450)
       yield* sc.killExecutor(first)
       const before = seen.size
-      yield* waitUntil(() => started.some((info) => info.executorId !== first), "the receiver to start on another executor")
-      yield* waitUntil(() => seen.size >= before + 500, "counting to go on after the restart")
+      yield* waitUntil(() => started.some((info) => info.executorId !== first), "the receiver to start on another executor", 60_000)
+      yield* waitUntil(() => seen.size >= before + 500, "counting to go on after the restart", 60_000)
       yield* ssc.stop({ stopGracefully: true })
       yield* ssc.waitForListeners()
       assert.deepStrictEqual(failures, [])

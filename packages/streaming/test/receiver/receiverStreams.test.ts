@@ -10,15 +10,7 @@ import * as v8 from "node:v8"
 import { Receiver } from "../../src/receiver/Receiver.js"
 import type { ReceiverInfo } from "../../src/scheduler/ReceiverInfo.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
-
-const waitUntil = (done: () => boolean, what: string, timeoutMs = 30_000) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (!done()) {
-      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-    }
-  })
+import { waitUntil } from "../utils/realTime.js"
 
 /** A port nothing listens on: bound, then released. */
 const freePort = () =>

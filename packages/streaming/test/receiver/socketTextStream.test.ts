@@ -9,6 +9,7 @@ import { SparkContext } from "@tspark/core"
 import { Effect } from "effect"
 import type { ReceiverInfo } from "../../src/scheduler/ReceiverInfo.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
+import { sleepReal, waitUntil } from "../utils/realTime.js"
 import { type LineServer, startLineServer } from "../utils/lineServer.js"
 
 const masters = ["local[2]", "local-cluster[2,1,256]", "local-process[2,1,256]"]
@@ -17,16 +18,6 @@ const conf = {
   "spark.streaming.blockInterval": "50ms",
   "spark.streaming.receiverRestartDelay": "100ms"
 }
-
-/** Polls `done` every 20 ms for at most `timeoutMs`; fails with `what` when it never holds. */
-const waitUntil = (done: () => boolean, what: string, timeoutMs = 30_000) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (!done()) {
-      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-    }
-  })
 
 const lineServer = (options: Parameters<typeof startLineServer>[0]) =>
   Effect.acquireRelease(Effect.promise(() => startLineServer(options)), (server) => Effect.promise(() => server.close()))
@@ -58,7 +49,7 @@ describe.each(masters)("socketTextStream on %s", (master) => {
       yield* ssc.start()
       yield* waitUntil(() => server.sent() >= 1000, "1,000 lines sent")
       yield* Effect.promise(() => server.kill())
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      yield* sleepReal(300)
       yield* Effect.promise(() => server.restart())
       yield* waitUntil(() => server.sent() === 3000 && seen.length >= 3000, "every line counted")
       yield* ssc.stop()
@@ -76,7 +67,7 @@ describe.each(masters)("socketTextStream on %s", (master) => {
       yield* waitUntil(() => server.sent() >= 500, "500 lines sent")
       server.pause()
       // Loopback delivers at once; this only lets the receiver read what is in flight.
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      yield* sleepReal(300)
       yield* ssc.stop({ stopGracefully: true })
       assertExactlyOnce(seen, server)
     })))

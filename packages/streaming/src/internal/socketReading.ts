@@ -1,0 +1,47 @@
+// What the socket receivers share (Spark's SocketReceiver.receive and
+// RawNetworkReceiver.onStart): connect to host:port, read with the receiver's
+// own reader, and restart the receiver when the connection is refused, fails
+// or ends. A restart replaces the connection; the old one's reader sees
+// `isCurrent()` turn false and stops storing.
+import * as net from "node:net"
+import type { Receiver } from "../receiver/Receiver.js"
+
+/** Connections live beside their receivers, not in their fields (fields are what ships). */
+const sockets = new WeakMap<object, net.Socket>()
+
+/** Reads a connection until it ends; stores only while `isCurrent()`. */
+export type SocketReader = (socket: net.Socket, isCurrent: () => boolean) => Promise<void>
+
+/** Connects `receiver` to `host:port` and runs `read` on the connection (call from `onStart`). */
+export const connectAndRead = (receiver: Receiver<unknown>, host: string, port: number, read: SocketReader): void => {
+  const socket = net.connect({ host, port })
+  sockets.set(receiver, socket)
+  void readConnection(receiver, `${host}:${port}`, socket, read)
+}
+
+/** Closes the receiver's connection (call from `onStop`). */
+export const disconnect = (receiver: Receiver<unknown>): void => {
+  sockets.get(receiver)?.destroy()
+  sockets.delete(receiver)
+}
+
+const readConnection = async (receiver: Receiver<unknown>, where: string, socket: net.Socket, read: SocketReader) => {
+  const isCurrent = () => sockets.get(receiver) === socket && !receiver.isStopped()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve)
+      socket.once("error", reject)
+    })
+  } catch (error) {
+    if (isCurrent()) receiver.restart(`Error connecting to ${where}`, error)
+    return
+  }
+  try {
+    await read(socket, isCurrent)
+    if (isCurrent()) receiver.restart(`Socket data stream from ${where} had no more data`)
+  } catch (error) {
+    if (isCurrent()) receiver.restart(`Error receiving data from ${where}`, error)
+  } finally {
+    socket.destroy()
+  }
+}
