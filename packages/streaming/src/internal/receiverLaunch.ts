@@ -87,15 +87,19 @@ export const launchReceiverJob = (
       run = shipped.get(receiver) ?? (yield* shippedFunction(sc, receiver, streamId, yield* describeReceiver(receiver)))
     } else {
       const services = yield* Effect.context<never>()
-      run = (_iterator, ctx) =>
-        Effect.runPromiseWith(services)(ReceiverSupervisor.run(receiver, {
+      run = (_iterator, ctx) => {
+        const supervisor = ReceiverSupervisor.run(receiver, {
           link: rpcTrackerLink(ctx.env.rpc),
           blockManager: ctx.env.blockManager,
           conf: Object.fromEntries(sc.conf.entries),
           executorId: ctx.env.executorId,
           host: ctx.env.host,
           streamId
-        }))
+        })
+        // A killed task (its job cancelled) interrupts the supervisor, which stops the receiver as stop does.
+        const killed = Effect.callback<void>((resume) => void ctx.addTaskInterruptListener(() => resume(Effect.void)))
+        return Effect.runPromiseWith(services)(Effect.raceFirst(supervisor, killed))
+      }
     }
     return yield* sc.submitJob(rdd, run).pipe(
       SparkContext.withLocalProperty("spark.job.description", `Streaming job running receiver ${streamId}`)

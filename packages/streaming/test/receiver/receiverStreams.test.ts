@@ -91,6 +91,25 @@ describe("receiver streams at run time", () => {
       yield* ssc.stop()
     })))
 
+  it.live("a cancelled receiver job stops its receiver (onStop, deregistered), and the tracker starts it again", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const ssc = yield* context("local[2]")
+      const receiver = new LocalOnlyReceiver()
+      const started: Array<ReceiverInfo> = []
+      const stopped: Array<ReceiverInfo> = []
+      ssc.receiverStream(receiver).foreachRDD((rdd) => rdd.count())
+      yield* ssc.addStreamingListener({
+        onReceiverStarted: (info) => void started.push(info),
+        onReceiverStopped: (info) => void stopped.push(info)
+      })
+      yield* ssc.start()
+      yield* waitUntil(() => started.length === 1, "the receiver to start")
+      yield* ssc.sparkContext.cancelAllJobs()
+      yield* waitUntil(() => stopped.length >= 1 && started.length >= 2, "the receiver to stop and start again")
+      assert.isTrue(receiver.isStarted())
+      yield* ssc.stop()
+    })))
+
   it.live("rawSocketStream: each length-prefixed frame of serialized records is a block; every record arrives once", () =>
     Effect.scoped(Effect.gen(function*() {
       const frames = Array.from({ length: 20 }, (_, f) => Array.from({ length: 50 }, (_, i) => ({ f, i })))
