@@ -19,6 +19,8 @@ type Command =
   | { readonly _tag: "Restart"; readonly message: string; readonly error: unknown; readonly delayMs: number }
   | { readonly _tag: "Stop"; readonly message: string; readonly error: unknown }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 const callUser = (f: () => void | Promise<void>) => Effect.exit(Effect.tryPromise({ try: async () => await f(), catch: (error) => error }))
 
 export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effect.Effect<void, ReceiverConfigError> =>
@@ -37,6 +39,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
     const name = receiver.constructor.name
     let receiverState: "Initialized" | "Started" | "Stopped" = "Initialized"
     let stopRequested = false
+    let stores = 0
 
     const reportError = (message: string, error: unknown) => {
       const text = errorText(error)
@@ -103,6 +106,9 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
       streamId,
       pushSingle: (record) => {
         if (receiverState !== "Started") return stopped()
+        // A source whose records are all at hand would store in microtasks only and starve the block timer:
+        // every 4096 records, give the event loop a turn.
+        if (++stores % 4096 === 0) return yieldToEventLoop().then(() => handle.pushSingle(record))
         if (generator.tryAddData(record as T, undefined)) return Promise.resolve()
         return runPromise(generator.addData(record as T)).catch(asStopped)
       },
