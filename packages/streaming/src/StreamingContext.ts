@@ -246,8 +246,7 @@ export class StreamingContext implements StreamingContextLike {
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
-      yield* internal.checkReceiverSettings(this.sparkContext.conf, this.batchDurationMs, receiverStreams.length)
-      yield* validateReceivers(this.sparkContext, receiverStreams)
+      yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs)
       internal.setActiveContext(this)
       this.state = "ACTIVE"
       const { bus, scheduler, tracker } = yield* internal.startSchedulers({

@@ -8,11 +8,12 @@
 import { Closure, SparkContext, type TaskContext } from "@tspark/core"
 import { Effect } from "effect"
 import type { Receiver } from "../receiver/Receiver.js"
-import * as ReceiverSupervisor from "../receiver/ReceiverSupervisor.js"
 import { ReceiverConfigError, ReceiverNotShippableError } from "../receiver/ReceiverError.js"
-import { readReceiverSettings } from "./receiverConf.js"
+import type { InvalidStreamError } from "../StreamingError.js"
+import { BLOCK_INTERVAL_KEY, readReceiverSettings } from "./receiverConf.js"
+import { attachRateControllers } from "./receiverRateControllers.js"
 import { describeReceiver, type ReceiverDescriptor } from "./receiverShipping.js"
-import { rpcTrackerLink } from "./receiverTask.js"
+import { superviseInTask } from "./receiverTask.js"
 
 /** The module executors load the receiver task function from (the package's `receiver` entry). */
 export const RECEIVER_MODULE = "@tspark/streaming/receiver"
@@ -47,18 +48,30 @@ const shippedFunction = (
   })
 
 /**
- * Checks, before anything starts, the receiver settings and that every
- * receiver can reach the executors (a backend that ships tasks needs each
- * receiver's descriptor and its task function).
+ * Checks, before anything starts (a refused start leaves the context as it
+ * was), the receiver settings (a block interval shorter than the batch:
+ * each batch takes whole blocks), the backpressure settings when enabled,
+ * and that every receiver can reach the executors (a backend that ships
+ * tasks needs each receiver's descriptor and its task function).
  */
 export const validateReceivers = (
   sc: SparkContext.SparkContext,
-  streams: ReadonlyArray<{ readonly receiver: Receiver<unknown>; readonly inputStreamId: number }>
-): Effect.Effect<void, ReceiverNotShippableError | ReceiverConfigError> =>
+  streams: ReadonlyArray<{ readonly receiver: Receiver<unknown>; readonly inputStreamId: number }>,
+  batchDurationMs: number
+): Effect.Effect<void, ReceiverNotShippableError | ReceiverConfigError | InvalidStreamError> =>
   Effect.gen(function*() {
     if (streams.length === 0) return
     const settings = readReceiverSettings(Object.fromEntries(sc.conf.entries))
     if (settings instanceof ReceiverConfigError) return yield* Effect.fail(settings)
+    if (settings.blockIntervalMs >= batchDurationMs) {
+      return yield* new ReceiverConfigError({
+        key: BLOCK_INTERVAL_KEY,
+        message: `${BLOCK_INTERVAL_KEY} is ${settings.blockIntervalMs} ms: it must be smaller than the batch duration ` +
+          `(${batchDurationMs} ms); set it to a fraction of the batch, e.g. ${Math.max(1, Math.floor(batchDurationMs / 5))}ms`
+      })
+    }
+    // Building the rate controllers of no stream checks the backpressure settings.
+    yield* Effect.scoped(attachRateControllers(sc.conf, batchDurationMs, [], undefined))
     if (!sc.shipsTasks) return
     for (const { inputStreamId, receiver } of streams) {
       const descriptor = yield* describeReceiver(receiver)
@@ -87,19 +100,8 @@ export const launchReceiverJob = (
       run = shipped.get(receiver) ?? (yield* shippedFunction(sc, receiver, streamId, yield* describeReceiver(receiver)))
     } else {
       const services = yield* Effect.context<never>()
-      run = (_iterator, ctx) => {
-        const supervisor = ReceiverSupervisor.run(receiver, {
-          link: rpcTrackerLink(ctx.env.rpc),
-          blockManager: ctx.env.blockManager,
-          conf: Object.fromEntries(sc.conf.entries),
-          executorId: ctx.env.executorId,
-          host: ctx.env.host,
-          streamId
-        })
-        // A killed task (its job cancelled) interrupts the supervisor, which stops the receiver as stop does.
-        const killed = Effect.callback<void>((resume) => void ctx.addTaskInterruptListener(() => resume(Effect.void)))
-        return Effect.runPromiseWith(services)(Effect.raceFirst(supervisor, killed))
-      }
+      const conf = Object.fromEntries(sc.conf.entries)
+      run = (_iterator, ctx) => Effect.runPromiseWith(services)(superviseInTask(receiver, ctx, ctx.env.rpc, conf, streamId))
     }
     return yield* sc.submitJob(rdd, run).pipe(
       SparkContext.withLocalProperty("spark.job.description", `Streaming job running receiver ${streamId}`)

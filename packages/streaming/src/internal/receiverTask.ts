@@ -1,7 +1,9 @@
 // What a receiver job runs on an executor: revive the receiver, reach the
 // driver's tracker through the executor's RPC, run the supervisor.
 import type { TaskContext } from "@tspark/core"
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
+import type { Receiver } from "../receiver/Receiver.js"
+import type { ReceiverConfigError } from "../receiver/ReceiverError.js"
 import * as ReceiverSupervisor from "../receiver/ReceiverSupervisor.js"
 import {
   RECEIVER_TRACKER_ENDPOINT,
@@ -39,12 +41,29 @@ const confOf = (env: ReceiverTaskEnv, ctx: TaskContext.TaskContext): Record<stri
   return conf
 }
 
-/** Polls the task's kill flag (a cancelled receiver job) on the Clock. */
-const untilInterrupted = (ctx: TaskContext.TaskContext) =>
-  Effect.repeat(Effect.sync(() => ctx.isInterrupted()), {
-    schedule: Schedule.spaced("200 millis"),
-    until: (interrupted) => interrupted
+/**
+ * Supervises `receiver` in the task `ctx` until it stops for good, on any
+ * executor (shipped or in process): a killed task (its job cancelled)
+ * interrupts the supervisor, which then stops the receiver as `stop` does.
+ */
+export const superviseInTask = (
+  receiver: Receiver<unknown>,
+  ctx: TaskContext.TaskContext,
+  rpc: ExecutorRpcLike,
+  conf: Readonly<Record<string, string>>,
+  streamId: number
+): Effect.Effect<void, ReceiverConfigError> => {
+  const supervise = ReceiverSupervisor.run(receiver, {
+    link: rpcTrackerLink(rpc),
+    blockManager: ctx.env.blockManager,
+    conf,
+    executorId: ctx.env.executorId,
+    host: ctx.env.host,
+    streamId
   })
+  const killed = Effect.callback<void>((resume) => void ctx.addTaskInterruptListener(() => resume(Effect.void)))
+  return Effect.raceFirst(supervise, killed)
+}
 
 export const receiverTaskFunction = (env: ReceiverTaskEnv) => async (_partition: unknown, ctx: TaskContext.TaskContext): Promise<void> => {
   const rpc = (ctx.env as { readonly rpc?: ExecutorRpcLike }).rpc
@@ -52,15 +71,5 @@ export const receiverTaskFunction = (env: ReceiverTaskEnv) => async (_partition:
     throw new Error(`executor ${ctx.env.executorId} has no RPC to the driver (ctx.env.rpc); receivers need it`)
   }
   const receiver = await reviveReceiver(env.receiver)
-  const supervise = ReceiverSupervisor.run(receiver, {
-    link: rpcTrackerLink(rpc),
-    blockManager: ctx.env.blockManager,
-    conf: confOf(env, ctx),
-    executorId: ctx.env.executorId,
-    host: ctx.env.host,
-    streamId: env.streamId
-  })
-  // A killed task interrupts the supervisor, which then stops the receiver as `stop` does.
-  const program = Effect.raceFirst(supervise, Effect.asVoid(untilInterrupted(ctx)))
-  await Effect.runPromise(program)
+  await Effect.runPromise(superviseInTask(receiver, ctx, rpc, confOf(env, ctx), env.streamId))
 }

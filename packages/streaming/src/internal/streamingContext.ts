@@ -8,7 +8,7 @@ import * as JobScheduler from "../scheduler/JobScheduler.js"
 import { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
 import type { StreamingContext } from "../StreamingContext.js"
-import { InvalidStreamError, type StreamingError } from "../StreamingError.js"
+import type { StreamingError } from "../StreamingError.js"
 import { attachRateControllers } from "./receiverRateControllers.js"
 import { SchedulerContext } from "./schedulerContext.js"
 
@@ -88,35 +88,6 @@ export const startSchedulers = (
     const services = yield* Layer.buildWithScope(Layer.provide(JobScheduler.layer, schedulerContext), scope)
     return { bus, tracker, scheduler: Context.get(services, JobScheduler.JobScheduler) }
   })
-
-/**
- * Checks the receiving settings before anything starts (a refused start
- * leaves the context as it was): the block interval, and the backpressure
- * settings when enabled.
- */
-export const checkReceiverSettings = (
-  conf: SparkConf.SparkConf,
-  batchDurationMs: number,
-  receiverStreams: number
-): Effect.Effect<void, InvalidStreamError> =>
-  receiverStreams === 0 ? Effect.void : Effect.andThen(
-    checkBlockInterval(conf, batchDurationMs),
-    Effect.scoped(attachRateControllers(conf, batchDurationMs, [], undefined))
-  )
-
-/** `spark.streaming.blockInterval` must be positive and shorter than the batch: each batch takes whole blocks. */
-const checkBlockInterval = (conf: SparkConf.SparkConf, batchDurationMs: number): Effect.Effect<void, InvalidStreamError> => {
-  const interval = SparkConf.getTimeAsMs(conf, "spark.streaming.blockInterval", "200ms")
-  if (typeof interval !== "number") return Effect.fail(new InvalidStreamError({ stream: "StreamingContext", message: interval.message }))
-  if (interval > 0 && interval < batchDurationMs) return Effect.void
-  return Effect.fail(
-    new InvalidStreamError({
-      stream: "StreamingContext",
-      message: `spark.streaming.blockInterval is ${interval} ms: it must be positive and smaller than the batch duration ` +
-        `(${batchDurationMs} ms); set it to a fraction of the batch, e.g. ${Math.max(1, Math.floor(batchDurationMs / 5))}ms`
-    })
-  )
-}
 
 const gracefulStopTimeoutMs = (conf: SparkConf.SparkConf, batchDurationMs: number): number => {
   const timeout = SparkConf.getTimeAsMs(conf, "spark.streaming.gracefulStopTimeout", `${batchDurationMs * 10}ms`)
