@@ -19,7 +19,7 @@ import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
-import { runTask } from "../internal/scheduler/runTask.js"
+import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
@@ -139,14 +139,9 @@ export class Executor {
     this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
   }
 
-  /** How many asynchronous tasks are running now. */
-  get asyncTaskCount(): number {
-    return this.runningAsync.size
-  }
-
   /** Stops: running asynchronous tasks are interrupted, pending RPC asks reject, the block manager stops. */
   stop(): void {
-    for (const [taskId, ctx] of this.runningAsync) this.interrupt(taskId, ctx, "the executor stopped")
+    for (const taskId of [...this.runningAsync.keys()]) interruptRunning(this.runningAsync, taskId, "the executor stopped", this.warn)
     this.rpc.stop()
     this.blockManager.stop()
   }
@@ -158,12 +153,11 @@ export class Executor {
         this.queue.push(message)
         void this.drain()
         return
-      case "Kill": {
-        const ctx = this.runningAsync.get(message.taskId)
-        if (ctx !== undefined) this.interrupt(message.taskId, ctx, message.reason)
-        else this.killed.set(message.taskId, message.reason)
+      case "Kill":
+        if (!interruptRunning(this.runningAsync, message.taskId, message.reason, this.warn)) {
+          this.killed.set(message.taskId, message.reason)
+        }
         return
-      }
       case "EndpointMessage":
       case "EndpointReply":
         this.rpc.handle(message)
@@ -235,11 +229,8 @@ export class Executor {
     }
   }
 
-  private interrupt(taskId: number, ctx: TaskContext, reason: string): void {
-    for (const error of ctx.markInterrupted(reason)) {
-      const message = `an interrupt listener of task ${taskId} failed: ${describeCause(error)}`
-      Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
-    }
+  private readonly warn = (message: string): void => {
+    Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
   }
 
   /**

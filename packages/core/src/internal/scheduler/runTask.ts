@@ -93,3 +93,23 @@ const settle = async (
   }
   return result
 }
+
+/**
+ * Kills a running asynchronous task of `running` (its interrupt listeners
+ * run; the task decides how to end). Returns false when the task is not
+ * running asynchronously, so the caller drops it before it starts instead.
+ * A failing listener is reported through `warn`, not thrown.
+ */
+export const interruptRunning = (
+  running: ReadonlyMap<number, TaskContextModule.TaskContext>,
+  taskId: number,
+  reason: string,
+  warn: (message: string) => void
+): boolean => {
+  const ctx = running.get(taskId)
+  if (ctx === undefined) return false
+  for (const error of ctx.markInterrupted(reason)) {
+    warn(`an interrupt listener of task ${taskId} failed: ${describeCause(error)}`)
+  }
+  return true
+}

@@ -9,7 +9,7 @@
  */
 import { type Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import * as v8 from "node:v8"
-import { runTask } from "../../internal/scheduler/runTask.js"
+import { interruptRunning, runTask } from "../../internal/scheduler/runTask.js"
 import { receiveTask, shipTask } from "../../internal/scheduler/taskPlan.js"
 import { SparkEnv } from "../../SparkEnv.js"
 import { describeCause } from "../../SparkError.js"
@@ -121,15 +121,10 @@ export class LocalSchedulerBackend implements SchedulerBackend {
 
   killTask(taskId: number, _executorId: string, reason: string): void {
     // A running asynchronous task is interrupted (it decides how to end); a queued task is dropped before it starts.
-    const running = this.runningAsync.get(taskId)
-    if (running === undefined) {
-      this.killed.set(taskId, reason)
-      return
-    }
-    for (const error of running.markInterrupted(reason)) {
-      const message = `an interrupt listener of task ${taskId} failed: ${describeCause(error)}`
+    const warn = (message: string) => {
       if (this.context !== undefined) Effect.runForkWith(this.context)(Effect.logWarning(message))
     }
+    if (!interruptRunning(this.runningAsync, taskId, reason, warn)) this.killed.set(taskId, reason)
   }
 }
 
