@@ -83,7 +83,7 @@ const program = Effect.gen(function*() {
         const limit = input.metadata["rateLimit"]
         console.log(
           `batch ${new Date(batch.batchTime).toISOString()}: stream ${input.inputStreamId} received ${input.numRecords} lines ` +
-            `(${input.numRecords} lines/s${typeof limit === "number" ? `, limited to ${Math.round(limit)}/s` : ""}), ` +
+            `(${input.numRecords} lines/s${typeof limit === "number" ? `, backpressure limit ${Math.round(limit)}/s` : ""}), ` +
             `processing ${batch.processingDelay ?? 0} ms\n`
         )
       }

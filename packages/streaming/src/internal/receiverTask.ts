@@ -1,6 +1,6 @@
 // What a receiver job runs on an executor: revive the receiver, reach the
 // driver's tracker through the executor's RPC, run the supervisor.
-import type { TaskContext } from "@tspark/core"
+import type { RpcEndpoint, TaskContext } from "@tspark/core"
 import { Effect } from "effect"
 import type { Receiver } from "../receiver/Receiver.js"
 import type { ReceiverConfigError } from "../receiver/ReceiverError.js"
@@ -13,12 +13,8 @@ import {
 } from "./receiverMessages.js"
 import { type ReceiverDescriptor, reviveReceiver } from "./receiverShipping.js"
 
-/** The part of core's ExecutorRpc (`ctx.env.rpc`) a supervisor uses. */
-export interface ExecutorRpcLike {
-  readonly ask: (endpoint: string, message: unknown) => Promise<unknown>
-  readonly send: (endpoint: string, message: unknown) => void
-  readonly setupEndpoint: (name: string, handler: (message: unknown) => void) => () => void
-}
+/** The RPC a supervisor uses: core's `ExecutorRpc` (`ctx.env.rpc`). */
+export type ExecutorRpcLike = RpcEndpoint.ExecutorRpc
 
 export const rpcTrackerLink = (rpc: ExecutorRpcLike): ReceiverTrackerLink => ({
   ask: (message) => rpc.ask(RECEIVER_TRACKER_ENDPOINT, message),
