@@ -77,6 +77,8 @@ export * as BlockManagerMaster from "./storage/BlockManagerMaster.js"
 /** @since 0.1.0 */
 export * as BlockTransferService from "./storage/BlockTransferService.js"
 /** @since 0.1.0 */
+export * as LineBlock from "./storage/LineBlock.js"
+/** @since 0.1.0 */
 export * as StorageLevel from "./storage/StorageLevel.js"
 /** @since 0.1.0 */
 export * as Hash from "./util/hash.js"

@@ -91,6 +91,8 @@ export class Executor {
   private readonly runningAsync = new Map<number, TaskContext>()
   private readonly rpc: ExecutorRpcEnv
   private running = false
+  /** Other live executors, as the driver last said (-1: not said yet). */
+  private peerCount = -1
 
   constructor(readonly info: ExecutorStartInfo, private readonly send: (message: FromExecutor) => void) {
     const id: BlockManagerId = { executorId: info.executorId, host: info.host, port: 0 }
@@ -102,8 +104,8 @@ export class Executor {
       register: () => {},
       updateBlockInfo: (_id, blockId, status) => send({ _tag: "BlockUpdate", name: blockId.name, status }),
       getLocations: (blockId) => (transfer.has(blockId.name) ? [REMOTE] : []),
-      // Replicas go to a peer the driver picks.
-      getPeers: () => [REMOTE]
+      // Replicas go to a peer the driver picks; with none (as the driver last said), there is nothing to copy.
+      getPeers: () => (this.peerCount === 0 ? [] : [REMOTE])
     }
     this.transfer = transfer
     this.blockManager = new BlockManager({ id, master, transfer, maxMemory: info.maxMemory, localDir: info.localDir })
@@ -171,9 +173,14 @@ export class Executor {
       case "PutBlock": {
         const blockId = BlockId.parse(message.name)
         const level = StorageLevel.byName.get(message.level) ?? StorageLevel.MEMORY_AND_DISK
-        if (blockId !== undefined) this.blockManager.putBytes(blockId, Buffer.from(message.bytes), { ...level, replication: 1 })
+        // The bytes are this executor's own (copied or moved to it by the channel): stored as they are.
+        const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength)
+        if (blockId !== undefined) this.blockManager.putBytes(blockId, bytes, { ...level, replication: 1 })
         return
       }
+      case "Peers":
+        this.peerCount = message.count
+        return
       case "RemoveBlock": {
         const blockId = BlockId.parse(message.name)
         if (blockId !== undefined) this.blockManager.removeBlock(blockId, false)

@@ -9,7 +9,6 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
-import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import { executorLocation } from "../internal/scheduler/taskLocation.js"
 import type * as BlockId from "../storage/BlockId.js"
@@ -118,9 +117,9 @@ export const block = (blockIds: ReadonlyArray<BlockId.BlockId>, state: BlockRDDS
   compute: (rdd, split, ctx) => {
     if (state.removed) throw new BlockRDDRemovedError({ rddId: rdd.id })
     const blockId = blockIds[split.index]!
-    const values = ctx.env.blockManager.getValues(blockId)
-    if (values === undefined) throw new BlockRDDBlockNotFoundError({ blockId: blockId.name, rddId: rdd.id })
-    return new ArrayIterator(values)
+    const records = ctx.env.blockManager.getIterator(blockId)
+    if (records === undefined) throw new BlockRDDBlockNotFoundError({ blockId: blockId.name, rddId: rdd.id })
+    return records
   }
 })
 

@@ -12,7 +12,8 @@
 import { DiskStore } from "../internal/storage/diskStore.js"
 import { rddGroup, shuffleGroup } from "../internal/storage/blockGroups.js"
 import { type MemoryEntry, MemoryStore, ownerOf } from "../internal/storage/memoryStore.js"
-import { deserialize, serialize } from "../internal/storage/serializer.js"
+import { ArrayIterator } from "../internal/rdd/iterators.js"
+import { deserialize, deserializeIterator, serialize } from "../internal/storage/serializer.js"
 import * as BlockId from "./BlockId.js"
 import type { BlockManagerEndpoint, BlockManagerId, BlockStatus } from "./BlockManagerMaster.js"
 import type { BlockTransferService } from "./BlockTransferService.js"
@@ -183,14 +184,36 @@ export class BlockManager {
     return this.getRemoteValues(blockId)
   }
 
-  /** The block's records from another executor. */
-  getRemoteValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
+  /**
+   * The block's records one at a time, from this executor or another: a
+   * serialized block is read as it is iterated where its form allows (a line
+   * block streams), so a task never holds all of a large block's records.
+   * Mirrors `BlockManager.get`, whose result is an iterator.
+   */
+  getIterator<A>(blockId: BlockId.BlockId): Iterator<A> | undefined {
+    const entry = this.memory.get(blockId.name)
+    if (entry !== undefined) {
+      return entry.kind === "values" ? new ArrayIterator(entry.values as ReadonlyArray<A>) : deserializeIterator(entry.bytes)
+    }
+    const local = this.disk.get(blockId.name)
+    if (local === undefined && this.levels.has(blockId.name)) this.forget(blockId)
+    const bytes = local ?? this.getRemoteBytes(blockId)
+    return bytes === undefined ? undefined : deserializeIterator(bytes)
+  }
+
+  private getRemoteBytes(blockId: BlockId.BlockId): Uint8Array | undefined {
     for (const location of this.master.getLocations(blockId)) {
       if (location.executorId === this.id.executorId) continue
       const bytes = this.transfer.fetchBlock(location, blockId)
-      if (bytes !== undefined) return deserialize<Array<A>>(bytes)
+      if (bytes !== undefined) return bytes
     }
     return undefined
+  }
+
+  /** The block's records from another executor. */
+  getRemoteValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
+    const bytes = this.getRemoteBytes(blockId)
+    return bytes === undefined ? undefined : deserialize<Array<A>>(bytes)
   }
 
   /**

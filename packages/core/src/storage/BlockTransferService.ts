@@ -172,7 +172,8 @@ export const localBlocks = (blockManager: BlockManager, names: ReadonlyArray<str
   for (const name of names) {
     const blockId = BlockId.parse(name)
     const bytes = blockId === undefined ? undefined : blockManager.getLocalBytes(blockId)
-    if (bytes !== undefined) blocks.push([name, bytes])
+    // A view of larger memory (a receiver's read buffer, Node's pool) would carry all of it in a message: copy it out.
+    if (bytes !== undefined) blocks.push([name, bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes)])
   }
   return blocks
 }

@@ -14,4 +14,6 @@ export * as BlockManagerMaster from "./BlockManagerMaster.js"
 /** @since 0.1.0 */
 export * as BlockTransferService from "./BlockTransferService.js"
 /** @since 0.1.0 */
+export * as LineBlock from "./LineBlock.js"
+/** @since 0.1.0 */
 export * as StorageLevel from "./StorageLevel.js"

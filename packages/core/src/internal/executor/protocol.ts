@@ -51,6 +51,8 @@ export type ToExecutor =
   | { readonly _tag: "FetchResponse"; readonly requestId: number; readonly blocks: ReadonlyArray<readonly [string, Uint8Array]> }
   | { readonly _tag: "PutBlock"; readonly name: string; readonly bytes: Uint8Array; readonly level: string }
   | { readonly _tag: "RemoveBlock"; readonly name: string }
+  /** How many other live executors there are (replica targets): none means a replica would go nowhere. */
+  | { readonly _tag: "Peers"; readonly count: number }
   | { readonly _tag: "RemoveRdd"; readonly rddId: number }
   | { readonly _tag: "RemoveShuffle"; readonly shuffleId: number }
   /** The driver dropped a broadcast (destroyed or collected): the executor drops its copy. */
@@ -87,4 +89,18 @@ export interface AuthResponse {
   readonly _tag: "AuthResponse"
   readonly nonce: Uint8Array
   readonly proof: Uint8Array
+}
+
+/**
+ * What a worker-thread channel may move instead of copy: a block replica's
+ * bytes (`Replicate`, `PutBlock`), whose sender made them for this message
+ * and does not touch them again, when they are the whole of their memory (a
+ * view of shared memory, such as Node's pool, is copied as usual).
+ */
+export const transferList = (message: ToExecutor | FromExecutor): Array<ArrayBuffer> => {
+  if (message._tag !== "Replicate" && message._tag !== "PutBlock") return []
+  const { bytes } = message
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? [bytes.buffer]
+    : []
 }

@@ -151,6 +151,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       },
       post: (executor, message) => this.post(executor, message),
       executorRegistered: () => {
+        this.announcePeers()
         // As Spark's waitBackendReady: start returns once every expected executor has registered.
         if (this.allRegistered !== undefined && this.liveExecutors().length >= this.options.executors) {
           Deferred.doneUnsafe(this.allRegistered, Effect.void)
@@ -211,6 +212,12 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     return [...this.executors.values()].filter((e) => e.alive && e.registered)
   }
 
+  /** Tells every live executor how many others there are (Spark's BlockManager asks the master for its peers). */
+  private announcePeers(): void {
+    const live = this.liveExecutors()
+    for (const executor of live) this.post(executor, { _tag: "Peers", count: live.length - 1 })
+  }
+
   private post(executor: ExecutorData, message: ToExecutor): void {
     if (executor.alive) executor.connection.post(message)
   }
@@ -230,6 +237,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     for (const [taskId, task] of this.running) if (task.executorId === executor.id) this.running.delete(taskId)
     this.blockRelay.executorLost(executor.id)
     if (executor.registered) this.driver?.executorLost(executor.id, reason)
+    this.announcePeers()
     if (executor.killedByDriver !== true && !this.stopping) this.replace(executor.id, reason)
   }
 

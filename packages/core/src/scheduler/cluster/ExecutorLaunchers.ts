@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { DriverHandshake, generateSecret } from "../../internal/executor/auth.js"
 import { blocksThatFit, encodeFrame, FrameReader } from "../../internal/executor/framing.js"
-import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../../internal/executor/protocol.js"
+import { type ExecutorStartInfo, type FromExecutor, type ToExecutor, transferList } from "../../internal/executor/protocol.js"
 import * as SecurityManager from "../../SecurityManager.js"
 import { describeCause } from "../../SparkError.js"
 import type { ClusterOptions } from "./CoarseGrainedSchedulerBackend.js"
@@ -110,7 +110,7 @@ const launchWorkerThread = (executorId: string, options: ClusterOptions, target:
     heartbeatIntervalMs: options.heartbeatIntervalMs
   })
   const channel = target.addExecutor(executorId, {
-    post: (message) => worker.postMessage(message),
+    post: (message) => worker.postMessage(message, transferList(message)),
     terminate: () => worker.terminate().then(() => undefined)
   })
   worker.on("message", channel.onMessage)
