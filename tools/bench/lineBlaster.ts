@@ -1,7 +1,7 @@
 /**
  * The receiving benchmark's line server, run as its own process (so that
  * producing the data does not share an event loop with what reads it): on
- * every connection it writes `--lines` lines of ~60 bytes (ten words each)
+ * every connection it writes `--lines` lines of ~49 bytes (ten words each)
  * as fast as the socket drains, then ends the connection. It prints its port
  * on stdout.
  *

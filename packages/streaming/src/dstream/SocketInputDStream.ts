@@ -7,7 +7,7 @@
  */
 import type { StorageLevel } from "@tspark/core"
 import type { StreamingContextLike } from "../internal/context.js"
-import { lineConverter, SocketReceiver } from "../receiver/SocketReceiver.js"
+import { SocketReceiver, SocketTextReceiver } from "../receiver/SocketReceiver.js"
 import { InvalidStreamError } from "../StreamingError.js"
 import type { DStream } from "./DStream.js"
 import * as ReceiverInputDStream from "./ReceiverInputDStream.js"
@@ -61,7 +61,9 @@ export const make = <T>(
   )
 
 /**
- * The UTF-8 lines (`\n` or `\r\n`) read from `host:port`: Spark's `socketTextStream`.
+ * The UTF-8 lines (`\n` or `\r\n`) read from `host:port`: Spark's
+ * `socketTextStream`, run by a `SocketTextReceiver` (it stores lines as
+ * bytes, decoded when a task reads them).
  *
  * **Example**
  * ```ts
@@ -76,4 +78,10 @@ export const socketTextStream = (
   host: string,
   port: number,
   storageLevel?: StorageLevel.StorageLevel
-): DStream<string> => make(ssc, host, port, lineConverter, storageLevel)
+): DStream<string> =>
+  ReceiverInputDStream.make(
+    ssc,
+    new SocketTextReceiver(host, port, storageLevel),
+    "SocketInputDStream",
+    checkAddress("SocketInputDStream", host, port)
+  )

@@ -7,6 +7,8 @@ export interface SupervisorHandle {
   readonly streamId: number
   readonly pushSingle: (record: unknown) => Promise<void>
   readonly pushMultiple: (records: ReadonlyArray<unknown>) => Promise<void>
+  /** Stores whole lines given as bytes; `undefined` when they were taken at once, else a Promise of when. */
+  readonly pushLines: (bytes: Uint8Array) => Promise<void> | undefined
   readonly pushArray: (records: ReadonlyArray<unknown>, metadata: unknown) => Promise<void>
   readonly pushBytes: (bytes: Uint8Array, metadata: unknown) => Promise<void>
   readonly restart: (message: string, error: unknown, delayMs: number | undefined) => void

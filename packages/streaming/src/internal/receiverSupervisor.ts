@@ -1,7 +1,7 @@
 // The ReceiverSupervisor's run loop: register, start the block generator,
 // start the receiver, restart it on request (onStop, ReportError, delay,
 // onStart), stop it for good (onStop, graceful generator stop, Deregister).
-import type { BlockId } from "@tspark/core"
+import { type BlockId, LineBlock } from "@tspark/core"
 import { RateLimiter } from "@tspark/rate-control"
 import { Cause, Clock, Effect, Exit, Queue } from "effect"
 import * as BlockGenerator from "../receiver/BlockGenerator.js"
@@ -76,6 +76,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
 
     const generator = yield* BlockGenerator.make<T>({
       onPushBlock: (blockId, records) => pushAndReport(blockId, { _tag: "ArrayBufferBlock", records }, undefined),
+      onPushLineBlock: (blockId, bytes, numRecords) => pushAndReport(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }, undefined),
       onError: reportError
     }, { streamId, blockIntervalMs: settings.blockIntervalMs, blockQueueSize: settings.blockQueueSize, rateLimiter })
 
@@ -102,6 +103,21 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
         }
       })
 
+    // The same for lines given as bytes: each slice ends after a tenth of a second's worth of lines.
+    const addLinesThrottled = (bytes: Uint8Array, count: number) =>
+      Effect.gen(function*() {
+        const slice = Math.max(1, Math.floor(Math.min(count, generator.currentLimit() / 10)))
+        const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        let from = 0
+        for (let left = count; left > 0; left -= slice) {
+          const lines = Math.min(slice, left)
+          let end = from
+          for (let i = 0; i < lines; i++) end = buffer.indexOf(10, end) + 1
+          yield* generator.addLines(buffer.subarray(from, end), lines, undefined)
+          from = end
+        }
+      })
+
     const handle: SupervisorHandle = {
       streamId,
       pushSingle: (record) => {
@@ -116,6 +132,12 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
         if (receiverState !== "Started") return stopped()
         if (records.length === 0 || generator.tryAddMultipleData(records as ReadonlyArray<T>, undefined)) return Promise.resolve()
         return runPromise(addThrottled(records as ReadonlyArray<T>)).catch(asStopped)
+      },
+      pushLines: (bytes) => {
+        if (receiverState !== "Started") return stopped()
+        const count = LineBlock.countLines(bytes)
+        if (count === 0 || generator.tryAddLines(bytes, count, undefined)) return undefined
+        return runPromise(addLinesThrottled(bytes, count)).catch(asStopped)
       },
       pushArray: (records, metadata) =>
         receiverState !== "Started"

@@ -12,12 +12,28 @@ const sockets = new WeakMap<object, net.Socket>()
 /** Reads a connection until it ends; stores only while `isCurrent()`. */
 export type SocketReader = (socket: net.Socket, isCurrent: () => boolean) => Promise<void>
 
-/** Connects `receiver` to `host:port` and runs `read` on the connection (call from `onStart`). */
-export const connectAndRead = (receiver: Receiver<unknown>, host: string, port: number, read: SocketReader): void => {
-  const socket = net.connect({ host, port })
+/**
+ * Connects `receiver` to `host:port` and runs `read` on the connection (call
+ * from `onStart`). With `onread`, the socket reads into the reader's own
+ * memory and hands each read to its callback (no 'data' events). Returns
+ * the socket.
+ */
+export const connectAndRead = (
+  receiver: Receiver<unknown>,
+  host: string,
+  port: number,
+  read: SocketReader,
+  onread?: net.OnReadOpts
+): net.Socket => {
+  const socket = net.connect(onread === undefined ? { host, port } : { host, port, onread })
   sockets.set(receiver, socket)
   void readConnection(receiver, `${host}:${port}`, socket, read)
+  return socket
 }
+
+/** Whether `socket` is still the receiver's connection and the receiver runs. */
+export const isCurrentSocket = (receiver: Receiver<unknown>, socket: net.Socket): boolean =>
+  sockets.get(receiver) === socket && !receiver.isStopped()
 
 /** Closes the receiver's connection (call from `onStop`). */
 export const disconnect = (receiver: Receiver<unknown>): void => {
@@ -26,7 +42,7 @@ export const disconnect = (receiver: Receiver<unknown>): void => {
 }
 
 const readConnection = async (receiver: Receiver<unknown>, where: string, socket: net.Socket, read: SocketReader) => {
-  const isCurrent = () => sockets.get(receiver) === socket && !receiver.isStopped()
+  const isCurrent = () => isCurrentSocket(receiver, socket)
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve)

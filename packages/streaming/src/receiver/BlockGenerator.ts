@@ -39,6 +39,11 @@ export type State = "Initialized" | "Active" | "StoppedAddingData" | "StoppedGen
  * it: a slow push fills the queue and then holds the adders), `onError` when a
  * callback or a push fails (the pusher goes on with the next block).
  *
+ * `onPushLineBlock` takes a block of lines added as bytes (`addLines`) in
+ * their serialized form, a `LineBlock` of `lineCount` lines. Without it (or
+ * with `onAddData`, which sees each record) such lines are decoded when added
+ * and pushed as records.
+ *
  * Mirrors `org.apache.spark.streaming.receiver.BlockGeneratorListener`.
  *
  * **Example**
@@ -56,6 +61,7 @@ export interface BlockGeneratorListener<T> {
   readonly onAddData?: (data: T, metadata: unknown) => void
   readonly onGenerateBlock?: (blockId: BlockId.BlockId) => void
   readonly onPushBlock: (blockId: BlockId.BlockId, records: ReadonlyArray<T>) => Effect.Effect<void, unknown>
+  readonly onPushLineBlock?: (blockId: BlockId.BlockId, block: Buffer, lineCount: number) => Effect.Effect<void, unknown>
   readonly onError: (message: string, error: unknown) => void
 }
 
@@ -92,6 +98,11 @@ export interface BlockGeneratorOptions {
  *   `BlockGeneratorStoppedError` unless `Active`.
  * - `tryAddData(record, metadata)`: the synchronous fast path; buffers the
  *   record and returns `true` when that needs no waiting, else does nothing.
+ * - `addLines(bytes, lineCount, metadata)` / `tryAddLines`: for a generator of
+ *   strings, `lineCount` lines given as UTF-8 bytes of whole lines (each ended
+ *   by `\n`; `LineBlock.countLines` counts them), rate-limited as that many
+ *   records. They stay bytes until a task reads the block (see
+ *   `onPushLineBlock`).
  * - `stop`: graceful; returns when every record added has been pushed.
  *
  * Mirrors `org.apache.spark.streaming.receiver.BlockGenerator`.
@@ -119,6 +130,13 @@ export interface BlockGenerator<T> {
   readonly tryAddData: (record: T, metadata: unknown) => boolean
   /** `tryAddData` for several records at once: all are buffered (one rate-limiter step), or none. */
   readonly tryAddMultipleData: (records: ReadonlyArray<T>, metadata: unknown) => boolean
+  readonly addLines: (
+    bytes: Uint8Array,
+    lineCount: number,
+    metadata: unknown
+  ) => Effect.Effect<void, BlockGeneratorStoppedError>
+  /** `tryAddData` for `lineCount` lines given as bytes: all are buffered (one rate-limiter step), or none. */
+  readonly tryAddLines: (bytes: Uint8Array, lineCount: number, metadata: unknown) => boolean
   readonly updateRate: (elementsPerSecond: number) => Effect.Effect<void, RateControlError.InvalidRateError>
   /** The rate limit in force, records/s (`Infinity` when unlimited). */
   readonly currentLimit: () => number

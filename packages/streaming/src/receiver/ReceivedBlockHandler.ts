@@ -13,8 +13,9 @@ import { BlockStoreError } from "./ReceiverError.js"
 
 /**
  * A block as a receiver produced it: records (from the block generator or
- * `store(records)`), or bytes that are `v8.serialize` of an array of records
- * (`store(bytes)`, the raw socket stream).
+ * `store(records)`), or serialized bytes: `v8.serialize` of an array of
+ * records (`store(bytes)`, the raw socket stream) or a `LineBlock` (lines a
+ * line receiver stored as bytes, with their count when it is known).
  *
  * Mirrors `org.apache.spark.streaming.receiver.ReceivedBlock`.
  *
@@ -28,11 +29,11 @@ import { BlockStoreError } from "./ReceiverError.js"
  */
 export type ReceivedBlock =
   | { readonly _tag: "ArrayBufferBlock"; readonly records: ReadonlyArray<unknown> }
-  | { readonly _tag: "ByteBufferBlock"; readonly bytes: Uint8Array }
+  | { readonly _tag: "ByteBufferBlock"; readonly bytes: Uint8Array; readonly numRecords?: number }
 
 /**
  * What storing a block gives back: its id and its record count (`undefined`
- * for bytes, which are not opened).
+ * for bytes of an unknown count, which are not opened).
  *
  * Mirrors `org.apache.spark.streaming.receiver.ReceivedBlockStoreResult`.
  *
@@ -119,7 +120,7 @@ export const blockManagerBased = (store: BlockStore, level: StorageLevel.Storage
       if (!stored) return Effect.fail(failure(blockId, level, "the block does not fit in memory"))
       return Effect.succeed({
         blockId,
-        numRecords: block._tag === "ArrayBufferBlock" ? block.records.length : undefined
+        numRecords: block._tag === "ArrayBufferBlock" ? block.records.length : block.numRecords
       })
     }),
   cleanupOldBlocks: () => Effect.void

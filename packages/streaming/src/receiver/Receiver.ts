@@ -8,7 +8,7 @@
  */
 import { StorageLevel } from "@tspark/core"
 import { supervisorOf } from "../internal/receiverState.js"
-import { ReceiverStoppedError } from "./ReceiverError.js"
+import { ReceiverStoppedError, StoreArgumentError } from "./ReceiverError.js"
 
 const notRunning = (receiver: Receiver<unknown>): Promise<never> =>
   Promise.reject(
@@ -30,8 +30,11 @@ const notRunning = (receiver: Receiver<unknown>): Promise<never> =>
  * - `store(records, metadata?)` and `store(bytes, metadata?)` make a block at
  *   once (Spark's `pushArrayBuffer`/`pushBytes`); the Promise resolves once the
  *   block is stored and the driver acknowledged it (the point where a reliable
- *   receiver may acknowledge its source). Bytes must be `v8.serialize` of an
- *   array of records (the BlockManager's block format).
+ *   receiver may acknowledge its source). Bytes must be a serialized block:
+ *   `v8.serialize` of an array of records, or a `LineBlock`.
+ * - `storeLines(bytes)`, for a receiver of strings: lines as UTF-8 bytes of
+ *   whole lines, stored without decoding them (the fast path of a line
+ *   protocol; see `storeLines`).
  * - `storeRecord`, `storeRecords`, `storeBytes` say which one you mean when
  *   `T` is itself an array or a `Uint8Array`.
  * - `store` on a stopped receiver rejects with `ReceiverStoppedError`.
@@ -128,6 +131,33 @@ export abstract class Receiver<T> {
   storeMany(records: ReadonlyArray<T>): Promise<void> {
     const supervisor = supervisorOf(this)
     return supervisor === undefined ? notRunning(this) : supervisor.pushMultiple(records)
+  }
+
+  /**
+   * Stores the lines in `bytes` as string records, through the block
+   * generator like `storeMany`: `bytes` is UTF-8 text of whole lines, each
+   * ended by `\n` (a `\r` before it is dropped), rate-limited by its line
+   * count. The lines stay bytes until a task reads their block (a
+   * `LineBlock`, decoded in one pass), so a line receiver neither decodes
+   * nor keeps millions of small strings while a batch fills. Rejects with
+   * `StoreArgumentError` when `bytes` does not end with a newline (keep a
+   * partial line until its newline arrives).
+   */
+  storeLines(bytes: Uint8Array): Promise<void> {
+    const supervisor = supervisorOf(this)
+    if (supervisor === undefined) return notRunning(this)
+    if (!(bytes instanceof Uint8Array) || (bytes.byteLength > 0 && bytes[bytes.byteLength - 1] !== 10)) {
+      return Promise.reject(
+        new StoreArgumentError({
+          streamId: this.streamId,
+          method: "storeLines",
+          message: bytes instanceof Uint8Array
+            ? `storeLines takes whole lines: the bytes must end with a newline; keep a partial line for the next call`
+            : `storeLines takes a Uint8Array of UTF-8 lines, got ${typeof bytes}`
+        })
+      )
+    }
+    return supervisor.pushLines(bytes) ?? Promise.resolve()
   }
 
   /** Stores records as one block now; resolves when stored and acknowledged by the driver. */

@@ -30,6 +30,26 @@ export class ReceiverStoppedError extends Data.TaggedError("ReceiverStoppedError
 }> {}
 
 /**
+ * A receiver's `store` call was given data it cannot take (`storeLines`
+ * bytes that do not end a line). The message says what to pass instead.
+ *
+ * Mirrors the `IllegalArgumentException`s of Spark's receiver API.
+ *
+ * **Example**
+ * ```ts
+ * receiver.storeLines(Buffer.from("no newline")).catch((e) => e._tag) // "StoreArgumentError"
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class StoreArgumentError extends Data.TaggedError("StoreArgumentError")<{
+  readonly streamId: number
+  readonly method: string
+  readonly message: string
+}> {}
+
+/**
  * A receiver that cannot run on an executor in another thread or process:
  * its class does not say which module exports it, the module does not export
  * it, or one of its fields cannot be serialized. The message says how to fix it.

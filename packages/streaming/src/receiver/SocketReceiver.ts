@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { StorageLevel } from "@tspark/core"
+import { readLines } from "../internal/lineReading.js"
 import { connectAndRead, disconnect } from "../internal/socketReading.js"
 import { Receiver } from "./Receiver.js"
 
@@ -120,6 +121,50 @@ export class SocketReceiver<T> extends Receiver<T> {
 
 /**
  * A receiver of UTF-8 lines from `host:port`: what `socketTextStream` runs.
+ * It reads the lines `lineConverter` would make (split on `\n`, a trailing
+ * `\r` removed, a last line without a newline kept), but the socket reads
+ * into the receiver's own large buffers and each read's whole lines are
+ * stored as bytes (`storeLines`), so a block is a view of what was read:
+ * nothing is copied or decoded until a task reads the block, in one pass.
+ * A partial line waits for the read that ends it. While a store waits (rate
+ * limit, full block queue) the socket is not read: backpressure reaches the
+ * server through TCP. Blocks keep their 24 MiB read buffer alive until the
+ * last of them is removed.
+ *
+ * Mirrors `SocketReceiver` with `SocketReceiver.bytesToLines`, Spark's
+ * `socketTextStream`.
+ *
+ * **Example**
+ * ```ts
+ * const lines = ssc.receiverStream(new SocketTextReceiver("localhost", 9999))
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export class SocketTextReceiver extends Receiver<string> {
+  static readonly module: string = "@tspark/streaming/receiver"
+
+  readonly host: string
+  readonly port: number
+
+  constructor(host: string, port: number, storageLevel: StorageLevel.StorageLevel = StorageLevel.MEMORY_AND_DISK_SER_2) {
+    super(storageLevel)
+    this.host = host
+    this.port = port
+  }
+
+  onStart(): void {
+    readLines(this, this.host, this.port)
+  }
+
+  onStop(): void {
+    disconnect(this as Receiver<unknown>)
+  }
+}
+
+/**
+ * A receiver of UTF-8 lines from `host:port`: what `socketTextStream` runs.
  *
  * Mirrors `StreamingContext.socketTextStream`'s receiver.
  *
@@ -135,4 +180,4 @@ export const socketTextReceiver = (
   host: string,
   port: number,
   storageLevel: StorageLevel.StorageLevel = StorageLevel.MEMORY_AND_DISK_SER_2
-): SocketReceiver<string> => new SocketReceiver(host, port, lineConverter, storageLevel)
+): SocketTextReceiver => new SocketTextReceiver(host, port, storageLevel)

@@ -19,7 +19,7 @@ export * as ReceiverError from "./ReceiverError.js"
 /** @since 0.1.0 */
 export * as ReceiverSupervisor from "./ReceiverSupervisor.js"
 /** @since 0.1.0 */
-export { lineConverter, SocketReceiver, socketTextReceiver } from "./SocketReceiver.js"
+export { lineConverter, SocketReceiver, socketTextReceiver, SocketTextReceiver } from "./SocketReceiver.js"
 /** @since 0.1.0 */
 export { RawNetworkReceiver } from "./RawNetworkReceiver.js"
 /** @since 0.1.0 */
