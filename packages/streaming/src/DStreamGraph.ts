@@ -9,6 +9,7 @@
 import type { RDD } from "@tspark/core"
 import type { DStream } from "./dstream/DStream.js"
 import type { Job } from "./scheduler/Job.js"
+import type { RestartPoint } from "./scheduler/JobGenerator.js"
 import { IllegalStateError, type InvalidStreamError } from "./StreamingError.js"
 
 /**
@@ -31,6 +32,8 @@ export class DStreamGraph {
   /** An `ssc.remember` duration that was not positive: `start` fails with it. */
   rememberDurationError: InvalidStreamError | undefined = undefined
   zeroTime: number | undefined = undefined
+  /** Set when `StreamingContext.getOrCreate` restored a checkpoint into this graph: where `start` takes up. */
+  restartPoint: RestartPoint | undefined = undefined
 
   constructor(readonly batchDurationMs: number) {}
 

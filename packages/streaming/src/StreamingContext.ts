@@ -31,6 +31,7 @@ import { DStreamGraph } from "./DStreamGraph.js"
 import { addedAfterStart, type StreamingContextLike } from "./internal/context.js"
 import { positiveMillis } from "./internal/durations.js"
 import { validateReceivers } from "./internal/receiverLaunch.js"
+import * as recovery from "./internal/recovery.js"
 import * as internal from "./internal/streamingContext.js"
 import type { Receiver } from "./receiver/Receiver.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
@@ -247,6 +248,11 @@ export class StreamingContext implements StreamingContextLike {
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
       yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs)
+      // With a checkpoint directory, a metadata checkpoint follows every batch (Spark's DoCheckpoint).
+      const hooks = this.options.hooks ?? {}
+      const checkpoint = this.checkpointDirectory === undefined
+        ? undefined
+        : yield* recovery.metadataCheckpointer(this.checkpointDirectory, this.graph, () => this.scheduler?.pendingTimes ?? [], this.scope)
       internal.setActiveContext(this)
       this.state = "ACTIVE"
       const { bus, scheduler, tracker } = yield* internal.startSchedulers({
@@ -255,7 +261,10 @@ export class StreamingContext implements StreamingContextLike {
         inputInfoTracker: this.inputInfoTracker,
         listeners: this.listeners,
         conf: this.sparkContext.conf,
-        hooks: this.options.hooks ?? {},
+        hooks: checkpoint === undefined ? hooks : {
+          ...hooks,
+          doCheckpoint: (time, later) => Effect.andThen(checkpoint(time, later), hooks.doCheckpoint?.(time, later) ?? Effect.void)
+        },
         notifyError: this.notifyError,
         cleanupForgotten: this.sparkContext.cleaner.cleanupForgotten
       }, this.scope)
@@ -264,7 +273,8 @@ export class StreamingContext implements StreamingContextLike {
       this.tracker = tracker
       Deferred.doneUnsafe(this.started, Effect.succeed(scheduler))
       if (tracker !== undefined) yield* Scope.provide(tracker.start(), this.scope)
-      const zeroTime = yield* scheduler.start()
+      const restart = this.graph.restartPoint
+      const zeroTime = yield* (restart === undefined ? scheduler.start() : scheduler.restart(restart))
       bus.post({ _tag: "StreamingStarted", time: zeroTime })
       if (this.options.stopGracefullyOnShutdown) {
         internal.onShutdownSignal(this.scope, () => void this.promise.stop({ stopSparkContext: true, stopGracefully: true }))
@@ -348,6 +358,29 @@ export const make: {
       yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
       return ssc
     })) as never
+
+/**
+ * The context recovered from the newest valid metadata checkpoint in
+ * `checkpointDir`, or, without one, the context `create` makes. `create`
+ * runs either way and builds the application's graph (calling
+ * `ssc.checkpoint(checkpointDir)`); a checkpoint's state is restored into
+ * it, and `start` first runs the batches the checkpoint had not completed
+ * and those of the down time. A corrupt newer checkpoint is skipped with a
+ * warning. Fails with `CheckpointRecoveryError` naming the first difference
+ * when the graph's shape is not the checkpoint's (see `Checkpoint`), or a
+ * stream whose state cannot be restored yet.
+ *
+ * Mirrors `StreamingContext.getOrCreate(checkpointPath, creatingFunc)`.
+ *
+ * **Example**
+ * ```ts
+ * const ssc = yield* StreamingContext.getOrCreate("/var/ckpt", () => buildApplication(sc, "/var/ckpt"))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const getOrCreate: typeof recovery.getOrCreate = recovery.getOrCreate
 
 export { create } from "./StreamingContextPromise.js"
 

@@ -45,12 +45,35 @@ export class StreamingJobError extends Data.TaggedError("StreamingJobError")<{
 }> {}
 
 /**
+ * Recovery from a checkpoint directory is refused: the application's graph
+ * does not have the checkpoint's shape, it holds streams whose state cannot
+ * be restored yet, or the newest checkpoint cannot be read. The message says
+ * which and what to do.
+ *
+ * Mirrors the `SparkException`s of `StreamingContext.getOrCreate` and
+ * `CheckpointReader`.
+ *
+ * **Example**
+ * ```ts
+ * new CheckpointRecoveryError({ directory: "/tmp/ckpt", message: "stream 2 is ..." })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CheckpointRecoveryError extends Data.TaggedError("CheckpointRecoveryError")<{
+  readonly directory: string
+  readonly message: string
+}> {}
+
+/**
  * Any error a streaming call can fail with.
  *
  * @category errors
  * @since 0.1.0
  */
 export type StreamingError =
+  | CheckpointRecoveryError
   | InvalidStreamError
   | IllegalStateError
   | StreamingJobError

@@ -9,6 +9,9 @@
  * @since 0.1.0
  */
 
+/** @since 0.1.0 */
+export * as Checkpoint from "./Checkpoint.js"
+/** @since 0.1.0 */
 export * from "./dstream/index.js"
 /** @since 0.1.0 */
 export * as DStreamGraph from "./DStreamGraph.js"

@@ -9,6 +9,7 @@ import type { RDD as RDDModule } from "@tspark/core"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { StreamingContextLike } from "../internal/context.js"
+import { setRecovery } from "../internal/streamRecovery.js"
 import type { DStream } from "./DStream.js"
 import { METADATA_KEY_DESCRIPTION } from "../scheduler/InputInfoTracker.js"
 import * as InputDStream from "./InputDStream.js"
@@ -73,6 +74,8 @@ export const make = <T>(
   // Batch time -> files taken by that batch; every file name taken within the remember window.
   const batchTimeToFiles = new Map<number, Array<string>>()
   const recentlySelected = new Set<string>()
+  // Batches a recovered checkpoint says took these files: they take them again, without a new scan.
+  const recovered = new Map<number, Array<string>>()
   let initialThreshold: number | undefined
   const stream = InputDStream.make<T>(ssc, {
     name: "FileInputDStream",
@@ -83,14 +86,16 @@ export const make = <T>(
       for (const [batch, files] of batchTimeToFiles) {
         if (batch < time - rememberMs) {
           batchTimeToFiles.delete(batch)
+          recovered.delete(batch)
           for (const file of files) recentlySelected.delete(file)
         }
       }
       const threshold = Math.max(initialThreshold, time - rememberMs)
-      const selected: Array<string> = []
+      const selected: Array<string> = [...(recovered.get(time) ?? [])]
+      const rescan = !recovered.delete(time)
       let names: Array<string>
       try {
-        names = fs.readdirSync(directory)
+        names = rescan ? fs.readdirSync(directory) : []
       } catch {
         names = []
       }
@@ -119,5 +124,16 @@ export const make = <T>(
     }
   })
   stream.remember(rememberMs)
+  setRecovery(stream as DStream<unknown>, {
+    _tag: "Restorable",
+    save: () => [...batchTimeToFiles],
+    restore: (state) => {
+      for (const [time, files] of state as Array<[number, Array<string>]>) {
+        batchTimeToFiles.set(time, files)
+        recovered.set(time, files)
+        for (const file of files) recentlySelected.add(file)
+      }
+    }
+  })
   return stream
 }

@@ -7,6 +7,7 @@
  */
 import type { RDD as RDDModule } from "@tspark/core"
 import type { StreamingContextLike } from "../internal/context.js"
+import { setRecovery } from "../internal/streamRecovery.js"
 import type { DStream } from "./DStream.js"
 import * as InputDStream from "./InputDStream.js"
 
@@ -46,7 +47,7 @@ export const make = <T>(
     }
     return defaultRDD ?? sc.emptyRDD<T>()
   }
-  return InputDStream.make(ssc, {
+  const stream = InputDStream.make(ssc, {
     name: "QueueInputDStream",
     dependencies: [],
     compute: (time) => {
@@ -55,4 +56,10 @@ export const make = <T>(
       return rdd
     }
   })
+  // Spark refuses queueStream with checkpointing for the same reason.
+  setRecovery(stream as DStream<unknown>, {
+    _tag: "Unrecoverable",
+    reason: "a queue stream's RDDs live only in the driver's memory; use a file or receiver stream to recover"
+  })
+  return stream
 }

@@ -2,6 +2,7 @@ import type { RDD } from "@tspark/core"
 import { BlockRDD } from "@tspark/core/rdd"
 import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect"
 import * as RecurringTimer from "../scheduler/RecurringTimer.js"
+import type { RestartPoint } from "../scheduler/JobGenerator.js"
 import type { JobSet } from "../scheduler/JobSet.js"
 import { StreamingJobError } from "../StreamingError.js"
 import { RecentBatches } from "./recentBatches.js"
@@ -52,16 +53,52 @@ export class JobGeneratorImpl {
       const startTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
       const zeroTime = startTime - batch
       this.ctx.graph.start(zeroTime)
+      yield* this.startTimer(startTime)
+      return zeroTime
+    })
+  }
+
+  /**
+   * Mirrors `JobGenerator.restart`: the graph keeps the checkpoint's zero
+   * time; the batches the checkpoint had not completed and those that fell
+   * in the down time run first, in order; then the timer goes on from the
+   * next batch boundary.
+   */
+  restart(checkpoint: RestartPoint): Effect.Effect<number> {
+    return Effect.gen({ self: this }, function*() {
+      const batch = this.ctx.graph.batchDurationMs
+      const { checkpointTime, zeroTime } = checkpoint
+      this.ctx.graph.start(zeroTime)
+      const restartTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
+      const downTimes: Array<number> = []
+      for (let time = checkpointTime; time < restartTime; time += batch) downTimes.push(time)
+      const times = [...new Set([...checkpoint.pendingTimes, ...downTimes])]
+        .filter((time) => time < restartTime && time > zeroTime)
+        .sort((a, b) => a - b)
+      yield* Effect.logInfo(
+        `Restarting from the checkpoint of batch ${checkpointTime}: batches pending ${checkpoint.pendingTimes.join(", ") || "none"}; ` +
+          `${downTimes.length} batch times in the down time; rescheduling ${times.join(", ") || "none"}`
+      )
+      for (const time of times) {
+        yield* SubscriptionRef.update(this.queued, (n) => n + 1)
+        yield* Queue.offer(this.events, { _tag: "GenerateJobs", time })
+      }
+      yield* this.startTimer(restartTime)
+      return zeroTime
+    })
+  }
+
+  private startTimer(firstTime: number): Effect.Effect<void> {
+    return Effect.gen({ self: this }, function*() {
       this.timer = yield* Effect.forkIn(
         // Uninterruptible, so a stop between the count and the post cannot leave a batch counted but never posted.
-        RecurringTimer.run(batch, startTime, (time) =>
+        RecurringTimer.run(this.ctx.graph.batchDurationMs, firstTime, (time) =>
           Effect.uninterruptible(Effect.andThen(
             SubscriptionRef.update(this.queued, (n) => n + 1),
             Queue.offer(this.events, { _tag: "GenerateJobs", time })
           ))),
         this.scope
       )
-      return zeroTime
     })
   }
 

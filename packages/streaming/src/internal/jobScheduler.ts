@@ -1,6 +1,7 @@
 import { SparkContext } from "@tspark/core"
 import { Cause, Clock, Effect, Exit, Queue, Schedule, type Scope, SubscriptionRef } from "effect"
 import type { Job } from "../scheduler/Job.js"
+import type { RestartPoint } from "../scheduler/JobGenerator.js"
 import type { JobSet } from "../scheduler/JobSet.js"
 import type { BatchInfo, OutputOperationInfo } from "../scheduler/StreamingListener.js"
 import { StreamingJobError } from "../StreamingError.js"
@@ -45,6 +46,15 @@ export class JobSchedulerImpl {
 
   start(): Effect.Effect<number> {
     return this.jobGenerator.start()
+  }
+
+  restart(checkpoint: RestartPoint): Effect.Effect<number> {
+    return this.jobGenerator.restart(checkpoint)
+  }
+
+  /** Batches submitted and not completed, as a metadata checkpoint records them (Spark's `getPendingTimes`). */
+  get pendingTimes(): ReadonlyArray<number> {
+    return [...this.jobSets.keys()]
   }
 
   /**

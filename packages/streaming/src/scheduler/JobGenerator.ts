@@ -36,6 +36,26 @@ export interface JobGeneratorHooks {
 }
 
 /**
+ * Where a restarted generator takes up: the checkpoint's batch time, the
+ * graph's zero time, and the batches generated but not completed then.
+ *
+ * Mirrors what `JobGenerator.restart` reads of `ssc.initialCheckpoint`.
+ *
+ * **Example**
+ * ```ts
+ * const point: JobGenerator.RestartPoint = { checkpointTime: 5000, zeroTime: 0, pendingTimes: [5000] }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RestartPoint {
+  readonly checkpointTime: number
+  readonly zeroTime: number
+  readonly pendingTimes: ReadonlyArray<number>
+}
+
+/**
  * The job generator service.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.JobGenerator`.
@@ -56,6 +76,8 @@ export class JobGenerator extends Context.Service<JobGenerator, {
   readonly generatedBatchTimes: ReadonlyArray<number>
   /** Starts the timer at the next batch boundary; returns the zero time (one batch before it). */
   start(): Effect.Effect<number>
+  /** Starts again from a checkpoint: its unfinished and down-time batches first, then the timer; returns the zero time. */
+  restart(checkpoint: RestartPoint): Effect.Effect<number>
   /** Stops generating new batches (those already posted are still processed). */
   stopTimer(): Effect.Effect<void>
   /** Waits until every batch posted by the timer has been generated and completed. */

@@ -13,7 +13,7 @@
 import { Context, type Effect, Layer } from "effect"
 import * as internal from "../internal/jobScheduler.js"
 import type { SchedulerContext } from "../internal/schedulerContext.js"
-import type { JobGenerator } from "./JobGenerator.js"
+import type { JobGenerator, RestartPoint } from "./JobGenerator.js"
 import type { JobSet } from "./JobSet.js"
 
 /**
@@ -39,6 +39,10 @@ export class JobScheduler extends Context.Service<JobScheduler, {
   readonly jobGenerator: JobGenerator["Service"]
   /** Starts the generator's timer; returns the graph's zero time. */
   start(): Effect.Effect<number>
+  /** Starts the generator again from a checkpoint (`JobGenerator.restart`); returns the graph's zero time. */
+  restart(checkpoint: RestartPoint): Effect.Effect<number>
+  /** Batches submitted and not yet completed (what a metadata checkpoint records as pending). */
+  readonly pendingTimes: ReadonlyArray<number>
   /** Stops generating batches; when `graceful`, waits until every generated batch has completed. */
   stop(graceful: boolean): Effect.Effect<void>
   /** Queues a batch's jobs; a batch without jobs completes at once. */

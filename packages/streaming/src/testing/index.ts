@@ -40,10 +40,11 @@ const withContext = <A>(
   body: (ssc: StreamingContext.StreamingContext, sc: SparkContext.SparkContext) => Effect.Effect<A, unknown>
 ) =>
   Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: options.master ?? "local[2]", appName: "tspark-test", conf: options.conf ?? {} })
-    const ssc = yield* StreamingContext.make(sc, { batchDuration: options.batchDurationMs ?? 1000 })
+    // Made first, so that it is removed last: after the context (and its checkpoint writer) stopped.
     const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), "tspark-test-checkpoint-"))
     yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(checkpointDir, { recursive: true, force: true })))
+    const sc = yield* SparkContext.make({ master: options.master ?? "local[2]", appName: "tspark-test", conf: options.conf ?? {} })
+    const ssc = yield* StreamingContext.make(sc, { batchDuration: options.batchDurationMs ?? 1000 })
     yield* ssc.checkpoint(checkpointDir)
     return yield* body(ssc, sc)
   }))

@@ -23,13 +23,20 @@ interface Sample {
   readonly shuffles: number
   readonly rdds: number
   readonly checkpointFiles: number
+  readonly metadataFiles: number
 }
 
+/** Files of the RDD checkpoints (in their rdd-<id> directories). */
 const countFiles = (dir: string): number => {
   let files = 0
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) files++
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.parentPath !== dir) files++
+  }
   return files
 }
+
+/** The metadata checkpoints at the top of the directory (`checkpoint-<time>`, their `.bk`, one being written). */
+const countMetadataFiles = (dir: string): number => fs.readdirSync(dir).filter((name) => name.startsWith("checkpoint-")).length
 
 const maxOf = (samples: ReadonlyArray<Sample>, key: Exclude<keyof Sample, "batch">) => Math.max(...samples.map((s) => s[key]))
 
@@ -71,7 +78,8 @@ describe("long runs", () => {
             blocks: sc.blockManagerMaster.blockCount,
             shuffles: sc.mapOutputTracker.shuffleCount,
             rdds,
-            checkpointFiles: countFiles(checkpointDir)
+            checkpointFiles: countFiles(checkpointDir),
+            metadataFiles: countMetadataFiles(checkpointDir)
           })
         }
       }
@@ -101,5 +109,7 @@ describe("long runs", () => {
       assert.isAtMost(maxOf(lastThird, "blocks"), 3000)
       // Two partitions per checkpoint; at most three checkpoints of the state stream on disk.
       assert.isAtMost(maxOf(lastThird, "checkpointFiles"), 6)
+      // The newest ten metadata checkpoints, each with its backup, and one more being written.
+      assert.isAtMost(maxOf(samples, "metadataFiles"), 2 * 10 + 2)
     })), 120_000)
 })

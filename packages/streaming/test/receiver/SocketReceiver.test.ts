@@ -3,9 +3,9 @@ import { Effect, Fiber, Logger } from "effect"
 import * as net from "node:net"
 import * as v8 from "node:v8"
 import { RawNetworkReceiver } from "../../src/receiver/RawNetworkReceiver.js"
-import * as ReceiverSupervisor from "../../src/receiver/ReceiverSupervisor.js"
+import type * as ReceiverSupervisor from "../../src/receiver/ReceiverSupervisor.js"
 import { lineConverter, socketTextReceiver } from "../../src/receiver/SocketReceiver.js"
-import { makeBlockManager, makeTracker, recordsOf } from "./utils.js"
+import { makeBlockManager, makeTracker, recordsOf, supervise } from "./utils.js"
 
 /** A loopback line server: each connection gets `lines` written in small chunks, then stays open. */
 const lineServer = (lines: ReadonlyArray<string>, port = 0) =>
@@ -53,14 +53,7 @@ const supervised = <T>(
     Effect.gen(function*() {
       const tracker = makeTracker()
       const blockManager = yield* makeBlockManager()
-      const fiber = yield* Effect.forkChild(ReceiverSupervisor.run(receiver, {
-        link: tracker.link,
-        blockManager,
-        conf,
-        executorId: "exec-0",
-        host: "127.0.0.1",
-        streamId: 0
-      }))
+      const fiber = yield* supervise(receiver, tracker, blockManager, conf)
       yield* body({ tracker, records: () => recordsOf(blockManager, tracker.blocks) })
       receiver.stop("end of test")
       yield* Fiber.join(fiber)

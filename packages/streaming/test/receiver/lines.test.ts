@@ -10,9 +10,8 @@ import * as net from "node:net"
 import { LineSlabs } from "../../src/internal/lineReading.js"
 import * as BlockGenerator from "../../src/receiver/BlockGenerator.js"
 import { ReceiverStoppedError, StoreArgumentError } from "../../src/receiver/ReceiverError.js"
-import * as ReceiverSupervisor from "../../src/receiver/ReceiverSupervisor.js"
 import { SocketTextReceiver } from "../../src/receiver/SocketReceiver.js"
-import { makeBlockManager, makeTracker, recordsOf, settle } from "./utils.js"
+import { makeBlockManager, makeTracker, recordsOf, settle, supervise } from "./utils.js"
 
 const bytes = (s: string) => Buffer.from(s, "utf8")
 
@@ -195,14 +194,10 @@ describe("SocketTextReceiver", () => {
       Effect.gen(function*() {
         const tracker = makeTracker()
         const blockManager = yield* makeBlockManager()
-        const fiber = yield* Effect.forkChild(ReceiverSupervisor.run(receiver, {
-          link: tracker.link,
-          blockManager,
-          conf: { "spark.streaming.blockInterval": "20ms", "spark.streaming.receiverRestartDelay": "60s" },
-          executorId: "exec-0",
-          host: "127.0.0.1",
-          streamId: 0
-        }))
+        const fiber = yield* supervise(receiver, tracker, blockManager, {
+          "spark.streaming.blockInterval": "20ms",
+          "spark.streaming.receiverRestartDelay": "60s"
+        })
         // The end of the stream restarts the receiver (as Spark's): by then the tail has been stored.
         const deadline = Date.now() + 10_000
         while (tracker.errors.length === 0 && Date.now() < deadline) yield* Effect.sleep("20 millis")
@@ -233,14 +228,7 @@ describe("Receiver.storeLines", () => {
           override onStop(): void {}
         }
         const quiet = new Quiet("127.0.0.1", 1)
-        const fiber = yield* Effect.forkChild(ReceiverSupervisor.run(quiet, {
-          link: tracker.link,
-          blockManager,
-          conf: {},
-          executorId: "exec-0",
-          host: "127.0.0.1",
-          streamId: 0
-        }))
+        const fiber = yield* supervise(quiet, tracker, blockManager, {})
         while (!quiet.isStarted()) yield* Effect.sleep("5 millis")
         const partial = yield* Effect.promise(() => quiet.storeLines(bytes("a\npartial")).catch((e: unknown) => e))
         assert.instanceOf(partial, StoreArgumentError)

@@ -5,6 +5,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import type { ReceiverTrackerLink, ToReceiverSupervisor, ToReceiverTracker } from "../../src/internal/receiverMessages.js"
 import { Receiver } from "../../src/receiver/Receiver.js"
+import * as ReceiverSupervisor from "../../src/receiver/ReceiverSupervisor.js"
 import type { ReceivedBlockInfo } from "../../src/scheduler/ReceivedBlockInfo.js"
 
 /** Lets promises and other fibers run (real macrotask turns; the TestClock does not move). */
@@ -94,3 +95,19 @@ export class TestReceiver extends Receiver<number> {
     this.stops++
   }
 }
+
+/** Runs `receiver` under a supervisor (stream 0 on exec-0) with a test tracker and block manager, in a child fiber. */
+export const supervise = <T>(
+  receiver: Receiver<T>,
+  tracker: ReturnType<typeof makeTracker>,
+  blockManager: BlockManager.BlockManager,
+  conf: Readonly<Record<string, string>>
+) =>
+  Effect.forkChild(ReceiverSupervisor.run(receiver, {
+    link: tracker.link,
+    blockManager,
+    conf,
+    executorId: "exec-0",
+    host: "127.0.0.1",
+    streamId: 0
+  }))

@@ -56,10 +56,12 @@ export const makeStreaming = (
   } = {}
 ) =>
   Effect.gen(function*() {
+    // The directory first, so that it is removed after the context (and its checkpoint writer) stopped.
+    const checkpointDir = options.checkpoint === false ? undefined : yield* tempDir("tspark-streaming-ckpt-")
     const sc = yield* makeSparkContext(options.conf)
     const { checkpoint: _c, conf: _conf, ...rest } = options
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000, ...rest })
-    if (options.checkpoint !== false) yield* ssc.checkpoint(yield* tempDir("tspark-streaming-ckpt-"))
+    if (checkpointDir !== undefined) yield* ssc.checkpoint(checkpointDir)
     return { sc, ssc }
   })
 
