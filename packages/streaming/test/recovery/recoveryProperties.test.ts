@@ -1,0 +1,123 @@
+/**
+ * Property (fast-check, test clock): for random file-stream pipelines, files
+ * and crash points, an application stopped with a batch in flight and
+ * recovered with getOrCreate after some batches of down time produces, batch
+ * by batch, what an uninterrupted run produces (output kept per batch time,
+ * as an idempotent sink keeps it).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import type { SparkContext } from "@tspark/core"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import fc from "fast-check"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { DStream } from "../../src/dstream/DStream.js"
+import * as StreamingContext from "../../src/StreamingContext.js"
+import * as Testing from "../../src/testing/index.js"
+import { checkProperty, makeSparkContext, tempDir } from "../utils/streaming.js"
+
+const NOW = 1_700_000_000_000
+const BATCHES = 10
+
+type Pipeline = "identity" | "mapFilter" | "window"
+
+const pipelines: Record<Pipeline, (lines: DStream<string>) => DStream<string>> = {
+  identity: (lines) => lines,
+  mapFilter: (lines) => lines.map((line) => line.toUpperCase()).filter((line) => !line.endsWith("0")),
+  window: (lines) => lines.window(3000, 1000)
+}
+
+const application = (
+  sc: SparkContext.SparkContext,
+  checkpointDir: string,
+  input: string,
+  pipeline: Pipeline,
+  out: Map<number, Array<string>>,
+  hangAt?: number
+) =>
+() =>
+  Effect.gen(function*() {
+    const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
+    yield* ssc.checkpoint(checkpointDir)
+    pipelines[pipeline](ssc.textFileStream(input)).foreachRDD((rdd, time) =>
+      time === hangAt ? Effect.never : Effect.map(rdd.collect(), (lines) => void out.set(time, [...lines].sort()))
+    )
+    return ssc
+  })
+
+const realWait = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+/** Files for batches 1..BATCHES, each with the modification time of its batch, all written up front. */
+const writeFiles = (dir: string, files: ReadonlyArray<ReadonlyArray<number>>) => {
+  files.forEach((counts, k) => {
+    counts.forEach((lines, f) => {
+      const file = path.join(dir, `b${k + 1}-${f}.txt`)
+      fs.writeFileSync(file, Array.from({ length: lines }, (_, i) => `b${k + 1} f${f} line ${i}`).join("\n") + "\n")
+      const mtime = (NOW + (k + 1) * 1000 - 300 - f) / 1000
+      fs.utimesSync(file, mtime, mtime)
+    })
+  })
+}
+
+describe("recovery properties", () => {
+  it.effect("a recovered run produces every batch's output as an uninterrupted run does (property)", () =>
+    checkProperty(
+      fc.record({
+        pipeline: fc.constantFrom<Pipeline>("identity", "mapFilter", "window"),
+        files: fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 2 }), { minLength: BATCHES, maxLength: BATCHES }),
+        crashAt: fc.integer({ min: 2, max: BATCHES - 2 }),
+        down: fc.integer({ min: 0, max: 3 })
+      }),
+      ({ crashAt, down, files, pipeline }) =>
+        Effect.gen(function*() {
+          const batch = (k: number) => NOW + k * 1000
+
+          // The reference: one uninterrupted run.
+          yield* TestClock.setTime(NOW)
+          const referenceInput = yield* tempDir("tspark-prop-in-")
+          writeFiles(referenceInput, files)
+          const expected = new Map<number, Array<string>>()
+          const sc0 = yield* makeSparkContext()
+          const reference = yield* application(sc0, yield* tempDir("tspark-prop-ckpt-"), referenceInput, pipeline, expected)()
+          yield* reference.start()
+          yield* Testing.advanceBatches(reference, BATCHES)
+          yield* reference.stop()
+
+          // The same application, stopped while batch `crashAt` runs, then recovered after `down` batches.
+          yield* TestClock.setTime(NOW)
+          const input = yield* tempDir("tspark-prop-in-")
+          writeFiles(input, files)
+          const checkpointDir = yield* tempDir("tspark-prop-ckpt-")
+          const output = new Map<number, Array<string>>()
+          const sc1 = yield* makeSparkContext()
+          const first = yield* StreamingContext.getOrCreate(
+            checkpointDir,
+            application(sc1, checkpointDir, input, pipeline, output, batch(crashAt))
+          )
+          yield* first.start()
+          yield* Testing.advanceBatches(first, crashAt - 1)
+          yield* TestClock.adjust(1000)
+          const written = path.join(checkpointDir, `checkpoint-${batch(crashAt)}`)
+          for (let i = 0; i < 500 && !fs.existsSync(written); i++) yield* realWait(10)
+          yield* first.stop({ stopGracefully: false })
+          yield* TestClock.adjust(down * 1000 + 500)
+
+          const sc2 = yield* makeSparkContext()
+          const second = yield* StreamingContext.getOrCreate(checkpointDir, application(sc2, checkpointDir, input, pipeline, output))
+          yield* second.start()
+          // The rescheduled batches run at once; then the timer goes on to the last batch.
+          const rescheduled = [...new Set([crashAt, ...Array.from({ length: down + 1 }, (_, i) => crashAt + i)])].length
+          yield* second.awaitCompletedBatches(rescheduled)
+          const last = crashAt + down
+          if (last < BATCHES) yield* Testing.advanceBatches(second, BATCHES - last)
+          yield* second.waitForListeners()
+          yield* second.stop()
+
+          for (let k = 1; k <= BATCHES; k++) {
+            assert.deepStrictEqual(output.get(batch(k)), expected.get(batch(k)), `batch ${k} (crash at ${crashAt}, ${down} down)`)
+          }
+        }),
+      { numRuns: 12 }
+    ), 120_000)
+})
