@@ -94,7 +94,7 @@ export const make = <T>(
       bufferedLines += count
     }
 
-    // Cut the current buffer into a block and queue it; never interrupted halfway (a cut block is never dropped).
+    // Queues a cut block; while the queue is full, adders wait (the latch) with the block.
     const enqueue = (block: Block<T>) =>
       Effect.gen(function*() {
         if (listener.onGenerateBlock !== undefined) safely("onGenerateBlock", () => listener.onGenerateBlock!(block.id))

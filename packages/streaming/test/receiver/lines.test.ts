@@ -214,6 +214,12 @@ describe("SocketTextReceiver", () => {
   }, 30_000)
 })
 
+/** A line receiver that reads nothing itself: the test stores through it. */
+class Quiet extends SocketTextReceiver {
+  override onStart(): void {}
+  override onStop(): void {}
+}
+
 describe("Receiver.storeLines", () => {
   it("refuses bytes that do not end a line, and a receiver that is not running", async () => {
     const receiver = new SocketTextReceiver("127.0.0.1", 1)
@@ -223,10 +229,6 @@ describe("Receiver.storeLines", () => {
     await Effect.runPromise(
       Effect.gen(function*() {
         const blockManager = yield* makeBlockManager()
-        class Quiet extends SocketTextReceiver {
-          override onStart(): void {}
-          override onStop(): void {}
-        }
         const quiet = new Quiet("127.0.0.1", 1)
         const fiber = yield* supervise(quiet, tracker, blockManager, {})
         while (!quiet.isStarted()) yield* Effect.sleep("5 millis")
@@ -237,6 +239,26 @@ describe("Receiver.storeLines", () => {
         quiet.stop("end of test")
         yield* Fiber.join(fiber)
         assert.deepStrictEqual(recordsOf(blockManager, tracker.blocks), ["a", "b"])
+      }).pipe(Effect.scoped, Effect.provide(Logger.layer([])))
+    )
+  })
+
+  it("under a rate limit, stores a large run of lines in slices of whole lines, all of them, in order", async () => {
+    const tracker = makeTracker()
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${"é".repeat(i % 3)}`)
+    await Effect.runPromise(
+      Effect.gen(function*() {
+        const blockManager = yield* makeBlockManager()
+        const quiet = new Quiet("127.0.0.1", 1)
+        const conf = { "spark.streaming.receiver.maxRate": "1000", "spark.streaming.blockInterval": "20ms" }
+        const fiber = yield* supervise(quiet, tracker, blockManager, conf)
+        while (!quiet.isStarted()) yield* Effect.sleep("5 millis")
+        // 300 lines at 1,000/s go in slices of 100 (a tenth of a second's worth), each cut at a line end.
+        yield* Effect.promise(() => quiet.storeLines(bytes(lines.map((l) => `${l}\n`).join(""))))
+        quiet.stop("end of test")
+        yield* Fiber.join(fiber)
+        assert.deepStrictEqual(recordsOf(blockManager, tracker.blocks), lines)
+        assert.isAbove(tracker.blocks.length, 1, "spread over more than one block interval")
       }).pipe(Effect.scoped, Effect.provide(Logger.layer([])))
     )
   })
