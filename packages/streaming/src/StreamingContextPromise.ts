@@ -87,3 +87,34 @@ export const create = (
   const scope = Effect.runSync(Scope.make())
   return sparkContext.run(Scope.provide(StreamingContextModule.make(sparkContext, options), scope))
 }
+
+/**
+ * `StreamingContext.getOrCreate` for code that does not use Effect: the
+ * context recovered from the newest valid checkpoint in `checkpointDir`, or
+ * the one `create` makes (with `StreamingContext.create` and
+ * `await ssc.promise.checkpoint(checkpointDir)`). Rejects with
+ * `CheckpointRecoveryError` when the graph `create` builds cannot take the
+ * checkpoint's state, or with what `create` rejected with.
+ *
+ * Mirrors `StreamingContext.getOrCreate(checkpointPath, creatingFunc)`.
+ *
+ * **Example**
+ * ```ts
+ * const ssc = await StreamingContextPromise.getOrCreate(sc, "/var/ckpt", async () => {
+ *   const ssc = await StreamingContext.create(sc, { batchDuration: "1 second" })
+ *   await ssc.promise.checkpoint("/var/ckpt")
+ *   ssc.textFileStream("/var/in").count().print()
+ *   return ssc
+ * })
+ * await ssc.promise.start()
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const getOrCreate = (
+  sparkContext: SparkContext.SparkContext,
+  checkpointDir: string,
+  create: () => Promise<StreamingContext>
+): Promise<StreamingContext> =>
+  sparkContext.run(StreamingContextModule.getOrCreate(checkpointDir, () => Effect.tryPromise({ try: create, catch: (e) => e })))

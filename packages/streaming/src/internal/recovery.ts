@@ -173,13 +173,17 @@ export const getOrCreate = <E, R>(
     const checkpoint = yield* readCheckpoint(checkpointDir)
     const ssc = yield* create()
     if (ssc.checkpointDir === undefined) yield* ssc.checkpoint(checkpointDir)
+    // A refused recovery stops the context create made (not its SparkContext), so that the caller can try again.
+    const refused = (error: CheckpointRecoveryError) => Effect.andThen(ssc.stop({ stopSparkContext: false }), Effect.fail(error))
     if (ssc.checkpointDir !== path.resolve(checkpointDir)) {
-      return yield* new CheckpointRecoveryError({
-        directory: checkpointDir,
-        message: `create() set the checkpoint directory ${ssc.checkpointDir}, but getOrCreate recovers from ` +
-          `${path.resolve(checkpointDir)}: give both the same directory`
-      })
+      return yield* refused(
+        new CheckpointRecoveryError({
+          directory: checkpointDir,
+          message: `create() set the checkpoint directory ${ssc.checkpointDir}, but getOrCreate recovers from ` +
+            `${path.resolve(checkpointDir)}: give both the same directory`
+        })
+      )
     }
-    if (checkpoint !== undefined) yield* restoreGraph(checkpointDir, checkpoint, ssc.graph)
+    if (checkpoint !== undefined) yield* Effect.catch(restoreGraph(checkpointDir, checkpoint, ssc.graph), refused)
     return ssc
   })
