@@ -159,15 +159,19 @@ export class BlockManager {
 
   /** The block's records when this executor holds it. */
   getLocalValues<A>(blockId: BlockId.BlockId): ReadonlyArray<A> | undefined {
-    const name = blockId.name
-    const entry = this.memory.get(name)
-    if (entry !== undefined) return entry.kind === "values" ? entry.values as ReadonlyArray<A> : deserialize(entry.bytes)
-    const bytes = this.disk.get(name)
-    if (bytes === undefined) {
-      if (this.levels.has(name)) this.forget(blockId)
-      return undefined
-    }
-    return deserialize<Array<A>>(bytes)
+    const entry = this.localEntry(blockId)
+    if (entry === undefined) return undefined
+    return entry.kind === "values" ? entry.values as ReadonlyArray<A> : deserialize<Array<A>>(entry.bytes)
+  }
+
+  /** The block as this executor holds it (objects or bytes); a block whose disk file is gone is forgotten. */
+  private localEntry(blockId: BlockId.BlockId): MemoryEntry | { readonly kind: "bytes"; readonly bytes: Uint8Array } | undefined {
+    const entry = this.memory.get(blockId.name)
+    if (entry !== undefined) return entry
+    const bytes = this.disk.get(blockId.name)
+    if (bytes !== undefined) return { kind: "bytes", bytes }
+    if (this.levels.has(blockId.name)) this.forget(blockId)
+    return undefined
   }
 
   /** The block's serialized bytes when this executor holds it. */
@@ -191,13 +195,9 @@ export class BlockManager {
    * Mirrors `BlockManager.get`, whose result is an iterator.
    */
   getIterator<A>(blockId: BlockId.BlockId): Iterator<A> | undefined {
-    const entry = this.memory.get(blockId.name)
-    if (entry !== undefined) {
-      return entry.kind === "values" ? new ArrayIterator(entry.values as ReadonlyArray<A>) : deserializeIterator(entry.bytes)
-    }
-    const local = this.disk.get(blockId.name)
-    if (local === undefined && this.levels.has(blockId.name)) this.forget(blockId)
-    const bytes = local ?? this.getRemoteBytes(blockId)
+    const entry = this.localEntry(blockId)
+    if (entry?.kind === "values") return new ArrayIterator(entry.values as ReadonlyArray<A>)
+    const bytes = entry?.bytes ?? this.getRemoteBytes(blockId)
     return bytes === undefined ? undefined : deserializeIterator(bytes)
   }
 

@@ -95,9 +95,10 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
 
     // A throttled run goes in slices of a tenth of a second's worth at the current rate, so that records keep
     // flowing into every block (and batch) instead of a whole run landing at once after one long wait.
+    const sliceOf = (count: number) => Math.max(1, Math.floor(Math.min(count, generator.currentLimit() / 10)))
     const addThrottled = (records: ReadonlyArray<T>) =>
       Effect.gen(function*() {
-        const slice = Math.max(1, Math.floor(Math.min(records.length, generator.currentLimit() / 10)))
+        const slice = sliceOf(records.length)
         for (let from = 0; from < records.length; from += slice) {
           yield* generator.addMultipleDataWithCallback(records.slice(from, from + slice), undefined)
         }
@@ -106,7 +107,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
     // The same for lines given as bytes: each slice ends after a tenth of a second's worth of lines.
     const addLinesThrottled = (bytes: Uint8Array, count: number) =>
       Effect.gen(function*() {
-        const slice = Math.max(1, Math.floor(Math.min(count, generator.currentLimit() / 10)))
+        const slice = sliceOf(count)
         const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
         let from = 0
         for (let left = count; left > 0; left -= slice) {
