@@ -4,11 +4,13 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { SparkContext } from "@tspark/core"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as StreamingContext from "../src/StreamingContext.js"
 import * as StreamingContextPromise from "../src/StreamingContextPromise.js"
+import { waitUntil } from "./utils/realTime.js"
 
 describe("StreamingContext Promise facade", () => {
   it("start, awaitTerminationOrTimeout and a graceful stop as Promises", async () => {
@@ -55,9 +57,7 @@ describe("StreamingContext Promise facade", () => {
       await first.promise.start()
       await sc.run(first.awaitCompletedBatches(2))
       await first.promise.stop({ stopSparkContext: false })
-      for (let i = 0; i < 200 && !fs.readdirSync(dir).some((f) => f.startsWith("checkpoint-")); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10))
-      }
+      await Effect.runPromise(waitUntil(() => fs.readdirSync(dir).some((f) => f.startsWith("checkpoint-")), "a checkpoint file"))
       const refused = await StreamingContextPromise.getOrCreate(sc, dir, build(true)).then(() => undefined, (e: unknown) => e)
       assert.strictEqual((refused as { _tag?: string } | undefined)?._tag, "CheckpointRecoveryError")
       // The refused context is stopped; its SparkContext is not, so the application can try again.

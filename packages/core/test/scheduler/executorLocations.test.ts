@@ -71,8 +71,8 @@ describe("sc.makeRDD with executor locations on local-cluster[2,1,512]", () => {
       // Twice more: placement does not depend on which executor offers first.
       assert.deepStrictEqual(yield* rdd.runJob(ranOn), pins)
       assert.deepStrictEqual(yield* rdd.map((x) => x * 2).runJob(ranOn), pins)
-      yield* Effect.sleep(100)
-      assert.isTrue(localities.length >= 8 && localities.every((l) => l === "PROCESS_LOCAL"), localities.join(","))
+      yield* sc.waitForListeners()
+      assert.isTrue(localities.length === 12 && localities.every((l) => l === "PROCESS_LOCAL"), localities.join(","))
     })), { timeout: 90_000 })
 
   it.live(

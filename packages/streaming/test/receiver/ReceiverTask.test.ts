@@ -5,6 +5,7 @@ import { describeReceiver } from "../../src/internal/receiverShipping.js"
 import type { ToReceiverTracker } from "../../src/internal/receiverMessages.js"
 import { receiverTaskFunction } from "../../src/receiver/ReceiverTask.js"
 import { CountingReceiver } from "./fixtures.js"
+import { waitUntil } from "../utils/realTime.js"
 import { makeBlockManager, recordsOf } from "./utils.js"
 
 const fakeRpc = () => {
@@ -50,8 +51,7 @@ describe("receiverTaskFunction", () => {
       const descriptor = yield* describeReceiver(new CountingReceiver(2, false))
       const ctx = contextFor({ executorId: "exec-0", host: "localhost", conf: SparkConf.make({}), blockManager, rpc })
       const done = receiverTaskFunction({ receiver: descriptor, streamId: 1, conf: [] })(undefined, ctx)
-      yield* Effect.sleep("100 millis")
-      assert.isTrue(endpoints.has("ReceiverSupervisor-1"))
+      yield* waitUntil(() => endpoints.has("ReceiverSupervisor-1"), "the supervisor's endpoint")
       ctx.markInterrupted()
       yield* Effect.promise(() => done)
       assert.strictEqual(asked.at(-1)![1]._tag, "DeregisterReceiver")
@@ -59,7 +59,7 @@ describe("receiverTaskFunction", () => {
       const second = fakeRpc()
       const ctx2 = contextFor({ executorId: "exec-0", host: "localhost", conf: SparkConf.make({}), blockManager, rpc: second.rpc })
       const done2 = receiverTaskFunction({ receiver: descriptor, streamId: 2, conf: [] })(undefined, ctx2)
-      yield* Effect.sleep("100 millis")
+      yield* waitUntil(() => second.endpoints.has("ReceiverSupervisor-2"), "the second supervisor's endpoint")
       second.endpoints.get("ReceiverSupervisor-2")!({ _tag: "StopReceiver" })
       yield* Effect.promise(() => done2)
       const last = second.asked.at(-1)![1]

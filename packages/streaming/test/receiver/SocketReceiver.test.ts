@@ -5,6 +5,7 @@ import * as v8 from "node:v8"
 import { RawNetworkReceiver } from "../../src/receiver/RawNetworkReceiver.js"
 import type * as ReceiverSupervisor from "../../src/receiver/ReceiverSupervisor.js"
 import { lineConverter, socketTextReceiver } from "../../src/receiver/SocketReceiver.js"
+import { waitUntil } from "../utils/realTime.js"
 import { makeBlockManager, makeTracker, recordsOf, supervise } from "./utils.js"
 
 /** A loopback line server: each connection gets `lines` written in small chunks, then stays open. */
@@ -30,15 +31,6 @@ const lineServer = (lines: ReadonlyArray<string>, port = 0) =>
       }))
   })
 
-/** Polls `check` every 20 ms; fails after `ms`. */
-const eventually = async (check: () => boolean, ms = 10_000) => {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time")
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 const conf = { "spark.streaming.blockInterval": "50ms", "spark.streaming.receiverRestartDelay": "100ms" }
 
 /** Runs `receiver` under a supervisor on the real clock, with a real BlockManager and an in-memory tracker. */
@@ -60,7 +52,7 @@ const supervised = <T>(
     }).pipe(Effect.scoped, Effect.provide(Logger.layer([])))
   )
 
-const wait = (check: () => boolean, ms?: number) => Effect.promise(() => eventually(check, ms))
+const wait = (check: () => boolean, ms = 10_000) => waitUntil(check, "the receiver's records or errors", ms)
 
 const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i} é`)
 

@@ -9,9 +9,9 @@ import { TestClock } from "effect/testing"
 import { Receiver } from "../../src/receiver/Receiver.js"
 import type { BatchInfo } from "../../src/scheduler/StreamingListener.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
+import { settle } from "./utils.js"
 
 /** Lets promise callbacks (rpc, store acknowledgements) run between clock steps. */
-const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))).pipe(Effect.repeat({ times: 3 }))
 
 /** Offers 30 records every 10 ms of virtual time; each `store` waits for the receiver's rate limiter. */
 class FastSource extends Receiver<number> {
@@ -52,7 +52,7 @@ const runOverloaded = (backpressure: boolean) =>
     yield* ssc.start()
     for (let step = 0; step < 40 * 20; step++) {
       yield* TestClock.adjust(50)
-      yield* settle
+      yield* settle(4)
     }
     yield* ssc.waitForListeners()
     yield* ssc.stop()

@@ -11,6 +11,7 @@ import { LineSlabs } from "../../src/internal/lineReading.js"
 import * as BlockGenerator from "../../src/receiver/BlockGenerator.js"
 import { ReceiverStoppedError, StoreArgumentError } from "../../src/receiver/ReceiverError.js"
 import { SocketTextReceiver } from "../../src/receiver/SocketReceiver.js"
+import { waitUntil } from "../utils/realTime.js"
 import { makeBlockManager, makeTracker, recordsOf, settle, supervise } from "./utils.js"
 
 const bytes = (s: string) => Buffer.from(s, "utf8")
@@ -199,8 +200,8 @@ describe("SocketTextReceiver", () => {
           "spark.streaming.receiverRestartDelay": "60s"
         })
         // The end of the stream restarts the receiver (as Spark's): by then the tail has been stored.
-        const deadline = Date.now() + 10_000
-        while (tracker.errors.length === 0 && Date.now() < deadline) yield* Effect.sleep("20 millis")
+        yield* waitUntil(() => tracker.errors.length > 0, "the end of the stream to restart the receiver")
+        assert.match(tracker.errors[0]!.message, /had no more data/)
         receiver.stop("end of test")
         yield* Fiber.join(fiber)
         assert.deepStrictEqual(recordsOf(blockManager, tracker.blocks), [...lines, "tail"])
@@ -231,7 +232,7 @@ describe("Receiver.storeLines", () => {
         const blockManager = yield* makeBlockManager()
         const quiet = new Quiet("127.0.0.1", 1)
         const fiber = yield* supervise(quiet, tracker, blockManager, {})
-        while (!quiet.isStarted()) yield* Effect.sleep("5 millis")
+        yield* waitUntil(() => quiet.isStarted(), "the receiver to start")
         const partial = yield* Effect.promise(() => quiet.storeLines(bytes("a\npartial")).catch((e: unknown) => e))
         assert.instanceOf(partial, StoreArgumentError)
         assert.match((partial as StoreArgumentError).message, /must end with a newline/)
@@ -252,7 +253,7 @@ describe("Receiver.storeLines", () => {
         const quiet = new Quiet("127.0.0.1", 1)
         const conf = { "spark.streaming.receiver.maxRate": "1000", "spark.streaming.blockInterval": "20ms" }
         const fiber = yield* supervise(quiet, tracker, blockManager, conf)
-        while (!quiet.isStarted()) yield* Effect.sleep("5 millis")
+        yield* waitUntil(() => quiet.isStarted(), "the receiver to start")
         // 300 lines at 1,000/s go in slices of 100 (a tenth of a second's worth), each cut at a line end.
         yield* Effect.promise(() => quiet.storeLines(bytes(lines.map((l) => `${l}\n`).join(""))))
         quiet.stop("end of test")

@@ -9,8 +9,7 @@ import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { Receiver } from "../../src/receiver/Receiver.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
-
-const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve))).pipe(Effect.repeat({ times: 3 }))
+import { settle } from "./utils.js"
 
 /** Stores only what the test tells it to. */
 class ScriptedReceiver extends Receiver<number> {
@@ -43,7 +42,7 @@ const run = (actions: ReadonlyArray<Action>) =>
     yield* ssc.start()
     while (!receiver.isStarted()) {
       yield* TestClock.adjust(10)
-      yield* settle
+      yield* settle(4)
     }
     const storedAt = new Map<number, number>()
     let next = 0
@@ -57,16 +56,16 @@ const run = (actions: ReadonlyArray<Action>) =>
         }
       } else if (step._tag === "Advance") {
         yield* TestClock.adjust(step.ms)
-        yield* settle
+        yield* settle(4)
       } else {
         receiver.restart("a restart the test asked for")
-        yield* settle
+        yield* settle(4)
       }
     }
     const stopping = yield* Effect.forkChild(ssc.stop({ stopGracefully: true }))
     while (stopping.pollUnsafe() === undefined) {
       yield* TestClock.adjust(100)
-      yield* settle
+      yield* settle(4)
     }
     yield* Fiber.join(stopping)
     return { outputs, storedAt }

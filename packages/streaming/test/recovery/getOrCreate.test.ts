@@ -7,7 +7,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { type SparkContext } from "@tspark/core"
-import { Deferred, Effect } from "effect"
+import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -15,6 +15,7 @@ import { shapeOf } from "../../src/internal/graphShape.js"
 import { readCheckpoint } from "../../src/internal/recovery.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
 import * as Testing from "../../src/testing/index.js"
+import { waitUntil } from "../utils/realTime.js"
 import { makeSparkContext, tempDir } from "../utils/streaming.js"
 
 const NOW = 1_700_000_000_000
@@ -27,14 +28,8 @@ const writeFile = (dir: string, name: string, lines: ReadonlyArray<string>, mtim
 
 const checkpointFiles = (dir: string) => fs.readdirSync(dir).filter((name) => /^checkpoint-\d+$/.test(name))
 
-/** Real time passes (the writer and the file system work) while the test clock stands still. */
-const realWait = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
-
-const waitFor = (check: () => boolean) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 500 && !check(); i++) yield* realWait(10)
-    assert.isTrue(check(), "condition not met in time")
-  })
+/** Real time passes (the checkpoint writer works on the file system) while the test clock stands still. */
+const waitFor = (check: () => boolean) => waitUntil(check, "checkpoint files")
 
 /** The application: lines of the files in `input`, collected per batch into `out`, through `transform`. */
 const application = (
@@ -229,9 +224,7 @@ describe("StreamingContext.getOrCreate", () => {
             return ssc
           })
         const ssc = yield* StreamingContext.getOrCreate(checkpointDir, create)
-        const started = yield* Deferred.make<void>()
         yield* ssc.start()
-        yield* Deferred.succeed(started, undefined)
         yield* Testing.advanceBatches(ssc, 2)
         yield* ssc.stop({ stopSparkContext: false })
         yield* waitFor(() => checkpointFiles(checkpointDir).length > 0)

@@ -15,6 +15,7 @@ import * as path from "node:path"
 import type { DStream } from "../../src/dstream/DStream.js"
 import * as StreamingContext from "../../src/StreamingContext.js"
 import * as Testing from "../../src/testing/index.js"
+import { waitUntil } from "../utils/realTime.js"
 import { checkProperty, makeSparkContext, tempDir } from "../utils/streaming.js"
 
 const NOW = 1_700_000_000_000
@@ -45,8 +46,6 @@ const application = (
     )
     return ssc
   })
-
-const realWait = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
 
 /** Files for batches 1..BATCHES, each with the modification time of its batch, all written up front. */
 const writeFiles = (dir: string, files: ReadonlyArray<ReadonlyArray<number>>) => {
@@ -99,7 +98,7 @@ describe("recovery properties", () => {
           yield* Testing.advanceBatches(first, crashAt - 1)
           yield* TestClock.adjust(1000)
           const written = path.join(checkpointDir, `checkpoint-${batch(crashAt)}`)
-          for (let i = 0; i < 500 && !fs.existsSync(written); i++) yield* realWait(10)
+          yield* waitUntil(() => fs.existsSync(written), `the checkpoint of batch ${crashAt}`)
           yield* first.stop({ stopGracefully: false })
           yield* TestClock.adjust(down * 1000 + 500)
 
