@@ -1,7 +1,7 @@
 /**
  * Where a supervisor stores the blocks its receiver produced: in the
  * executor's BlockManager at the receiver's storage level. The write-ahead-log
- * handler (`WriteAheadLogBasedBlockHandler`) comes with the recovery issue.
+ * handler (`WriteAheadLogBasedBlockHandler`) is planned.
  *
  * Mirrors `org.apache.spark.streaming.receiver.ReceivedBlockHandler`.
  *

@@ -207,8 +207,8 @@ export class ReceiverTracker {
   /**
    * Forgets batches before `threshTime`. Their blocks leave the executors
    * with their BlockRDDs (the generator's clearMetadata); receivers hear
-   * `CleanupOldBlocks` only when they keep a write-ahead log (the recovery
-   * work), as Spark's.
+   * `CleanupOldBlocks` only when they keep a write-ahead log (planned), as
+   * Spark's.
    */
   cleanupOldBlocksAndBatches(threshTime: number): void {
     if (this.streams.size === 0) return
