@@ -300,7 +300,7 @@ export class SparkContext implements RDDContext {
     return Effect.sync(() => this.services.dag.cancelAllJobs("as part of cancellation of all jobs"))
   }
 
-  /** Sets the directory `RDD.checkpoint()` writes to (created if missing). */
+  /** Sets the directory `RDD.checkpoint()` writes into (created if missing), in a new subdirectory of this context's. */
   setCheckpointDir(directory: string): Effect.Effect<void, InvalidArgumentError> {
     return Effect.map(ReliableCheckpointRDD.prepareCheckpointDir(directory), (resolved) => {
       this.checkpointDirectory = resolved

@@ -60,11 +60,18 @@ export interface GraphShape {
  * The checkpoint of batch `checkpointTime`: the graph's zero time and shape,
  * the batches generated and not yet completed (`pendingTimes`), and each
  * stream's own state by its index in the shape (a file stream's files per
- * batch).
+ * batch) and the RDD checkpoints it remembers (`[batch time, directory]`, the
+ * directory relative to the checkpoint directory): a stateful stream's state
+ * is read back from them.
+ *
+ * Mirrors `org.apache.spark.streaming.Checkpoint` (with each stream's
+ * `DStreamCheckpointData`), holding data and no code.
  *
  * **Example**
  * ```ts
- * const checkpoint: Checkpoint.Checkpoint = { version: 1, checkpointTime: 3000, zeroTime: 0, pendingTimes: [3000], graph, streams: [] }
+ * const checkpoint: Checkpoint.Checkpoint = {
+ *   version: 1, checkpointTime: 3000, zeroTime: 0, pendingTimes: [3000], graph, streams: [null], rddCheckpoints: [[[2000, "rdd-7"]]]
+ * }
  * ```
  *
  * @category models
@@ -77,4 +84,5 @@ export interface Checkpoint {
   readonly pendingTimes: ReadonlyArray<number>
   readonly graph: GraphShape
   readonly streams: ReadonlyArray<unknown>
+  readonly rddCheckpoints: ReadonlyArray<ReadonlyArray<readonly [number, string]>>
 }

@@ -19,6 +19,7 @@
  */
 import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError, type StorageLevel } from "@tspark/core"
 import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
+import * as path from "node:path"
 import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
 import type { DStream } from "./dstream/DStream.js"
 import * as FileInputDStream from "./dstream/FileInputDStream.js"
@@ -129,7 +130,8 @@ export class StreamingContext implements StreamingContextLike {
   checkpoint(directory: string): Effect.Effect<void, SparkError.InvalidArgumentError> {
     return Effect.gen({ self: this }, function*() {
       yield* this.sparkContext.setCheckpointDir(directory)
-      this.checkpointDirectory = this.sparkContext.checkpointDir
+      // The SparkContext writes RDD checkpoints into a subdirectory of its own; the metadata goes here.
+      this.checkpointDirectory = path.resolve(directory)
     })
   }
   /** Keeps every stream's generated RDDs at least `duration`; one that is not positive makes `start` fail. */
@@ -263,10 +265,11 @@ export class StreamingContext implements StreamingContextLike {
         conf: this.sparkContext.conf,
         hooks: checkpoint === undefined ? hooks : {
           ...hooks,
-          doCheckpoint: (time, later) => Effect.andThen(checkpoint(time, later), hooks.doCheckpoint?.(time, later) ?? Effect.void)
+          doCheckpoint: (time, later) => Effect.andThen(checkpoint.doCheckpoint(time), hooks.doCheckpoint?.(time, later) ?? Effect.void)
         },
         notifyError: this.notifyError,
-        cleanupForgotten: this.sparkContext.cleaner.cleanupForgotten
+        cleanupForgotten: checkpoint?.cleanupForgotten(this.sparkContext.cleaner.cleanupForgotten) ??
+          this.sparkContext.cleaner.cleanupForgotten
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

@@ -10,6 +10,7 @@
  */
 import { CheckpointFile } from "@tspark/checkpoint"
 import { Data, Effect } from "effect"
+import { randomUUID } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { engineFunction } from "../internal/closure/engineFunctions.js"
@@ -18,8 +19,8 @@ import { ArrayIterator } from "../internal/rdd/iterators.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import { deserialize } from "../internal/storage/serializer.js"
 import { CheckpointError, describeCause, InvalidArgumentError } from "../SparkError.js"
-import type { Partitioner } from "./Partitioner.js"
-import type { RDD, RDDError } from "./RDD.js"
+import { HashPartitioner, type Partitioner } from "./Partitioner.js"
+import { RDD, type RDDContext, type RDDError } from "./RDD.js"
 
 /**
  * A partition's checkpoint file is missing, unreadable or damaged (torn,
@@ -63,18 +64,19 @@ export class CheckpointFileUnreadable extends Data.TaggedError("CheckpointFileUn
  */
 export const readCheckpointFile = (directory: string, index: number): ReadonlyArray<unknown> => {
   const file = partFile(directory, index)
-  const bytes = runSyncFiles(
-    CheckpointFile.read(file).pipe(
-      Effect.catchTags({
-        FileNotFoundError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
-        FileSystemError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
-        CorruptDataError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` })),
-        UnsupportedFormatVersionError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
-      })
-    )
-  )
-  return deserialize(bytes)
+  return deserialize(runSyncFiles(readValidated(file)))
 }
+
+/** A checkpoint file's bytes, its failures as `CheckpointFileUnreadable` naming the file. */
+const readValidated = (file: string) =>
+  CheckpointFile.read(file).pipe(
+    Effect.catchTags({
+      FileNotFoundError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
+      FileSystemError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${e.message}` })),
+      CorruptDataError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` })),
+      UnsupportedFormatVersionError: (e) => Effect.fail(new CheckpointFileUnreadable({ path: file, reason: `is damaged: ${e.message}` }))
+    })
+  )
 
 /**
  * The plan of an RDD read back from its checkpoint files.
@@ -138,16 +140,105 @@ export const writeRDDToCheckpointDirectory = (rdd: RDD<unknown>): Effect.Effect<
       catch: (cause) => new CheckpointError({ rddId: rdd.id, message: `cannot create ${directory}: ${describeCause(cause)}`, cause })
     })
     yield* rdd.context.runJob(rdd, engineFunction("writeCheckpointPartition", { directory }))
+    // Written last, so its presence says every part was written.
+    const metadata: CheckpointMetadata = {
+      numPartitions,
+      hashPartitions: partitioner?._tag === "HashPartitioner" ? partitioner.numPartitions : undefined
+    }
+    yield* Effect.try({
+      try: () => runSyncFiles(CheckpointFile.writeAtomic(directory, METADATA, Buffer.from(JSON.stringify(metadata), "utf8"))),
+      catch: (cause) =>
+        new CheckpointError({ rddId: rdd.id, message: `cannot write ${METADATA} in ${directory}: ${describeCause(cause)}`, cause })
+    })
     return reliableCheckpoint(directory, numPartitions, partitioner)
   })
 }
 
+/** The file a checkpoint's shape is kept in, beside its parts. */
+const METADATA = "_metadata"
+
+/**
+ * What `checkpointFile` needs to read a checkpoint back: its partition count
+ * and, for a hash-partitioned RDD, its partitioner (a range partitioner holds
+ * an ordering function, which is not written: such an RDD reads back without
+ * a partitioner).
+ */
+interface CheckpointMetadata {
+  readonly numPartitions: number
+  readonly hashPartitions: number | undefined
+}
+
+const parseMetadata = (bytes: Uint8Array): CheckpointMetadata | undefined => {
+  try {
+    const value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as Partial<CheckpointMetadata>
+    const valid = Number.isSafeInteger(value.numPartitions) && value.numPartitions! >= 0 &&
+      (value.hashPartitions === undefined || (Number.isSafeInteger(value.hashPartitions) && value.hashPartitions > 0))
+    return valid ? { numPartitions: value.numPartitions!, hashPartitions: value.hashPartitions } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The RDD that a completed reliable checkpoint (`<checkpointDir>/rdd-<id>`,
+ * written by `checkpoint()`) holds, read back in a later application: the
+ * same partitions, and its hash partitioner if it had one. Every part's
+ * checksum is checked first (the parts are read once): fails with
+ * `CheckpointFileUnreadable` when the checkpoint is incomplete (a crash while
+ * it was written), damaged or missing a part; its tasks fail the same way if a
+ * part is damaged after this check.
+ *
+ * Mirrors `SparkContext.checkpointFile` (with `ReliableCheckpointRDD`'s checks).
+ *
+ * **Example**
+ * ```ts
+ * const restored = yield* ReliableCheckpointRDD.checkpointFile<[string, number]>(sc, "/ckpt/rdd-3")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const checkpointFile = <T>(context: RDDContext, directory: string): Effect.Effect<RDD<T>, CheckpointFileUnreadable> =>
+  Effect.gen(function*() {
+    const file = path.join(directory, METADATA)
+    const metadata = parseMetadata(
+      yield* Effect.try({
+        try: () => runSyncFiles(readValidated(file)),
+        catch: (cause) =>
+          cause instanceof CheckpointFileUnreadable
+            ? cause
+            : new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${describeCause(cause)}` })
+      })
+    )
+    if (metadata === undefined) {
+      return yield* new CheckpointFileUnreadable({ path: file, reason: "is damaged: not a checkpoint's metadata" })
+    }
+    // Every part is read and its checksum checked now, so a damaged checkpoint is refused here rather than
+    // failing the first job that reads it.
+    for (let index = 0; index < metadata.numPartitions; index++) {
+      const part = partFile(directory, index)
+      if (!fs.existsSync(part)) return yield* new CheckpointFileUnreadable({ path: part, reason: "cannot be read: it is missing" })
+      yield* Effect.try({
+        try: () => runSyncFiles(readValidated(part)),
+        catch: (cause) =>
+          cause instanceof CheckpointFileUnreadable
+            ? cause
+            : new CheckpointFileUnreadable({ path: part, reason: `cannot be read: ${describeCause(cause)}` })
+      })
+    }
+    const partitioner = metadata.hashPartitions === undefined ? undefined : new HashPartitioner(metadata.hashPartitions)
+    return new RDD<T>(context, reliableCheckpoint(directory, metadata.numPartitions, partitioner), [])
+  })
+
 /**
  * Makes a checkpoint directory (if missing), checks that it is writable and
- * returns its absolute path; fails with `InvalidArgumentError` naming the
- * directory otherwise.
+ * returns the absolute path of a new directory of this application's inside
+ * it (a random name): applications sharing the directory, or restarted in it,
+ * never write over each other's `rdd-<id>`. Fails with
+ * `InvalidArgumentError` naming the directory otherwise.
  *
- * Mirrors the directory set-up of `SparkContext.setCheckpointDir`.
+ * Mirrors the directory set-up of `SparkContext.setCheckpointDir` (its UUID
+ * subdirectory).
  *
  * **Example**
  * ```ts
@@ -162,7 +253,9 @@ export const prepareCheckpointDir = (directory: string): Effect.Effect<string, I
     try: () => {
       fs.mkdirSync(directory, { recursive: true })
       fs.accessSync(directory, fs.constants.W_OK)
-      return path.resolve(directory)
+      const own = path.join(path.resolve(directory), randomUUID())
+      fs.mkdirSync(own)
+      return own
     },
     catch: (cause) =>
       new InvalidArgumentError({

@@ -145,7 +145,7 @@ describe.each(modes)("lineage ($name)", (mode) => {
               if (name.startsWith("shuffle_")) sc.blockManager.removeBlock(BlockId.parse(name)!)
             }
             assertSameMultiset(yield* reduced.map((kv) => kv).collect(), before)
-            if (!local) assert.isTrue(fs.readdirSync(dir).some((d) => d === `rdd-${reduced.id}`))
+            if (!local) assert.isTrue(fs.readdirSync(sc.checkpointDir!).some((d) => d === `rdd-${reduced.id}`))
           }),
         { numRuns: 30 }
       )

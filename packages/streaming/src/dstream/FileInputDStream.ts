@@ -82,9 +82,11 @@ export const make = <T>(
     dependencies: [],
     compute: (time, self) => {
       if (initialThreshold === undefined) initialThreshold = newFilesOnly ? (self.zeroTime ?? time) : 0
-      // Forget batches that left the remember window, and their files.
+      // Forget batches that left the remember window (longer when a stateful child needs batches since
+      // its last checkpoint recomputed after a restart), and their files.
+      const keepMs = Math.max(rememberMs, self.rememberDurationMs ?? 0)
       for (const [batch, files] of batchTimeToFiles) {
-        if (batch < time - rememberMs) {
+        if (batch < time - keepMs) {
           batchTimeToFiles.delete(batch)
           recovered.delete(batch)
           for (const file of files) recentlySelected.delete(file)

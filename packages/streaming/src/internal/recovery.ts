@@ -6,12 +6,15 @@
 import { CheckpointReader, CheckpointWriter, FileSystem } from "@tspark/checkpoint"
 import { Effect, Option, Scope } from "effect"
 import * as path from "node:path"
-import type { SparkError } from "@tspark/core"
+import type { ContextCleaner, RDD, SparkError } from "@tspark/core"
+import { ReliableCheckpointRDD } from "@tspark/core/rdd"
 import type { Checkpoint, GraphShape } from "../Checkpoint.js"
+import type { DStream } from "../dstream/DStream.js"
 import { isReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { StreamingContext } from "../StreamingContext.js"
 import { CheckpointRecoveryError } from "../StreamingError.js"
+import { removeUnreferencedRuns } from "./checkpointRuns.js"
 import { firstDifference, orderedStreams, shapeOf } from "./graphShape.js"
 import { recoveryOf } from "./streamRecovery.js"
 
@@ -46,24 +49,56 @@ export const decode = (bytes: Uint8Array): Checkpoint | string => {
     return "a streaming checkpoint without valid batch times"
   }
   if (!isShape(c.graph) || !Array.isArray(c.streams)) return "a streaming checkpoint without a valid graph"
+  const isEntry = (e: unknown) => Array.isArray(e) && e.length === 2 && Number.isSafeInteger(e[0]) && typeof e[1] === "string"
+  if (!Array.isArray(c.rddCheckpoints) || !c.rddCheckpoints.every((list) => Array.isArray(list) && list.every(isEntry))) {
+    return "a streaming checkpoint without valid RDD checkpoints"
+  }
   return c as Checkpoint
 }
 
 /** How many checkpoint files are kept (Spark keeps the newest ten). */
 const KEEP = 10
 
+/** What the streaming context runs with a checkpoint directory set. */
+export interface MetadataCheckpointer {
+  /** The JobGenerator's DoCheckpoint: writes the graph's checkpoint of batch `time`. */
+  readonly doCheckpoint: (time: number) => Effect.Effect<void>
+  /**
+   * Wraps the cleaner's `cleanupForgotten` so that the RDD checkpoint files
+   * of forgotten batches stay until a metadata checkpoint made after they
+   * were forgotten is on disk: until then, a crash recovers from a checkpoint
+   * that still names them (Spark's ClearCheckpointData after a write).
+   */
+  readonly cleanupForgotten: (cleanup: CleanupForgotten) => CleanupForgotten
+}
+
+type CleanupForgotten = (
+  forgotten: ReadonlyArray<RDD.RDD<unknown>>,
+  live: Iterable<RDD.RDD<unknown>>
+) => Effect.Effect<ContextCleaner.CleanupSummary>
+
+/** Each stream's remembered RDD checkpoints, their directories relative to `directory`. */
+const rddCheckpointsOf = (directory: string, stream: DStream<unknown>): Array<[number, string]> => {
+  const entries: Array<[number, string]> = []
+  for (const [time, rdd] of stream.generatedRDDs) {
+    const written = rdd.checkpointDirectory
+    if (written !== undefined) entries.push([time, path.relative(directory, written)])
+  }
+  return entries.sort((a, b) => a[0] - b[0])
+}
+
 /**
  * A writer of the graph's metadata checkpoints into `directory`, living in
- * `scope`; the returned function is the JobGenerator's DoCheckpoint. Writes
- * are queued and ordered by the writer; a failed write is logged (the next
- * batch writes again), and never fails a batch.
+ * `scope`. A fiber of its own writes them, so a batch never waits for a disk;
+ * a failed write is logged (the next checkpoint is written again) and never
+ * fails a batch.
  */
 export const metadataCheckpointer = (
   directory: string,
   graph: DStreamGraph,
   pendingTimes: () => ReadonlyArray<number>,
   scope: Scope.Scope
-): Effect.Effect<(time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>, CheckpointRecoveryError> =>
+): Effect.Effect<MetadataCheckpointer, CheckpointRecoveryError> =>
   Effect.gen(function*() {
     const writer = yield* CheckpointWriter.make({ directory, keep: KEEP, createDirectory: true }).pipe(
       Scope.provide(scope),
@@ -73,29 +108,57 @@ export const metadataCheckpointer = (
     // The graph is fixed once started: its shape and stream order are computed once.
     const shape = shapeOf(graph)
     const streams = orderedStreams(graph)
-    let reported: unknown = undefined
-    return (time: number) =>
-      Effect.gen(function*() {
-        const checkpoint: Checkpoint = {
-          version: 1,
-          checkpointTime: time,
-          zeroTime: graph.zeroTime ?? 0,
-          pendingTimes: [...pendingTimes()].sort((a, b) => a - b),
-          graph: shape,
-          streams: streams.map((stream) => {
-            const recovery = recoveryOf(stream)
-            return recovery?._tag === "Restorable" ? recovery.save() : null
-          })
-        }
-        yield* writer.write(encode(checkpoint), time).pipe(
-          Effect.catch((e) => Effect.logWarning(`Checkpoint of batch ${time} not written: ${e.message}`))
+    // Checkpoints made so far, and the newest of them known to be on disk.
+    let made = 0
+    let durable = 0
+    // Forgotten RDDs with checkpoint files, kept live until a checkpoint made after `made` is durable.
+    const held: Array<{ readonly made: number; readonly rdds: ReadonlyArray<RDD.RDD<unknown>> }> = []
+    // One write at a time, and only the newest checkpoint waits for it: one made while another waits
+    // supersedes it, so a disk slower than the batches delays checkpoints instead of queueing them.
+    let waiting: { readonly sequence: number; readonly time: number; readonly bytes: Uint8Array } | undefined
+    let writing = false
+    const writeWaiting: Effect.Effect<void> = Effect.gen(function*() {
+      for (let next = waiting; next !== undefined; next = waiting) {
+        waiting = undefined
+        const outcome = yield* writer.writeAndAwait(next.bytes, next.time).pipe(
+          Effect.catch((e) =>
+            Effect.as(Effect.logWarning(`Checkpoint of batch ${next!.time} not written to ${directory}: ${e.message}`), undefined)
+          )
         )
-        const failure = yield* writer.lastFailure
-        if (Option.isSome(failure) && failure.value !== reported) {
-          reported = failure.value
-          yield* Effect.logWarning(`Writing a checkpoint to ${directory} failed: ${failure.value.message}`)
-        }
-      })
+        if (outcome?._tag === "Written") durable = Math.max(durable, next.sequence)
+      }
+      writing = false
+    })
+    return {
+      doCheckpoint: (time) =>
+        Effect.suspend(() => {
+          const checkpoint: Checkpoint = {
+            version: 1,
+            checkpointTime: time,
+            zeroTime: graph.zeroTime ?? 0,
+            pendingTimes: [...pendingTimes()].sort((a, b) => a - b),
+            graph: shape,
+            streams: streams.map((stream) => {
+              const recovery = recoveryOf(stream)
+              return recovery?._tag === "Restorable" ? recovery.save() : null
+            }),
+            rddCheckpoints: streams.map((stream) => rddCheckpointsOf(directory, stream))
+          }
+          waiting = { sequence: ++made, time, bytes: encode(checkpoint) }
+          if (writing) return Effect.void
+          writing = true
+          // Uninterruptible: closing the scope (stop) waits until the newest checkpoint is written.
+          return Effect.asVoid(Effect.forkIn(Effect.uninterruptible(writeWaiting), scope))
+        }),
+      cleanupForgotten: (cleanup) => (forgotten, live) =>
+        Effect.suspend(() => {
+          const checkpointed = forgotten.filter((rdd) => rdd.checkpointDirectory !== undefined)
+          if (checkpointed.length > 0) held.push({ made, rdds: checkpointed })
+          const released: Array<RDD.RDD<unknown>> = []
+          while (held.length > 0 && held[0]!.made < durable) released.push(...held.shift()!.rdds)
+          return cleanup([...forgotten, ...released], [...live, ...held.flatMap((h) => h.rdds)])
+        })
+    }
   })
 
 /** The newest valid checkpoint in `directory` (the reader logs each newer file it skipped, and why), if any. */
@@ -121,7 +184,9 @@ export const readCheckpoint = (directory: string): Effect.Effect<Checkpoint | un
 /**
  * Checks that `graph` (built again by the application) can take the
  * checkpoint's state, and restores each stream's: the same shape, no stream
- * whose state cannot be restored yet. Receiver streams recover without the
+ * whose RDDs cannot be recovered (a queue stream's), every RDD checkpoint it
+ * names readable (all are read before anything is restored, so a refused
+ * recovery leaves the graph as it was built). Receiver streams recover without the
  * blocks received before the crash that no batch completed (the receiver
  * write-ahead log that keeps them is planned): a warning says so.
  */
@@ -143,18 +208,30 @@ export const restoreGraph = (
     for (const [i, stream] of streams.entries()) {
       const recovery = recoveryOf(stream)
       if (recovery?._tag === "Unrecoverable") return yield* refuse(`${stream.kind.name}[${i}] cannot be recovered: ${recovery.reason}`)
-      if (stream.mustCheckpoint) {
-        return yield* refuse(
-          `${stream.kind.name}[${i}] keeps state across batches, and restoring it from its checkpointed RDDs is not ` +
-            `supported yet: start from an empty checkpoint directory`
+    }
+    // Every RDD checkpoint is read before anything is restored: a refused recovery leaves the graph as create built it.
+    const restored: Array<Array<readonly [number, RDD.RDD<unknown>]>> = []
+    for (const [i, stream] of streams.entries()) {
+      const rdds: Array<readonly [number, RDD.RDD<unknown>]> = []
+      for (const [time, relative] of checkpoint.rddCheckpoints[i] ?? []) {
+        const rdd = yield* ReliableCheckpointRDD.checkpointFile(stream.context.sparkContext, path.resolve(directory, relative)).pipe(
+          Effect.mapError((e) =>
+            refuse(
+              `The state of ${stream.kind.name}[${i}] at batch ${time} cannot be restored: ${e.message}. Start from an ` +
+                `empty checkpoint directory to begin again without it`
+            )
+          )
         )
+        rdds.push([time, rdd])
       }
+      restored.push(rdds)
     }
     graph.restartPoint = checkpoint
     for (const [i, stream] of streams.entries()) {
       const recovery = recoveryOf(stream)
       const state = checkpoint.streams[i]
       if (recovery?._tag === "Restorable" && state !== null && state !== undefined) recovery.restore(state)
+      for (const [time, rdd] of restored[i]!) stream.generatedRDDs.set(time, rdd)
       if (isReceiverInputDStream(stream)) {
         yield* Effect.logWarning(
           `${stream.kind.name}[${i}] recovers without the blocks it received before the restart that no batch ` +
@@ -184,6 +261,9 @@ export const getOrCreate = <E, R>(
         })
       )
     }
-    if (checkpoint !== undefined) yield* Effect.catch(restoreGraph(checkpointDir, checkpoint, ssc.graph), refused)
+    if (checkpoint !== undefined) {
+      yield* Effect.catch(restoreGraph(checkpointDir, checkpoint, ssc.graph), refused)
+      yield* removeUnreferencedRuns(ssc.checkpointDir, checkpoint, ssc.sparkContext.checkpointDir)
+    }
     return ssc
   })

@@ -2,13 +2,15 @@
  * Metadata checkpoints and StreamingContext.getOrCreate on the test clock:
  * a file-stream application stopped with a batch in flight recovers from
  * its checkpoint directory, runs the unfinished batch on the same files and
- * the down-time batches, and counts every line once; a graph of another
- * shape, or with state that cannot be restored yet, is refused by name.
+ * the down-time batches, and counts every line once; a stateful stream's
+ * state is read back from its RDD checkpoints; a graph of another shape, a
+ * queue stream or a damaged RDD checkpoint is refused by name.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { type SparkContext } from "@tspark/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
+import { randomUUID } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { shapeOf } from "../../src/internal/graphShape.js"
@@ -65,7 +67,11 @@ const runApplication = (batches: number) =>
     const sc = yield* makeSparkContext()
     const ssc = yield* StreamingContext.getOrCreate(checkpointDir, application(sc, checkpointDir, input, new Map()))
     yield* ssc.start()
-    yield* Testing.advanceBatches(ssc, batches)
+    // Batch by batch, as in real time: a checkpoint made while another waits to be written supersedes it.
+    for (let k = 1; k <= batches; k++) {
+      yield* Testing.advanceBatches(ssc, 1)
+      yield* waitFor(() => fs.existsSync(path.join(checkpointDir, `checkpoint-${NOW + k * 1000}`)))
+    }
     return { input, checkpointDir, sc, ssc }
   })
 
@@ -207,29 +213,74 @@ describe("StreamingContext.getOrCreate", () => {
     })), 30_000)
 
   it.effect(
-    "a stateful stream is refused until its state can be restored, rather than silently reset",
+    "restores a state from its RDD checkpoints (not from input gone since), recomputes the batches after them; a damaged one is refused",
     () =>
       Effect.scoped(Effect.gen(function*() {
         yield* TestClock.setTime(NOW)
         const input = yield* tempDir("tspark-recovery-in-")
         const checkpointDir = yield* tempDir("tspark-recovery-ckpt-")
-        const sc = yield* makeSparkContext()
-        const create = () =>
+        const batch = (k: number) => NOW + k * 1000
+        const totals = new Map<number, Array<[string, number]>>()
+        const create = (sc: SparkContext.SparkContext, hangAt?: number) => () =>
           Effect.gen(function*() {
             const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
             yield* ssc.checkpoint(checkpointDir)
-            ssc.textFileStream(input).map((line) => [line, 1] as const)
-              .updateStateByKey((values: Array<number>, state: number | undefined) => (state ?? 0) + values.length)
-              .foreachRDD(() => Effect.void)
+            ssc.textFileStream(input).map((word) => [word, 1] as [string, number])
+              .updateStateByKey((values: Array<number>, total: number | undefined) => values.length + (total ?? 0))
+              .checkpoint(2000)
+              .foreachRDD((rdd, time) =>
+                time === hangAt ? Effect.never : Effect.map(rdd.collect(), (kvs) => void totals.set(time, [...kvs].sort()))
+              )
             return ssc
           })
-        const ssc = yield* StreamingContext.getOrCreate(checkpointDir, create)
-        yield* ssc.start()
-        yield* Testing.advanceBatches(ssc, 2)
-        yield* ssc.stop({ stopSparkContext: false })
-        yield* waitFor(() => checkpointFiles(checkpointDir).length > 0)
-        const refused = yield* Effect.flip(StreamingContext.getOrCreate(checkpointDir, create))
-        assert.match(refused.message, /StateDStream\[\d\] keeps state across batches/)
+
+        // Batches 1..5 each read a file; the state is checkpointed at batches 2 and 4; batch 6 hangs at the "crash".
+        const sc1 = yield* makeSparkContext()
+        const ssc1 = yield* StreamingContext.getOrCreate(checkpointDir, create(sc1, batch(6)))
+        yield* ssc1.start()
+        for (let k = 1; k <= 5; k++) {
+          writeFile(input, `w${k}.txt`, ["x", k % 2 === 0 ? "even" : "odd"], batch(k) - 500)
+          yield* Testing.advanceBatches(ssc1, 1)
+        }
+        yield* TestClock.adjust(1000)
+        yield* waitFor(() => fs.existsSync(path.join(checkpointDir, `checkpoint-${batch(6)}`)))
+        yield* ssc1.stop({ stopSparkContext: true, stopGracefully: false })
+        const saved = (yield* readCheckpoint(checkpointDir))!
+        const stateIndex = saved.graph.streams.findIndex((stream) => stream.kind === "StateDStream")
+        assert.deepStrictEqual(saved.rddCheckpoints[stateIndex]!.map(([time]) => time), [batch(2), batch(4)])
+
+        // The files that batches 1..4 read are gone: only the checkpoint of batch 4 can give their counts.
+        for (let k = 1; k <= 4; k++) fs.rmSync(path.join(input, `w${k}.txt`))
+        const expected: Array<[string, number]> = [["even", 2], ["odd", 3], ["x", 5]]
+
+        // A damaged RDD checkpoint is refused, naming the stream and batch, and leaves the graph unrestored.
+        const part = path.resolve(checkpointDir, saved.rddCheckpoints[stateIndex]![1]![1], "part-00000")
+        const intact = fs.readFileSync(part)
+        const damaged = Buffer.from(intact)
+        damaged[damaged.length - 1] ^= 0xff
+        fs.writeFileSync(part, damaged)
+        const sc2 = yield* makeSparkContext()
+        const refused = yield* Effect.flip(StreamingContext.getOrCreate(checkpointDir, create(sc2)))
+        assert.strictEqual(refused._tag, "CheckpointRecoveryError")
+        assert.match(refused.message, new RegExp(`StateDStream\\[${stateIndex}\\] at batch ${batch(4)} cannot be restored: .*is damaged`))
+        fs.writeFileSync(part, intact)
+
+        // What an earlier crashed run left that the checkpoint does not name is removed at recovery.
+        const leftover = path.join(checkpointDir, randomUUID(), "rdd-99")
+        fs.mkdirSync(leftover, { recursive: true })
+        fs.writeFileSync(path.join(leftover, "part-00000"), "old")
+        const ssc2 = yield* StreamingContext.getOrCreate(checkpointDir, create(sc2))
+        assert.isFalse(fs.existsSync(path.dirname(leftover)))
+        for (const [, relative] of saved.rddCheckpoints[stateIndex]!) assert.isTrue(fs.existsSync(path.resolve(checkpointDir, relative)))
+        yield* ssc2.start()
+        // Batch 6 (pending) runs again at once: its state comes from batch 4's checkpoint and batch 5's file.
+        yield* ssc2.awaitCompletedBatches(1)
+        yield* ssc2.waitForListeners()
+        assert.deepStrictEqual(totals.get(batch(6)), expected)
+        writeFile(input, "w7.txt", ["x"], batch(7) - 500)
+        yield* Testing.advanceBatches(ssc2, 1)
+        assert.deepStrictEqual(totals.get(batch(7)), [["even", 2], ["odd", 3], ["x", 6]])
+        yield* ssc2.stop()
       })),
     30_000
   )

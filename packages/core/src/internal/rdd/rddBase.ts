@@ -99,12 +99,14 @@ export abstract class RDDBase<T> {
 
   /**
    * @internal The directory of this RDD's reliable checkpoint once written
-   * (`<checkpointDir>/rdd-<id>`), for the cleaner.
+   * (`<checkpointDir>/rdd-<id>`), or the one it is read from (an RDD of
+   * `ReliableCheckpointRDD.checkpointFile`), for the cleaner and streaming's
+   * metadata checkpoints.
    */
   get checkpointDirectory(): string | undefined {
-    if (this.checkpointState._tag !== "Done") return undefined
-    const directory = this.checkpointState.rdd.op.params["directory"]
-    return this.checkpointState.rdd.op.kind === "ReliableCheckpointRDD" && typeof directory === "string" ? directory : undefined
+    const op = this.checkpointState._tag === "Done" ? this.checkpointState.rdd.op : this.op
+    const directory = op.params["directory"]
+    return op.kind === "ReliableCheckpointRDD" && typeof directory === "string" ? directory : undefined
   }
 
   /** Whether a checkpoint of this RDD has been written (its lineage is truncated). */
