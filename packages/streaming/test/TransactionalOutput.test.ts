@@ -155,6 +155,17 @@ describe("TransactionalOutput", () => {
       assert.deepStrictEqual(sorted(store.totals), [["a", 2], ["b", 2], ["c", 1]])
     })))
 
+  it.effect("on a backend that ships tasks, the writer (which holds its sink) is refused at submission", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sc = yield* makeSparkContext({ "spark.tspark.local.shipTasks": true })
+      const store = memoryStore()
+      const output = yield* TransactionalOutput.make({ name: "counts", sink: store.sink, write: writeCounts() })
+      const error = yield* Effect.flip(runBatch(sc.parallelize<Count>([["a", 1]], 1), output, 1000))
+      assert.strictEqual(error._tag, "TaskNotSerializableError")
+      assert.match(error.message, /Task not serializable: .* captures .*"sink"/)
+      assert.strictEqual(store.events.begun, 0)
+    })))
+
   it.effect("fails with InvalidOutputError saying what to change", () =>
     Effect.gen(function*() {
       const { sink } = memoryStore()
