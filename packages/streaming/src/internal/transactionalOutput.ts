@@ -99,7 +99,11 @@ const writeOnce = async <T, Tx>(
         rollbackFailure = rollbackError
       }
     }
-    sink.release(tx, error)
+    try {
+      sink.release(tx, error)
+    } catch {
+      // The partition's own failure is the one to report; a release that throws too must not hide it.
+    }
     throw failed(marker, phase, error, rollbackFailure)
   }
   sink.release(tx)
