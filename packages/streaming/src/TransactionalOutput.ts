@@ -9,7 +9,8 @@
  * Database-agnostic: a `TransactionalSink` says how to begin a transaction on
  * a pooled connection, claim a marker, commit, roll back and give the
  * connection back, which PostgreSQL, MySQL and most SQL stores can do
- * (`examples/src/exactlyOnceWordCount.ts` has one for PostgreSQL).
+ * (`examples/src/postgresSink.ts` is one for PostgreSQL, used by
+ * `examples/src/exactlyOnceWordCount.ts`).
  *
  * Mirrors the transactional updates that Spark's Streaming Programming Guide
  * describes under "Semantics of output operations" (a unique id from the
@@ -58,7 +59,7 @@ export interface CommitMarker {
  *     [m.output, m.batchTime, m.partition])).rowCount === 1,
  *   commit: async (client) => { await client.query("COMMIT") },
  *   rollback: async (client) => { await client.query("ROLLBACK") },
- *   release: (client, error) => client.release(error instanceof Error ? error : undefined)
+ *   release: (client, error) => client.release(error !== undefined) // a failed connection is closed, not reused
  * }
  * ```
  *
