@@ -4,7 +4,8 @@
  * name, batch time, partition index): when the marker is already there, the
  * batch is a replay (after a failure or a driver restart) and the partition
  * writes nothing; when anything fails, the transaction rolls back and the
- * task fails, so a batch is never half-written and runs again whole.
+ * task fails (and with it the batch), so no partition is ever half-written,
+ * and running the batch again writes just the partitions not yet committed.
  *
  * Database-agnostic: a `TransactionalSink` says how to begin a transaction on
  * a pooled connection, claim a marker, commit, roll back and give the
