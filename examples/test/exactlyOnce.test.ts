@@ -1,9 +1,10 @@
 /**
  * TransactionalOutput against a real PostgreSQL (a private server for this
  * file): the example's sink and upsert, a replayed batch, a failure in the
- * middle of a partition, two outputs, two attempts at one partition at once.
+ * middle of a partition, two outputs, two attempts at one partition at once,
+ * and a writer built on worker-thread executors.
  */
-import { type RDD, SparkContext, type TaskContext } from "@tspark/core"
+import { Closure, type RDD, SparkContext, type TaskContext } from "@tspark/core"
 import { TransactionalOutput } from "@tspark/streaming"
 import { Effect } from "effect"
 import pg from "pg"
@@ -15,11 +16,13 @@ import { type PostgresServer, startPostgres } from "./utils/postgresServer.js"
 type Count = readonly [string, number]
 
 let server: PostgresServer | undefined
+let databaseUrl: string
 let pool: pg.Pool
 
 beforeAll(async () => {
   server = await startPostgres()
-  pool = new pg.Pool({ connectionString: await server.createDatabase("exactly_once"), max: 4 })
+  databaseUrl = await server.createDatabase("exactly_once")
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
   await Effect.runPromise(createTables(pool))
 })
 
@@ -42,9 +45,9 @@ const markers = async (): Promise<Array<string>> =>
     r
   ) => r.m)
 
-/** Runs `program` with a local[2] SparkContext of its own. */
-const withSpark = <A, E>(program: (sc: SparkContext.SparkContext) => Effect.Effect<A, E>): Promise<A> =>
-  Effect.runPromise(Effect.scoped(Effect.flatMap(SparkContext.make({ master: "local[2]", appName: "exactly-once test" }), program)))
+/** Runs `program` with a SparkContext of its own (local[2] unless told). */
+const withSpark = <A, E>(program: (sc: SparkContext.SparkContext) => Effect.Effect<A, E>, master = "local[2]"): Promise<A> =>
+  Effect.runPromise(Effect.scoped(Effect.flatMap(SparkContext.make({ master, appName: "exactly-once test" }), program)))
 
 const output = (name: string, write: (client: pg.PoolClient, counts: ReadonlyArray<Count>) => Promise<void> = upsertWordCounts) =>
   Effect.runSync(TransactionalOutput.make({ name, sink: postgresSink(pool), write }))
@@ -112,5 +115,23 @@ describe("TransactionalOutput on PostgreSQL", () => {
     await Promise.all([writer([["kiwi", 5]], ctx), writer([["kiwi", 5]], ctx)])
     assert.deepStrictEqual(await totals(), [["kiwi", 5]])
     assert.deepStrictEqual(await markers(), ["word-counts/1000/0"])
+  })
+
+  it("on worker-thread executors, a writer built there (Closure.fromModule) writes each partition once", async () => {
+    const module = new URL("./fixtures/shippedWordCounts.mjs", import.meta.url).href
+    await withSpark((sc) =>
+      Effect.gen(function*() {
+        const batch = sc.parallelize<Count>([["a", 1], ["b", 2], ["c", 3], ["d", 4]], 3)
+        for (const batchTime of [1000, 1000, 2000]) {
+          const writer = Closure.fromModule<[IterableIterator<Count>, TaskContext.TaskContext], void>(module, "wordCountWriter", {
+            url: databaseUrl,
+            name: "shipped",
+            batchTime
+          })
+          yield* batch.foreachPartition(writer)
+        }
+      }), "local-cluster[2,1,512]")
+    assert.deepStrictEqual(await totals(), [["a", 2], ["b", 4], ["c", 6], ["d", 8]])
+    assert.deepStrictEqual(await markers(), [0, 1, 2].flatMap((p) => [`shipped/1000/${p}`, `shipped/2000/${p}`]).sort())
   })
 })
