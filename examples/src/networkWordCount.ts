@@ -14,43 +14,9 @@
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
-import * as fs from "node:fs"
-import * as net from "node:net"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { argument, serveLines, wordPairs } from "./networkLines.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(name)
-  return index >= 0 ? process.argv[index + 1] : undefined
-}
 const batches = 8
-
-/** Serves the demo's lines, a few every 100 ms, to every client. */
-const serveLines = (): Promise<{ readonly port: number; readonly close: () => void }> =>
-  new Promise((resolve) => {
-    const lines = fs.readFileSync(path.join(here, "..", "data", "streaming.txt"), "utf8").split("\n").filter((l) => l.length > 0)
-    const clients = new Set<net.Socket>()
-    let next = 0
-    const timer = setInterval(() => {
-      const chunk = [0, 1, 2].map(() => lines[next++ % lines.length]).join("\n") + "\n"
-      for (const client of clients) client.write(chunk)
-    }, 100)
-    const server = net.createServer((socket) => {
-      clients.add(socket)
-      socket.on("close", () => clients.delete(socket))
-      socket.on("error", () => clients.delete(socket))
-    })
-    server.listen(0, "127.0.0.1", () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () => {
-          clearInterval(timer)
-          for (const client of clients) client.destroy()
-          server.close()
-        }
-      }))
-  })
 
 const program = Effect.gen(function*() {
   const givenPort = argument("--port")
@@ -61,10 +27,7 @@ const program = Effect.gen(function*() {
   const sc = yield* SparkContext.make({ master, appName: "NetworkWordCount", conf: { "spark.streaming.blockInterval": "200ms" } })
   const ssc = yield* StreamingContext.make(sc, { batchDuration: "1 second", stopGracefullyOnShutdown: true })
 
-  const pairs = ssc.socketTextStream(host, port)
-    .flatMap((line) => line.toLowerCase().split(/[^a-z']+/))
-    .filter((word) => word.length > 0)
-    .map((word) => [word, 1] as const)
+  const pairs = wordPairs(ssc.socketTextStream(host, port))
   // Per batch: the words received in that second.
   pairs.reduceByKey((a, b) => a + b).print(5)
   // Over the last 3 seconds, every second.

@@ -4,7 +4,8 @@
  * per Spark DStream family), DStreamGraph, JobScheduler (which owns the
  * JobGenerator), Job and JobSet, InputInfoTracker and listeners, the
  * receivers' driver side (ReceivedBlockTracker, ReceiverSchedulingPolicy,
- * ReceiverInfo).
+ * ReceiverInfo), and TransactionalOutput for exactly-once writes to a
+ * transactional store.
  *
  * @since 0.1.0
  */
@@ -43,6 +44,8 @@ export * as StreamingContext from "./StreamingContext.js"
 export * as StreamingContextPromise from "./StreamingContextPromise.js"
 /** @since 0.1.0 */
 export * as StreamingError from "./StreamingError.js"
+/** @since 0.1.0 */
+export * as TransactionalOutput from "./TransactionalOutput.js"
 
 /**
  * The package's version.

@@ -105,6 +105,25 @@ describe.each(modes)("RDD actions equal the model ($name)", (mode) => {
         }), RUNS)
     }).pipe(Effect.scoped))
 
+  it.effect("foreachPartition waits for an asynchronous function, which keeps its task's context after an await", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContextIn(mode)
+      const rdd = sc.parallelize([1, 2, 3, 4, 5, 6], 3)
+      const sizes = sc.collectionAccumulator<number>("sizes")
+      // Read in the synchronous part (where accumulators count); the promise settles later.
+      yield* rdd.foreachPartition(withEnv({ sizes }, ({ sizes }) => async (it: IterableIterator<number>) => {
+        sizes.add([...it].length)
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      }))
+      assert.deepStrictEqual([...sizes.value].sort(), [2, 2, 2])
+      // A rejection after the await fails the job, and the context still names the partition.
+      const error = yield* Effect.flip(rdd.foreachPartition(async (_it, ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        if (ctx.partitionId === 1) throw new Error(`partition ${ctx.partitionId} failed after an await`)
+      }))
+      assert.match(error.message, /partition 1 failed after an await/)
+    }).pipe(Effect.scoped))
+
   it.effect("countByValue and countByKey", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)

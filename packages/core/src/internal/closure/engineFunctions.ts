@@ -43,9 +43,11 @@ registerEngineFunction(
   ({ n, ordering }: { n: number; ordering: Ordering<unknown> }) => (it: Iterator<unknown>) => toArray(it).sort(ordering).slice(0, n)
 )
 
+// The task's context goes along: an asynchronous `f` needs it after its first `await`, where `TaskContext.get()` is gone.
 registerEngineFunction(
   "foreachPartition",
-  ({ f }: { f: (it: IterableIterator<unknown>) => void }) => (it: Iterator<unknown>) => f(iterable(it))
+  ({ f }: { f: (it: IterableIterator<unknown>, ctx: TaskContext) => void | PromiseLike<void> }) =>
+  (it: Iterator<unknown>, ctx: TaskContext) => f(iterable(it), ctx)
 )
 
 registerEngineFunction("saveTextPartition", ({ directory }: { directory: string }) => (it: Iterator<unknown>, ctx: TaskContext) => {

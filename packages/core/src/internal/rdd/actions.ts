@@ -127,8 +127,13 @@ export const foreach = <T>(self: RDD<T>, f: (value: T) => void): Effect.Effect<v
     for (let r = it.next(); !r.done; r = it.next()) f(r.value)
   })))
 
-export const foreachPartition = <T>(self: RDD<T>, f: (iterator: IterableIterator<T>) => void): Effect.Effect<void, RDDError> =>
-  Effect.asVoid(self.runJob(engineFunction<{ f: typeof f }, (it: Iterator<T>) => void>("foreachPartition", { f })))
+export const foreachPartition = <T>(
+  self: RDD<T>,
+  f: (iterator: IterableIterator<T>, ctx: TaskContext) => void | PromiseLike<void>
+): Effect.Effect<void, RDDError> =>
+  Effect.asVoid(
+    self.runJob(engineFunction<{ f: typeof f }, (it: Iterator<T>, ctx: TaskContext) => void | PromiseLike<void>>("foreachPartition", { f }))
+  )
 
 export const isEmpty = <T>(self: RDD<T>): Effect.Effect<boolean, RDDError> => {
   if (self.numPartitions === 0) return Effect.succeed(true)

@@ -316,8 +316,14 @@ export abstract class RDDBase<T> {
     return actions.foreach(this.self, f)
   }
 
-  /** Runs `f` on every partition's iterator (on the executors). */
-  foreachPartition(f: (iterator: IterableIterator<T>) => void): Effect.Effect<void, RDDError> {
+  /**
+   * Runs `f` on every partition's iterator (on the executors). When `f`
+   * returns a promise, its task runs until it settles and fails when it
+   * rejects, so a partition can be written to a database asynchronously.
+   * Read the iterator before the first `await`, and use `ctx` (not
+   * `TaskContext.get()`) after it.
+   */
+  foreachPartition(f: (iterator: IterableIterator<T>, ctx: TaskContext) => void | PromiseLike<void>): Effect.Effect<void, RDDError> {
     return actions.foreachPartition(this.self, f)
   }
 
