@@ -247,7 +247,7 @@ export class StreamingContext implements StreamingContextLike {
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
-      yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs)
+      yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs, this.checkpointDirectory)
       // With a checkpoint directory, a metadata checkpoint follows every batch (Spark's DoCheckpoint).
       const hooks = this.options.hooks ?? {}
       const checkpoint = this.checkpointDirectory === undefined
@@ -266,7 +266,8 @@ export class StreamingContext implements StreamingContextLike {
           doCheckpoint: (time, later) => Effect.andThen(checkpoint(time, later), hooks.doCheckpoint?.(time, later) ?? Effect.void)
         },
         notifyError: this.notifyError,
-        cleanupForgotten: this.sparkContext.cleaner.cleanupForgotten
+        cleanupForgotten: this.sparkContext.cleaner.cleanupForgotten,
+        checkpointDir: this.checkpointDirectory
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

@@ -7,13 +7,14 @@ import { Cause, Clock, Effect, Exit, Queue } from "effect"
 import * as BlockGenerator from "../receiver/BlockGenerator.js"
 import * as ReceivedBlockHandler from "../receiver/ReceivedBlockHandler.js"
 import type { Receiver } from "../receiver/Receiver.js"
-import { BlockReportError, ReceiverConfigError, ReceiverStoppedError } from "../receiver/ReceiverError.js"
+import { BlockReportError, ReceiverConfigError, ReceiverStoppedError, type ReceiverWriteAheadLogError } from "../receiver/ReceiverError.js"
 import type { SupervisorOptions } from "../receiver/ReceiverSupervisor.js"
 import type { ReceivedBlockInfo } from "../scheduler/ReceivedBlockInfo.js"
 import { makeBlockIdSource } from "./receiverBlockIds.js"
 import { readReceiverSettings } from "./receiverConf.js"
 import type { ToReceiverSupervisor } from "./receiverMessages.js"
 import { attachSupervisor, errorText, type SupervisorHandle } from "./receiverState.js"
+import { checkWriteAheadLog, readWriteAheadLogSettings } from "./writeAheadLogConf.js"
 
 type Command =
   | { readonly _tag: "Restart"; readonly message: string; readonly error: unknown; readonly delayMs: number }
@@ -23,7 +24,30 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 const callUser = (f: () => void | Promise<void>) => Effect.exit(Effect.tryPromise({ try: async () => await f(), catch: (error) => error }))
 
-export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effect.Effect<void, ReceiverConfigError> =>
+/** The handler: the caller's, the write-ahead-log handler when the log is on, else the BlockManager's. */
+const makeHandler = (options: SupervisorOptions, receiver: Receiver<unknown>) =>
+  Effect.gen(function*() {
+    if (options.handler !== undefined) return options.handler
+    const wal = readWriteAheadLogSettings(options.conf)
+    if (wal instanceof ReceiverConfigError) return yield* wal
+    const refused = checkWriteAheadLog(wal, options.checkpointDir)
+    if (refused !== undefined) return yield* refused
+    if (!wal.enabled || options.checkpointDir === undefined) {
+      return ReceivedBlockHandler.blockManagerBased(options.blockManager, receiver.storageLevel)
+    }
+    return yield* ReceivedBlockHandler.makeWriteAheadLogBased({
+      store: options.blockManager,
+      level: receiver.storageLevel,
+      checkpointDir: options.checkpointDir,
+      streamId: options.streamId,
+      conf: options.conf
+    })
+  })
+
+export const run = <T>(
+  receiver: Receiver<T>,
+  options: SupervisorOptions
+): Effect.Effect<void, ReceiverConfigError | ReceiverWriteAheadLogError> =>
   Effect.scoped(Effect.gen(function*() {
     const { executorId, host, link, streamId } = options
     const settings = readReceiverSettings(options.conf)
@@ -33,7 +57,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
     )
     const services = yield* Effect.context<never>()
     const runPromise = Effect.runPromiseWith(services)
-    const handler = options.handler ?? ReceivedBlockHandler.blockManagerBased(options.blockManager, receiver.storageLevel)
+    const handler = yield* makeHandler(options, receiver as Receiver<unknown>)
     const nextBlockId = makeBlockIdSource(streamId)
     const commands = yield* Queue.unbounded<Command>()
     const name = receiver.constructor.name
@@ -56,7 +80,8 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
           ...(metadata === undefined ? {} : { metadata }),
           blockId: blockId.name,
           executorId,
-          host
+          host,
+          ...(result.walRecordHandle === undefined ? {} : { walRecordHandle: result.walRecordHandle })
         }
         const added = yield* Effect.tryPromise({
           try: () => link.ask({ _tag: "AddBlock", info }),

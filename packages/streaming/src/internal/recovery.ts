@@ -155,10 +155,12 @@ export const restoreGraph = (
       const recovery = recoveryOf(stream)
       const state = checkpoint.streams[i]
       if (recovery?._tag === "Restorable" && state !== null && state !== undefined) recovery.restore(state)
-      if (isReceiverInputDStream(stream)) {
+      // With the receiver write-ahead log on, the receivers' logs and the block tracker's log bring those blocks back.
+      const walKey = "spark.streaming.receiver.writeAheadLog.enable"
+      if (isReceiverInputDStream(stream) && stream.context.sparkContext.conf.entries.get(walKey)?.trim().toLowerCase() !== "true") {
         yield* Effect.logWarning(
           `${stream.kind.name}[${i}] recovers without the blocks it received before the restart that no batch ` +
-            `completed: the receiver write-ahead log that keeps them is not implemented yet`
+            `completed: they are lost unless ${walKey} is set to true (with a checkpoint directory)`
         )
       }
     }

@@ -194,13 +194,27 @@ export class ReceivedBlockTracker {
 
   /**
    * Rebuilds the state from a log's events in write order, as Spark's
-   * `recoverPastEvents`: an allocation found in the log also empties the
-   * queues (the blocks it took were queued before it).
+   * `recoverPastEvents`: an allocation found in the log takes the blocks it
+   * names out of the queues, wherever they are in them. In a log written one
+   * change at a time those are the whole queues (Spark empties them); in one
+   * whose additions are written while an allocation is (a batched log), an
+   * addition written before the allocation but not in it stays queued for
+   * the next batch.
    */
   recover(events: Iterable<ReceivedBlockTrackerLogEvent>): void {
     for (const event of events) {
-      if (event._tag === "BatchAllocation") { for (const id of this.unallocated.keys()) this.unallocated.set(id, []) }
-      this.applyEvent(event)
+      if (event._tag !== "BatchAllocation") {
+        this.applyEvent(event)
+        continue
+      }
+      for (const [id, blocks] of event.blocks) {
+        const queue = this.unallocated.get(id)
+        if (queue === undefined) continue
+        const taken = new Set(blocks.map((b) => b.blockId))
+        this.unallocated.set(id, queue.filter((b) => !taken.has(b.blockId)))
+      }
+      this.timeToAllocatedBlocks.set(event.time, event.blocks)
+      this.lastAllocated = event.time
     }
   }
 
