@@ -151,7 +151,7 @@ export class BlockRDDRecordReadError extends Data.TaggedError("BlockRDDRecordRea
 }> {
   override get message(): string {
     return `Could not compute split, block ${this.blockId} of RDD ${this.rddId} is in no block manager, and reading ` +
-      `it from its write-ahead log record (${this.path} at offset ${this.offset}) failed: ${this.reason}. ` +
+      `it from its write-ahead log record (${this.path} at offset ${this.offset}) failed: ${this.reason.replace(/\.+$/, "")}. ` +
       "The log keeps a block until its batch has been processed and cleared; a record removed or damaged before " +
       "then cannot be read (keep the checkpoint directory on storage that survives, and do not edit it)"
   }
