@@ -3,7 +3,7 @@
 // onStart), stop it for good (onStop, graceful generator stop, Deregister).
 import { type BlockId, LineBlock } from "@tspark/core"
 import { RateLimiter } from "@tspark/rate-control"
-import { Cause, Clock, Effect, Exit, Queue } from "effect"
+import { Cause, Clock, Effect, Exit, Fiber, Queue } from "effect"
 import * as BlockGenerator from "../receiver/BlockGenerator.js"
 import * as ReceivedBlockHandler from "../receiver/ReceivedBlockHandler.js"
 import type { Receiver } from "../receiver/Receiver.js"
@@ -71,7 +71,7 @@ export const run = <T>(
       link.send({ _tag: "ReportError", streamId, message, error: text })
     }
 
-    const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
+    const storeBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
       Effect.gen(function*() {
         const result = yield* handler.storeBlock(blockId, block)
         const info: ReceivedBlockInfo = {
@@ -83,25 +83,51 @@ export const run = <T>(
           host,
           ...(result.walRecordHandle === undefined ? {} : { walRecordHandle: result.walRecordHandle })
         }
+        return info
+      })
+
+    const report = (info: ReceivedBlockInfo) =>
+      Effect.gen(function*() {
         const added = yield* Effect.tryPromise({
           try: () => link.ask({ _tag: "AddBlock", info }),
           catch: (error) =>
             new BlockReportError({
-              blockId: blockId.name,
-              message: `Error reporting block ${blockId.name} to the ReceiverTracker: ${errorText(error)}`
+              blockId: info.blockId,
+              message: `Error reporting block ${info.blockId} to the ReceiverTracker: ${errorText(error)}`
             })
         })
         if (added !== true) {
           return yield* new BlockReportError({
-            blockId: blockId.name,
-            message: `The ReceiverTracker refused block ${blockId.name} of stream ${streamId} (is the streaming context stopping?)`
+            blockId: info.blockId,
+            message: `The ReceiverTracker refused block ${info.blockId} of stream ${streamId} (is the streaming context stopping?)`
           })
         }
       })
 
+    const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
+      Effect.flatMap(storeBlock(blockId, block, metadata), report)
+
+    // The block generator's blocks are reported behind the next block's store, one report at a time and in
+    // order: with the write-ahead log on, a report waits for the driver's log write, which so overlaps the
+    // next block's own write instead of delaying it. `finish` waits for the last report before deregistering.
+    const scope = yield* Effect.scope
+    let lastReport: Fiber.Fiber<void> | undefined
+    const pushGeneratorBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock) =>
+      Effect.gen(function*() {
+        const info = yield* storeBlock(blockId, block, undefined)
+        const previous = lastReport
+        lastReport = yield* Effect.forkIn(
+          Effect.andThen(
+            previous === undefined ? Effect.void : Fiber.await(previous),
+            report(info).pipe(Effect.catch((e) => Effect.sync(() => reportError(`Error pushing block ${info.blockId}`, e))))
+          ),
+          scope
+        )
+      })
+
     const generator = yield* BlockGenerator.make<T>({
-      onPushBlock: (blockId, records) => pushAndReport(blockId, { _tag: "ArrayBufferBlock", records }, undefined),
-      onPushLineBlock: (blockId, bytes, numRecords) => pushAndReport(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }, undefined),
+      onPushBlock: (blockId, records) => pushGeneratorBlock(blockId, { _tag: "ArrayBufferBlock", records }),
+      onPushLineBlock: (blockId, bytes, numRecords) => pushGeneratorBlock(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }),
       onError: reportError
     }, { streamId, blockIntervalMs: settings.blockIntervalMs, blockQueueSize: settings.blockQueueSize, rateLimiter })
 
@@ -237,6 +263,7 @@ export const run = <T>(
         if (receiverState === "Started") yield* stopReceiver
         receiverState = "Stopped"
         yield* generator.stop
+        if (lastReport !== undefined) yield* Fiber.await(lastReport)
         unsubscribe()
         const message = command?.message ?? "Receiver supervisor interrupted"
         const error = errorText(command?.error)

@@ -9,6 +9,7 @@ import { ReceiverConfigError } from "../receiver/ReceiverError.js"
 export const WAL_ENABLE_KEY = "spark.streaming.receiver.writeAheadLog.enable"
 export const RECEIVER_ROLLING_KEY = "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs"
 export const RECEIVER_GROUP_COMMIT_KEY = "spark.streaming.receiver.writeAheadLog.groupCommitInterval"
+export const RECEIVER_SYNC_KEY = "spark.streaming.receiver.writeAheadLog.sync"
 export const DRIVER_ROLLING_KEY = "spark.streaming.driver.writeAheadLog.rollingIntervalSecs"
 export const DRIVER_BATCHING_KEY = "spark.streaming.driver.writeAheadLog.allowBatching"
 
@@ -19,7 +20,9 @@ export interface WriteAheadLogSettings {
   readonly receiverRollingMs: number
   /**
    * When a receiver's write is durable: each write synced, concurrent writes sharing one sync
-   * (the default), or at the next periodic sync (`groupCommitInterval` set above 0).
+   * (the default), at the next periodic sync (`groupCommitInterval` set above 0), or never synced
+   * (`sync` false: handed to the OS, which survives the process being killed but not the machine
+   * crashing, as Spark's log on a local file system, whose hflush does not sync).
    */
   readonly receiverDurability: WriteAheadLog.DurabilityPolicy
   /** Time span of one segment of the driver's block metadata log (default 60 s). */
@@ -60,7 +63,9 @@ export const readWriteAheadLogSettings = (
         `"${conf.entries.get(RECEIVER_GROUP_COMMIT_KEY)}" (0ms, the default: sync each write)`
     )
   }
-  const receiverDurability = groupMs === 0 ? WriteAheadLog.sync() : WriteAheadLog.groupCommit(groupMs)
+  const sync = SparkConf.getBoolean(conf, RECEIVER_SYNC_KEY, true)
+  if (typeof sync !== "boolean") return fail(RECEIVER_SYNC_KEY, sync.message)
+  const receiverDurability = !sync ? WriteAheadLog.none : groupMs === 0 ? WriteAheadLog.sync() : WriteAheadLog.groupCommit(groupMs)
   return { enabled, receiverRollingMs, receiverDurability, driverRollingMs, driverBatching }
 }
 

@@ -156,7 +156,11 @@ export const writeAheadLogBased: (
  * added), with the settings in `conf`
  * (`spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`, default 60;
  * `spark.streaming.receiver.writeAheadLog.groupCommitInterval`, default
- * `0ms`: each write synced, concurrent writes sharing one sync), and builds
+ * `0ms`: each write synced, concurrent writes sharing one sync; above 0, a
+ * write completes at the next periodic sync;
+ * `spark.streaming.receiver.writeAheadLog.sync`, default true: false hands
+ * writes to the OS unsynced, which survives the process being killed but
+ * not the machine crashing, as Spark's log on a local disk), and builds
  * `writeAheadLogBased` over it. The log closes with the scope.
  *
  * Mirrors `new WriteAheadLogBasedBlockHandler(...)` with `WriteAheadLogUtils.createLogForReceiver`.

@@ -160,5 +160,7 @@ describe("WriteAheadLogBasedBlockHandler", () => {
       assert.include(noDir.message, "call ssc.checkpoint(dir)")
       const badRolling = yield* run({ "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs": "0.5" })
       assert.include(badRolling.message, "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs must be a whole number of seconds")
+      const badSync = yield* run({ "spark.streaming.receiver.writeAheadLog.sync": "sometimes" })
+      assert.include(badSync.message, "spark.streaming.receiver.writeAheadLog.sync must be true or false")
     }).pipe(Effect.scoped))
 })
