@@ -9,7 +9,10 @@
  * is not applied, as Spark's), and replay a log's events with `recover` after
  * a crash. A log whose writes are Effects can use the two halves directly:
  * `allocationFor(time)` / `cleanupFor(time)` build the event, the caller
- * writes it, then `applyEvent` applies it.
+ * writes it, then `applyEvent` applies it. With
+ * `spark.streaming.receiver.writeAheadLog.enable`, the streaming context
+ * writes every event to `<checkpointDir>/receivedBlockMetadata` this way
+ * and, restarting from a checkpoint, rebuilds the tracker with `recover`.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.ReceivedBlockTracker`.
  *
@@ -41,9 +44,11 @@ export type ReceivedBlockTrackerLogEvent =
   | { readonly _tag: "BatchCleanup"; readonly times: ReadonlyArray<number> }
 
 /**
- * Where events go before they are applied: the write-ahead log seam (the
- * recovery issue provides the durable one). `write` returns whether the event
- * is stored; `false` (or a throw) leaves the tracker unchanged.
+ * Where events go before they are applied, for a log whose writes are
+ * synchronous (the streaming context's own durable log, used with the
+ * receiver write-ahead log on, writes Effects and uses the split halves
+ * instead). `write` returns whether the event is stored; `false` (or a
+ * throw) leaves the tracker unchanged.
  *
  * Mirrors `ReceivedBlockTracker.writeToLog`.
  *
