@@ -14,8 +14,8 @@
  * off. Synced, the log writes each line to disk once more than off does, so
  * the disk's sync throughput bounds it (print it beside: `--disk`).
  *
- *   npm run bench:wal                       # 20,000,000 lines (~1 GB) a run, 2 rounds
- *   npm run bench:wal -- --lines 3000000 --rounds 3
+ *   npm run bench:wal                       # 30,000,000 lines (~1.5 GB) a run, 1 round
+ *   npm run bench:wal -- --lines 40000000 --rounds 3
  *
  * Sized for a 2-core machine: a run takes a few seconds, the whole benchmark
  * well under two minutes.
@@ -26,8 +26,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { argument, engine, startServer } from "./receivingEngine.js"
 
-const LINES = argument("--lines", 20_000_000)
-const ROUNDS = argument("--rounds", 2)
+const LINES = argument("--lines", 30_000_000)
+const ROUNDS = argument("--rounds", 1)
 
 type Result = Effect.Success<ReturnType<typeof engine>>
 

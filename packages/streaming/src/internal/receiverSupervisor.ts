@@ -3,7 +3,7 @@
 // onStart), stop it for good (onStop, graceful generator stop, Deregister).
 import { type BlockId, LineBlock } from "@tspark/core"
 import { RateLimiter } from "@tspark/rate-control"
-import { Cause, Clock, Effect, Exit, Fiber, Queue } from "effect"
+import { Cause, Clock, Effect, Exit, Fiber, Queue, Semaphore } from "effect"
 import * as BlockGenerator from "../receiver/BlockGenerator.js"
 import * as ReceivedBlockHandler from "../receiver/ReceivedBlockHandler.js"
 import type { Receiver } from "../receiver/Receiver.js"
@@ -107,20 +107,23 @@ export const run = <T>(
     const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
       Effect.flatMap(storeBlock(blockId, block, metadata), report)
 
-    // The block generator's blocks are reported behind the next block's store, one report at a time and in
-    // order: with the write-ahead log on, a report waits for the driver's log write, which so overlaps the
-    // next block's own write instead of delaying it. `finish` waits for the last report before deregistering.
+    // The block generator's blocks are stored two at a time and reported one at a time, in order: with the
+    // write-ahead log on, a block's log write (and its sync) overlaps the next block's, and its report (the
+    // driver's log write) the next store, instead of each waiting for the one before. The generator's
+    // next push waits while two stores are under way; `finish` waits for the last report before deregistering.
     const scope = yield* Effect.scope
+    const storing = Semaphore.makeUnsafe(2)
     let lastReport: Fiber.Fiber<void> | undefined
     const pushGeneratorBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock) =>
       Effect.gen(function*() {
-        const info = yield* storeBlock(blockId, block, undefined)
+        yield* storing.take(1)
+        const stored = yield* Effect.forkIn(Effect.ensuring(storeBlock(blockId, block, undefined), storing.release(1)), scope)
         const previous = lastReport
         lastReport = yield* Effect.forkIn(
-          Effect.andThen(
-            previous === undefined ? Effect.void : Fiber.await(previous),
-            report(info).pipe(Effect.catch((e) => Effect.sync(() => reportError(`Error pushing block ${info.blockId}`, e))))
-          ),
+          Effect.gen(function*() {
+            if (previous !== undefined) yield* Fiber.await(previous)
+            yield* Effect.flatMap(Fiber.join(stored), report)
+          }).pipe(Effect.catch((e) => Effect.sync(() => reportError(`Error pushing block ${blockId.name}`, e)))),
           scope
         )
       })

@@ -69,7 +69,10 @@ export interface SupervisorOptions {
  * Each block is stored with the handler (with the write-ahead log on: in
  * the log and the BlockManager, the log's write durable), then reported
  * with an `AddBlock` ask carrying its log record handle; a failure is
- * reported (`ReportError`) and logged, and `store` fails with it. `UpdateRateLimit`
+ * reported (`ReportError`) and logged, and `store` fails with it. The block
+ * generator's blocks are stored up to two at a time (their log writes
+ * overlap) and reported one at a time, in order; `store(records)` and
+ * `store(bytes)` store and report their block before they resolve. `UpdateRateLimit`
  * sets the block generator's rate; `CleanupOldBlocks` goes to the handler.
  * Fails, before anything starts, with `ReceiverConfigError` for invalid
  * settings (the write-ahead log on without `checkpointDir`), or with
