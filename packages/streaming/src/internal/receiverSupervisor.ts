@@ -107,12 +107,12 @@ export const run = <T>(
     const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
       Effect.flatMap(storeBlock(blockId, block, metadata), report)
 
-    // The block generator's blocks are stored two at a time and reported one at a time, in order: with the
+    // The block generator's blocks are stored up to four at a time and reported one at a time, in order: with the
     // write-ahead log on, a block's log write (and its sync) overlaps the next block's, and its report (the
     // driver's log write) the next store, instead of each waiting for the one before. The generator's
-    // next push waits while two stores are under way; `finish` waits for the last report before deregistering.
+    // next push waits while four stores are under way; `finish` waits for the last report before deregistering.
     const scope = yield* Effect.scope
-    const storing = Semaphore.makeUnsafe(2)
+    const storing = Semaphore.makeUnsafe(4)
     let lastReport: Fiber.Fiber<void> | undefined
     const pushGeneratorBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock) =>
       Effect.gen(function*() {

@@ -70,7 +70,7 @@ export interface SupervisorOptions {
  * the log and the BlockManager, the log's write durable), then reported
  * with an `AddBlock` ask carrying its log record handle; a failure is
  * reported (`ReportError`) and logged, and `store` fails with it. The block
- * generator's blocks are stored up to two at a time (their log writes
+ * generator's blocks are stored up to four at a time (their log writes
  * overlap) and reported one at a time, in order; `store(records)` and
  * `store(bytes)` store and report their block before they resolve. `UpdateRateLimit`
  * sets the block generator's rate; `CleanupOldBlocks` goes to the handler.
