@@ -14,8 +14,8 @@
  * off. Synced, the log writes each line to disk once more than off does, so
  * the disk's sync throughput bounds it (print it beside: `--disk`).
  *
- *   npm run bench:wal                       # 30,000,000 lines (~1.5 GB) a run, 1 round
- *   npm run bench:wal -- --lines 40000000 --rounds 3
+ *   npm run bench:wal                       # 40,000,000 lines (~2 GB) a run, 1 round
+ *   npm run bench:wal -- --lines 60000000 --rounds 3
  *
  * Sized for a 2-core machine: a run takes a few seconds, the whole benchmark
  * well under two minutes.
@@ -26,7 +26,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { argument, engine, startServer } from "./receivingEngine.js"
 
-const LINES = argument("--lines", 30_000_000)
+const LINES = argument("--lines", 40_000_000)
 const ROUNDS = argument("--rounds", 1)
 
 type Result = Effect.Success<ReturnType<typeof engine>>
