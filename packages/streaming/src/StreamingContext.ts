@@ -249,7 +249,7 @@ export class StreamingContext implements StreamingContextLike {
       const invalid: InvalidStreamError | IllegalStateError | undefined = this.graph.validate(this.checkpointDirectory)
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
-      yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs)
+      yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs, this.checkpointDirectory)
       // With a checkpoint directory, a metadata checkpoint follows every batch (Spark's DoCheckpoint).
       const hooks = this.options.hooks ?? {}
       const checkpoint = this.checkpointDirectory === undefined
@@ -269,7 +269,8 @@ export class StreamingContext implements StreamingContextLike {
         },
         notifyError: this.notifyError,
         cleanupForgotten: checkpoint?.cleanupForgotten(this.sparkContext.cleaner.cleanupForgotten) ??
-          this.sparkContext.cleaner.cleanupForgotten
+          this.sparkContext.cleaner.cleanupForgotten,
+        checkpointDir: this.checkpointDirectory
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

@@ -37,6 +37,8 @@ export * as ReceiverSchedulingPolicy from "./scheduler/ReceiverSchedulingPolicy.
 /** @since 0.1.0 */
 export * as RecurringTimer from "./scheduler/RecurringTimer.js"
 /** @since 0.1.0 */
+export * as WriteAheadLogBackedBlockRDD from "./rdd/WriteAheadLogBackedBlockRDD.js"
+/** @since 0.1.0 */
 export * as StreamingListener from "./scheduler/StreamingListener.js"
 /** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"

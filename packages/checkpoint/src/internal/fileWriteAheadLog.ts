@@ -71,7 +71,15 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       const path = fs.join(directory, format.logName(start, end, seq))
       const exists = yield* fs.stat(path)
       if (Option.isSome(exists)) continue
-      const file = yield* fs.createAppend(path)
+      // Another log on the same directory (a receiver restarted elsewhere while the old one still
+      // writes) may create this name between the stat and the create: the create is exclusive, so
+      // take the next sequence number instead of failing the write.
+      const created = yield* Effect.result(fs.createAppend(path))
+      if (created._tag === "Failure") {
+        if (created.failure.code === "EEXIST") continue
+        return yield* created.failure
+      }
+      const file = created.success
       const previous = state.chain === undefined ? undefined : { chain: state.chain, digest: state.digest }
       const header = encodeSegmentHeader(state.segmentSeq + 1, previous)
       yield* file.append([header.bytes]).pipe(Effect.tapError(() => Effect.ignore(file.close)))

@@ -44,7 +44,8 @@ type Started = { readonly result: TaskResult | Promise<TaskResult> }
 /**
  * The blocks a task reads that may live elsewhere: shuffle blocks (as
  * patterns), cached partitions, locally checkpointed partitions and the
- * blocks of BlockRDDs (received stream blocks).
+ * blocks of BlockRDDs (received stream blocks; a write-ahead-log-backed one
+ * reads a block no executor has from its log instead).
  */
 const blocksToRead = (task: TaskDescription): Array<string> => {
   const names = new Set<string>()
@@ -53,7 +54,7 @@ const blocksToRead = (task: TaskDescription): Array<string> => {
     if (rdd.op.factory === "localCheckpoint") {
       names.add(BlockId.rdd(rdd.op.args[0] as number, partition).name)
     }
-    if (rdd.op.factory === "block") {
+    if (rdd.op.factory === "block" || rdd.op.factory === "writeAheadLogBackedBlock") {
       const blockId = (rdd.op.args[0] as ReadonlyArray<BlockId.BlockId>)[partition]
       if (blockId !== undefined) names.add(blockId.name)
     }

@@ -8,8 +8,11 @@
  *
  * @since 0.1.0
  */
+import { FileWriteAheadLog, type WriteAheadLog } from "@tspark/checkpoint"
 import { Data } from "effect"
+import { runSyncFiles } from "../internal/rdd/checkpointFiles.js"
 import type { RDDOp } from "../internal/rdd/op.js"
+import { deserializeIterator } from "../internal/storage/serializer.js"
 import { executorLocation } from "../internal/scheduler/taskLocation.js"
 import type * as BlockId from "../storage/BlockId.js"
 import type { BlockManagerMaster } from "../storage/BlockManagerMaster.js"
@@ -124,6 +127,88 @@ export const block = (blockIds: ReadonlyArray<BlockId.BlockId>, state: BlockRDDS
 })
 
 /**
+ * A block of a write-ahead-log-backed `BlockRDD` is in no executor's block
+ * manager, and its write-ahead log record could not be read either (its
+ * segment was cleaned, or the file is damaged). The task fails with it.
+ *
+ * Mirrors the `SparkException` of `WriteAheadLogBackedBlockRDD.compute`
+ * ("Could not read data from write ahead log record").
+ *
+ * **Example**
+ * ```ts
+ * const error = new BlockRDD.BlockRDDRecordReadError({ blockId: "input-0-3", rddId: 12, path: "/ckpt/receivedData/0/log-0-60000", offset: 28, reason: "the record was cleaned" })
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class BlockRDDRecordReadError extends Data.TaggedError("BlockRDDRecordReadError")<{
+  readonly blockId: string
+  readonly rddId: number
+  readonly path: string
+  readonly offset: number
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `Could not compute split, block ${this.blockId} of RDD ${this.rddId} is in no block manager, and reading ` +
+      `it from its write-ahead log record (${this.path} at offset ${this.offset}) failed: ${this.reason.replace(/\.+$/, "")}. ` +
+      "The log keeps a block until its batch has been processed and cleared; a record removed or damaged before " +
+      "then cannot be read (keep the checkpoint directory on storage that survives, and do not edit it)"
+  }
+}
+
+/**
+ * The plan of an RDD over blocks that a write-ahead log also keeps, one
+ * partition per block: a partition reads its block from the block managers
+ * (this executor's, or fetched from one holding it) and, when none holds it
+ * (the executor died, the driver restarted), reads the block's record by its
+ * handle from the log and deserializes it (a line block or V8's form).
+ * `recordHandles[i]` is the record of `blockIds[i]`. The read is synchronous,
+ * as tasks are, over the same file protocol the log wrote with.
+ *
+ * Mirrors `org.apache.spark.streaming.rdd.WriteAheadLogBackedBlockRDD.compute`.
+ *
+ * **Example**
+ * ```ts
+ * const op = BlockRDD.writeAheadLogBacked([BlockId.stream(0, 1)], [handle], { removed: false })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const writeAheadLogBacked = (
+  blockIds: ReadonlyArray<BlockId.BlockId>,
+  recordHandles: ReadonlyArray<WriteAheadLog.RecordHandle>,
+  state: BlockRDDState
+): RDDOp => ({
+  ...block(blockIds, state),
+  factory: "writeAheadLogBackedBlock",
+  args: [blockIds, recordHandles, state],
+  kind: "WriteAheadLogBackedBlockRDD",
+  params: { blockIds: blockIds.map((id) => id.name), records: recordHandles.length },
+  compute: (rdd, split, ctx) => {
+    if (state.removed) throw new BlockRDDRemovedError({ rddId: rdd.id })
+    const blockId = blockIds[split.index]!
+    const records = ctx.env.blockManager.getIterator(blockId)
+    if (records !== undefined) return records
+    const handle = recordHandles[split.index]!
+    let bytes: Uint8Array
+    try {
+      bytes = runSyncFiles(FileWriteAheadLog.readHandle(handle))
+    } catch (error) {
+      throw new BlockRDDRecordReadError({
+        blockId: blockId.name,
+        rddId: rdd.id,
+        path: handle.path,
+        offset: handle.offset,
+        reason: error instanceof Error ? error.message : String(error)
+      })
+    }
+    return deserializeIterator(bytes)
+  }
+})
+
+/**
  * The blocks' executors, in Spark's `ExecutorCacheTaskLocation` string form
  * (`executor_<host>_<executorId>`), so that the scheduler runs each task
  * where its block is (PROCESS_LOCAL).
@@ -172,12 +257,20 @@ export class BlockRDD<T> extends RDD<T> {
   private readonly state: BlockRDDState
   private readonly ids: ReadonlyArray<BlockId.BlockId>
 
-  /** @internal Use `BlockRDD.make`. */
-  constructor(context: BlockRDDContext, blockIds: ReadonlyArray<BlockId.BlockId>, state: BlockRDDState = { removed: false }) {
+  /**
+   * @internal Use `BlockRDD.make`. `recordHandles` (one per block) makes the
+   * RDD read a block no block manager holds from its write-ahead log record.
+   */
+  constructor(
+    context: BlockRDDContext,
+    blockIds: ReadonlyArray<BlockId.BlockId>,
+    state: BlockRDDState = { removed: false },
+    recordHandles?: ReadonlyArray<WriteAheadLog.RecordHandle>
+  ) {
     const master = context.blockManagerMaster
     const ids = [...blockIds]
     super(context, {
-      ...block(ids, state),
+      ...(recordHandles === undefined ? block(ids, state) : writeAheadLogBacked(ids, [...recordHandles], state)),
       preferredLocations: (_rdd, split) => blockLocations(master, ids[split.index]!)
     }, [])
     this.master = master

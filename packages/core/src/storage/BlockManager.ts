@@ -326,3 +326,37 @@ export class BlockManager {
     }
   }
 }
+
+/**
+ * A block of records in the serialized form block managers store and ship
+ * (V8's structured-clone format): what a receiver writes to its write-ahead
+ * log, so that the log holds exactly the bytes the block manager holds.
+ *
+ * Mirrors `SerializerManager.dataSerialize`.
+ *
+ * **Example**
+ * ```ts
+ * const bytes = BlockManager.serializeValues(["a", "b"])
+ * [...BlockManager.deserializeValues(bytes)] // ["a", "b"]
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const serializeValues = (values: ReadonlyArray<unknown>): Buffer => serialize(values)
+
+/**
+ * The records of a serialized block, one at a time, whichever form it has:
+ * a line block (`LineBlock`) or V8's form (`serializeValues`).
+ *
+ * Mirrors `SerializerManager.dataDeserializeStream`.
+ *
+ * **Example**
+ * ```ts
+ * const lines = [...BlockManager.deserializeValues<string>(Buffer.from("\na\nb\n"))] // ["a", "b"]
+ * ```
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const deserializeValues = <A>(bytes: Uint8Array): Iterator<A> => deserializeIterator<A>(bytes)

@@ -2,7 +2,11 @@
  * An input stream fed by a receiver running on an executor: each batch is a
  * `BlockRDD` over the blocks the receiver stored since the last batch (an
  * empty RDD when there are none), and its record count goes to the
- * `InputInfoTracker`, which the rate controller estimates from.
+ * `InputInfoTracker`, which the rate controller estimates from. When every
+ * block of the batch has a write-ahead log record (the receiver
+ * write-ahead log is on), the batch is a `WriteAheadLogBackedBlockRDD`
+ * instead, which reads a block no executor holds from the log: no block is
+ * left out as missing.
  *
  * Mirrors `org.apache.spark.streaming.dstream.ReceiverInputDStream`.
  *
@@ -12,6 +16,7 @@ import { BlockId, type RDD as RDDModule } from "@tspark/core"
 import { BlockRDD } from "@tspark/core/rdd"
 import { Effect } from "effect"
 import type { StreamingContextLike } from "../internal/context.js"
+import * as WriteAheadLogBackedBlockRDD from "../rdd/WriteAheadLogBackedBlockRDD.js"
 import type { Receiver } from "../receiver/Receiver.js"
 import type { InvalidStreamError } from "../StreamingError.js"
 import { DStream } from "./DStream.js"
@@ -58,6 +63,8 @@ const computeBatch = <T>(stream: ReceiverInputDStream<T>, time: number): RDDModu
     metadata: { blocks: blocks.length, ...(rateLimit === undefined ? {} : { rateLimit }) }
   })
   if (blocks.length === 0) return sc.emptyRDD<T>()
+  const logged = WriteAheadLogBackedBlockRDD.fromBlockInfos<T>(sc, blocks)
+  if (logged !== undefined) return logged
   const master = sc.blockManagerMaster
   const ids = blocks.map((block) => BlockId.parse(block.blockId)!)
   const valid = ids.filter((id) => master.getLocations(id).length > 0)

@@ -163,7 +163,7 @@ export class JobGeneratorImpl {
       for (const rdd of this.ctx.graph.clearMetadata(time)) this.forgotten.push(rdd)
       const threshTime = time - this.ctx.graph.maxInputRememberDurationMs
       this.ctx.inputInfoTracker.cleanup(threshTime)
-      this.ctx.receiverTracker?.cleanupOldBlocksAndBatches(threshTime)
+      if (this.ctx.receiverTracker !== undefined) yield* this.ctx.receiverTracker.cleanupOldBlocksAndBatches(threshTime)
       if (this.forgotten.length > 0 && !this.jobScheduler.hasPendingBatchBefore(time)) {
         const forgotten = this.forgotten
         this.forgotten = []

@@ -14,6 +14,7 @@ import { BLOCK_INTERVAL_KEY, readReceiverSettings } from "./receiverConf.js"
 import { attachRateControllers } from "./receiverRateControllers.js"
 import { describeReceiver, type ReceiverDescriptor } from "./receiverShipping.js"
 import { superviseInTask } from "./receiverTask.js"
+import { checkWriteAheadLog, readWriteAheadLogSettings } from "./writeAheadLogConf.js"
 
 /** The module executors load the receiver task function from (the package's `receiver` entry). */
 export const RECEIVER_MODULE = "@tspark/streaming/receiver"
@@ -28,14 +29,16 @@ const shippedFunction = (
   sc: SparkContext.SparkContext,
   receiver: Receiver<unknown>,
   streamId: number,
-  descriptor: ReceiverDescriptor
+  descriptor: ReceiverDescriptor,
+  checkpointDir: string | undefined
 ): Effect.Effect<ReceiverJobFunction, ReceiverNotShippableError> =>
   Effect.try({
     try: () =>
       Closure.fromModule<[Iterator<number>, TaskContext.TaskContext], void>(RECEIVER_MODULE, "receiverTaskFunction", {
         receiver: descriptor,
         streamId,
-        conf: [...sc.conf.entries]
+        conf: [...sc.conf.entries],
+        ...(checkpointDir === undefined ? {} : { checkpointDir })
       }),
     catch: (error) =>
       new ReceiverNotShippableError({
@@ -51,18 +54,25 @@ const shippedFunction = (
  * Checks, before anything starts (a refused start leaves the context as it
  * was), the receiver settings (a block interval shorter than the batch:
  * each batch takes whole blocks), the backpressure settings when enabled,
+ * the write-ahead log settings (on, it needs the checkpoint directory),
  * and that every receiver can reach the executors (a backend that ships
  * tasks needs each receiver's descriptor and its task function).
  */
 export const validateReceivers = (
   sc: SparkContext.SparkContext,
   streams: ReadonlyArray<{ readonly receiver: Receiver<unknown>; readonly inputStreamId: number }>,
-  batchDurationMs: number
+  batchDurationMs: number,
+  checkpointDir: string | undefined
 ): Effect.Effect<void, ReceiverNotShippableError | ReceiverConfigError | InvalidStreamError> =>
   Effect.gen(function*() {
     if (streams.length === 0) return
-    const settings = readReceiverSettings(Object.fromEntries(sc.conf.entries))
+    const entries = Object.fromEntries(sc.conf.entries)
+    const settings = readReceiverSettings(entries)
     if (settings instanceof ReceiverConfigError) return yield* Effect.fail(settings)
+    const wal = readWriteAheadLogSettings(entries)
+    if (wal instanceof ReceiverConfigError) return yield* Effect.fail(wal)
+    const noCheckpoint = checkWriteAheadLog(wal, checkpointDir)
+    if (noCheckpoint !== undefined) return yield* Effect.fail(noCheckpoint)
     if (settings.blockIntervalMs >= batchDurationMs) {
       return yield* new ReceiverConfigError({
         key: BLOCK_INTERVAL_KEY,
@@ -75,7 +85,7 @@ export const validateReceivers = (
     if (!sc.shipsTasks) return
     for (const { inputStreamId, receiver } of streams) {
       const descriptor = yield* describeReceiver(receiver)
-      shipped.set(receiver, yield* shippedFunction(sc, receiver, inputStreamId, descriptor))
+      shipped.set(receiver, yield* shippedFunction(sc, receiver, inputStreamId, descriptor, checkpointDir))
     }
   })
 
@@ -91,17 +101,19 @@ export const launchReceiverJob = (
   sc: SparkContext.SparkContext,
   receiver: Receiver<unknown>,
   streamId: number,
-  locations: ReadonlyArray<string>
+  locations: ReadonlyArray<string>,
+  checkpointDir: string | undefined
 ): Effect.Effect<ReceiverJob, unknown> =>
   Effect.gen(function*() {
     const rdd = sc.makeRDD([[streamId, locations]])
     let run: ReceiverJobFunction
     if (sc.shipsTasks) {
-      run = shipped.get(receiver) ?? (yield* shippedFunction(sc, receiver, streamId, yield* describeReceiver(receiver)))
+      run = shipped.get(receiver) ??
+        (yield* shippedFunction(sc, receiver, streamId, yield* describeReceiver(receiver), checkpointDir))
     } else {
       const services = yield* Effect.context<never>()
       const conf = Object.fromEntries(sc.conf.entries)
-      run = (_iterator, ctx) => Effect.runPromiseWith(services)(superviseInTask(receiver, ctx, ctx.env.rpc, conf, streamId))
+      run = (_iterator, ctx) => Effect.runPromiseWith(services)(superviseInTask(receiver, ctx, ctx.env.rpc, conf, streamId, checkpointDir))
     }
     return yield* sc.submitJob(rdd, run).pipe(
       SparkContext.withLocalProperty("spark.job.description", `Streaming job running receiver ${streamId}`)

@@ -3,17 +3,18 @@
 // onStart), stop it for good (onStop, graceful generator stop, Deregister).
 import { type BlockId, LineBlock } from "@tspark/core"
 import { RateLimiter } from "@tspark/rate-control"
-import { Cause, Clock, Effect, Exit, Queue } from "effect"
+import { Cause, Clock, Effect, Exit, Fiber, Queue, Semaphore } from "effect"
 import * as BlockGenerator from "../receiver/BlockGenerator.js"
 import * as ReceivedBlockHandler from "../receiver/ReceivedBlockHandler.js"
 import type { Receiver } from "../receiver/Receiver.js"
-import { BlockReportError, ReceiverConfigError, ReceiverStoppedError } from "../receiver/ReceiverError.js"
+import { BlockReportError, ReceiverConfigError, ReceiverStoppedError, type ReceiverWriteAheadLogError } from "../receiver/ReceiverError.js"
 import type { SupervisorOptions } from "../receiver/ReceiverSupervisor.js"
 import type { ReceivedBlockInfo } from "../scheduler/ReceivedBlockInfo.js"
 import { makeBlockIdSource } from "./receiverBlockIds.js"
 import { readReceiverSettings } from "./receiverConf.js"
 import type { ToReceiverSupervisor } from "./receiverMessages.js"
 import { attachSupervisor, errorText, type SupervisorHandle } from "./receiverState.js"
+import { checkWriteAheadLog, readWriteAheadLogSettings } from "./writeAheadLogConf.js"
 
 type Command =
   | { readonly _tag: "Restart"; readonly message: string; readonly error: unknown; readonly delayMs: number }
@@ -23,7 +24,30 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 const callUser = (f: () => void | Promise<void>) => Effect.exit(Effect.tryPromise({ try: async () => await f(), catch: (error) => error }))
 
-export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effect.Effect<void, ReceiverConfigError> =>
+/** The handler: the caller's, the write-ahead-log handler when the log is on, else the BlockManager's. */
+const makeHandler = (options: SupervisorOptions, receiver: Receiver<unknown>) =>
+  Effect.gen(function*() {
+    if (options.handler !== undefined) return options.handler
+    const wal = readWriteAheadLogSettings(options.conf)
+    if (wal instanceof ReceiverConfigError) return yield* wal
+    const refused = checkWriteAheadLog(wal, options.checkpointDir)
+    if (refused !== undefined) return yield* refused
+    if (!wal.enabled || options.checkpointDir === undefined) {
+      return ReceivedBlockHandler.blockManagerBased(options.blockManager, receiver.storageLevel)
+    }
+    return yield* ReceivedBlockHandler.makeWriteAheadLogBased({
+      store: options.blockManager,
+      level: receiver.storageLevel,
+      checkpointDir: options.checkpointDir,
+      streamId: options.streamId,
+      conf: options.conf
+    })
+  })
+
+export const run = <T>(
+  receiver: Receiver<T>,
+  options: SupervisorOptions
+): Effect.Effect<void, ReceiverConfigError | ReceiverWriteAheadLogError> =>
   Effect.scoped(Effect.gen(function*() {
     const { executorId, host, link, streamId } = options
     const settings = readReceiverSettings(options.conf)
@@ -33,7 +57,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
     )
     const services = yield* Effect.context<never>()
     const runPromise = Effect.runPromiseWith(services)
-    const handler = options.handler ?? ReceivedBlockHandler.blockManagerBased(options.blockManager, receiver.storageLevel)
+    const handler = yield* makeHandler(options, receiver as Receiver<unknown>)
     const nextBlockId = makeBlockIdSource(streamId)
     const commands = yield* Queue.unbounded<Command>()
     const name = receiver.constructor.name
@@ -47,7 +71,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
       link.send({ _tag: "ReportError", streamId, message, error: text })
     }
 
-    const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
+    const storeBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
       Effect.gen(function*() {
         const result = yield* handler.storeBlock(blockId, block)
         const info: ReceivedBlockInfo = {
@@ -56,27 +80,57 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
           ...(metadata === undefined ? {} : { metadata }),
           blockId: blockId.name,
           executorId,
-          host
+          host,
+          ...(result.walRecordHandle === undefined ? {} : { walRecordHandle: result.walRecordHandle })
         }
+        return info
+      })
+
+    const report = (info: ReceivedBlockInfo) =>
+      Effect.gen(function*() {
         const added = yield* Effect.tryPromise({
           try: () => link.ask({ _tag: "AddBlock", info }),
           catch: (error) =>
             new BlockReportError({
-              blockId: blockId.name,
-              message: `Error reporting block ${blockId.name} to the ReceiverTracker: ${errorText(error)}`
+              blockId: info.blockId,
+              message: `Error reporting block ${info.blockId} to the ReceiverTracker: ${errorText(error)}`
             })
         })
         if (added !== true) {
           return yield* new BlockReportError({
-            blockId: blockId.name,
-            message: `The ReceiverTracker refused block ${blockId.name} of stream ${streamId} (is the streaming context stopping?)`
+            blockId: info.blockId,
+            message: `The ReceiverTracker refused block ${info.blockId} of stream ${streamId} (is the streaming context stopping?)`
           })
         }
       })
 
+    const pushAndReport = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock, metadata: unknown) =>
+      Effect.flatMap(storeBlock(blockId, block, metadata), report)
+
+    // The block generator's blocks are stored up to four at a time and reported one at a time, in order: with the
+    // write-ahead log on, a block's log write (and its sync) overlaps the next block's, and its report (the
+    // driver's log write) the next store, instead of each waiting for the one before. The generator's
+    // next push waits while four stores are under way; `finish` waits for the last report before deregistering.
+    const scope = yield* Effect.scope
+    const storing = Semaphore.makeUnsafe(4)
+    let lastReport: Fiber.Fiber<void> | undefined
+    const pushGeneratorBlock = (blockId: BlockId.BlockId, block: ReceivedBlockHandler.ReceivedBlock) =>
+      Effect.gen(function*() {
+        yield* storing.take(1)
+        const stored = yield* Effect.forkIn(Effect.ensuring(storeBlock(blockId, block, undefined), storing.release(1)), scope)
+        const previous = lastReport
+        lastReport = yield* Effect.forkIn(
+          Effect.gen(function*() {
+            if (previous !== undefined) yield* Fiber.await(previous)
+            yield* Effect.flatMap(Fiber.join(stored), report)
+          }).pipe(Effect.catch((e) => Effect.sync(() => reportError(`Error pushing block ${blockId.name}`, e)))),
+          scope
+        )
+      })
+
     const generator = yield* BlockGenerator.make<T>({
-      onPushBlock: (blockId, records) => pushAndReport(blockId, { _tag: "ArrayBufferBlock", records }, undefined),
-      onPushLineBlock: (blockId, bytes, numRecords) => pushAndReport(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }, undefined),
+      onPushBlock: (blockId, records) => pushGeneratorBlock(blockId, { _tag: "ArrayBufferBlock", records }),
+      onPushLineBlock: (blockId, bytes, numRecords) => pushGeneratorBlock(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }),
       onError: reportError
     }, { streamId, blockIntervalMs: settings.blockIntervalMs, blockQueueSize: settings.blockQueueSize, rateLimiter })
 
@@ -212,6 +266,7 @@ export const run = <T>(receiver: Receiver<T>, options: SupervisorOptions): Effec
         if (receiverState === "Started") yield* stopReceiver
         receiverState = "Stopped"
         yield* generator.stop
+        if (lastReport !== undefined) yield* Fiber.await(lastReport)
         unsubscribe()
         const message = command?.message ?? "Receiver supervisor interrupted"
         const error = errorText(command?.error)

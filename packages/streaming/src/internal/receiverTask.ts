@@ -3,7 +3,7 @@
 import type { RpcEndpoint, TaskContext } from "@tspark/core"
 import { Effect } from "effect"
 import type { Receiver } from "../receiver/Receiver.js"
-import type { ReceiverConfigError } from "../receiver/ReceiverError.js"
+import type { ReceiverConfigError, ReceiverWriteAheadLogError } from "../receiver/ReceiverError.js"
 import * as ReceiverSupervisor from "../receiver/ReceiverSupervisor.js"
 import {
   RECEIVER_TRACKER_ENDPOINT,
@@ -28,6 +28,8 @@ export interface ReceiverTaskEnv {
   readonly receiver: ReceiverDescriptor
   readonly streamId: number
   readonly conf: ReadonlyArray<readonly [string, string]>
+  /** The streaming context's checkpoint directory: where the receiver write-ahead log lives. */
+  readonly checkpointDir?: string
 }
 
 const confOf = (env: ReceiverTaskEnv, ctx: TaskContext.TaskContext): Record<string, string> => {
@@ -47,15 +49,17 @@ export const superviseInTask = (
   ctx: TaskContext.TaskContext,
   rpc: ExecutorRpcLike,
   conf: Readonly<Record<string, string>>,
-  streamId: number
-): Effect.Effect<void, ReceiverConfigError> => {
+  streamId: number,
+  checkpointDir: string | undefined
+): Effect.Effect<void, ReceiverConfigError | ReceiverWriteAheadLogError> => {
   const supervise = ReceiverSupervisor.run(receiver, {
     link: rpcTrackerLink(rpc),
     blockManager: ctx.env.blockManager,
     conf,
     executorId: ctx.env.executorId,
     host: ctx.env.host,
-    streamId
+    streamId,
+    ...(checkpointDir === undefined ? {} : { checkpointDir })
   })
   const killed = Effect.callback<void>((resume) => void ctx.addTaskInterruptListener(() => resume(Effect.void)))
   return Effect.raceFirst(supervise, killed)
@@ -67,5 +71,5 @@ export const receiverTaskFunction = (env: ReceiverTaskEnv) => async (_partition:
     throw new Error(`executor ${ctx.env.executorId} has no RPC to the driver (ctx.env.rpc); receivers need it`)
   }
   const receiver = await reviveReceiver(env.receiver)
-  await Effect.runPromise(superviseInTask(receiver, ctx, rpc, confOf(env, ctx), env.streamId))
+  await Effect.runPromise(superviseInTask(receiver, ctx, rpc, confOf(env, ctx), env.streamId, env.checkpointDir))
 }

@@ -13,9 +13,11 @@ import type { DStream } from "../dstream/DStream.js"
 import { isReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { StreamingContext } from "../StreamingContext.js"
+import { ReceiverConfigError } from "../receiver/ReceiverError.js"
 import { CheckpointRecoveryError } from "../StreamingError.js"
 import { removeUnreferencedRuns } from "./checkpointRuns.js"
 import { firstDifference, orderedStreams, shapeOf } from "./graphShape.js"
+import { readWriteAheadLogSettings, WAL_ENABLE_KEY } from "./writeAheadLogConf.js"
 import { recoveryOf } from "./streamRecovery.js"
 
 const isTimes = (value: unknown): value is ReadonlyArray<number> => Array.isArray(value) && value.every((t) => Number.isSafeInteger(t))
@@ -227,15 +229,18 @@ export const restoreGraph = (
       restored.push(rdds)
     }
     graph.restartPoint = checkpoint
+    const settings = readWriteAheadLogSettings(Object.fromEntries(streams[0]?.context.sparkContext.conf.entries ?? []))
+    const walEnabled = !(settings instanceof ReceiverConfigError) && settings.enabled
     for (const [i, stream] of streams.entries()) {
       const recovery = recoveryOf(stream)
       const state = checkpoint.streams[i]
       if (recovery?._tag === "Restorable" && state !== null && state !== undefined) recovery.restore(state)
       for (const [time, rdd] of restored[i]!) stream.generatedRDDs.set(time, rdd)
-      if (isReceiverInputDStream(stream)) {
+      // With the receiver write-ahead log on, the receivers' logs and the block tracker's log bring those blocks back.
+      if (isReceiverInputDStream(stream) && !walEnabled) {
         yield* Effect.logWarning(
           `${stream.kind.name}[${i}] recovers without the blocks it received before the restart that no batch ` +
-            `completed: the receiver write-ahead log that keeps them is not implemented yet`
+            `completed: they are lost unless ${WAL_ENABLE_KEY} is set to true (with a checkpoint directory)`
         )
       }
     }

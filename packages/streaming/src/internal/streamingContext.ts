@@ -49,6 +49,8 @@ export const startSchedulers = (
     readonly hooks: Partial<JobGeneratorHooks>
     readonly notifyError: (error: StreamingError) => void
     readonly cleanupForgotten: SchedulerContext["Service"]["cleanupForgotten"]
+    /** Where the receiver write-ahead logs live (when on). */
+    readonly checkpointDir: string | undefined
   },
   scope: Scope.Scope
 ) =>
@@ -60,7 +62,11 @@ export const startSchedulers = (
       scope
     )
     const receiverStreams = options.graph.inputStreams.filter(isReceiverInputDStream)
-    const tracker = receiverStreams.length === 0 ? undefined : new ReceiverTracker(options.sparkContext, receiverStreams, bus)
+    // Restarting from a checkpoint, the block tracker recovers from its write-ahead log (Spark's isCheckpointPresent).
+    const trackerOptions = { checkpointDir: options.checkpointDir, recover: options.graph.restartPoint !== undefined }
+    const tracker = receiverStreams.length === 0
+      ? undefined
+      : new ReceiverTracker(options.sparkContext, receiverStreams, bus, trackerOptions)
     if (tracker !== undefined) {
       yield* Scope.provide(attachRateControllers(options.conf, options.graph.batchDurationMs, receiverStreams, tracker), scope)
     }

@@ -30,8 +30,16 @@ const notRunning = (receiver: Receiver<unknown>): Promise<never> =>
  * - `store(records, metadata?)` and `store(bytes, metadata?)` make a block at
  *   once (Spark's `pushArrayBuffer`/`pushBytes`); the Promise resolves once the
  *   block is stored and the driver acknowledged it (the point where a reliable
- *   receiver may acknowledge its source). Bytes must be a serialized block:
- *   `v8.serialize` of an array of records, or a `LineBlock`.
+ *   receiver may acknowledge its source). With the receiver write-ahead log
+ *   on (`spark.streaming.receiver.writeAheadLog.enable`), "stored" includes
+ *   the log: the Promise resolves only after the block's log write is
+ *   durable, so a block acknowledged to the source survives a crash of the
+ *   executor and the driver; a failed write rejects it. Bytes must be a
+ *   serialized block: `v8.serialize` of an array of records, or a `LineBlock`.
+ * - `store(record)`, `storeMany` and `storeLines` go through the block
+ *   generator: they resolve when the data is accepted into the current
+ *   block, before it is stored (as Spark's `store(item)`), so they are for
+ *   sources that need no acknowledgement.
  * - `storeLines(bytes)`, for a receiver of strings: lines as UTF-8 bytes of
  *   whole lines, stored without decoding them (the fast path of a line
  *   protocol; see `storeLines`).
@@ -141,7 +149,10 @@ export abstract class Receiver<T> {
    * `LineBlock`, decoded in one pass), so a line receiver neither decodes
    * nor keeps millions of small strings while a batch fills. Rejects with
    * `StoreArgumentError` when `bytes` does not end with a newline (keep a
-   * partial line until its newline arrives).
+   * partial line until its newline arrives). Resolves when the lines are
+   * accepted into the current block, not when that block is stored: a
+   * reliable receiver acknowledges lines after `store(bytes)` of a
+   * `LineBlock` instead.
    */
   storeLines(bytes: Uint8Array): Promise<void> {
     const supervisor = supervisorOf(this)
@@ -160,13 +171,20 @@ export abstract class Receiver<T> {
     return supervisor.pushLines(bytes) ?? Promise.resolve()
   }
 
-  /** Stores records as one block now; resolves when stored and acknowledged by the driver. */
+  /**
+   * Stores records as one block now; resolves when stored (with the
+   * write-ahead log on, its log write durable) and acknowledged by the driver.
+   */
   storeRecords(records: ReadonlyArray<T>, metadata?: unknown): Promise<void> {
     const supervisor = supervisorOf(this)
     return supervisor === undefined ? notRunning(this) : supervisor.pushArray(records, metadata)
   }
 
-  /** Stores `v8.serialize(records)` as one block now; resolves when stored and acknowledged by the driver. */
+  /**
+   * Stores serialized bytes (`v8.serialize(records)` or a `LineBlock`) as one
+   * block now; resolves when stored (with the write-ahead log on, its log
+   * write durable) and acknowledged by the driver.
+   */
   storeBytes(bytes: Uint8Array, metadata?: unknown): Promise<void> {
     const supervisor = supervisorOf(this)
     return supervisor === undefined ? notRunning(this) : supervisor.pushBytes(bytes, metadata)

@@ -150,3 +150,24 @@ export class ReceiverConfigError extends Data.TaggedError("ReceiverConfigError")
   readonly key: string
   readonly message: string
 }> {}
+
+/**
+ * The receiver write-ahead log could not be opened, or a block could not be
+ * written to it: the block is not stored (nor reported), and `store` fails
+ * with this error, so a reliable receiver does not acknowledge its source.
+ *
+ * Mirrors the exceptions of `WriteAheadLogBasedBlockHandler.storeBlock`.
+ *
+ * **Example**
+ * ```ts
+ * handler.storeBlock(id, block).pipe(Effect.catchTag("ReceiverWriteAheadLogError", (e) => Effect.logError(e.message)))
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ReceiverWriteAheadLogError extends Data.TaggedError("ReceiverWriteAheadLogError")<{
+  readonly streamId: number
+  readonly directory: string
+  readonly message: string
+}> {}

@@ -15,15 +15,18 @@ import type { ReceiverTrackerLink } from "../internal/receiverMessages.js"
 import type { ReceivedBlockHandler } from "./ReceivedBlockHandler.js"
 import type { BlockStore } from "./ReceivedBlockHandler.js"
 import type { Receiver } from "./Receiver.js"
-import type { ReceiverConfigError } from "./ReceiverError.js"
+import type { ReceiverConfigError, ReceiverWriteAheadLogError } from "./ReceiverError.js"
 
 /**
  * What a supervisor needs: the link to the tracker, the executor's block
  * manager, the receiver settings (`spark.streaming.blockInterval`,
  * `spark.streaming.blockQueueSize`, `spark.streaming.receiverRestartDelay`,
  * `spark.streaming.receiver.maxRate`, `spark.streaming.backpressure.initialRate`),
- * where it runs and the stream it feeds. `handler` replaces the BlockManager
- * handler (a write-ahead-log handler, a test double).
+ * where it runs and the stream it feeds. With
+ * `spark.streaming.receiver.writeAheadLog.enable`, blocks also go to the
+ * stream's write-ahead log under `checkpointDir` (the streaming context's
+ * checkpoint directory, which the launch path carries to the executor);
+ * `handler` replaces either handler (a test double).
  *
  * Mirrors the constructor parameters of `ReceiverSupervisorImpl`.
  *
@@ -44,6 +47,7 @@ export interface SupervisorOptions {
   readonly executorId: string
   readonly host: string
   readonly streamId: number
+  readonly checkpointDir?: string
   readonly handler?: ReceivedBlockHandler
 }
 
@@ -62,10 +66,17 @@ export interface SupervisorOptions {
  *    graceful block generator stop (every stored record is pushed and
  *    reported), `DeregisterReceiver`. Interrupting the Effect does the same.
  *
- * Each block is stored with the handler, then reported with an `AddBlock`
- * ask; a failure is reported (`ReportError`) and logged. `UpdateRateLimit`
+ * Each block is stored with the handler (with the write-ahead log on: in
+ * the log and the BlockManager, the log's write durable), then reported
+ * with an `AddBlock` ask carrying its log record handle; a failure is
+ * reported (`ReportError`) and logged, and `store` fails with it. The block
+ * generator's blocks are stored up to four at a time (their log writes
+ * overlap) and reported one at a time, in order; `store(records)` and
+ * `store(bytes)` store and report their block before they resolve. `UpdateRateLimit`
  * sets the block generator's rate; `CleanupOldBlocks` goes to the handler.
- * Fails only with `ReceiverConfigError` for invalid settings, before anything starts.
+ * Fails, before anything starts, with `ReceiverConfigError` for invalid
+ * settings (the write-ahead log on without `checkpointDir`), or with
+ * `ReceiverWriteAheadLogError` when the log cannot be opened.
  *
  * Mirrors `ReceiverSupervisor.start`/`stop`/`restartReceiver`.
  *
@@ -77,4 +88,7 @@ export interface SupervisorOptions {
  * @category constructors
  * @since 0.1.0
  */
-export const run: <T>(receiver: Receiver<T>, options: SupervisorOptions) => Effect.Effect<void, ReceiverConfigError> = internal.run
+export const run: <T>(
+  receiver: Receiver<T>,
+  options: SupervisorOptions
+) => Effect.Effect<void, ReceiverConfigError | ReceiverWriteAheadLogError> = internal.run

@@ -1,11 +1,14 @@
 /**
  * What a receiver's supervisor reports to the driver for each block it has
- * stored: which stream, how many records, where the block lives.
+ * stored: which stream, how many records, where the block lives (and, with
+ * the receiver write-ahead log on, where its log record is).
  *
  * Mirrors `org.apache.spark.streaming.scheduler.ReceivedBlockInfo`.
  *
  * @since 0.1.0
  */
+
+import type { WriteAheadLog } from "@tspark/checkpoint"
 
 /**
  * One stored block of received records.
@@ -29,4 +32,10 @@ export interface ReceivedBlockInfo {
   /** The executor whose BlockManager stored the block (replicas may live elsewhere too). */
   readonly executorId: string
   readonly host: string
+  /**
+   * The block's record in its stream's write-ahead log, when the receiver
+   * write-ahead log is on: what reads the block once no executor holds it
+   * (Spark's `blockStoreResult.walRecordHandleOption`).
+   */
+  readonly walRecordHandle?: WriteAheadLog.RecordHandle
 }

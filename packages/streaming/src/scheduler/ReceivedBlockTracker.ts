@@ -9,7 +9,10 @@
  * is not applied, as Spark's), and replay a log's events with `recover` after
  * a crash. A log whose writes are Effects can use the two halves directly:
  * `allocationFor(time)` / `cleanupFor(time)` build the event, the caller
- * writes it, then `applyEvent` applies it.
+ * writes it, then `applyEvent` applies it. With
+ * `spark.streaming.receiver.writeAheadLog.enable`, the streaming context
+ * writes every event to `<checkpointDir>/receivedBlockMetadata` this way
+ * and, restarting from a checkpoint, rebuilds the tracker with `recover`.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.ReceivedBlockTracker`.
  *
@@ -41,9 +44,11 @@ export type ReceivedBlockTrackerLogEvent =
   | { readonly _tag: "BatchCleanup"; readonly times: ReadonlyArray<number> }
 
 /**
- * Where events go before they are applied: the write-ahead log seam (the
- * recovery issue provides the durable one). `write` returns whether the event
- * is stored; `false` (or a throw) leaves the tracker unchanged.
+ * Where events go before they are applied, for a log whose writes are
+ * synchronous (the streaming context's own durable log, used with the
+ * receiver write-ahead log on, writes Effects and uses the split halves
+ * instead). `write` returns whether the event is stored; `false` (or a
+ * throw) leaves the tracker unchanged.
  *
  * Mirrors `ReceivedBlockTracker.writeToLog`.
  *
@@ -194,13 +199,27 @@ export class ReceivedBlockTracker {
 
   /**
    * Rebuilds the state from a log's events in write order, as Spark's
-   * `recoverPastEvents`: an allocation found in the log also empties the
-   * queues (the blocks it took were queued before it).
+   * `recoverPastEvents`: an allocation found in the log takes the blocks it
+   * names out of the queues, wherever they are in them. In a log written one
+   * change at a time those are the whole queues (Spark empties them); in one
+   * whose additions are written while an allocation is (a batched log), an
+   * addition written before the allocation but not in it stays queued for
+   * the next batch.
    */
   recover(events: Iterable<ReceivedBlockTrackerLogEvent>): void {
     for (const event of events) {
-      if (event._tag === "BatchAllocation") { for (const id of this.unallocated.keys()) this.unallocated.set(id, []) }
-      this.applyEvent(event)
+      if (event._tag !== "BatchAllocation") {
+        this.applyEvent(event)
+        continue
+      }
+      for (const [id, blocks] of event.blocks) {
+        const queue = this.unallocated.get(id)
+        if (queue === undefined) continue
+        const taken = new Set(blocks.map((b) => b.blockId))
+        this.unallocated.set(id, queue.filter((b) => !taken.has(b.blockId)))
+      }
+      this.timeToAllocatedBlocks.set(event.time, event.blocks)
+      this.lastAllocated = event.time
     }
   }
 

@@ -4,7 +4,10 @@
  * the tracker runs, hears its supervisor's messages (RegisterReceiver,
  * AddBlock, ReportError, DeregisterReceiver), allocates the blocks reported
  * since the last batch to each new batch, forwards rate limits and stops
- * every receiver at the end.
+ * every receiver at the end. With the receiver write-ahead log on, block
+ * reports, allocations and cleanups are logged before they are applied
+ * (`<checkpointDir>/receivedBlockMetadata`), recovered from that log on a
+ * restart before any receiver starts, and receivers hear `CleanupOldBlocks`.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.ReceiverTracker`.
  *
@@ -14,25 +17,20 @@ import type { SparkContext } from "@tspark/core"
 import { Cause, Clock, type Context, Effect, Exit, Fiber, Scope } from "effect"
 import type { ReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { ListenerBusLike } from "../internal/listenerBus.js"
-import { launchReceiverJob, type ReceiverJob } from "../internal/receiverLaunch.js"
+import { type LoggedBlockTracker, openLoggedTracker } from "../internal/receivedBlockTrackerLog.js"
+import { launchReceiverJob } from "../internal/receiverLaunch.js"
 import {
   RECEIVER_TRACKER_ENDPOINT,
   receiverSupervisorEndpoint,
   type ToReceiverSupervisor,
   type ToReceiverTracker
 } from "../internal/receiverMessages.js"
+import { otherReceivers, scheduledTracking, toInfo, type Tracking } from "../internal/receiverTracking.js"
+import { readWriteAheadLogSettings } from "../internal/writeAheadLogConf.js"
 import type { Receiver } from "../receiver/Receiver.js"
 import { ReceivedBlockTracker } from "./ReceivedBlockTracker.js"
 import type { ReceivedBlockInfo } from "./ReceivedBlockInfo.js"
-import {
-  type ExecutorLocation,
-  type ReceiverErrorInfo,
-  type ReceiverInfo,
-  type ReceiverLocation,
-  type ReceiverState,
-  type ReceiverTrackingInfo,
-  toReceiverInfo
-} from "./ReceiverInfo.js"
+import type { ExecutorLocation, ReceiverInfo, ReceiverLocation } from "./ReceiverInfo.js"
 import * as ReceiverSchedulingPolicy from "./ReceiverSchedulingPolicy.js"
 import type { StreamingListenerEvent } from "./StreamingListener.js"
 
@@ -44,26 +42,12 @@ import type { StreamingListenerEvent } from "./StreamingListener.js"
  */
 export type TrackerState = "Initialized" | "Started" | "Stopping" | "Stopped"
 
-/** What the tracker knows of one receiver (Spark's `ReceiverTrackingInfo`), with its running job. */
-interface Tracking {
-  readonly streamId: number
-  readonly name: string
-  state: ReceiverState
-  scheduledLocations: ReadonlyArray<ReceiverLocation> | undefined
-  runningExecutor: ExecutorLocation | undefined
-  errorInfo: ReceiverErrorInfo | undefined
-  /** The receiver's running job and the fiber that restarts it when it ends, while it runs. */
-  job: { readonly handle: ReceiverJob; readonly watcher: Fiber.Fiber<void> } | undefined
-  /** Counts launches, so that a launch's bookkeeping never overwrites a later launch's. */
-  launches: number
-}
-
 /**
  * The receiver tracker of one streaming context.
  *
  * **Example**
  * ```ts
- * const tracker = new ReceiverTracker(sc, [socketStream], bus)
+ * const tracker = new ReceiverTracker(sc, [socketStream], bus, { checkpointDir: "/ckpt", recover: false })
  * yield* tracker.start()
  * yield* tracker.allocateBlocksToBatch(time)
  * tracker.getBlocksOfBatchAndStream(time, socketStream.inputStreamId)
@@ -82,11 +66,15 @@ export class ReceiverTracker {
   private services: Context.Context<never> | undefined
   private scope: Scope.Scope | undefined
   private unregister: (() => void) | undefined
+  /** The block tracker behind its write-ahead log, once started with the log on. */
+  private blockLog: LoggedBlockTracker | undefined
 
   constructor(
     private readonly sc: SparkContext.SparkContext,
     receiverStreams: ReadonlyArray<ReceiverInputDStream<unknown>>,
-    private readonly listenerBus: ListenerBusLike<StreamingListenerEvent>
+    private readonly listenerBus: ListenerBusLike<StreamingListenerEvent>,
+    /** The checkpoint directory (the write-ahead logs live there), and whether the context restarts from it. */
+    private readonly options: { readonly checkpointDir?: string | undefined; readonly recover?: boolean } = {}
   ) {
     for (const stream of receiverStreams) this.streams.set(stream.inputStreamId, stream)
     this.receivedBlockTracker = new ReceivedBlockTracker([...this.streams.keys()])
@@ -113,7 +101,8 @@ export class ReceiverTracker {
   }
 
   /**
-   * Registers the endpoint and launches every receiver (Spark's `start` and
+   * Opens the block tracker's write-ahead log (when on) and recovers from it,
+   * registers the endpoint and launches every receiver (Spark's `start` and
    * `launchReceivers`). The receivers' jobs run in `scope`.
    */
   start(): Effect.Effect<void, never, Scope.Scope> {
@@ -124,6 +113,12 @@ export class ReceiverTracker {
       }
       this.services = yield* Effect.context<never>()
       this.scope = yield* Effect.scope
+      const wal = readWriteAheadLogSettings(Object.fromEntries(this.sc.conf.entries))
+      // The settings were checked by the start of the context: an invalid one only means no log here.
+      if ("enabled" in wal) {
+        const { checkpointDir, recover = false } = this.options
+        this.blockLog = yield* openLoggedTracker(this.receivedBlockTracker, wal, checkpointDir, recover)
+      }
       this.unregister = this.sc.rpcEnv.setupEndpoint(RECEIVER_TRACKER_ENDPOINT, {
         receive: (message) => this.receive(message as ToReceiverTracker),
         receiveAndReply: (message, from) => this.receiveAndReply(message as ToReceiverTracker, from)
@@ -138,16 +133,7 @@ export class ReceiverTracker {
       const scheduled = ReceiverSchedulingPolicy.scheduleReceivers(receivers, executors)
       for (const stream of this.streams.values()) {
         const locations = scheduled.get(stream.inputStreamId) ?? []
-        this.tracking.set(stream.inputStreamId, {
-          streamId: stream.inputStreamId,
-          name: stream.receiver.constructor.name,
-          state: "SCHEDULED",
-          scheduledLocations: locations,
-          runningExecutor: undefined,
-          errorInfo: undefined,
-          job: undefined,
-          launches: 0
-        })
+        this.tracking.set(stream.inputStreamId, scheduledTracking(stream.inputStreamId, stream.receiver.constructor.name, locations))
         yield* this.startReceiver(stream.inputStreamId, stream.receiver, locations)
       }
       yield* Effect.logInfo(`ReceiverTracker started: ${this.streams.size} receivers`)
@@ -187,8 +173,9 @@ export class ReceiverTracker {
     })
   }
 
-  /** Allocates every block reported since the last batch to batch `time` (idempotent per time). */
+  /** Allocates every block reported since the last batch to batch `time` (idempotent per time), logged first when on. */
   allocateBlocksToBatch(time: number): Effect.Effect<void> {
+    if (this.blockLog !== undefined) return Effect.asVoid(this.blockLog.allocateBlocksToBatch(time))
     return Effect.sync(() => {
       if (this.streams.size > 0) this.receivedBlockTracker.allocateBlocksToBatch(time)
     })
@@ -205,14 +192,17 @@ export class ReceiverTracker {
   }
 
   /**
-   * Forgets batches before `threshTime`. Their blocks leave the executors
-   * with their BlockRDDs (the generator's clearMetadata); receivers hear
-   * `CleanupOldBlocks` only when they keep a write-ahead log (planned), as
-   * Spark's.
+   * Forgets batches before `threshTime` (logged first, and the log's older
+   * segments deleted, when on). Their blocks leave the executors with their
+   * BlockRDDs (the generator's clearMetadata); receivers hear
+   * `CleanupOldBlocks` only when they keep a write-ahead log, as Spark's.
    */
-  cleanupOldBlocksAndBatches(threshTime: number): void {
-    if (this.streams.size === 0) return
-    this.receivedBlockTracker.cleanupOldBatches(threshTime)
+  cleanupOldBlocksAndBatches(threshTime: number): Effect.Effect<void> {
+    if (this.streams.size === 0) return Effect.void
+    if (this.blockLog === undefined) return Effect.sync(() => void this.receivedBlockTracker.cleanupOldBatches(threshTime))
+    return Effect.map(this.blockLog.cleanupOldBatches(threshTime), () => {
+      for (const info of this.tracking.values()) this.sendToReceiver(info, { _tag: "CleanupOldBlocks", threshTime })
+    })
   }
 
   /** Sends a new rate limit to a stream's receiver (Spark's `sendRateUpdate`). */
@@ -250,7 +240,7 @@ export class ReceiverTracker {
       const info = this.tracking.get(streamId)!
       if (!this.shouldStartReceiver) return
       const launched = yield* Effect.exit(
-        launchReceiverJob(this.sc, receiver, streamId, locations.map(ReceiverSchedulingPolicy.formatLocation))
+        launchReceiverJob(this.sc, receiver, streamId, locations.map(ReceiverSchedulingPolicy.formatLocation), this.options.checkpointDir)
       )
       if (Exit.isFailure(launched)) {
         // A receiver that cannot be shipped is refused at start (see `validateReceivers`); anything else is reported.
@@ -294,18 +284,8 @@ export class ReceiverTracker {
 
   /** Where a receiver may run now, as the scheduling policy weighs the other receivers (Spark's `scheduleReceiver`). */
   private reschedule(streamId: number): Array<ReceiverLocation> {
-    const others = new Map<number, ReceiverTrackingInfo>()
-    for (const [id, info] of this.tracking) {
-      if (id === streamId) continue
-      others.set(id, {
-        receiverId: id,
-        state: info.state,
-        scheduledLocations: info.scheduledLocations,
-        runningExecutor: info.runningExecutor
-      })
-    }
     const preferred = this.streams.get(streamId)?.receiver.preferredLocation
-    return ReceiverSchedulingPolicy.rescheduleReceiver(streamId, preferred, others, this.executors())
+    return ReceiverSchedulingPolicy.rescheduleReceiver(streamId, preferred, otherReceivers(this.tracking, streamId), this.executors())
   }
 
   // ------------------------------------------------------------ the endpoint
@@ -318,14 +298,19 @@ export class ReceiverTracker {
     this.post({ _tag: "ReceiverError", info: toInfo(info) })
   }
 
-  private receiveAndReply(message: ToReceiverTracker, from: { readonly executorId: string; readonly host: string }): boolean {
+  private receiveAndReply(
+    message: ToReceiverTracker,
+    from: { readonly executorId: string; readonly host: string }
+  ): boolean | Promise<boolean> {
     switch (message._tag) {
       case "RegisterReceiver":
         return this.registerReceiver(message.streamId, message.executorId || from.executorId, message.host || from.host)
       case "AddBlock":
-        return this.trackerState === "Started" || this.trackerState === "Stopping"
+        if (this.trackerState !== "Started" && this.trackerState !== "Stopping") return false
+        // With the log on, the reply waits for the addition's write: a block is acknowledged once it is durable.
+        return this.blockLog === undefined || this.services === undefined
           ? this.receivedBlockTracker.addBlock(message.info)
-          : false
+          : Effect.runPromiseWith(this.services)(this.blockLog.addBlock(message.info))
       case "DeregisterReceiver": {
         const info = this.tracking.get(message.streamId)
         if (info === undefined) return false
@@ -388,13 +373,3 @@ export class ReceiverTracker {
     Effect.runForkWith(this.services)(log)
   }
 }
-
-const toInfo = (info: Tracking): ReceiverInfo =>
-  toReceiverInfo({
-    receiverId: info.streamId,
-    state: info.state,
-    scheduledLocations: info.scheduledLocations,
-    runningExecutor: info.runningExecutor,
-    name: info.name,
-    errorInfo: info.errorInfo
-  })

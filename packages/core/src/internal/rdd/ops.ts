@@ -2,7 +2,7 @@
 // plan carries (`op.factory`). An executor rebuilds an RDD of a task plan as
 // `factories[op.factory](...op.args)`. Each kind lives in its own module
 // under rdd/, named as in Spark.
-import { block } from "../../rdd/BlockRDD.js"
+import { block, writeAheadLogBacked } from "../../rdd/BlockRDD.js"
 import { cartesian } from "../../rdd/CartesianRDD.js"
 import { coalesced } from "../../rdd/CoalescedRDD.js"
 import { coGrouped } from "../../rdd/CoGroupedRDD.js"
@@ -39,5 +39,6 @@ export const factories: Readonly<Record<string, (...args: Array<never>) => RDDOp
   coGrouped,
   reliableCheckpoint,
   localCheckpoint,
-  block
+  block,
+  writeAheadLogBackedBlock: writeAheadLogBacked
 }
