@@ -11,7 +11,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { SparkContext } from "@tspark/core"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Logger } from "effect"
 import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -210,4 +210,34 @@ describe("the receiver write-ahead log", () => {
       })),
     60_000
   )
+
+  for (const wal of [false, true]) {
+    it.effect(
+      `recovery ${wal ? "with the log on says nothing of lost blocks" : "with the log off warns that unprocessed blocks are lost"}`,
+      () =>
+        Effect.scoped(Effect.gen(function*() {
+          yield* TestClock.setTime(NOW)
+          const checkpointDir = yield* tempDir("tspark-wal-ckpt-")
+          const server = yield* lineServer(0)
+          const conf = { ...walConf, "spark.streaming.receiver.writeAheadLog.enable": String(wal) }
+          const sc1 = yield* makeSparkContext(conf)
+          const ssc1 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc1, checkpointDir, server.port, new Map()))
+          yield* ssc1.start()
+          yield* Testing.advanceBatches(ssc1, 1)
+          yield* waitUntil(() => fs.readdirSync(checkpointDir).some((f) => f.startsWith("checkpoint-")), "a checkpoint")
+          yield* ssc1.stop({ stopSparkContext: true, stopGracefully: false })
+          const warnings: Array<string> = []
+          const capture = Logger.layer([Logger.make((o) => void warnings.push(String(o.message)))])
+          const sc2 = yield* makeSparkContext(conf)
+          const ssc2 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc2, checkpointDir, server.port, new Map())).pipe(
+            Effect.provide(capture)
+          )
+          yield* ssc2.stop()
+          const lost = warnings.filter((w) => w.includes("recovers without the blocks it received"))
+          if (wal) assert.deepStrictEqual(lost, [])
+          else assert.match(lost[0] ?? "", /they are lost unless spark\.streaming\.receiver\.writeAheadLog\.enable is set to true/)
+        })),
+      30_000
+    )
+  }
 })
