@@ -188,9 +188,10 @@ export const readCheckpoint = (directory: string): Effect.Effect<Checkpoint | un
  * checkpoint's state, and restores each stream's: the same shape, no stream
  * whose RDDs cannot be recovered (a queue stream's), every RDD checkpoint it
  * names readable (all are read before anything is restored, so a refused
- * recovery leaves the graph as it was built). Receiver streams recover without the
- * blocks received before the crash that no batch completed (the receiver
- * write-ahead log that keeps them is planned): a warning says so.
+ * recovery leaves the graph as it was built). Receiver streams get back the
+ * blocks received before the crash from the receiver write-ahead log (the
+ * block tracker rebuilds its allocations from its own log when the receivers
+ * start); with the log off they are lost, and a warning says so.
  */
 export const restoreGraph = (
   directory: string,
