@@ -154,6 +154,16 @@ export const writeRDDToCheckpointDirectory = (rdd: RDD<unknown>): Effect.Effect<
   })
 }
 
+/** A checkpoint file's bytes, read on the driver; every failure is `CheckpointFileUnreadable` naming the file. */
+const readOnDriver = (file: string): Effect.Effect<Uint8Array, CheckpointFileUnreadable> =>
+  Effect.try({
+    try: () => runSyncFiles(readValidated(file)),
+    catch: (cause) =>
+      cause instanceof CheckpointFileUnreadable
+        ? cause
+        : new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${describeCause(cause)}` })
+  })
+
 /** The file a checkpoint's shape is kept in, beside its parts. */
 const METADATA = "_metadata"
 
@@ -201,15 +211,7 @@ const parseMetadata = (bytes: Uint8Array): CheckpointMetadata | undefined => {
 export const checkpointFile = <T>(context: RDDContext, directory: string): Effect.Effect<RDD<T>, CheckpointFileUnreadable> =>
   Effect.gen(function*() {
     const file = path.join(directory, METADATA)
-    const metadata = parseMetadata(
-      yield* Effect.try({
-        try: () => runSyncFiles(readValidated(file)),
-        catch: (cause) =>
-          cause instanceof CheckpointFileUnreadable
-            ? cause
-            : new CheckpointFileUnreadable({ path: file, reason: `cannot be read: ${describeCause(cause)}` })
-      })
-    )
+    const metadata = parseMetadata(yield* readOnDriver(file))
     if (metadata === undefined) {
       return yield* new CheckpointFileUnreadable({ path: file, reason: "is damaged: not a checkpoint's metadata" })
     }
@@ -218,13 +220,7 @@ export const checkpointFile = <T>(context: RDDContext, directory: string): Effec
     for (let index = 0; index < metadata.numPartitions; index++) {
       const part = partFile(directory, index)
       if (!fs.existsSync(part)) return yield* new CheckpointFileUnreadable({ path: part, reason: "cannot be read: it is missing" })
-      yield* Effect.try({
-        try: () => runSyncFiles(readValidated(part)),
-        catch: (cause) =>
-          cause instanceof CheckpointFileUnreadable
-            ? cause
-            : new CheckpointFileUnreadable({ path: part, reason: `cannot be read: ${describeCause(cause)}` })
-      })
+      yield* readOnDriver(part)
     }
     const partitioner = metadata.hashPartitions === undefined ? undefined : new HashPartitioner(metadata.hashPartitions)
     return new RDD<T>(context, reliableCheckpoint(directory, metadata.numPartitions, partitioner), [])
