@@ -6,11 +6,11 @@
  * allocated to a pending batch in the block tracker's log. A new
  * SparkContext then recovers with `StreamingContext.getOrCreate` (no block
  * manager holds the blocks any more: the batches read them from the log).
- * Prints the time from the restart to the first recovered batch's completion
- * and to the last one's, and the log's size.
+ * Prints the time from the restart (a new SparkContext) to the first
+ * recovered batch's completion and to the last one's, and the log's size.
  *
  *   npm run bench:wal-recovery                   # ~256 MB
- *   npm run bench:wal-recovery -- --lines 8000000
+ *   npm run bench:wal-recovery -- --lines 10000000
  */
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
@@ -20,8 +20,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { argument, startServer } from "./receivingEngine.js"
 
-// The line server's lines are 10 words, about 60 bytes: 4.3M lines are about 256 MB.
-const LINES = argument("--lines", 4_300_000)
+// The line server's lines are 10 words, about 49 bytes: 5.3M lines are about 256 MB.
+const LINES = argument("--lines", 5_300_000)
 const BATCH_MS = 2000
 
 const sizeOf = (dir: string): number =>
@@ -78,8 +78,9 @@ const program = Effect.gen(function*() {
 
   // The restart: a new SparkContext recovers, and the pending batches read their blocks from the log.
   const result = yield* Effect.scoped(Effect.gen(function*() {
-    const sc = yield* context()
+    // The restart's clock starts before the new SparkContext does.
     const start = performance.now()
+    const sc = yield* context()
     let counted = 0
     let first: number | undefined
     const done = yield* Deferred.make<number>()
