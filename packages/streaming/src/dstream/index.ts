@@ -9,6 +9,10 @@
 /** @since 0.1.0 */
 export * as ConstantInputDStream from "./ConstantInputDStream.js"
 /** @since 0.1.0 */
+export * as DirectInputDStream from "./DirectInputDStream.js"
+/** @since 0.1.0 */
+export * as DirectSource from "./DirectSource.js"
+/** @since 0.1.0 */
 export * as DStream from "./DStream.js"
 /** @since 0.1.0 */
 export * as FileInputDStream from "./FileInputDStream.js"
@@ -20,6 +24,8 @@ export * as InputDStream from "./InputDStream.js"
 export * as MappedDStream from "./MappedDStream.js"
 /** @since 0.1.0 */
 export * as MapWithStateDStream from "./MapWithStateDStream.js"
+/** @since 0.1.0 */
+export * as OffsetRange from "./OffsetRange.js"
 /** @since 0.1.0 */
 export * as PairDStreamFunctions from "./PairDStreamFunctions.js"
 /** @since 0.1.0 */

@@ -9,7 +9,8 @@ import { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
 import type { StreamingContext } from "../StreamingContext.js"
 import type { StreamingError } from "../StreamingError.js"
-import { attachRateControllers } from "./receiverRateControllers.js"
+import { stateOf as directStateOf } from "./directStream.js"
+import { attachRateControllers, rateControllerListener } from "./receiverRateControllers.js"
 import { SchedulerContext } from "./schedulerContext.js"
 
 type Bus = ListenerBus.ListenerBus<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>
@@ -70,6 +71,20 @@ export const startSchedulers = (
     if (tracker !== undefined) {
       yield* Scope.provide(attachRateControllers(options.conf, options.graph.batchDurationMs, receiverStreams, tracker), scope)
     }
+    // Direct streams plan each batch's ranges where receiver streams allocate their blocks; with backpressure,
+    // each gets a rate controller whose rates clamp its next batches.
+    const directStreams = options.graph.inputStreams.flatMap((stream) => {
+      const state = directStateOf(stream)
+      return state === undefined ? [] : [{ stream, state }]
+    })
+    const entries = Object.fromEntries(options.conf.entries)
+    for (const { state, stream } of directStreams) {
+      if (!state.backpressure) continue
+      stream.rateController = yield* Scope.provide(
+        rateControllerListener(entries, options.graph.batchDurationMs, state.inputStreamId, (rate) => state.publishRate(rate)),
+        scope
+      )
+    }
     for (const listener of options.listeners) yield* bus.addListener(listener)
     for (const input of options.graph.inputStreams) {
       if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
@@ -84,7 +99,10 @@ export const startSchedulers = (
       gracefulStopTimeoutMs: gracefulStopTimeoutMs(options.conf, options.graph.batchDurationMs),
       allocateBlocksToBatch: (time) => {
         const hook = options.hooks.allocateBlocksToBatch
-        const allocate = tracker === undefined ? Effect.void : tracker.allocateBlocksToBatch(time)
+        const blocks = tracker === undefined ? Effect.void : tracker.allocateBlocksToBatch(time)
+        const allocate = directStreams.length === 0
+          ? blocks
+          : Effect.andThen(blocks, Effect.forEach(directStreams, ({ state }) => state.prepare(time), { discard: true }))
         return hook === undefined ? allocate : Effect.andThen(allocate, hook(time))
       },
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),

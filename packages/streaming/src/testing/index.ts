@@ -203,3 +203,6 @@ export const runBatches2 = <T1, T2, U>(
   operation: (stream1: DStream<T1>, stream2: DStream<T2>) => DStream<U>,
   options: RunOptions = {}
 ): Promise<Array<Array<U>>> => Effect.runPromise(Effect.provide(runBatches2Effect(input1, input2, operation, options), TestClock.layer()))
+
+/** @since 0.1.0 */
+export * as InMemoryDirectSource from "./InMemoryDirectSource.js"

@@ -1,0 +1,178 @@
+/**
+ * The direct (receiver-less) input stream: each batch is a set of offset
+ * ranges of a partitioned log, read by the executors, replayable after a
+ * failure. No receiver holds data: the source keeps it until a batch reads it.
+ *
+ * Mirrors `org.apache.spark.streaming.kafka010.DirectKafkaInputDStream`,
+ * source-neutral: a `DirectSource` stands for the Kafka consumer, so that
+ * each connector package (Kafka, Redis Streams, JetStream) only implements it.
+ *
+ * Each batch, on the driver:
+ * 1. the offsets queued by `commitAsync` are committed to the source (Spark
+ *    commits at the next batch too: a commit is queued by output code, so
+ *    everything queued before the batch was output already);
+ * 2. the source's latest and earliest offsets are read, and each partition's
+ *    range runs from the stream's current offset to the latest, clamped by
+ *    `maxMessagesPerPartition` of `@tspark/rate-control` (the PID estimate,
+ *    split by lag, with `spark.streaming.backpressure.enabled`;
+ *    `spark.streaming.backpressure.initialRate` before the first estimate;
+ *    `spark.streaming.direct.maxRatePerPartition` and
+ *    `spark.streaming.direct.minRatePerPartition`, or Spark's
+ *    `spark.streaming.kafka.*` names for them);
+ * 3. the batch's RDD (a `DirectRDD`) has one partition per non-empty range,
+ *    each preferring the same executor every batch; the ranges and their
+ *    record count are the batch's input info.
+ *
+ * Why the driver step runs before the graph computes: asking a real client
+ * for offsets is asynchronous, and a DStream's `compute` is synchronous. The
+ * generator runs it where receiver streams allocate their blocks, and
+ * `compute` then builds the RDD from the ranges already planned.
+ *
+ * Reading runs in the tasks, on the executors, as in Spark (the driver never
+ * holds a batch's records). Tasks are synchronous, so `DirectSource.read`
+ * must return a range's records synchronously: the in-memory source and any
+ * client with a synchronous read work now. An asynchronous client (kafkajs,
+ * ioredis, nats) needs the executor to await its read before the task runs,
+ * as it awaits remote blocks (`Executor.prefetch`); that hook is the next
+ * step (issue 17), not built yet. A result task may return a promise, but
+ * that does not help: the first stage of a word count is a shuffle map task.
+ * Shipping: the reader is a closure over the source, so on a cluster master
+ * it must be shippable (`Closure.fromModule`); that is not built yet either,
+ * so direct streams run on `local[N]` masters for now.
+ *
+ * Recovery: the current offsets and the ranges of every batch still
+ * remembered are saved in the metadata checkpoint; after a restart the
+ * pending batches are generated again with exactly the same ranges, and the
+ * next ones continue from the saved offsets.
+ *
+ * Errors: a source that fails (`DirectSourceError`), an offset out of range
+ * with `offsetReset: "fail"`, or a lost partition fail that batch's jobs
+ * (listeners hear it; the offsets do not move, so nothing is skipped), and
+ * the stream goes on.
+ *
+ * @since 0.1.0
+ */
+import type { RDD as RDDModule } from "@tspark/core"
+import type { StreamingContextLike } from "../internal/context.js"
+import { readSettings } from "../internal/directInput.js"
+import { DirectStreamState, register, stateOf } from "../internal/directStream.js"
+import { setRecovery } from "../internal/streamRecovery.js"
+import * as DirectRDD from "../rdd/DirectRDD.js"
+import { InvalidStreamError } from "../StreamingError.js"
+import type { DirectSource, OffsetReset } from "./DirectSource.js"
+import type { DStream } from "./DStream.js"
+import * as InputDStream from "./InputDStream.js"
+import type { OffsetRange } from "./OffsetRange.js"
+
+/**
+ * Options of a direct stream.
+ *
+ * - `offsetReset` (default `"latest"`, as Kafka's `auto.offset.reset`): where
+ *   a partition without a starting offset starts, and what happens to an
+ *   offset the source no longer holds;
+ * - `startingOffsets`: the first offset of some partitions (Spark's
+ *   `ConsumerStrategies.Subscribe(topics, params, offsets)`).
+ *
+ * Mirrors the offsets arguments of `ConsumerStrategies.Subscribe`/`Assign`.
+ *
+ * **Example**
+ * ```ts
+ * const options: DirectInputDStream.DirectStreamOptions = { offsetReset: "earliest", startingOffsets: new Map([["p-0", 100]]) }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface DirectStreamOptions {
+  readonly offsetReset?: OffsetReset
+  readonly startingOffsets?: ReadonlyMap<string, number>
+}
+
+/**
+ * A direct stream over `source`. Bad settings (a negative rate, an
+ * unparseable backpressure flag) make `ssc.start()` fail with an
+ * `InvalidStreamError` naming the key and what to set.
+ *
+ * Mirrors `KafkaUtils.createDirectStream` and `new DirectKafkaInputDStream`.
+ *
+ * **Example**
+ * ```ts
+ * const stream = DirectInputDStream.make(ssc, source, { offsetReset: "earliest" })
+ * stream.foreachRDD((rdd) =>
+ *   Effect.gen(function*() {
+ *     const ranges = DirectInputDStream.offsetRangesOf(rdd) ?? []
+ *     yield* rdd.foreachPartition(write)
+ *     DirectInputDStream.commitAsync(stream, ranges)
+ *   })
+ * )
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = <R>(ssc: StreamingContextLike, source: DirectSource<R>, options: DirectStreamOptions = {}): DStream<R> => {
+  const inputStreamId = ssc.newInputStreamId()
+  const settings = readSettings(ssc.sparkContext.conf, ssc.batchDurationMs)
+  const valid = settings instanceof InvalidStreamError ? undefined : settings
+  const state = new DirectStreamState<R>(ssc, inputStreamId, source, {
+    source: source as DirectSource<unknown>,
+    offsetReset: options.offsetReset ?? "latest",
+    startingOffsets: options.startingOffsets,
+    settings: valid ?? { maxRatePerPartition: 0, minRatePerPartition: 1, backpressure: false, initialRate: 0 },
+    batchDurationMs: ssc.batchDurationMs
+  })
+  const stream = InputDStream.make<R>(ssc, {
+    name: "DirectInputDStream",
+    dependencies: [],
+    error: settings instanceof InvalidStreamError ? settings : undefined,
+    compute: (time, self) => state.compute(time, self)
+  })
+  register(stream as DStream<unknown>, state as DirectStreamState<unknown>)
+  setRecovery(stream as DStream<unknown>, {
+    _tag: "Restorable",
+    save: () => state.save(stream),
+    restore: (saved) => state.restore(saved)
+  })
+  return stream
+}
+
+/**
+ * The offset ranges of a direct stream's batch RDD (every partition's, empty
+ * ones included), or `undefined` for an RDD the stream did not make (take
+ * them before transforming the RDD).
+ *
+ * Mirrors `rdd.asInstanceOf[HasOffsetRanges].offsetRanges`.
+ *
+ * **Example**
+ * ```ts
+ * stream.foreachRDD((rdd) => Effect.log(DirectInputDStream.offsetRangesOf(rdd)))
+ * ```
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const offsetRangesOf = (rdd: RDDModule.RDD<unknown>): ReadonlyArray<OffsetRange> | undefined => DirectRDD.offsetRangesOf(rdd)
+
+/**
+ * Queues `ranges` to be committed to the source (each partition's
+ * `untilOffset`, the next offset to read): the commit runs on the driver
+ * before the next batch is planned, so call it once the batch's output is
+ * done. A failed commit is logged and retried at the following batch.
+ * Not a direct stream: does nothing and returns false.
+ *
+ * Mirrors `stream.asInstanceOf[CanCommitOffsets].commitAsync(offsetRanges)`.
+ *
+ * **Example**
+ * ```ts
+ * DirectInputDStream.commitAsync(stream, DirectInputDStream.offsetRangesOf(rdd) ?? [])
+ * ```
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const commitAsync = (stream: DStream<unknown>, ranges: ReadonlyArray<OffsetRange>): boolean => {
+  const state = stateOf(stream)
+  if (state === undefined) return false
+  state.commitAsync(ranges)
+  return true
+}
