@@ -124,7 +124,7 @@ export const make = <R>(ssc: StreamingContextLike, source: DirectSource<R>, opti
   const stream = InputDStream.make<R>(ssc, {
     name: "DirectInputDStream",
     dependencies: [],
-    error: settings instanceof InvalidStreamError ? settings : undefined,
+    error: settings instanceof InvalidStreamError ? settings : ssc.sparkContext.shipsTasks ? notShippable(source.name) : undefined,
     compute: (time, self) => state.compute(time, self)
   })
   register(stream as DStream<unknown>, state as DirectStreamState<unknown>)
@@ -135,6 +135,14 @@ export const make = <R>(ssc: StreamingContextLike, source: DirectSource<R>, opti
   })
   return stream
 }
+
+// The reader is a closure over the source, which tasks cannot carry to another thread or process yet.
+const notShippable = (source: string) =>
+  new InvalidStreamError({
+    stream: "DirectInputDStream",
+    message: `the direct stream over ${source} reads in tasks through its source, which cannot be shipped to ` +
+      `executors yet: use a local[N] master (without spark.tspark.local.shipTasks) for direct streams`
+  })
 
 /**
  * The offset ranges of a direct stream's batch RDD (every partition's, empty
