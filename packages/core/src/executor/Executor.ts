@@ -19,6 +19,7 @@ import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
+import { prefetchFailure, prefetchInputs } from "../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
@@ -297,6 +298,15 @@ export class Executor {
         this.killed.delete(launch.task.taskId)
         this.transfer.release()
         return { result: { _tag: "TaskKilled", reason } }
+      }
+    }
+    const inputs = prefetchInputs(task)
+    if (inputs !== undefined) {
+      try {
+        await inputs
+      } catch (error) {
+        this.transfer.release()
+        return { result: prefetchFailure(error) }
       }
     }
     try {

@@ -31,6 +31,13 @@ export interface RDDOp {
   readonly compute: (rdd: OpRDD, split: Partition, ctx: TaskContext) => Iterator<unknown>
   readonly partitioner?: (rdd: OpRDD) => Partitioner | undefined
   readonly preferredLocations?: (rdd: OpRDD, split: Partition) => ReadonlyArray<string>
+  /**
+   * Asynchronous input to fetch before a task computing `split` starts (a
+   * direct stream's source read through an asynchronous client): the task
+   * runner awaits it, then `compute` takes what it stored, synchronously, as
+   * a task reads the remote blocks fetched for it. `undefined`: nothing to wait for.
+   */
+  readonly prefetch?: (rdd: OpRDD, split: Partition) => PromiseLike<void> | undefined
 }
 
 export const firstParent = (rdd: OpRDD): OpRDD => rdd.dependencies[0]!.rdd

@@ -9,6 +9,7 @@
  */
 import { type Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import * as v8 from "node:v8"
+import { prefetchFailure, prefetchInputs } from "../../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../../internal/scheduler/runTask.js"
 import { receiveTask, shipTask } from "../../internal/scheduler/taskPlan.js"
 import { SparkEnv } from "../../SparkEnv.js"
@@ -86,6 +87,13 @@ export class LocalSchedulerBackend implements SchedulerBackend {
 
   /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
   private run(task: TaskDescription): TaskResult | Promise<TaskResult> {
+    // Input only an asynchronous client can read is fetched first; the task then runs synchronously over it.
+    const inputs = prefetchInputs(task)
+    if (inputs !== undefined) return inputs.then(() => this.runFetched(task), prefetchFailure)
+    return this.runFetched(task)
+  }
+
+  private runFetched(task: TaskDescription): TaskResult | Promise<TaskResult> {
     if (!this.shipsTasks) return runTask(task, this.env, this.runningAsync)
     let received: TaskDescription
     try {
