@@ -28,17 +28,17 @@
  * generator runs it where receiver streams allocate their blocks, and
  * `compute` then builds the RDD from the ranges already planned.
  *
- * Reading runs in the tasks, on the executors, as in Spark (the driver never
- * holds a batch's records). Tasks are synchronous, so `DirectSource.read`
- * must return a range's records synchronously: the in-memory source and any
- * client with a synchronous read work now. An asynchronous client (kafkajs,
- * ioredis, nats) needs the executor to await its read before the task runs,
- * as it awaits remote blocks (`Executor.prefetch`); that hook is the next
- * step (issue 17), not built yet. A result task may return a promise, but
- * that does not help: the first stage of a word count is a shuffle map task.
- * Shipping: the reader is a closure over the source, so on a cluster master
- * it must be shippable (`Closure.fromModule`); that is not built yet either,
- * so direct streams run on `local[N]` masters for now.
+ * Reading runs on the executors, as in Spark (the driver never holds a
+ * batch's records). Tasks are synchronous (a word count's first stage is a
+ * shuffle map task, which cannot await), so a `DirectRDD` partition's read is
+ * fetched before its task starts, as an executor fetches remote blocks: the
+ * task runner awaits the RDD's `prefetch` (the source's `read`, a promise for
+ * an asynchronous client such as kafkajs, ioredis or nats), then the task
+ * computes over the records fetched. A batch's partition is held in memory
+ * from its fetch to its task's end; the rate limits bound its size.
+ * Shipping: the reader is a closure over the source, which cannot travel to
+ * worker-thread or process executors yet, so a master that ships tasks is
+ * refused at start and direct streams run on `local[N]` masters for now.
  *
  * Recovery: the current offsets and the ranges of every batch still
  * remembered are saved in the metadata checkpoint; after a restart the

@@ -22,11 +22,13 @@ import type { OffsetRange } from "./OffsetRange.js"
  * - `latestOffsets` and `earliestOffsets` run on the driver, asynchronously:
  *   for every partition, the offset after its last record, and its first
  *   offset still readable.
- * - `read(range)` runs inside a task and must return the records of
- *   `[fromOffset, untilOffset)` synchronously, because tasks are synchronous
- *   (see `DirectInputDStream` for why, and what an asynchronous client needs).
- *   A range it cannot read (records deleted) fails with a thrown
- *   `DirectOffsetOutOfRangeError`, which fails the task and the batch.
+ * - `read(range)` runs on the executor of the task that reads the range and
+ *   gives the records of `[fromOffset, untilOffset)`: synchronously (an
+ *   iterable), or as a promise of them for an asynchronous client, which the
+ *   executor awaits before the task starts (tasks are synchronous; see
+ *   `DirectInputDStream`). A range it cannot read (records deleted) fails
+ *   with `DirectOffsetOutOfRangeError` (thrown, or the promise rejected),
+ *   which fails the task and the batch.
  * - `commit(offsets)` runs on the driver: for each partition, the offset of
  *   the next record to read (everything before it has been processed).
  *
@@ -45,7 +47,7 @@ export interface DirectSource<R> {
   readonly name: string
   readonly latestOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSourceError>
   readonly earliestOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSourceError>
-  readonly read: (range: OffsetRange) => Iterable<R>
+  readonly read: (range: OffsetRange) => Iterable<R> | PromiseLike<Iterable<R>>
   readonly commit: (offsets: ReadonlyMap<string, number>) => Effect.Effect<void, DirectSourceError>
 }
 

@@ -11,8 +11,13 @@
 import type { RDD as RDDModule, SparkContext } from "@tspark/core"
 import { RDD as RDDClass } from "@tspark/core/rdd"
 import { Hash } from "@tspark/core/util"
-import type { DirectSource } from "../dstream/DirectSource.js"
-import type * as OffsetRange from "../dstream/OffsetRange.js"
+import { type DirectSource, DirectSourceError } from "../dstream/DirectSource.js"
+import * as OffsetRange from "../dstream/OffsetRange.js"
+
+const { format } = OffsetRange
+
+const isThenable = <A>(value: A | PromiseLike<A>): value is PromiseLike<A> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
 type RDD<T> = RDDModule.RDD<T>
 
@@ -75,19 +80,46 @@ export const make = <R>(
     return empty
   }
   const read = source.read
-  // A parallel collection of the ranges (one per partition) mapped through the reader: a plan the engine already
-  // knows how to run; this RDD adds its kind, its parameters and where each partition prefers to run.
-  const reading = sc.parallelize(nonEmpty, nonEmpty.length).mapPartitions((it) => {
-    const next = it.next()
-    return next.done === true ? [] : read(next.value)
-  })
+  // Records an asynchronous read fetched before the task (the executor awaits `prefetch`), by partition: taken by
+  // the task that computes the partition, so they live from the fetch to the task's start.
+  const fetched = new Map<number, Iterable<R>>()
+  const rangeOf = (index: number) => nonEmpty[index]!
+  const partitions = nonEmpty.map((_, index) => ({ index }))
   const executors = executorLocations(sc)
   const rdd = new RDDClass.RDD<R>(sc, {
-    ...reading.op,
+    // No factory an executor knows: a task of this RDD cannot be shipped (the stream refuses such masters at start).
+    factory: "direct",
+    args: [],
     kind: "DirectRDD",
-    params: { source: source.name, ranges: nonEmpty.map((range) => `${range.partition}:${range.fromOffset}-${range.untilOffset}`) },
-    preferredLocations: (_rdd, split) => preferConsistent(nonEmpty[split.index]?.partition ?? "", executors)
-  }, reading.dependencies)
+    params: { source: source.name, ranges: nonEmpty.map(format) },
+    getPartitions: () => partitions,
+    preferredLocations: (_rdd, split) => preferConsistent(rangeOf(split.index).partition, executors),
+    prefetch: (_rdd, split) => {
+      const records = read(rangeOf(split.index))
+      if (!isThenable(records)) {
+        fetched.set(split.index, records)
+        return undefined
+      }
+      return records.then((value) => void fetched.set(split.index, value))
+    },
+    compute: (_rdd, split) => {
+      let records = fetched.get(split.index)
+      fetched.delete(split.index)
+      if (records === undefined) {
+        // Not fetched for this task (a runner that does not prefetch): only a synchronous read can serve it.
+        const now = read(rangeOf(split.index))
+        if (isThenable(now)) {
+          throw new DirectSourceError({
+            source: source.name,
+            message: `the read of ${format(rangeOf(split.index))} is asynchronous and was not fetched before its task; ` +
+              `run the stream on a scheduler backend that prefetches task inputs (local[N])`
+          })
+        }
+        records = now
+      }
+      return records[Symbol.iterator]()
+    }
+  }, [])
   rangesByRDD.set(rdd as RDD<unknown>, ranges)
   return rdd
 }

@@ -57,7 +57,12 @@ interface Log<R> {
  * @category testing
  * @since 0.1.0
  */
-export const make = <R>(options: { readonly name?: string; readonly partitions: ReadonlyArray<string> }): InMemoryDirectSource<R> => {
+export const make = <R>(options: {
+  readonly name?: string
+  readonly partitions: ReadonlyArray<string>
+  /** Serve `read` as a promise settled on a later turn of the event loop, as a network client does (default false). */
+  readonly asynchronousReads?: boolean
+}): InMemoryDirectSource<R> => {
   const name = options.name ?? "memory"
   const logs = new Map<string, Log<R>>(options.partitions.map((p) => [p, { base: 0, records: [] }]))
   const committed = new Map<string, number>()
@@ -74,25 +79,37 @@ export const make = <R>(options: { readonly name?: string; readonly partitions: 
     if (log === undefined) logs.set(partition, log = { base: 0, records: [] })
     return log
   }
+  const readNow = (range: OffsetRange): Array<R> => {
+    reads++
+    const log = logs.get(range.partition)
+    const end = log === undefined ? 0 : log.base + log.records.length
+    if (log === undefined || range.fromOffset < log.base || range.untilOffset > end) {
+      // A task's way to fail: the scheduler reports the thrown error as the task's failure.
+      throw new DirectOffsetOutOfRangeError({
+        source: name,
+        partition: range.partition,
+        offset: range.fromOffset,
+        earliest: log?.base,
+        latest: end
+      })
+    }
+    return log.records.slice(range.fromOffset - log.base, range.untilOffset - log.base)
+  }
   return {
     name,
     latestOffsets: ends((log) => log.base + log.records.length),
     earliestOffsets: ends((log) => log.base),
     read: (range: OffsetRange) => {
-      reads++
-      const log = logs.get(range.partition)
-      const end = log === undefined ? 0 : log.base + log.records.length
-      if (log === undefined || range.fromOffset < log.base || range.untilOffset > end) {
-        // A task's way to fail: the scheduler reports the thrown error as the task's failure.
-        throw new DirectOffsetOutOfRangeError({
-          source: name,
-          partition: range.partition,
-          offset: range.fromOffset,
-          earliest: log?.base,
-          latest: end
+      if (options.asynchronousReads !== true) return readNow(range)
+      return new Promise<Iterable<R>>((resolve, reject) =>
+        setImmediate(() => {
+          try {
+            resolve(readNow(range))
+          } catch (error) {
+            reject(error)
+          }
         })
-      }
-      return log.records.slice(range.fromOffset - log.base, range.untilOffset - log.base)
+      )
     },
     commit: (offsets) =>
       Effect.suspend(() => {

@@ -30,11 +30,12 @@ interface Batch {
 const directApp = (
   partitions: ReadonlyArray<string>,
   conf: Readonly<Record<string, string>> = {},
-  options: DirectInputDStream.DirectStreamOptions = { offsetReset: "earliest" }
+  options: DirectInputDStream.DirectStreamOptions = { offsetReset: "earliest" },
+  asynchronousReads = false
 ) =>
   Effect.gen(function*() {
     const { ssc } = yield* makeStreaming({ checkpoint: false, conf })
-    const source: Source = Testing.InMemoryDirectSource.make<string>({ partitions })
+    const source: Source = Testing.InMemoryDirectSource.make<string>({ partitions, asynchronousReads })
     const stream = DirectInputDStream.make(ssc, source, options)
     const batches: Array<Batch> = []
     stream.foreachRDD((rdd, time) =>
@@ -70,16 +71,17 @@ describe("DirectInputDStream", () => {
         partitions: fc.integer({ min: 1, max: 4 }),
         arrivals: fc.array(fc.array(fc.nat({ max: 25 }), { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
         maxRate: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 15 })),
-        minRate: fc.integer({ min: 1, max: 5 })
+        minRate: fc.integer({ min: 1, max: 5 }),
+        asynchronousReads: fc.boolean()
       }),
-      ({ arrivals, maxRate, minRate, partitions }) =>
+      ({ arrivals, asynchronousReads, maxRate, minRate, partitions }) =>
         Effect.gen(function*() {
           const names = Array.from({ length: partitions }, (_, i) => `p-${i}`)
           const conf = {
             "spark.streaming.direct.maxRatePerPartition": String(maxRate),
             "spark.streaming.kafka.minRatePerPartition": String(minRate)
           }
-          const { batches, source, ssc } = yield* directApp(names, conf)
+          const { batches, source, ssc } = yield* directApp(names, conf, { offsetReset: "earliest" }, asynchronousReads)
           yield* ssc.start()
           for (const arrival of arrivals) {
             names.forEach((p, i) => append(source, p, arrival[i]!))
@@ -139,6 +141,29 @@ describe("DirectInputDStream", () => {
         }
       ))
     ))
+
+  it.effect("an asynchronous source is read before each task: a word count (a shuffle map stage) counts every record once", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { ssc } = yield* makeStreaming({ checkpoint: false, conf: { "spark.streaming.direct.maxRatePerPartition": "4" } })
+      const source: Source = Testing.InMemoryDirectSource.make<string>({ partitions: ["a", "b"], asynchronousReads: true })
+      const counts = new Map<string, number>()
+      DirectInputDStream.make(ssc, source, { offsetReset: "earliest" })
+        .flatMap((line) => line.split(" "))
+        .map((word) => [word, 1] as const)
+        .reduceByKey((x, y) => x + y)
+        .foreachRDD((rdd) =>
+          Effect.map(rdd.collect(), (pairs) => {
+            for (const [word, n] of pairs) counts.set(word, (counts.get(word) ?? 0) + n)
+          })
+        )
+      source.append("a", "x y", "y z", "x", "x x")
+      source.append("b", "z", "y y y", "x z")
+      yield* Testing.runToBatch(ssc, 3)
+      assert.deepStrictEqual(Object.fromEntries(counts), { x: 5, y: 5, z: 3 })
+      // One read per non-empty range (both fit the first batch), each before its task: none on the driver, none twice.
+      assert.strictEqual(source.readCount(), 2)
+      yield* ssc.stop()
+    })))
 
   it.effect("a backlog many times a batch's capacity drains at maxRatePerPartition per batch", () =>
     Effect.scoped(Effect.gen(function*() {
