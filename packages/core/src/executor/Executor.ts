@@ -290,24 +290,16 @@ export class Executor {
       }
     }
     const wanted = this.remoteBlocks(task)
-    if (wanted.length > 0) {
-      await this.transfer.prefetch(wanted)
-      // Killed while its blocks were fetched: it does not start.
-      const reason = this.killed.get(launch.task.taskId)
-      if (reason !== undefined) {
-        this.killed.delete(launch.task.taskId)
-        this.transfer.release()
-        return { result: { _tag: "TaskKilled", reason } }
-      }
-    }
+    if (wanted.length > 0) await this.transfer.prefetch(wanted)
+    // Input only an asynchronous client reads (an op's prefetch) is awaited too; a failed one fails the task.
     const inputs = prefetchInputs(task)
-    if (inputs !== undefined) {
-      try {
-        await inputs
-      } catch (error) {
-        this.transfer.release()
-        return { result: prefetchFailure(error) }
-      }
+    const failed = inputs === undefined ? undefined : await inputs.then(() => undefined, prefetchFailure)
+    // Killed while its blocks or inputs were fetched: it does not start.
+    const reason = wanted.length > 0 || inputs !== undefined ? this.killed.get(launch.task.taskId) : undefined
+    if (reason !== undefined || failed !== undefined) {
+      this.killed.delete(launch.task.taskId)
+      this.transfer.release()
+      return { result: reason !== undefined ? { _tag: "TaskKilled", reason } : failed! }
     }
     try {
       // Blocks fetched for the task serve its synchronous part (an asynchronous task reads its input before awaiting).

@@ -46,9 +46,10 @@
  * next ones continue from the saved offsets.
  *
  * Errors: a source that fails (`DirectSourceError`), an offset out of range
- * with `offsetReset: "fail"`, or a lost partition fail that batch's jobs
- * (listeners hear it; the offsets do not move, so nothing is skipped), and
- * the stream goes on.
+ * with `offsetReset: "fail"`, or a lost partition, found while planning a
+ * batch, fail that batch's jobs (listeners hear it; the offsets do not move,
+ * so the next batch reads from the same place), and the stream goes on. A
+ * read that fails in a task fails its batch as any failed job does.
  *
  * @since 0.1.0
  */

@@ -89,8 +89,14 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   private run(task: TaskDescription): TaskResult | Promise<TaskResult> {
     // Input only an asynchronous client can read is fetched first; the task then runs synchronously over it.
     const inputs = prefetchInputs(task)
-    if (inputs !== undefined) return inputs.then(() => this.runFetched(task), prefetchFailure)
-    return this.runFetched(task)
+    if (inputs === undefined) return this.runFetched(task)
+    return inputs.then(() => {
+      // Killed while its inputs were fetched: it does not start.
+      const reason = this.killed.get(task.taskId)
+      if (reason === undefined) return this.runFetched(task)
+      this.killed.delete(task.taskId)
+      return { _tag: "TaskKilled", reason } as const
+    }, prefetchFailure)
   }
 
   private runFetched(task: TaskDescription): TaskResult | Promise<TaskResult> {
