@@ -19,7 +19,7 @@ import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
-import { prefetchFailure, prefetchInputs } from "../internal/scheduler/prefetchInputs.js"
+import { type PrefetchInput, prefetchFailure, startPrefetches } from "../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
@@ -48,9 +48,11 @@ type Started = { readonly result: TaskResult | Promise<TaskResult> }
  * blocks of BlockRDDs (received stream blocks; a write-ahead-log-backed one
  * reads a block no executor has from its log instead).
  */
-const blocksToRead = (task: TaskDescription): Array<string> => {
+const blocksToRead = (task: TaskDescription, inputs: Array<PrefetchInput>): Array<string> => {
   const names = new Set<string>()
   forEachPartitionAncestor(task.binary.rdd, task.partition.index, (rdd, partition) => {
+    // One walk of the lineage per task: the inputs an op prefetches are found with the blocks.
+    if (rdd.op.prefetch !== undefined) inputs.push([rdd, partition])
     if (rdd.storageLevel !== StorageLevel.NONE) names.add(BlockId.rdd(rdd.id, partition).name)
     if (rdd.op.factory === "localCheckpoint") {
       names.add(BlockId.rdd(rdd.op.args[0] as number, partition).name)
@@ -289,10 +291,11 @@ export class Executor {
         result: { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
       }
     }
-    const wanted = this.remoteBlocks(task)
+    const prefetched: Array<PrefetchInput> = []
+    const wanted = this.remoteBlocks(task, prefetched)
     if (wanted.length > 0) await this.transfer.prefetch(wanted)
     // Input only an asynchronous client reads (an op's prefetch) is awaited too; a failed one fails the task.
-    const inputs = prefetchInputs(task)
+    const inputs = startPrefetches(prefetched)
     const failed = inputs === undefined ? undefined : await inputs.then(() => undefined, prefetchFailure)
     // Killed while its blocks or inputs were fetched: it does not start.
     const reason = wanted.length > 0 || inputs !== undefined ? this.killed.get(launch.task.taskId) : undefined
@@ -309,10 +312,10 @@ export class Executor {
     }
   }
 
-  /** Block names the task reads that this executor does not hold. */
-  private remoteBlocks(task: TaskDescription): Array<string> {
+  /** Block names the task reads that this executor does not hold; the inputs it prefetches go to `inputs`. */
+  private remoteBlocks(task: TaskDescription, inputs: Array<PrefetchInput>): Array<string> {
     const wanted: Array<string> = []
-    for (const pattern of blocksToRead(task)) {
+    for (const pattern of blocksToRead(task, inputs)) {
       if (pattern.startsWith("shuffle_")) {
         const [, shuffleId, , reduceId] = pattern.split("_")
         const outputs = this.tracker.getMapSizes(Number(shuffleId), Number(reduceId)) ?? []
