@@ -99,6 +99,8 @@ export class DriverClient {
       groupId: this.settings.groupId,
       sessionTimeout: this.settings.sessionTimeoutMs,
       heartbeatInterval: this.settings.heartbeatIntervalMs,
+      // Its fetch loop idles (everything paused) for this long per round; disconnecting waits for the round.
+      maxWaitTimeInMs: this.settings.fetchMaxWaitMs,
       allowAutoTopicCreation: false
     })
     const committer = (async () => {
