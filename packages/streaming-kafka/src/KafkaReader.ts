@@ -16,6 +16,20 @@ import type { ConsumerRecord } from "./ConsumerRecord.js"
 import { RangeReader, type ReaderEnv } from "./internal/rangeReader.js"
 
 export type { ReaderEnv } from "./internal/rangeReader.js"
+/**
+ * The checked Kafka parameters a reader is built from (plain data).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { KafkaSettings } from "./internal/kafkaParams.js"
+/**
+ * How keys and values are decoded: UTF-8 text (`"string"`) or the bytes as a Buffer (`"buffer"`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { Encoding } from "./internal/kafkaParams.js"
 
 // The readers of this process (or worker thread), by environment. Kept on globalThis so that every copy of
 // this module loaded in one process (its ESM and CJS builds, or the sources under a test runner beside the
