@@ -15,6 +15,13 @@ const logEntry = (entry: LogEntry): void => {
   Effect.runFork(log)
 }
 
+/** The client's retries: `retries`, exponential backoff from `retry.backoff.ms` (kafkajs consumers default to 5 retries otherwise). */
+export const retryOf = (settings: KafkaSettings) => ({
+  retries: settings.retries,
+  initialRetryTime: settings.retryBackoffMs,
+  maxRetryTime: Math.max(settings.retryBackoffMs, 30_000)
+})
+
 /** A kafkajs client: retries with exponential backoff from `retry.backoff.ms`, warnings and errors to Effect's logger. */
 export const makeKafka = (settings: KafkaSettings, role: string): Kafka =>
   new Kafka({
@@ -22,11 +29,7 @@ export const makeKafka = (settings: KafkaSettings, role: string): Kafka =>
     brokers: [...settings.brokers],
     connectionTimeout: settings.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
-    retry: {
-      retries: settings.retries,
-      initialRetryTime: settings.retryBackoffMs,
-      maxRetryTime: Math.max(settings.retryBackoffMs, 30_000)
-    },
+    retry: retryOf(settings),
     logLevel: logLevel.WARN,
     logCreator: () => logEntry
   })

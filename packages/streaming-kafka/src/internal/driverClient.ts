@@ -16,7 +16,7 @@
 import type { Admin, Consumer } from "kafkajs"
 import { KafkaTopicNotFoundError } from "../KafkaError.js"
 import { parsePartitionName, partitionName } from "../OffsetRange.js"
-import { brokersText, makeKafka } from "./clients.js"
+import { brokersText, makeKafka, retryOf } from "./clients.js"
 import type { KafkaSettings } from "./kafkaParams.js"
 
 /** Which partitions the stream reads: all of each topic's (Subscribe), or only those named (Assign). */
@@ -101,7 +101,8 @@ export class DriverClient {
       heartbeatInterval: this.settings.heartbeatIntervalMs,
       // Its fetch loop idles (everything paused) for this long per round; disconnecting waits for the round.
       maxWaitTimeInMs: this.settings.fetchMaxWaitMs,
-      allowAutoTopicCreation: false
+      allowAutoTopicCreation: false,
+      retry: retryOf(this.settings)
     })
     const committer = (async () => {
       let onJoined: () => void = () => undefined

@@ -28,7 +28,7 @@ import type { Batch, Consumer } from "kafkajs"
 import { randomUUID } from "node:crypto"
 import type { ConsumerRecord } from "../ConsumerRecord.js"
 import { parsePartitionName } from "../OffsetRange.js"
-import { brokersText, makeKafka, toRecord } from "./clients.js"
+import { brokersText, makeKafka, retryOf, toRecord } from "./clients.js"
 import type { KafkaSettings } from "./kafkaParams.js"
 
 /** What a reader is built from: plain data, shipped to executors as a `Closure.fromModule` environment. */
@@ -68,7 +68,8 @@ export class RangeReader {
       maxWaitTimeInMs: settings.fetchMaxWaitMs,
       maxBytesPerPartition: settings.maxPartitionFetchBytes,
       maxBytes: settings.fetchMaxBytes,
-      allowAutoTopicCreation: false
+      allowAutoTopicCreation: false,
+      retry: retryOf(settings)
     })
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment))
     this.consumer.on(this.consumer.events.CRASH, (event) => this.drop(event.payload.error))

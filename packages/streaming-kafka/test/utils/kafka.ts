@@ -62,7 +62,7 @@ export const testParams = (bootstrap: string, group: string, extra: Readonly<Rec
   "socket.connection.setup.timeout.ms": "1000",
   "retries": "1",
   "retry.backoff.ms": "100",
-  "session.timeout.ms": "10000",
+  "session.timeout.ms": "6000",
   "heartbeat.interval.ms": "1000",
   ...extra
 })
