@@ -28,7 +28,10 @@ import type { OffsetRange } from "./OffsetRange.js"
  *   executor awaits before the task starts (tasks are synchronous; see
  *   `DirectInputDStream`). A range it cannot read (records deleted) fails
  *   with `DirectOffsetOutOfRangeError` (thrown, or the promise rejected),
- *   which fails the task and the batch.
+ *   which fails the task and the batch. It travels with the task to the
+ *   executor: on worker-thread or process executors it must ship, so build
+ *   it with `Closure.fromModule` (a module export that makes the reader from
+ *   plain options and keeps one client per executor).
  * - `commit(offsets)` runs on the driver: for each partition, the offset of
  *   the next record to read (everything before it has been processed).
  *

@@ -275,14 +275,6 @@ describe("DirectInputDStream", () => {
       }
     })))
 
-  it.effect("a master that ships tasks is refused at start, saying to use local[N]", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const { ssc } = yield* directApp(["a"], { "spark.tspark.local.shipTasks": "true" })
-      const error = yield* flipFailure(ssc.start())
-      assert.include(error.message, "use a local[N] master")
-      yield* ssc.stop()
-    })))
-
   it.effect("what a stream keeps per batch stays bounded over many batches", () =>
     Effect.scoped(Effect.gen(function*() {
       const { source, ssc, stream } = yield* directApp(["a"])
