@@ -114,7 +114,7 @@ const readerEnv = (sc: SparkContext.SparkContext, params: KafkaParams, topics: R
  * stream.foreachRDD((rdd) =>
  *   Effect.gen(function*() {
  *     const ranges = KafkaUtils.offsetRanges(rdd) ?? []
- *     yield* rdd.map((r) => r.value).saveAsTextFile("out")
+ *     yield* rdd.foreachPartition((records) => { for (const r of records) console.log(r.value) })
  *     KafkaUtils.commitAsync(stream, ranges)
  *   })
  * )

@@ -19,7 +19,12 @@ describe.skipIf(kcatPath() === undefined)("Kafka direct stream, brokers down mid
       const cluster = yield* Effect.acquireRelease(Effect.promise(() => startMockCluster()), (c) => Effect.promise(() => c.stop()))
       const topic = "outage-events"
       yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(0, 40)))
-      const app = yield* wordCountApp({ bootstrap: cluster.bootstrap, topic, group: "outage" })
+      const app = yield* wordCountApp({
+        bootstrap: cluster.bootstrap,
+        topic,
+        group: "outage",
+        params: { "request.timeout.ms": "2000" }
+      })
       yield* runUntil(app.ssc, () => total(app) >= 40, 10)
       assert.strictEqual(total(app), 40)
       yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(40, 40)))

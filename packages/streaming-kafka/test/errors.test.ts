@@ -95,6 +95,38 @@ describe.skipIf(kcatPath() === undefined)("Kafka topics and partitions on the mo
       yield* app.ssc.stop()
     })))
 
+  it.effect("auto.offset.reset: latest skips what was there before the start; none fails the batch naming the partition", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const topic = "reset-events"
+      yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(0, 40)))
+      const latest = yield* wordCountApp({
+        bootstrap: cluster.bootstrap,
+        topic,
+        group: "reset-latest",
+        params: { "auto.offset.reset": "latest" }
+      })
+      yield* runUntil(latest.ssc, () => false, 1)
+      assert.deepStrictEqual(latest.batches[0]!.map((r) => [r.fromOffset, r.count]), [[10, 0], [10, 0], [10, 0], [10, 0]])
+      yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(40, 8)))
+      yield* runUntil(latest.ssc, () => (latest.counts.get("all") ?? 0) >= 8, 5)
+      assert.deepStrictEqual(
+        [...latest.counts.keys()].filter((w) => w !== "all").sort(),
+        messages(40, 8).map((m) => m.split(" ")[0]).sort()
+      )
+      yield* latest.ssc.stop()
+
+      const none = yield* wordCountApp({
+        bootstrap: cluster.bootstrap,
+        topic,
+        group: "reset-none",
+        params: { "auto.offset.reset": "none" }
+      })
+      yield* runUntil(none.ssc, () => false, 1)
+      assert.strictEqual(none.failures.length, 1)
+      assert.include(none.failures[0]!, `partition ${topic}-0 has no starting offset`)
+      yield* none.ssc.stop()
+    })))
+
   it.effect("Assign reads only the partitions named, from the starting offsets given; createRDD reads a range as Buffers", () =>
     Effect.scoped(Effect.gen(function*() {
       const topic = "assign-events"

@@ -53,12 +53,16 @@ export const latestOffsets = async (bootstrap: string, topic: string): Promise<R
 /** Messages `m<from>` .. `m<from+count-1>`, each also carrying the word "all". */
 export const messages = (from: number, count: number): Array<string> => Array.from({ length: count }, (_, i) => `m${from + i} all`)
 
-/** Kafka parameters for the tests: short timeouts and few retries, so that an outage is seen within seconds. */
+/**
+ * Kafka parameters for the tests: few retries, so that an outage is seen
+ * within seconds; a request timeout that a loaded machine does not reach
+ * (the outage test shortens it).
+ */
 export const testParams = (bootstrap: string, group: string, extra: Readonly<Record<string, string>> = {}) => ({
   "bootstrap.servers": bootstrap,
   "group.id": group,
   "auto.offset.reset": "earliest",
-  "request.timeout.ms": "2000",
+  "request.timeout.ms": "5000",
   "socket.connection.setup.timeout.ms": "1000",
   "retries": "1",
   "retry.backoff.ms": "100",
