@@ -14,12 +14,13 @@
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import { ConsumerStrategies, KafkaUtils, LocationStrategies, OffsetRange } from "@tspark/streaming-kafka"
+import { startKafkaMockCluster } from "@tspark/testkit"
 import { Effect } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { createMockTopic, startMockCluster } from "./kafkaMockCluster.js"
+import { createMockTopic } from "./kafkaMockCluster.js"
 import { argument, confArguments } from "./networkLines.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -46,7 +47,7 @@ const program = Effect.gen(function*() {
   const topic = argument("--topic") ?? "lines"
   const group = argument("--group") ?? "kafka-word-count"
   const cluster = given === undefined
-    ? yield* Effect.acquireRelease(Effect.promise(startMockCluster), (c) => Effect.promise(c.stop))
+    ? yield* Effect.acquireRelease(Effect.promise(() => startKafkaMockCluster()), (c) => Effect.promise(c.stop))
     : undefined
   const brokers = given ?? cluster!.bootstrap
   if (cluster !== undefined) {

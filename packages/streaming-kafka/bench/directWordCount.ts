@@ -26,7 +26,7 @@ import { parseKafkaParams } from "../src/internal/kafkaParams.js"
 import { closeReaders, kafkaRangeReader } from "../src/KafkaReader.js"
 import * as KafkaUtils from "../src/KafkaUtils.js"
 import * as LocationStrategies from "../src/LocationStrategies.js"
-import { startMockCluster } from "../test/utils/mockCluster.js"
+import { startKafkaMockCluster } from "@tspark/testkit"
 
 const MESSAGES = Number(process.env["MESSAGES"] ?? 1_000_000)
 const RATE = Number(process.env["RATE"] ?? 100_000)
@@ -139,7 +139,7 @@ const directStream = (bootstrap: string) =>
   }))
 
 const main = async () => {
-  const cluster = await startMockCluster()
+  const cluster = await startKafkaMockCluster()
   try {
     console.log(
       `pre-filling ${MESSAGES.toLocaleString("en-US")} messages (3 words, ~20 bytes) into ${TOPIC} (${PARTITIONS} partitions) ...`

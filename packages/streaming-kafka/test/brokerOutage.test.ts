@@ -11,12 +11,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { committedOffsets, latestOffsets, messages, produce, runUntil, total, wordCountApp } from "./utils/kafka.js"
-import { kcatPath, startMockCluster } from "./utils/mockCluster.js"
+import { startKafkaMockCluster } from "@tspark/testkit"
 
-describe.skipIf(kcatPath() === undefined)("Kafka direct stream, brokers down mid-stream", () => {
+describe("Kafka direct stream, brokers down mid-stream", () => {
   it.effect("the batch planned while the brokers are down fails and is reported; then every message is counted once", () =>
     Effect.scoped(Effect.gen(function*() {
-      const cluster = yield* Effect.acquireRelease(Effect.promise(() => startMockCluster()), (c) => Effect.promise(() => c.stop()))
+      const cluster = yield* Effect.acquireRelease(Effect.promise(() => startKafkaMockCluster()), (c) => Effect.promise(() => c.stop()))
       const topic = "outage-events"
       yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(0, 40)))
       const app = yield* wordCountApp({

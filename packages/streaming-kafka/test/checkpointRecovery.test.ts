@@ -19,7 +19,7 @@ import * as KafkaUtils from "../src/KafkaUtils.js"
 import * as LocationStrategies from "../src/LocationStrategies.js"
 import * as OffsetRange from "../src/OffsetRange.js"
 import { messages, produce, testParams } from "./utils/kafka.js"
-import { kcatPath, startMockCluster } from "./utils/mockCluster.js"
+import { startKafkaMockCluster } from "@tspark/testkit"
 
 const NOW = 1_700_000_000_000
 const batch = (k: number) => NOW + k * 1000
@@ -61,11 +61,11 @@ const application = (bootstrap: string, checkpointDir: string, out: Map<number, 
     return ssc
   })
 
-describe.skipIf(kcatPath() === undefined)("Kafka direct stream recovery from a checkpoint", () => {
+describe("Kafka direct stream recovery from a checkpoint", () => {
   it.effect("stopped mid-batch, getOrCreate runs the pending batch again with the same ranges; every message once", () =>
     Effect.scoped(Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
-      const cluster = yield* Effect.acquireRelease(Effect.promise(() => startMockCluster()), (c) => Effect.promise(() => c.stop()))
+      const cluster = yield* Effect.acquireRelease(Effect.promise(() => startKafkaMockCluster()), (c) => Effect.promise(() => c.stop()))
       const checkpointDir = yield* Effect.acquireRelease(
         Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "tspark-kafka-ckpt-"))),
         (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))

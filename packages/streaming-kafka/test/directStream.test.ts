@@ -11,21 +11,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { closeReaders } from "../src/KafkaReader.js"
 import { committedOffsets, latestOffsets, messages, produce, runUntil, total, wordCountApp } from "./utils/kafka.js"
-import { kcatPath, type MockCluster, startMockCluster } from "./utils/mockCluster.js"
-
-const kcat = kcatPath()
-if (kcat === undefined) {
-  console.error(
-    "\n*** kcat is not installed: the Kafka tests need it (apt-get install kcat). " +
-      (process.env["CI"] === "true" ? "Under CI this fails. ***\n" : "Skipping them. ***\n")
-  )
-}
-
-describe.runIf(kcat === undefined && process.env["CI"] === "true")("kcat", () => {
-  it("is installed (the Kafka tests run librdkafka's mock cluster in it)", () => {
-    assert.fail("kcat is not installed: apt-get install kcat")
-  })
-})
+import { type KafkaMockCluster, startKafkaMockCluster } from "@tspark/testkit"
 
 /** Every message m<i> for i < n counted exactly once. */
 const assertEachOnce = (counts: Map<string, number>, n: number) => {
@@ -34,10 +20,10 @@ const assertEachOnce = (counts: Map<string, number>, n: number) => {
   assert.strictEqual(counts.get("all"), n)
 }
 
-describe.skipIf(kcat === undefined)("Kafka direct stream on the mock cluster", () => {
-  let cluster: MockCluster
+describe("Kafka direct stream on the mock cluster", () => {
+  let cluster: KafkaMockCluster
   beforeAll(async () => {
-    cluster = await startMockCluster()
+    cluster = await startKafkaMockCluster()
   })
   afterAll(async () => {
     await closeReaders()

@@ -17,7 +17,7 @@ import * as KafkaUtils from "../src/KafkaUtils.js"
 import * as LocationStrategies from "../src/LocationStrategies.js"
 import * as OffsetRange from "../src/OffsetRange.js"
 import { messages, produce, runUntil, testParams, wordCountApp } from "./utils/kafka.js"
-import { kcatPath, type MockCluster, startMockCluster } from "./utils/mockCluster.js"
+import { type KafkaMockCluster, startKafkaMockCluster } from "@tspark/testkit"
 
 const base = { "bootstrap.servers": "127.0.0.1:9092", "group.id": "g" }
 
@@ -71,10 +71,10 @@ describe("Kafka configuration", () => {
   })
 })
 
-describe.skipIf(kcatPath() === undefined)("Kafka topics and partitions on the mock cluster", () => {
-  let cluster: MockCluster
+describe("Kafka topics and partitions on the mock cluster", () => {
+  let cluster: KafkaMockCluster
   beforeAll(async () => {
-    cluster = await startMockCluster()
+    cluster = await startKafkaMockCluster()
   })
   afterAll(async () => {
     await closeReaders()
