@@ -4,17 +4,21 @@
  * librdkafka's mock cluster in kcat), in the same run as
  *   - kafkajs in a plain loop: one consumer, `eachBatch` decoding each value
  *     and counting its words into a Map (the same work, without the engine);
- *   - the direct stream on local[2]: createDirectStream, flatMap -> map ->
- *     reduceByKey -> collect per batch, offsets committed after output.
- * Both readers join their group before the clock starts (a join costs the
- * mock's 3 s rebalance delay): the plain loop's clock starts at its first
- * batch, the stream's at the first batch's processing start, and each stops
- * when the last message is counted. The mock's own serving rate is shown
+ *   - the direct stream on each of MASTERS (default `local[2]` and
+ *     `local-cluster[2,1,2048]`, two worker-thread executors):
+ *     createDirectStream, flatMap -> map -> reduceByKey -> collect per batch,
+ *     offsets committed after output.
+ * Every reader joins its group before the clock starts (a join costs the
+ * mock's 3 s rebalance delay; the executors' readers join in a warm-up job
+ * reading one record of each partition where the stream will read it): the
+ * plain loop's clock starts at its first batch, the stream's at the first
+ * batch's processing start, and each stops when the last message is counted. The mock's own serving rate is shown
  * too: kafkajs fetching without decoding anything.
  *
  *   npm run -w @tspark/streaming-kafka bench
  *   MESSAGES=200000 RATE=50000 npm run -w @tspark/streaming-kafka bench
- *   (RATE: spark.streaming.kafka.maxRatePerPartition, per second, with 1 s batches; default 100000)
+ *   (RATE: spark.streaming.kafka.maxRatePerPartition, per second, with 1 s batches; default 100000;
+ *   MASTERS="local[2];local-cluster[2,1,2048]": the masters to run the stream on, separated by ";")
  */
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
@@ -22,14 +26,16 @@ import { Effect } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 import { randomUUID } from "node:crypto"
 import * as ConsumerStrategies from "../src/ConsumerStrategies.js"
-import { parseKafkaParams } from "../src/internal/kafkaParams.js"
-import { closeReaders, kafkaRangeReader } from "../src/KafkaReader.js"
+import { closeReaders } from "../src/KafkaReader.js"
 import * as KafkaUtils from "../src/KafkaUtils.js"
 import * as LocationStrategies from "../src/LocationStrategies.js"
+import * as OffsetRange from "../src/OffsetRange.js"
 import { startKafkaMockCluster } from "@tspark/testkit"
 
 const MESSAGES = Number(process.env["MESSAGES"] ?? 1_000_000)
 const RATE = Number(process.env["RATE"] ?? 100_000)
+// The in-process backend, and two worker-thread executors of one core each.
+const MASTERS = (process.env["MASTERS"] ?? "local[2];local-cluster[2,1,2048]").split(";")
 const TOPIC = "bench-words"
 const PARTITIONS = 4
 const vocabulary = Array.from({ length: 1000 }, (_, i) => `w${i.toString(36)}`)
@@ -82,25 +88,23 @@ const plainLoop = async (bootstrap: string, decode: boolean) => {
   return elapsed
 }
 
-const directStream = (bootstrap: string) =>
+const directStream = (bootstrap: string, master: string) =>
   Effect.scoped(Effect.gen(function*() {
-    const params = { "bootstrap.servers": bootstrap, "group.id": "bench", "auto.offset.reset": "earliest" }
-    // Join the executor's reader before the clock starts, as the plain loop's consumer does.
-    const settings = parseKafkaParams(params)
-    if (!("brokers" in settings)) return yield* Effect.die(settings)
-    yield* Effect.promise(() =>
-      kafkaRangeReader({ settings, topics: [TOPIC], readTimeoutMs: 60_000 })({
-        partition: `${TOPIC}-0`,
-        fromOffset: 0,
-        untilOffset: 1,
-        count: 1
-      })
-    )
+    const params = { "bootstrap.servers": bootstrap, "group.id": `bench-${randomUUID()}`, "auto.offset.reset": "earliest" }
     const sc = yield* SparkContext.make({
-      master: "local[2]",
+      master,
       appName: "kafka-bench",
       conf: { "spark.streaming.kafka.maxRatePerPartition": String(RATE) }
     })
+    // Each executor's readers join their groups before the clock starts, as the plain loop's consumer does: a batch job
+    // over one record of each partition, placed as the stream places its ranges.
+    const warmUp = yield* KafkaUtils.createRDD(
+      sc,
+      params,
+      Array.from({ length: PARTITIONS }, (_, partition) => OffsetRange.make(TOPIC, partition, 0, 1)),
+      LocationStrategies.PreferConsistent
+    )
+    yield* warmUp.count()
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     const stream = yield* KafkaUtils.createDirectStream(
       ssc,
@@ -150,11 +154,15 @@ const main = async () => {
     console.log(`kafkajs fetch only (the mock's serving rate): ${rate(MESSAGES, fetchOnly)}`)
     const plain = await plainLoop(cluster.bootstrap, true)
     console.log(`kafkajs plain loop, decode + word count:     ${rate(MESSAGES, plain)}`)
-    const stream = await Effect.runPromise(directStream(cluster.bootstrap))
-    console.log(
-      `direct stream word count (local[2], maxRatePerPartition ${RATE}/s, ${stream.batches} batches): ${rate(MESSAGES, stream.elapsed)}`
-    )
-    console.log(`ratio direct stream / plain loop: ${(plain / stream.elapsed).toFixed(2)}`)
+    for (const master of MASTERS) {
+      const stream = await Effect.runPromise(directStream(cluster.bootstrap, master))
+      console.log(
+        `direct stream word count (${master}, maxRatePerPartition ${RATE}/s, ${stream.batches} batches): ${
+          rate(MESSAGES, stream.elapsed)
+        }` +
+          `, ratio to the plain loop ${(plain / stream.elapsed).toFixed(2)}`
+      )
+    }
   } finally {
     await closeReaders()
     await cluster.stop()

@@ -103,7 +103,9 @@ const readerEnv = (sc: SparkContext.SparkContext, params: KafkaParams, topics: R
  * read on the executors. The scope closes the driver's Kafka clients and
  * this process's readers.
  *
- * Runs on `local[N]` masters for now (see the package README).
+ * The ranges are read where their tasks run: in this process on `local[N]`,
+ * on the executors of `local-cluster` and `local-process` (the reader ships
+ * by module name, and each executor keeps its own consumers).
  *
  * Mirrors `KafkaUtils.createDirectStream(ssc, locationStrategy, consumerStrategy)`.
  *

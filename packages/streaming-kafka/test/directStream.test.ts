@@ -56,6 +56,28 @@ describe("Kafka direct stream on the mock cluster", () => {
       yield* app.ssc.stop()
     })))
 
+  it.effect(
+    "on worker-thread executors the ranges are read there, through the shipped module reader; each message once",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const topic = "cluster-events"
+        yield* Effect.promise(() => produce(cluster.bootstrap, topic, messages(0, 120)))
+        const app = yield* wordCountApp({
+          master: "local-cluster[2,1,256]",
+          bootstrap: cluster.bootstrap,
+          topic,
+          group: "cluster",
+          conf: { "spark.streaming.kafka.maxRatePerPartition": "20" }
+        })
+        yield* runUntil(app.ssc, () => total(app) >= 120, 12)
+        assert.deepStrictEqual(app.failures, [])
+        assertEachOnce(app.counts, 120)
+        assert.deepStrictEqual(app.batches.map((batch) => batch.reduce((n, r) => n + r.count, 0)), [80, 40])
+        yield* app.ssc.stop()
+      })),
+    60_000
+  )
+
   it.effect("a restarted application resumes at the committed offsets: nothing committed is repeated, nothing is lost", () =>
     Effect.gen(function*() {
       const topic = "restart-events"

@@ -81,8 +81,9 @@ export interface WordCountApp {
   readonly failures: Array<string>
 }
 
-/** A word count over `topic` on local[2], 1 s batches on the test clock, committing each batch's ranges after its output. */
+/** A word count over `topic` (on local[2] unless told), 1 s batches on the test clock, committing each batch's ranges after its output. */
 export const wordCountApp = (options: {
+  readonly master?: string
   readonly bootstrap: string
   readonly topic: string
   readonly group: string
@@ -90,7 +91,7 @@ export const wordCountApp = (options: {
   readonly params?: Readonly<Record<string, string>>
 }) =>
   Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[2]", appName: "kafka-test", conf: options.conf ?? {} })
+    const sc = yield* SparkContext.make({ master: options.master ?? "local[2]", appName: "kafka-test", conf: options.conf ?? {} })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     const strategy = ConsumerStrategies.Subscribe([options.topic], testParams(options.bootstrap, options.group, options.params))
     const stream = yield* KafkaUtils.createDirectStream(ssc, LocationStrategies.PreferConsistent, strategy)
