@@ -8,8 +8,9 @@
  * Mirrors what Spark's direct Kafka stream takes from its `KafkaConsumer`
  * (built by a `org.apache.spark.streaming.kafka010.ConsumerStrategy`):
  * `latestOffsets` is `seekToEnd` + `position`, `earliestOffsets` is
- * `seekToBeginning`, `read` is what `KafkaRDD.compute` polls, and `commit` is
- * `commitAsync`. Source-neutral, so that each connector package implements it.
+ * `seekToBeginning`, `read` is what `KafkaRDD.compute` polls, `commit` is
+ * `commitAsync`, and `committedOffsets` is the group's position that
+ * `ConsumerStrategy.onStart` starts from. Source-neutral, so that each connector package implements it.
  *
  * @since 0.1.0
  */
@@ -43,6 +44,12 @@ import type { OffsetRange } from "./OffsetRange.js"
  *   `untilPosition`, kept in the checkpoint too), so a source resolves from
  *   scratch only a partition's first range, or one moved by `offsetReset`.
  *   It must not change the offsets.
+ * - `committedOffsets` (optional) runs on the driver once, before the first
+ *   batch is planned: what `commit` stored before (a consumer group's
+ *   offsets, and positions where the source has them). A partition the
+ *   stream has no offset for starts there, unless its options give a
+ *   starting offset; one with neither starts by `offsetReset`. A failure
+ *   fails the batch, and the next batch asks again.
  *
  * Mirrors `org.apache.spark.streaming.kafka010.ConsumerStrategy`.
  *
@@ -67,6 +74,10 @@ export interface DirectSource<R> {
   readonly resolvePositions?: (
     ranges: ReadonlyArray<OffsetRange>
   ) => Effect.Effect<ReadonlyArray<OffsetRange>, DirectSourceError>
+  readonly committedOffsets?: Effect.Effect<
+    { readonly offsets: ReadonlyMap<string, number>; readonly positions?: ReadonlyMap<string, string> },
+    DirectSourceError
+  >
 }
 
 /**

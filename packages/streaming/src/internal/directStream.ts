@@ -24,6 +24,11 @@ interface Saved {
   readonly batches: ReadonlyArray<readonly [number, ReadonlyArray<OffsetRange.OffsetRange>]>
 }
 
+interface Committed {
+  readonly offsets: ReadonlyMap<string, number>
+  readonly positions: ReadonlyMap<string, string>
+}
+
 export class DirectStreamState<R> {
   /** Each partition's first offset not yet given to a batch (empty before the first batch). */
   private current = new Map<string, number>()
@@ -35,6 +40,8 @@ export class DirectStreamState<R> {
   private readonly commitQueue = new Map<string, number>()
   /** The positions of the queued offsets, where ranges carried them. */
   private readonly commitPositions = new Map<string, string>()
+  /** What the source had committed before this stream started (loaded at the first batch), or nothing to load. */
+  private committed: Committed | undefined
   /** The backpressure rate the controller published last. */
   private latestRate: Option.Option<number> = Option.none()
 
@@ -69,7 +76,11 @@ export class DirectStreamState<R> {
       yield* this.commitQueued
       if (this.batches.has(time)) return // planned before a restart: the same ranges again
       const planned = yield* Effect.result(
-        Effect.flatMap(nextRanges(this.position, this.current, this.latestRate), (ranges) => this.withPositions(ranges))
+        Effect.flatMap(
+          this.startingPosition,
+          (position) =>
+            Effect.flatMap(nextRanges(position, this.current, this.latestRate), (ranges) => this.withPositions(ranges, position))
+        )
       )
       if (planned._tag === "Failure") {
         yield* Effect.logWarning(`${this.source.name}: batch ${time} fails: ${planned.failure.message}`)
@@ -89,12 +100,19 @@ export class DirectStreamState<R> {
    * previous one ended carries that position, so the source resolves only ranges starting anywhere else.
    */
   private withPositions(
-    ranges: ReadonlyArray<OffsetRange.OffsetRange>
+    ranges: ReadonlyArray<OffsetRange.OffsetRange>,
+    start: DirectPosition
   ): Effect.Effect<ReadonlyArray<OffsetRange.OffsetRange>, DirectSourceError> {
     const resolve = this.source.resolvePositions
     if (resolve === undefined) return Effect.succeed(ranges)
     const known = ranges.map((range) => {
-      const position = this.current.get(range.partition) === range.fromOffset ? this.positions.get(range.partition) : undefined
+      const p = range.partition
+      const position = this.current.has(p)
+        ? (this.current.get(p) === range.fromOffset ? this.positions.get(p) : undefined)
+        // A partition's first range: at the committed offset, the committed position (unless a starting offset won).
+        : start.startingOffsets?.get(p) === range.fromOffset && this.committed?.offsets.get(p) === range.fromOffset
+        ? this.committed.positions.get(p)
+        : undefined
       return position === undefined ? OffsetRange.offsetsOnly(range) : { ...OffsetRange.offsetsOnly(range), fromPosition: position }
     })
     return Effect.flatMap(resolve(known), (resolved) => {
@@ -112,6 +130,27 @@ export class DirectStreamState<R> {
         })
       )
     })
+  }
+
+  /**
+   * The stream's position for planning: with the source's committed offsets (loaded once, at the first batch)
+   * as starting offsets of the partitions the options name none for (Spark's consumer starting at the group's
+   * committed offsets). A failed load fails the batch and is tried again at the next one.
+   */
+  private get startingPosition(): Effect.Effect<DirectPosition, DirectSourceError> {
+    return Effect.suspend(() => {
+      const load = this.source.committedOffsets
+      if (load === undefined) return Effect.succeed(this.position)
+      if (this.committed !== undefined) return Effect.succeed(this.withCommitted(this.committed))
+      return Effect.map(load, (loaded) => {
+        this.committed = { offsets: new Map(loaded.offsets), positions: new Map(loaded.positions ?? []) }
+        return this.withCommitted(this.committed)
+      })
+    })
+  }
+
+  private withCommitted(committed: Committed): DirectPosition {
+    return { ...this.position, startingOffsets: new Map([...committed.offsets, ...(this.position.startingOffsets ?? [])]) }
   }
 
   private get commitQueued(): Effect.Effect<void> {

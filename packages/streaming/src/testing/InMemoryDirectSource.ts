@@ -90,6 +90,8 @@ export const make = <R>(options: {
    * starts from the range's `fromPosition`, failing when it disagrees with the offsets.
    */
   readonly positioned?: boolean
+  /** Offer what was committed as `committedOffsets` (and positions), as a consumer group does (default false). */
+  readonly committedStart?: boolean
 }): InMemoryDirectSource<R> => {
   const name = options.name ?? "memory"
   const logs = new Map<string, Log<R>>(options.partitions.map((p) => [p, { base: 0, records: [] }]))
@@ -152,6 +154,13 @@ export const make = <R>(options: {
         for (const [partition, position] of positions ?? []) committedPositions.set(partition, position)
         return Effect.void
       }),
+    ...(options.committedStart === true ?
+      {
+        committedOffsets: Effect.suspend(() =>
+          down ? Effect.fail(downError()) : Effect.succeed({ offsets: new Map(committed), positions: new Map(committedPositions) })
+        )
+      } :
+      {}),
     ...(options.positioned === true ?
       {
         resolvePositions: (ranges: ReadonlyArray<OffsetRange>) =>
