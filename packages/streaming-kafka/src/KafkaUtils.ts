@@ -143,7 +143,7 @@ export const createDirectStream = <K = string, V = string>(
         partitions: [...new Set(consumerStrategy.partitions.map((tp) => OffsetRange.partitionName(tp.topic, tp.partition)))]
       }
     const startingOffsets = new Map(consumerStrategy.offsets ?? [])
-    const { client, source } = makeKafkaSource(env, selection, startingOffsets)
+    const { client, source } = makeKafkaSource(env, selection)
     yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all([client.close(), closeReaders()])))
     const stream = DirectInputDStream.make(ssc, source, { offsetReset: env.settings.offsetReset, startingOffsets })
     return stream as DStream.DStream<ConsumerRecord<K, V>>

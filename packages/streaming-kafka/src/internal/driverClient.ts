@@ -62,9 +62,7 @@ export class DriverClient {
   /** Each selected partition's first offset (`earliest`) or the offset after its last record (`latest`). */
   offsets(which: "earliest" | "latest"): Promise<Map<string, number>> {
     return this.withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics())
-      const missing = this.selection.topics.filter((topic) => !existing.has(topic))
-      if (missing.length > 0) throw new KafkaTopicNotFoundError({ topics: missing, brokers: brokersText(this.settings) })
+      await this.checkTopics(admin)
       const offsets = new Map<string, number>()
       for (const topic of this.selection.topics) {
         for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -81,6 +79,8 @@ export class DriverClient {
   /** The group's committed offsets of the selected partitions (those it has). */
   committed(): Promise<Map<string, number>> {
     return this.withAdmin(async (admin) => {
+      // Asked first: a broker that creates topics it is asked about (the mock) must not create a missing one here.
+      await this.checkTopics(admin)
       const result = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [...this.selection.topics] })
       const offsets = new Map<string, number>()
       for (const { partitions, topic } of result) {
@@ -91,6 +91,13 @@ export class DriverClient {
       }
       return offsets
     })
+  }
+
+  /** Fails with `KafkaTopicNotFoundError` naming the selected topics the cluster does not have (without creating them). */
+  private async checkTopics(admin: Admin): Promise<void> {
+    const existing = new Set(await admin.listTopics())
+    const missing = this.selection.topics.filter((topic) => !existing.has(topic))
+    if (missing.length > 0) throw new KafkaTopicNotFoundError({ topics: missing, brokers: brokersText(this.settings) })
   }
 
   private joinedCommitter(): Promise<Consumer> {

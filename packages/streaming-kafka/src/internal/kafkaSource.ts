@@ -24,17 +24,14 @@ export const shippedReader = (
   Closure.fromModule<[DirectOffsetRange.OffsetRange], Array<ConsumerRecord<unknown, unknown>>>(PACKAGE, READER_EXPORT, env)
 
 /**
- * The source. `startingOffsets` is the map the stream was given as its
- * starting offsets: the first time the offsets are asked for, the group's
- * committed offsets are added to it for every partition it has none for
- * (Spark's consumer starts at the committed offsets in `ConsumerStrategy.onStart`;
- * the stream reads its starting offsets only once it has the latest ones).
+ * The source: the group's committed offsets are the stream's `committedOffsets`
+ * (Spark's consumer starts at them in `ConsumerStrategy.onStart`), and once
+ * they are read the committer starts joining the group in the background.
  */
-export const makeKafkaSource = (env: ReaderEnv, selection: Selection, startingOffsets: Map<string, number>): KafkaSource => {
+export const makeKafkaSource = (env: ReaderEnv, selection: Selection): KafkaSource => {
   const { settings } = env
   const client = new DriverClient(settings, selection)
   const name = `kafka:${selection.topics.join(",")}`
-  let committedLoaded = false
   const attempt = <A>(operation: string, f: () => Promise<A>) =>
     Effect.tryPromise({
       try: f,
@@ -45,18 +42,13 @@ export const makeKafkaSource = (env: ReaderEnv, selection: Selection, startingOf
     })
   const source: DirectSource.DirectSource<ConsumerRecord<unknown, unknown>> = {
     name,
-    latestOffsets: attempt("listing the latest offsets", async () => {
-      const latest = await client.offsets("latest")
-      if (!committedLoaded) {
-        for (const [partition, offset] of await client.committed()) {
-          if (!startingOffsets.has(partition)) startingOffsets.set(partition, offset)
-        }
-        committedLoaded = true
-        client.prepareCommits()
-      }
-      return latest
-    }),
+    latestOffsets: attempt("listing the latest offsets", () => client.offsets("latest")),
     earliestOffsets: attempt("listing the earliest offsets", () => client.offsets("earliest")),
+    committedOffsets: attempt(`reading the committed offsets of group ${settings.groupId}`, async () => {
+      const offsets = await client.committed()
+      client.prepareCommits()
+      return { offsets }
+    }),
     read: shippedReader(env),
     commit: (offsets) => attempt(`committing offsets of group ${settings.groupId}`, () => client.commit(offsets))
   }
