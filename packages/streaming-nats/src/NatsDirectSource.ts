@@ -16,7 +16,7 @@
  * storage, kept across server restarts), and readable by any tool
  * (`nats kv get tspark_offsets <application>.<stream>`).
  *
- * Mirrors Spark's `Subscribe` consumer strategy and `commitAsync` (to Kafka's
+ * Mirrors Spark's `ConsumerStrategy` (`Subscribe`) and `commitAsync` (to Kafka's
  * `__consumer_offsets`), for JetStream.
  *
  * @since 0.1.0

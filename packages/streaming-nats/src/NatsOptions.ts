@@ -51,7 +51,8 @@ export type ValueFormat = "string" | "json" | "bytes"
  * - `retryBackoffMs` (default 200): the first pause between tries.
  * - `reconnectTimeWaitMs` (default 1000): the pause between reconnections to
  *   a server that went away (connections reconnect for ever).
- * - `fetchBatch` (default 10000): messages asked for by one pull request of a read.
+ * - `fetchBatch` (default 10000): messages asked for by one pull request of a read (lower it for large messages: a pull
+ *   should stay well under the server's 64 MiB of pending data per connection).
  *
  * Mirrors `kafkaParams` plus the offsets of `ConsumerStrategies.Subscribe`.
  *
