@@ -84,8 +84,8 @@ const request = <A>(
       if (isStreamNotFound(error)) {
         return yield* new DirectSource.DirectSourceError({
           source,
-          message: `${what}: a JetStream stream of ${options.streams.join(", ")} no longer exists on ` +
-            `${env.servers.join(", ")}; recreate it, or remove it from the streams option`,
+          message: `${what}: JetStream answered "stream not found" on ${env.servers.join(", ")}; recreate the stream, ` +
+            "or remove it from the streams option",
           cause: error
         })
       }
@@ -131,7 +131,11 @@ const connectDriver = (options: ValidatedOptions): Effect.Effect<Connected, Dire
 const streamStates = (connected: Connected, options: ValidatedOptions, what: string) =>
   Effect.forEach(
     options.streams,
-    (stream) => Effect.map(request(connected, options, what, (c) => c.jsm.streams.info(stream)), (info) => [stream, info.state] as const),
+    (stream) =>
+      Effect.map(
+        request(connected, options, `${what} of "${stream}"`, (c) => c.jsm.streams.info(stream)),
+        (info) => [stream, info.state] as const
+      ),
     { concurrency: "unbounded" }
   )
 
@@ -189,11 +193,11 @@ export const make = <V = string>(
       name,
       options: checked,
       latestOffsets: Effect.map(
-        streamStates(connected, checked, "reading the streams' last sequences"),
+        streamStates(connected, checked, "reading the last sequence"),
         (states) => new Map(states.map(([stream, state]) => [stream, state.last_seq + 1]))
       ),
       earliestOffsets: Effect.map(
-        streamStates(connected, checked, "reading the streams' first sequences"),
+        streamStates(connected, checked, "reading the first sequence"),
         (states) => new Map(states.map(([stream, state]) => [stream, state.messages === 0 ? state.last_seq + 1 : state.first_seq]))
       ),
       read,
