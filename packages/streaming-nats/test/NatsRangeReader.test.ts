@@ -4,10 +4,12 @@
  * that never make it wait (inside the range, at its end, the whole range);
  * a purged start fails with DirectOffsetOutOfRangeError naming the stream's
  * first sequence; a deleted stream fails with DirectSourceError; payloads
- * decode as the format says; every read shares one cached connection.
+ * decode as the format says; every read shares one cached connection. A
+ * property checks reads against a model over random deletions and ranges.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { OffsetRange } from "@tspark/streaming"
+import fc from "fast-check"
 import { natsRangeReader, NatsRangeReader } from "../src/index.js"
 import type { ValueFormat } from "../src/NatsOptions.js"
 import { type TestClient, testClient } from "./utils/jetstream.js"
@@ -27,13 +29,13 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** A reader pulling at most 4 messages at a time, so that a range takes several pulls. */
-const reader = (format: ValueFormat = "string") =>
+/** A reader pulling at most `fetchBatch` (4) messages at a time, so that a range takes several pulls. */
+const reader = (format: ValueFormat = "string", fetchBatch = 4) =>
   natsRangeReader({
     source: "nats:test",
     connection: { servers: [server.url], requestTimeoutMs: 1000, attempts: 2, retryBackoffMs: 50, reconnectTimeWaitMs: 100 },
     format,
-    fetchBatch: 4
+    fetchBatch
   })
 
 const read = async (stream: string, from: number, until: number) =>
@@ -94,6 +96,38 @@ describe("NatsRangeReader", () => {
     assert.deepStrictEqual(json.map((r) => r.value), [{ n: 1 }, { n: 2 }])
     const bytes = await reader("bytes")(OffsetRange.make("formats", 2, 3))
     assert.deepStrictEqual(new TextDecoder().decode(bytes[0]!.value as Uint8Array), JSON.stringify({ n: 2 }))
+  })
+
+  it("property: over random deletions, a read returns exactly the range's remaining messages, or fails out of range", async () => {
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (deleted, a, b, fetchBatch) => {
+          const stream = `prop-${run++}`
+          await filled(stream, 30)
+          for (const seq of deleted) await client.jsm.streams.deleteMessage(stream, seq)
+          const [from, until] = [Math.min(a, b), Math.max(a, b) + 1]
+          // The model: what remains, and the first sequence still stored (31, past the end, when none is).
+          const remaining = Array.from({ length: 30 }, (_, i) => i + 1).filter((seq) => !deleted.includes(seq))
+          const earliest = remaining[0] ?? 31
+          const result = await reader("string", fetchBatch)(OffsetRange.make(stream, from, until)).then(
+            (records) => records.map((r) => [r.sequence, r.value]),
+            (error: unknown) => error as { _tag?: string }
+          )
+          if (from < earliest) {
+            assert.strictEqual((result as { _tag?: string })._tag, "DirectOffsetOutOfRangeError", `[${from}, ${until}) before ${earliest}`)
+          } else {
+            assert.deepStrictEqual(result, expected(stream, remaining.filter((seq) => seq >= from && seq < until)))
+          }
+          await client.jsm.streams.delete(stream)
+        }
+      ),
+      { numRuns: 25 }
+    )
   })
 
   it("all these reads went through one cached connection; closeReaders closes it and the next read opens another", async () => {
