@@ -83,6 +83,29 @@ describe("NatsUtils.createDirectStream", () => {
       yield* ssc.stop()
     })))
 
+  it.effect("a backlog drains at maxRatePerPartition per stream and batch, deleted messages counting as offsets", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const streams = ["backlog-0", "backlog-1"]
+      yield* Effect.promise(() => client.createStreams(streams))
+      const published = [messages("backlog-0", 0, 35), messages("backlog-1", 0, 12)]
+      yield* publish("backlog-0", published[0]!)
+      yield* publish("backlog-1", published[1]!)
+      yield* Effect.promise(() => client.jsm.streams.deleteMessage("backlog-0", 15))
+      const ssc = yield* makeStreaming({ "spark.streaming.kafka.maxRatePerPartition": "10" })
+      const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "backlog")))
+      yield* ssc.start()
+      yield* advance(ssc, 5)
+      const sizes = (name: string) => seen.ranges.map((batch) => batch.find((r) => r.partition === name)?.untilOffset ?? 0)
+      assert.deepStrictEqual(sizes("backlog-0"), [11, 21, 31, 36, 36])
+      assert.deepStrictEqual(sizes("backlog-1"), [11, 13, 13, 13, 13])
+      const expected = expectedCounts(published)
+      expected.delete("backlog-0_m14") // sequence 15 ("backlog-0_m14 shared even") was deleted
+      expected.set("shared", expected.get("shared")! - 1)
+      expected.set("even", expected.get("even")! - 1)
+      assert.deepStrictEqual(seen.counts, expected)
+      yield* ssc.stop()
+    })))
+
   it.effect("an application restarted resumes from its committed offsets", () =>
     Effect.scoped(Effect.gen(function*() {
       const streams = ["resume-0", "resume-1"]
