@@ -89,13 +89,19 @@ describe("NatsRangeReader", () => {
     assert.include((error as Error).message, `JetStream stream "deleted" no longer exists`)
   })
 
-  it("decodes payloads as json or bytes", async () => {
+  it("decodes payloads as json or bytes; a payload that is not json fails the read", async () => {
     await client.createStreams(["formats"])
     await client.publish("formats", [JSON.stringify({ n: 1 }), JSON.stringify({ n: 2 })])
     const json = await reader("json")(OffsetRange.make("formats", 1, 3))
     assert.deepStrictEqual(json.map((r) => r.value), [{ n: 1 }, { n: 2 }])
     const bytes = await reader("bytes")(OffsetRange.make("formats", 2, 3))
     assert.deepStrictEqual(new TextDecoder().decode(bytes[0]!.value as Uint8Array), JSON.stringify({ n: 2 }))
+    // A payload that is not JSON fails the read at once, saying which message and what to set.
+    await client.publish("formats", ["not json"])
+    const error = await reader("json")(OffsetRange.make("formats", 1, 4)).then(() => undefined, (e: unknown) => e)
+    assert.strictEqual((error as { _tag?: string })._tag, "DirectSourceError")
+    assert.include((error as Error).message, `message 3 of stream "formats" cannot be decoded as json`)
+    assert.include((error as Error).message, `set the format option to "string" or "bytes"`)
   })
 
   it("property: over random deletions, a read returns exactly the range's remaining messages, or fails out of range", async () => {

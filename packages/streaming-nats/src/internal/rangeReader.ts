@@ -69,21 +69,76 @@ const checkEnds = async (connected: Connected, env: ReaderEnv, range: OffsetRang
   }
 }
 
+/** Where a message leaves the read: going on or done, either one after the stream's ends are checked. */
+type Step = "more" | "done" | "check, more" | "check, done"
+
+/** Reads the messages of one consumer into records, stopping exactly at `until` (see the module comment). */
+class RangeRead {
+  readonly records: Array<NatsRecord<unknown>> = []
+  /** The sequence after the last message kept. */
+  next: number
+  private first = true
+  private readonly decode: (message: JsMsg) => unknown
+
+  constructor(private readonly env: ReaderEnv, private readonly range: OffsetRange) {
+    this.next = range.fromOffset
+    this.decode = decoder(env.format)
+  }
+
+  /** Takes one message (synchronously: no promise per message); a step asking for a check is rare. */
+  take(message: JsMsg): Step {
+    const { fromOffset, partition, untilOffset } = this.range
+    const { pending, streamSequence, timestampNanos } = message.info
+    // A hole before the first message: a gap, or the range's start purged.
+    const check = this.first && streamSequence > fromOffset
+    this.first = false
+    if (streamSequence >= untilOffset) return check ? "check, done" : "done"
+    let value: unknown
+    try {
+      value = this.decode(message)
+    } catch (error) {
+      throw new Final(
+        new DirectSource.DirectSourceError({
+          source: this.env.source,
+          message: `message ${streamSequence} of stream "${partition}" cannot be decoded as ${this.env.format} ` +
+            `(${error instanceof Error ? error.message : String(error)}); set the format option to "string" or "bytes"`,
+          cause: error
+        })
+      )
+    }
+    this.records.push({
+      stream: partition,
+      subject: message.subject,
+      sequence: streamSequence,
+      timestampMs: Math.floor(timestampNanos / 1e6),
+      value
+    })
+    this.next = streamSequence + 1
+    if (streamSequence === untilOffset - 1) return check ? "check, done" : "done"
+    // The stream's last message, before `until`: the rest of the range is a gap, unless the stream was reset.
+    if (pending === 0) return "check, done"
+    return check ? "check, more" : "more"
+  }
+}
+
+/** One pull of at most `count` messages; whether the read is done, and how many messages came. */
 const pull = async (
+  connected: Connected,
   consumer: Consumer,
-  count: number,
+  read: RangeRead,
   env: ReaderEnv,
-  onMessage: (message: JsMsg) => Promise<boolean> | boolean
+  range: OffsetRange,
+  count: number
 ): Promise<{ readonly received: number; readonly done: boolean }> => {
-  const messages = await consumer.fetch({
-    max_messages: count,
-    expires: Math.max(MIN_EXPIRES_MS, env.connection.requestTimeoutMs)
-  })
+  const messages = await consumer.fetch({ max_messages: count, expires: Math.max(MIN_EXPIRES_MS, env.connection.requestTimeoutMs) })
   let received = 0
   try {
     for await (const message of messages) {
       received++
-      if (await onMessage(message)) return { received, done: true }
+      const step = read.take(message)
+      if (step === "more") continue
+      if (step !== "done") await checkEnds(connected, env, range)
+      if (step !== "check, more") return { received, done: true }
     }
     return { received, done: false }
   } finally {
@@ -94,14 +149,12 @@ const pull = async (
 const readOnce = async (env: ReaderEnv, range: OffsetRange): Promise<Array<NatsRecord<unknown>>> => {
   const connected = await cached(env.connection)
   const stream = range.partition
-  const { fromOffset, untilOffset } = range
-  const records: Array<NatsRecord<unknown>> = []
   let info
   try {
     info = await connected.jsm.consumers.add(stream, {
       ack_policy: AckPolicy.None,
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: fromOffset,
+      opt_start_seq: range.fromOffset,
       mem_storage: true,
       num_replicas: 1,
       inactive_threshold: nanos(ABANDONED_CONSUMER_MS)
@@ -115,38 +168,13 @@ const readOnce = async (env: ReaderEnv, range: OffsetRange): Promise<Array<NatsR
     if (info.num_pending === 0) {
       // Nothing at or after `from`: the range was deleted, or purged.
       await checkEnds(connected, env, range)
-      return records
+      return []
     }
-    const decode = decoder(env.format)
-    let next = fromOffset
-    let first = true
-    const onMessage = async (message: JsMsg): Promise<boolean> => {
-      const seq = message.seq
-      if (first) {
-        first = false
-        if (seq > fromOffset) await checkEnds(connected, env, range)
-      }
-      if (seq >= untilOffset) return true
-      const { pending, timestampNanos } = message.info
-      records.push({
-        stream,
-        subject: message.subject,
-        sequence: seq,
-        timestampMs: Math.floor(timestampNanos / 1e6),
-        value: decode(message)
-      })
-      next = seq + 1
-      if (seq === untilOffset - 1) return true
-      if (pending === 0) {
-        // The stream's last message, before `until`: the rest of the range is a gap, unless the stream was reset.
-        await checkEnds(connected, env, range)
-        return true
-      }
-      return false
-    }
+    const read = new RangeRead(env, range)
     for (;;) {
-      const { done, received } = await pull(consumer, Math.min(untilOffset - next, env.fetchBatch), env, onMessage)
-      if (done) return records
+      const count = Math.min(range.untilOffset - read.next, env.fetchBatch)
+      const { done, received } = await pull(connected, consumer, read, env, range, count)
+      if (done) return read.records
       if (received === 0) throw new Error(`no message of ${stream} arrived within ${env.connection.requestTimeoutMs} ms`)
     }
   } finally {
