@@ -62,68 +62,61 @@ const sourceName = (options: ValidatedOptions) => `nats:${options.streams.join("
 const offsetKey = (options: ValidatedOptions, stream: string) => `${options.application}.${stream}`
 
 /**
- * Runs a request to the server with the connection's tries: a failure is
- * logged and tried again after a pause (real time, doubling: it waits for a
- * server, not for the batch clock, so a stream on the test clock does not
- * stall); the last one fails with `DirectSourceError`. A stream that does
- * not exist fails at once.
+ * Runs `attempt` with the connection's tries: a failure is logged and tried
+ * again after a pause (real time, doubling: it waits for a server, not for
+ * the batch clock, so a stream on the test clock does not stall); the last
+ * one fails with `DirectSourceError`. A failure `final` recognizes fails at
+ * once with the error it makes.
  */
-const request = <A>(
-  connected: Connected,
+const withTries = <A>(
   options: ValidatedOptions,
   what: string,
-  run: (connected: Connected) => Promise<A>
+  attempt: () => Promise<A>,
+  final: (error: unknown) => DirectSource.DirectSourceError | undefined = () => undefined
 ): Effect.Effect<A, DirectSource.DirectSourceError> =>
   Effect.gen(function*() {
     const env = options.connection
     const source = sourceName(options)
-    for (let attempt = 1;; attempt++) {
-      const result = yield* Effect.result(Effect.tryPromise({ try: () => run(connected), catch: (error) => error }))
+    for (let tried = 1;; tried++) {
+      const result = yield* Effect.result(Effect.tryPromise({ try: attempt, catch: (error) => error }))
       if (result._tag === "Success") return result.success
       const error = result.failure
-      if (isStreamNotFound(error)) {
-        return yield* new DirectSource.DirectSourceError({
-          source,
-          message: `${what}: JetStream answered "stream not found" on ${env.servers.join(", ")}; recreate the stream, ` +
-            "or remove it from the streams option",
-          cause: error
-        })
-      }
+      const refused = final(error)
+      if (refused !== undefined) return yield* refused
       const reason = describe(error, env.servers)
-      if (attempt >= env.attempts) {
+      if (tried >= env.attempts) {
         return yield* new DirectSource.DirectSourceError({
           source,
           message: `${what} failed after ${env.attempts} tries: ${reason}`,
           cause: error
         })
       }
-      yield* Effect.logWarning(`${source}: ${what} failed (try ${attempt} of ${env.attempts}), trying again: ${reason}`)
-      yield* Effect.promise(() => pause(backoff(env, attempt)))
+      yield* Effect.logWarning(`${source}: ${what} failed (try ${tried} of ${env.attempts}), trying again: ${reason}`)
+      yield* Effect.promise(() => pause(backoff(env, tried)))
     }
   })
 
-/** Opens the driver's connection with the connection's tries. */
+/** A request to the server, with the connection's tries; a stream that does not exist fails at once. */
+const request = <A>(
+  connected: Connected,
+  options: ValidatedOptions,
+  what: string,
+  run: (connected: Connected) => Promise<A>
+): Effect.Effect<A, DirectSource.DirectSourceError> =>
+  withTries(options, what, () => run(connected), (error) =>
+    isStreamNotFound(error)
+      ? new DirectSource.DirectSourceError({
+        source: sourceName(options),
+        message: `${what}: JetStream answered "stream not found" on ${options.connection.servers.join(", ")}; ` +
+          "recreate the stream, or remove it from the streams option",
+        cause: error
+      })
+      : undefined)
+
+/** Opens the driver's connection with the connection's tries; it closes with the scope. */
 const connectDriver = (options: ValidatedOptions): Effect.Effect<Connected, DirectSource.DirectSourceError, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.gen(function*() {
-      const env = options.connection
-      for (let attempt = 1;; attempt++) {
-        const result = yield* Effect.result(
-          Effect.tryPromise({ try: () => open(env, `tspark-nats-driver-${options.application}`), catch: (error) => error })
-        )
-        if (result._tag === "Success") return result.success
-        const reason = describe(result.failure, env.servers)
-        if (attempt >= env.attempts) {
-          return yield* new DirectSource.DirectSourceError({
-            source: sourceName(options),
-            message: `connecting failed after ${env.attempts} tries: ${reason}`,
-            cause: result.failure
-          })
-        }
-        yield* Effect.logWarning(`${sourceName(options)}: connecting failed (try ${attempt} of ${env.attempts}): ${reason}`)
-        yield* Effect.promise(() => pause(backoff(env, attempt)))
-      }
-    }),
+    withTries(options, "connecting", () => open(options.connection, `tspark-nats-driver-${options.application}`)),
     (connected) => Effect.promise(() => connected.nc.close().catch(() => undefined))
   )
 
