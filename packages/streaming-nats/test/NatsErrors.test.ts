@@ -2,7 +2,8 @@
  * What goes wrong, and what the user is told: bad options name the option
  * (checked before anything connects); a stream that does not exist and a
  * server that cannot be reached fail `createDirectStream` with typed errors;
- * a stream's start purged past the stream's offset follows `offsetReset`
+ * a stream deleted while running fails its batches, naming it; a stream's
+ * start purged past the stream's offset follows `offsetReset`
  * (earliest and latest move on with a warning, fail fails the batch naming
  * the stream).
  */
@@ -87,6 +88,33 @@ describe("options and errors", () => {
       )
       assert.strictEqual(down._tag, "DirectSourceError")
       assert.include(down.message, `connecting failed after 2 tries: NATS at 127.0.0.1:${port} refused the connection`)
+    })))
+
+  it.effect("a stream deleted while the application runs fails its batches, naming the stream; the context goes on", () =>
+    Effect.scoped(Effect.gen(function*() {
+      yield* Effect.promise(() => client.createStreams(["vanishing"]))
+      yield* Effect.promise(() => client.publish("vanishing", messages("vanishing", 0, 5)))
+      const ssc = yield* makeStreaming()
+      const seen = wordCount(
+        yield* NatsUtils.createDirectStream(ssc, { ...good(), streams: ["vanishing"], application: "vanishing", offsetReset: "earliest" })
+      )
+      const failures: Array<string> = []
+      yield* ssc.addStreamingListener({
+        onOutputOperationCompleted: (info) => {
+          if (info.failureReason !== undefined) failures.push(info.failureReason)
+        }
+      })
+      yield* ssc.start()
+      yield* advance(ssc)
+      assert.deepStrictEqual(seen.counts, expectedCounts([messages("vanishing", 0, 5)]))
+      yield* Effect.promise(() => client.jsm.streams.delete("vanishing"))
+      yield* advance(ssc)
+      yield* ssc.waitForListeners()
+      assert.strictEqual(failures.length, 1)
+      assert.include(failures[0]!, `of "vanishing": JetStream answered "stream not found"`)
+      assert.include(failures[0]!, "recreate the stream, or remove it from the streams option")
+      assert.strictEqual(ssc.getState(), "ACTIVE")
+      yield* ssc.stop()
     })))
 
   it.effect("a purged start follows offsetReset: earliest reads what remains, latest skips to the end, fail fails the batch", () =>
