@@ -5,7 +5,8 @@
  * a purged start fails with DirectOffsetOutOfRangeError naming the stream's
  * first sequence; a deleted stream fails with DirectSourceError; payloads
  * decode as the format says; every read shares one cached connection. A
- * property checks reads against a model over random deletions and ranges.
+ * property checks reads against a model over random deletions and ranges. A
+ * read survives a server restart.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { OffsetRange } from "@tspark/streaming"
@@ -134,6 +135,28 @@ describe("NatsRangeReader", () => {
       ),
       { numRuns: 25 }
     )
+  })
+
+  it("a read under way while the server restarts is tried again and completes once it is back, each message once", async () => {
+    await client.createStreams(["restarting"])
+    const count = 50_000
+    for (let i = 0; i < count; i += 5000) {
+      await client.publish("restarting", Array.from({ length: 5000 }, (_, j) => `restarting-${i + j + 1}`))
+    }
+    const patient = natsRangeReader({
+      source: "nats:test",
+      connection: { servers: [server.url], requestTimeoutMs: 1000, attempts: 6, retryBackoffMs: 200, reconnectTimeWaitMs: 100 },
+      format: "string",
+      fetchBatch: 500
+    })
+    // Wherever the read is when the server goes (creating its consumer, mid-pull), the result is the same.
+    const reading = patient(OffsetRange.make("restarting", 1, count + 1))
+    await server.stop()
+    await server.start()
+    const records = await reading
+    assert.strictEqual(records.length, count)
+    assert.isTrue(records.every((r, i) => r.sequence === i + 1 && r.value === `restarting-${i + 1}`))
+    await client.awaitStream("restarting")
   })
 
   it("all these reads went through one cached connection; closeReaders closes it and the next read opens another", async () => {
