@@ -20,7 +20,7 @@
  * its two runs is the baseline. All counts are checked against each other.
  *
  *   npm run build && npm run bench -w @tspark/streaming-nats
- *   (or: npm run bench:nats at the root)
+ *   (or: npm run bench:nats at the root; BENCH_FETCH_BATCH sets the stream's fetchBatch)
  */
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream"
 import { SparkContext } from "@tspark/core"
@@ -33,6 +33,8 @@ import { startNatsServer } from "../test/utils/natsServer.js"
 const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 1_000_000)
 const STREAMS = Number(process.env["BENCH_STREAMS"] ?? 2)
 const PLAIN_FETCH = 100_000
+/** The direct stream's `fetchBatch` (its default, 10000, unless BENCH_FETCH_BATCH says). */
+const FETCH_BATCH = process.env["BENCH_FETCH_BATCH"] === undefined ? undefined : Number(process.env["BENCH_FETCH_BATCH"])
 const BATCH_MS = 500
 
 const vocabulary = Array.from({ length: 1000 }, (_, i) => `w${i.toString(36)}`)
@@ -92,7 +94,8 @@ const directStream = (servers: string) =>
       servers,
       streams: streamNames,
       application: "bench",
-      offsetReset: "earliest"
+      offsetReset: "earliest",
+      ...(FETCH_BATCH === undefined ? {} : { fetchBatch: FETCH_BATCH })
     })
     const counts = new Map<string, number>()
     let counted = 0
@@ -160,7 +163,8 @@ const main = async () => {
     const directRate = MESSAGES / (direct.ms / 1000)
     console.log(`plain client loop (fetch ${PLAIN_FETCH}/pull): ${plainRate.toFixed(0)} msg/s (${plainMs.toFixed(0)} ms)`)
     console.log(
-      `direct stream word count, local[2]:   ${directRate.toFixed(0)} msg/s (${direct.ms.toFixed(0)} ms, ${direct.batches} batch(es))`
+      `direct stream word count, local[2] (fetchBatch ${FETCH_BATCH ?? 10_000}/pull): ${directRate.toFixed(0)} msg/s ` +
+        `(${direct.ms.toFixed(0)} ms, ${direct.batches} batch(es))`
     )
     console.log(`ratio direct / plain: ${(directRate / plainRate).toFixed(2)}`)
   } finally {
