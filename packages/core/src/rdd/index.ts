@@ -2,7 +2,7 @@
  * Spark's `org.apache.spark.rdd` package: the `RDD` class, the key-value and
  * ordered operations, partitions, partitioners and dependencies, and the RDD
  * kinds Spark makes public (`UnionRDD`, `ShuffledRDD`, `CoGroupedRDD`,
- * `BlockRDD`, the text-file RDD) or whose errors a job can fail with (`ZippedPartitionsRDD`,
+ * `BlockRDD`, the text-file RDD, and `DataSourceRDD` of its data source API) or whose errors a job can fail with (`ZippedPartitionsRDD`,
  * `ReliableCheckpointRDD`, `LocalCheckpointRDD`). The kinds Spark keeps
  * `private[spark]` (`MapPartitionsRDD`, `ParallelCollectionRDD`, ...) have
  * modules here too, named as in Spark, but are not re-exported.
@@ -14,6 +14,8 @@
 export * as BlockRDD from "./BlockRDD.js"
 /** @since 0.1.0 */
 export * as CoGroupedRDD from "./CoGroupedRDD.js"
+/** @since 0.1.0 */
+export * as DataSourceRDD from "./DataSourceRDD.js"
 /** @since 0.1.0 */
 export * as Dependency from "./Dependency.js"
 /** @since 0.1.0 */

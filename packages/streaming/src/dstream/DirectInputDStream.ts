@@ -36,9 +36,12 @@
  * an asynchronous client such as kafkajs, ioredis or nats), then the task
  * computes over the records fetched. A batch's partition is held in memory
  * from its fetch to its task's end; the rate limits bound its size.
- * Shipping: the reader is a closure over the source, which cannot travel to
- * worker-thread or process executors yet, so a master that ships tasks is
- * refused at start and direct streams run on `local[N]` masters for now.
+ * Shipping: each task carries the source's `read` and its range to the
+ * executor (a `DataSourceRDD` of core). On a master that ships tasks
+ * (worker-thread or process executors) `read` must itself ship: a connector
+ * builds it with `Closure.fromModule`, whose module keeps one client per
+ * executor. A source whose `read` captures a live client is refused at start
+ * with the captured names; on `local[N]` any `read` works.
  *
  * Recovery: the current offsets and the ranges of every batch still
  * remembered are saved in the metadata checkpoint; after a restart the
@@ -53,7 +56,7 @@
  *
  * @since 0.1.0
  */
-import type { RDD as RDDModule } from "@tspark/core"
+import { Closure, type RDD as RDDModule } from "@tspark/core"
 import type { StreamingContextLike } from "../internal/context.js"
 import { readSettings } from "../internal/directInput.js"
 import { DirectStreamState, register, stateOf } from "../internal/directStream.js"
@@ -125,7 +128,11 @@ export const make = <R>(ssc: StreamingContextLike, source: DirectSource<R>, opti
   const stream = InputDStream.make<R>(ssc, {
     name: "DirectInputDStream",
     dependencies: [],
-    error: settings instanceof InvalidStreamError ? settings : ssc.sparkContext.shipsTasks ? notShippable(source.name) : undefined,
+    error: settings instanceof InvalidStreamError
+      ? settings
+      : ssc.sparkContext.shipsTasks
+      ? notShippable(source)
+      : undefined,
     compute: (time, self) => state.compute(time, self)
   })
   register(stream as DStream<unknown>, state as DirectStreamState<unknown>)
@@ -137,13 +144,16 @@ export const make = <R>(ssc: StreamingContextLike, source: DirectSource<R>, opti
   return stream
 }
 
-// The reader is a closure over the source, which tasks cannot carry to another thread or process yet.
-const notShippable = (source: string) =>
-  new InvalidStreamError({
+// Tasks carry the source's `read` to the executors: on a master that ships tasks it must ship (a module function).
+const notShippable = (source: DirectSource<unknown>): InvalidStreamError | undefined => {
+  const problem = Closure.check(source.read, `read function of the direct source ${source.name}`)
+  return problem === undefined ? undefined : new InvalidStreamError({
     stream: "DirectInputDStream",
-    message: `the direct stream over ${source} reads in tasks through its source, which cannot be shipped to ` +
-      `executors yet: use a local[N] master (without spark.tspark.local.shipTasks) for direct streams`
+    message: `${problem.message} Executors read the stream's offset ranges through the source's read, so build it ` +
+      `with Closure.fromModule (a module export making the reader from plain options), as the connector packages do, ` +
+      `or run on a local[N] master`
   })
+}
 
 /**
  * The offset ranges of a direct stream's batch RDD (every partition's, empty

@@ -28,9 +28,21 @@ import type { OffsetRange } from "./OffsetRange.js"
  *   executor awaits before the task starts (tasks are synchronous; see
  *   `DirectInputDStream`). A range it cannot read (records deleted) fails
  *   with `DirectOffsetOutOfRangeError` (thrown, or the promise rejected),
- *   which fails the task and the batch.
- * - `commit(offsets)` runs on the driver: for each partition, the offset of
- *   the next record to read (everything before it has been processed).
+ *   which fails the task and the batch. It travels with the task to the
+ *   executor: on worker-thread or process executors it must ship, so build
+ *   it with `Closure.fromModule` (a module export that makes the reader from
+ *   plain options and keeps one client per executor).
+ * - `commit(offsets, positions)` runs on the driver: for each partition, the
+ *   offset of the next record to read (everything before it has been
+ *   processed), and its position when the source resolves positions.
+ * - `resolvePositions(ranges)` (optional) is for a log whose offsets are
+ *   ordinals a reader cannot start from (a Redis stream, whose entry ids are
+ *   timestamps): on the driver, once per batch, it returns each planned range
+ *   with `fromPosition` and `untilPosition` (see `OffsetRange`). The stream
+ *   passes each range's `fromPosition` when it knows it (the previous range's
+ *   `untilPosition`, kept in the checkpoint too), so a source resolves from
+ *   scratch only a partition's first range, or one moved by `offsetReset`.
+ *   It must not change the offsets.
  *
  * Mirrors `org.apache.spark.streaming.kafka010.ConsumerStrategy`.
  *
@@ -48,7 +60,13 @@ export interface DirectSource<R> {
   readonly latestOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSourceError>
   readonly earliestOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSourceError>
   readonly read: (range: OffsetRange) => Iterable<R> | PromiseLike<Iterable<R>>
-  readonly commit: (offsets: ReadonlyMap<string, number>) => Effect.Effect<void, DirectSourceError>
+  readonly commit: (
+    offsets: ReadonlyMap<string, number>,
+    positions?: ReadonlyMap<string, string>
+  ) => Effect.Effect<void, DirectSourceError>
+  readonly resolvePositions?: (
+    ranges: ReadonlyArray<OffsetRange>
+  ) => Effect.Effect<ReadonlyArray<OffsetRange>, DirectSourceError>
 }
 
 /**

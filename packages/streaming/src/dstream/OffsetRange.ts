@@ -32,6 +32,15 @@ export interface OffsetRange {
   readonly untilOffset: number
   /** How many offsets the range holds. */
   readonly count: number
+  /**
+   * Where the range starts in the source's own terms, for a source whose
+   * offsets are ordinals it cannot read from directly (a Redis stream: the
+   * id of the entry before `fromOffset`); set by the source's
+   * `resolvePositions`, absent for sources that address offsets (Kafka).
+   */
+  readonly fromPosition?: string
+  /** Where the range ends in the source's own terms: the next range's `fromPosition`. */
+  readonly untilPosition?: string
 }
 
 /**
@@ -53,6 +62,39 @@ export const make = (partition: string, fromOffset: number, untilOffset: number)
   untilOffset,
   count: untilOffset - fromOffset
 })
+
+/**
+ * `range` with its start and end in the source's own terms (see
+ * `fromPosition`).
+ *
+ * Mirrors no Spark API: Kafka's offsets are addresses, so Spark's ranges need no positions.
+ *
+ * **Example**
+ * ```ts
+ * OffsetRange.withPositions(OffsetRange.make("events", 0, 2), "0-0", "1700000000000-1")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const withPositions = (range: OffsetRange, fromPosition: string, untilPosition: string): OffsetRange => ({
+  ...make(range.partition, range.fromOffset, range.untilOffset),
+  fromPosition,
+  untilPosition
+})
+
+/**
+ * `range` without positions: its partition and offsets only.
+ *
+ * **Example**
+ * ```ts
+ * OffsetRange.offsetsOnly(OffsetRange.withPositions(OffsetRange.make("events", 0, 2), "0-0", "5-1")) // events [0, 2)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const offsetsOnly = (range: OffsetRange): OffsetRange => make(range.partition, range.fromOffset, range.untilOffset)
 
 /**
  * The total number of offsets in `ranges`.

@@ -7,7 +7,7 @@
 import { type RDD as RDDModule, type SparkContext } from "@tspark/core"
 import { Effect, Option } from "effect"
 import type { DStream } from "../dstream/DStream.js"
-import type { DirectSource } from "../dstream/DirectSource.js"
+import { type DirectSource, DirectSourceError } from "../dstream/DirectSource.js"
 import * as OffsetRange from "../dstream/OffsetRange.js"
 import * as DirectRDD from "../rdd/DirectRDD.js"
 import { METADATA_KEY_DESCRIPTION } from "../scheduler/InputInfoTracker.js"
@@ -19,16 +19,22 @@ type RDD<T> = RDDModule.RDD<T>
 /** What a direct stream saves in the metadata checkpoint. */
 interface Saved {
   readonly current: ReadonlyArray<readonly [string, number]>
+  /** Each current offset's position, for a source that resolves positions (absent in older checkpoints). */
+  readonly positions?: ReadonlyArray<readonly [string, string]>
   readonly batches: ReadonlyArray<readonly [number, ReadonlyArray<OffsetRange.OffsetRange>]>
 }
 
 export class DirectStreamState<R> {
   /** Each partition's first offset not yet given to a batch (empty before the first batch). */
   private current = new Map<string, number>()
+  /** The source's position of each current offset, for a source that resolves positions. */
+  private positions = new Map<string, string>()
   /** Batches planned by `prepare` and not yet forgotten: their ranges, or why planning failed. */
   private readonly batches = new Map<number, ReadonlyArray<OffsetRange.OffsetRange> | PlanError>()
   /** Per partition, the offset to commit next (Spark's commitQueue, merged so it stays one entry per partition). */
   private readonly commitQueue = new Map<string, number>()
+  /** The positions of the queued offsets, where ranges carried them. */
+  private readonly commitPositions = new Map<string, string>()
   /** The backpressure rate the controller published last. */
   private latestRate: Option.Option<number> = Option.none()
 
@@ -50,7 +56,10 @@ export class DirectStreamState<R> {
   commitAsync(ranges: ReadonlyArray<OffsetRange.OffsetRange>): void {
     for (const range of ranges) {
       const queued = this.commitQueue.get(range.partition)
-      if (queued === undefined || range.untilOffset > queued) this.commitQueue.set(range.partition, range.untilOffset)
+      if (queued !== undefined && range.untilOffset <= queued) continue
+      this.commitQueue.set(range.partition, range.untilOffset)
+      if (range.untilPosition === undefined) this.commitPositions.delete(range.partition)
+      else this.commitPositions.set(range.partition, range.untilPosition)
     }
   }
 
@@ -59,14 +68,49 @@ export class DirectStreamState<R> {
     return Effect.gen({ self: this }, function*() {
       yield* this.commitQueued
       if (this.batches.has(time)) return // planned before a restart: the same ranges again
-      const planned = yield* Effect.result(nextRanges(this.position, this.current, this.latestRate))
+      const planned = yield* Effect.result(
+        Effect.flatMap(nextRanges(this.position, this.current, this.latestRate), (ranges) => this.withPositions(ranges))
+      )
       if (planned._tag === "Failure") {
         yield* Effect.logWarning(`${this.source.name}: batch ${time} fails: ${planned.failure.message}`)
         this.batches.set(time, planned.failure)
         return
       }
-      for (const range of planned.success) this.current.set(range.partition, range.untilOffset)
+      for (const range of planned.success) {
+        this.current.set(range.partition, range.untilOffset)
+        if (range.untilPosition !== undefined) this.positions.set(range.partition, range.untilPosition)
+      }
       this.batches.set(time, planned.success)
+    })
+  }
+
+  /**
+   * The ranges with the source's positions, for a source that resolves them: each range starting where the
+   * previous one ended carries that position, so the source resolves only ranges starting anywhere else.
+   */
+  private withPositions(
+    ranges: ReadonlyArray<OffsetRange.OffsetRange>
+  ): Effect.Effect<ReadonlyArray<OffsetRange.OffsetRange>, DirectSourceError> {
+    const resolve = this.source.resolvePositions
+    if (resolve === undefined) return Effect.succeed(ranges)
+    const known = ranges.map((range) => {
+      const position = this.current.get(range.partition) === range.fromOffset ? this.positions.get(range.partition) : undefined
+      return position === undefined ? OffsetRange.offsetsOnly(range) : { ...OffsetRange.offsetsOnly(range), fromPosition: position }
+    })
+    return Effect.flatMap(resolve(known), (resolved) => {
+      const wrong = ranges.find((range, i) => {
+        const r = resolved[i]
+        return r === undefined || r.partition !== range.partition || r.fromOffset !== range.fromOffset ||
+          r.untilOffset !== range.untilOffset || r.fromPosition === undefined || r.untilPosition === undefined
+      })
+      if (wrong === undefined && resolved.length === ranges.length) return Effect.succeed(resolved)
+      return Effect.fail(
+        new DirectSourceError({
+          source: this.source.name,
+          message: `resolvePositions must return every range it was given, in order, with the same offsets and both ` +
+            `positions set; it did not for ${wrong === undefined ? "the range count" : OffsetRange.format(wrong)}`
+        })
+      )
     })
   }
 
@@ -74,11 +118,20 @@ export class DirectStreamState<R> {
     return Effect.suspend(() => {
       if (this.commitQueue.size === 0) return Effect.void
       const offsets = new Map(this.commitQueue)
+      const positions = new Map(this.commitPositions)
       this.commitQueue.clear()
-      return Effect.catch(this.source.commit(offsets), (error) =>
+      this.commitPositions.clear()
+      const commit = positions.size > 0 ? this.source.commit(offsets, positions) : this.source.commit(offsets)
+      return Effect.catch(commit, (error) =>
         Effect.andThen(
           Effect.logWarning(`${this.source.name}: committing offsets failed, retrying at the next batch: ${error.message}`),
-          Effect.sync(() => this.commitAsync([...offsets].map(([partition, until]) => OffsetRange.make(partition, until, until))))
+          Effect.sync(() =>
+            this.commitAsync([...offsets].map(([partition, until]) => {
+              const range = OffsetRange.make(partition, until, until)
+              const position = positions.get(partition)
+              return position === undefined ? range : OffsetRange.withPositions(range, position, position)
+            }))
+          )
         ))
     })
   }
@@ -125,12 +178,13 @@ export class DirectStreamState<R> {
     for (const [time, planned] of this.batches) {
       if (Array.isArray(planned) && self.generatedRDDs.has(time)) batches.push([time, planned])
     }
-    return { current: [...this.current], batches }
+    return { current: [...this.current], positions: [...this.positions], batches }
   }
 
   restore(state: unknown): void {
     const saved = state as Saved
     this.current = new Map(saved.current)
+    this.positions = new Map(saved.positions ?? [])
     for (const [time, ranges] of saved.batches) this.batches.set(time, ranges)
   }
 }

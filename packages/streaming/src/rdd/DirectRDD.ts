@@ -9,15 +9,12 @@
  * @since 0.1.0
  */
 import type { RDD as RDDModule, SparkContext } from "@tspark/core"
-import { RDD as RDDClass } from "@tspark/core/rdd"
+import { DataSourceRDD, RDD as RDDClass } from "@tspark/core/rdd"
 import { Hash } from "@tspark/core/util"
-import { type DirectSource, DirectSourceError } from "../dstream/DirectSource.js"
+import type { DirectSource } from "../dstream/DirectSource.js"
 import * as OffsetRange from "../dstream/OffsetRange.js"
 
 const { format } = OffsetRange
-
-const isThenable = <A>(value: A | PromiseLike<A>): value is PromiseLike<A> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
 type RDD<T> = RDDModule.RDD<T>
 
@@ -79,47 +76,18 @@ export const make = <R>(
     rangesByRDD.set(empty as RDD<unknown>, ranges)
     return empty
   }
-  const read = source.read
-  // Records an asynchronous read fetched before the task (the executor awaits `prefetch`), by partition: taken by
-  // the task that computes the partition, so they live from the fetch to the task's start.
-  const fetched = new Map<number, Iterable<R>>()
-  const rangeOf = (index: number) => nonEmpty[index]!
-  const partitions = nonEmpty.map((_, index) => ({ index }))
   const executors = executorLocations(sc)
-  const rdd = new RDDClass.RDD<R>(sc, {
-    // No factory an executor knows: a task of this RDD cannot be shipped (the stream refuses such masters at start).
-    factory: "direct",
-    args: [],
-    kind: "DirectRDD",
-    params: { source: source.name, ranges: nonEmpty.map(format) },
-    getPartitions: () => partitions,
-    preferredLocations: (_rdd, split) => preferConsistent(rangeOf(split.index).partition, executors),
-    prefetch: (_rdd, split) => {
-      const records = read(rangeOf(split.index))
-      if (!isThenable(records)) {
-        fetched.set(split.index, records)
-        return undefined
-      }
-      return records.then((value) => void fetched.set(split.index, value))
-    },
-    compute: (_rdd, split) => {
-      let records = fetched.get(split.index)
-      fetched.delete(split.index)
-      if (records === undefined) {
-        // Not fetched for this task (a runner that does not prefetch): only a synchronous read can serve it.
-        const now = read(rangeOf(split.index))
-        if (isThenable(now)) {
-          throw new DirectSourceError({
-            source: source.name,
-            message: `the read of ${format(rangeOf(split.index))} is asynchronous and was not fetched before its task; ` +
-              `run the stream on a scheduler backend that prefetches task inputs (local[N])`
-          })
-        }
-        records = now
-      }
-      return records[Symbol.iterator]()
-    }
-  }, [])
+  // What ships to an executor is the source's `read` and the ranges (plain data); the stream checked at start that
+  // `read` ships when the master ships tasks.
+  const rdd = new RDDClass.RDD<R>(
+    sc,
+    DataSourceRDD.dataSource(source.read, nonEmpty, {
+      kind: "DirectRDD",
+      params: { source: source.name, ranges: nonEmpty.map(format) },
+      locations: nonEmpty.map((range) => preferConsistent(range.partition, executors))
+    }),
+    []
+  )
   rangesByRDD.set(rdd as RDD<unknown>, ranges)
   return rdd
 }

@@ -31,11 +31,12 @@ const directApp = (
   partitions: ReadonlyArray<string>,
   conf: Readonly<Record<string, string>> = {},
   options: DirectInputDStream.DirectStreamOptions = { offsetReset: "earliest" },
-  asynchronousReads = false
+  asynchronousReads = false,
+  positioned = false
 ) =>
   Effect.gen(function*() {
     const { ssc } = yield* makeStreaming({ checkpoint: false, conf })
-    const source: Source = Testing.InMemoryDirectSource.make<string>({ partitions, asynchronousReads })
+    const source: Source = Testing.InMemoryDirectSource.make<string>({ partitions, asynchronousReads, positioned })
     const stream = DirectInputDStream.make(ssc, source, options)
     const batches: Array<Batch> = []
     stream.foreachRDD((rdd, time) =>
@@ -65,53 +66,65 @@ const position = (settings: Partial<DirectPosition["settings"]>, batchDurationMs
 })
 
 describe("DirectInputDStream", () => {
-  it.effect("property: the batches' ranges cover each partition's offsets exactly once; every record is read once", () =>
-    checkProperty(
-      fc.record({
-        partitions: fc.integer({ min: 1, max: 4 }),
-        arrivals: fc.array(fc.array(fc.nat({ max: 25 }), { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
-        maxRate: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 15 })),
-        minRate: fc.integer({ min: 1, max: 5 }),
-        asynchronousReads: fc.boolean()
-      }),
-      ({ arrivals, asynchronousReads, maxRate, minRate, partitions }) =>
-        Effect.gen(function*() {
-          const names = Array.from({ length: partitions }, (_, i) => `p-${i}`)
-          const conf = {
-            "spark.streaming.direct.maxRatePerPartition": String(maxRate),
-            "spark.streaming.kafka.minRatePerPartition": String(minRate)
-          }
-          const { batches, source, ssc } = yield* directApp(names, conf, { offsetReset: "earliest" }, asynchronousReads)
-          yield* ssc.start()
-          for (const arrival of arrivals) {
-            names.forEach((p, i) => append(source, p, arrival[i]!))
-            yield* Testing.advanceBatches(ssc, 1)
-          }
-          // Enough batches with no new data to drain any backlog at the cap.
-          const total = arrivals.flat().reduce((a, b) => a + b, 0)
-          yield* Testing.advanceBatches(ssc, maxRate === 0 ? 1 : Math.ceil(total / maxRate) + 1)
-          const latest = yield* source.latestOffsets
-          for (const p of names) {
-            const ranges = batches.flatMap((b) => b.ranges.filter((r) => r.partition === p))
-            let next = 0
-            for (const range of ranges) {
-              assert.strictEqual(range.fromOffset, next, `${p} has no gap or overlap`)
-              assert.isAtLeast(range.untilOffset, range.fromOffset)
-              if (maxRate > 0) assert.isAtMost(range.count, Math.max(maxRate, minRate))
-              next = range.untilOffset
-            }
-            assert.strictEqual(next, latest.get(p), `${p} is read to its end`)
-          }
-          const read = batches.flatMap((b) => b.records).sort()
-          const written = names.flatMap((p) => Array.from({ length: latest.get(p)! }, (_, i) => `${p}:${i}`)).sort()
-          assert.deepStrictEqual(read, written)
-          for (const batch of batches) assert.strictEqual(batch.records.length, OffsetRange.totalCount(batch.ranges))
-          // Committed after output: the source holds every partition's end once the next batch ran.
-          for (const p of names) assert.strictEqual(source.committed.get(p), latest.get(p))
-          yield* ssc.stop()
+  it.effect(
+    "property: the batches' ranges cover each partition's offsets exactly once; every record is read once (by offsets or by positions)",
+    () =>
+      checkProperty(
+        fc.record({
+          partitions: fc.integer({ min: 1, max: 4 }),
+          arrivals: fc.array(fc.array(fc.nat({ max: 25 }), { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+          maxRate: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 15 })),
+          minRate: fc.integer({ min: 1, max: 5 }),
+          asynchronousReads: fc.boolean(),
+          positioned: fc.boolean()
         }),
-      { numRuns: 12 }
-    ), 60_000)
+        ({ arrivals, asynchronousReads, maxRate, minRate, partitions, positioned }) =>
+          Effect.gen(function*() {
+            const names = Array.from({ length: partitions }, (_, i) => `p-${i}`)
+            const conf = {
+              "spark.streaming.direct.maxRatePerPartition": String(maxRate),
+              "spark.streaming.kafka.minRatePerPartition": String(minRate)
+            }
+            const { batches, source, ssc } = yield* directApp(names, conf, { offsetReset: "earliest" }, asynchronousReads, positioned)
+            yield* ssc.start()
+            for (const arrival of arrivals) {
+              names.forEach((p, i) => append(source, p, arrival[i]!))
+              yield* Testing.advanceBatches(ssc, 1)
+            }
+            // Enough batches with no new data to drain any backlog at the cap.
+            const total = arrivals.flat().reduce((a, b) => a + b, 0)
+            yield* Testing.advanceBatches(ssc, maxRate === 0 ? 1 : Math.ceil(total / maxRate) + 1)
+            const latest = yield* source.latestOffsets
+            for (const p of names) {
+              const ranges = batches.flatMap((b) => b.ranges.filter((r) => r.partition === p))
+              let next = 0
+              for (const range of ranges) {
+                assert.strictEqual(range.fromOffset, next, `${p} has no gap or overlap`)
+                assert.isAtLeast(range.untilOffset, range.fromOffset)
+                if (maxRate > 0) assert.isAtMost(range.count, Math.max(maxRate, minRate))
+                next = range.untilOffset
+              }
+              assert.strictEqual(next, latest.get(p), `${p} is read to its end`)
+            }
+            const read = batches.flatMap((b) => b.records).sort()
+            const written = names.flatMap((p) => Array.from({ length: latest.get(p)! }, (_, i) => `${p}:${i}`)).sort()
+            assert.deepStrictEqual(read, written)
+            for (const batch of batches) assert.strictEqual(batch.records.length, OffsetRange.totalCount(batch.ranges))
+            // Committed after output: the source holds every partition's end once the next batch ran.
+            for (const p of names) assert.strictEqual(source.committed.get(p), latest.get(p))
+            if (positioned) {
+              // Each range started where the previous one ended: only a partition's first range was resolved from scratch.
+              assert.strictEqual(source.positionScans(), names.length)
+              for (const p of names) {
+                assert.strictEqual(source.committedPositions.get(p), Testing.InMemoryDirectSource.positionOf(latest.get(p)!))
+              }
+            }
+            yield* ssc.stop()
+          }),
+        { numRuns: 12 }
+      ),
+    60_000
+  )
 
   it.effect("property: clamping matches a model (initial rate split by lag, max and min per partition)", () =>
     Effect.sync(() =>
@@ -273,14 +286,6 @@ describe("DirectInputDStream", () => {
         assert.include(error.message, key)
         yield* (ssc as StreamingContext).stop()
       }
-    })))
-
-  it.effect("a master that ships tasks is refused at start, saying to use local[N]", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const { ssc } = yield* directApp(["a"], { "spark.tspark.local.shipTasks": "true" })
-      const error = yield* flipFailure(ssc.start())
-      assert.include(error.message, "use a local[N] master")
-      yield* ssc.stop()
     })))
 
   it.effect("what a stream keeps per batch stays bounded over many batches", () =>

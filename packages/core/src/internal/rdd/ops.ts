@@ -6,6 +6,7 @@ import { block, writeAheadLogBacked } from "../../rdd/BlockRDD.js"
 import { cartesian } from "../../rdd/CartesianRDD.js"
 import { coalesced } from "../../rdd/CoalescedRDD.js"
 import { coGrouped } from "../../rdd/CoGroupedRDD.js"
+import { dataSource } from "../../rdd/DataSourceRDD.js"
 import { empty } from "../../rdd/EmptyRDD.js"
 import { localCheckpoint } from "../../rdd/LocalCheckpointRDD.js"
 import { filter, flatMap, map, mapPartitions } from "../../rdd/MapPartitionsRDD.js"
@@ -40,5 +41,6 @@ export const factories: Readonly<Record<string, (...args: Array<never>) => RDDOp
   reliableCheckpoint,
   localCheckpoint,
   block,
+  dataSource,
   writeAheadLogBackedBlock: writeAheadLogBacked
 }

@@ -86,28 +86,29 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   }
 
   /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
-  private run(task: TaskDescription): TaskResult | Promise<TaskResult> {
+  private run(description: TaskDescription): TaskResult | Promise<TaskResult> {
+    // Shipped first when tasks ship: its inputs are fetched for the RDDs the task runs, as on an executor.
+    const task = this.shipsTasks ? this.shipped(description) : description
+    if ("_tag" in task) return task
     // Input only an asynchronous client can read is fetched first; the task then runs synchronously over it.
     const inputs = prefetchInputs(task)
-    if (inputs === undefined) return this.runFetched(task)
+    if (inputs === undefined) return runTask(task, this.env, this.runningAsync)
     return inputs.then(() => {
       // Killed while its inputs were fetched: it does not start.
       const reason = this.killed.get(task.taskId)
-      if (reason === undefined) return this.runFetched(task)
+      if (reason === undefined) return runTask(task, this.env, this.runningAsync)
       this.killed.delete(task.taskId)
       return { _tag: "TaskKilled", reason } as const
     }, prefetchFailure)
   }
 
-  private runFetched(task: TaskDescription): TaskResult | Promise<TaskResult> {
-    if (!this.shipsTasks) return runTask(task, this.env, this.runningAsync)
-    let received: TaskDescription
+  /** The task as an executor would receive it: through its shipped form. */
+  private shipped(task: TaskDescription): TaskDescription | TaskResult {
     try {
-      received = receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
+      return receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
     } catch (error) {
       return { _tag: "ExceptionFailure", error, message: `task ${task.taskId} could not be shipped: ${describeCause(error)}` }
     }
-    return runTask(received, this.env, this.runningAsync)
   }
 
   reviveOffers(): void {

@@ -1,0 +1,8 @@
+/**
+ * Test infrastructure shared by tspark's packages (private, not published):
+ * servers of a test's own started from installed binaries on free ports,
+ * and bounded waits on the real clock.
+ */
+export { type BinarySpec, findBinary } from "./binaries.js"
+export { freePort, type ServerProcess, type ServerSpec, startServer } from "./ServerProcess.js"
+export { waitUntil } from "./waitUntil.js"
