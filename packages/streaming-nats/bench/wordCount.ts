@@ -10,13 +10,15 @@
  *     sequence 1, fetched in pulls of PLAIN_FETCH messages, each message's
  *     words counted into a Map: the fastest loop found with this client
  *     (ordered consumers and `consume` were slower here);
- *   - direct: `NatsUtils.createDirectStream` on local[2] (both streams'
- *     ranges read on the executors), flatMap -> map -> reduceByKey ->
+ *   - direct: `NatsUtils.createDirectStream` on each of BENCH_MASTERS
+ *     (default local[2], then 2 worker-thread executors,
+ *     local-cluster[2,1,1024]), each a new application reading from the
+ *     start, both streams' ranges read on the executors; flatMap -> map -> reduceByKey ->
  *     collect per batch, offsets committed after output. Its rate is the
  *     messages over the processing time of the batches that read them (from
  *     the first batch's start to the last one's end), so that the idle wait
  *     for the first batch interval is not counted.
- * The plain loop runs before and after the direct stream, and the faster of
+ * The plain loop runs before and after the direct streams, and the faster of
  * its two runs is the baseline. All counts are checked against each other.
  *
  *   npm run build && npm run bench -w @tspark/streaming-nats
@@ -36,6 +38,8 @@ const PLAIN_FETCH = 100_000
 /** The direct stream's `fetchBatch` (its default, 10000, unless BENCH_FETCH_BATCH says). */
 const FETCH_BATCH = process.env["BENCH_FETCH_BATCH"] === undefined ? undefined : Number(process.env["BENCH_FETCH_BATCH"])
 const BATCH_MS = 500
+/** The masters the direct stream runs on, one after the other (BENCH_MASTERS, separated by ";"). */
+const MASTERS = (process.env["BENCH_MASTERS"] ?? "local[2];local-cluster[2,1,1024]").split(";")
 
 const vocabulary = Array.from({ length: 1000 }, (_, i) => `w${i.toString(36)}`)
 const payload = (i: number) => `${vocabulary[i % 1000]} ${vocabulary[(i * 7) % 1000]} ${vocabulary[(i * 13) % 997]}`
@@ -85,15 +89,15 @@ const plainLoop = async (jsm: JetStreamManager, js: JetStreamClient): Promise<Ma
   return counts
 }
 
-/** The direct stream on local[2], on the real clock, until every message is counted. */
-const directStream = (servers: string) =>
+/** The direct stream on `master`, on the real clock, until every message is counted (from the start: a new application). */
+const directStream = (servers: string, master: string, application: string) =>
   Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[2]", appName: "nats-bench" })
+    const sc = yield* SparkContext.make({ master, appName: "nats-bench" })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
     const stream = yield* NatsUtils.createDirectStream(ssc, {
       servers,
       streams: streamNames,
-      application: "bench",
+      application,
       offsetReset: "earliest",
       ...(FETCH_BATCH === undefined ? {} : { fetchBatch: FETCH_BATCH })
     })
@@ -139,7 +143,7 @@ const sameCounts = (a: Map<string, number>, b: Map<string, number>) =>
 
 const main = async () => {
   const server = await startNatsServer()
-  const client = await testClient(server.url)
+  const client = await testClient(server.address)
   try {
     const start = performance.now()
     await prefill(client)
@@ -152,21 +156,27 @@ const main = async () => {
       return { counts, ms: performance.now() - started }
     }
     const plainBefore = await timedPlain()
-    const direct = await Effect.runPromise(directStream(server.url))
+    const directs: Array<{ readonly master: string; readonly ms: number; readonly batches: number }> = []
+    for (const [i, master] of MASTERS.entries()) {
+      const direct = await Effect.runPromise(directStream(server.address, master, `bench-${i}`))
+      if (!sameCounts(plainBefore.counts, direct.counts)) {
+        throw new Error(`the direct stream's word counts on ${master} differ from the plain loop's`)
+      }
+      directs.push({ master, ms: direct.ms, batches: direct.batches })
+    }
     const plainAfter = await timedPlain()
-    const plain = plainBefore.counts
+    if (!sameCounts(plainBefore.counts, plainAfter.counts)) throw new Error("the two plain loops' word counts differ")
     const plainMs = Math.min(plainBefore.ms, plainAfter.ms)
-    if (!sameCounts(plain, direct.counts)) throw new Error("the direct stream's word counts differ from the plain loop's")
-    if (!sameCounts(plain, plainAfter.counts)) throw new Error("the two plain loops' word counts differ")
-    console.log(`plain runs: ${plainBefore.ms.toFixed(0)} ms before, ${plainAfter.ms.toFixed(0)} ms after the direct stream`)
+    console.log(`plain runs: ${plainBefore.ms.toFixed(0)} ms before, ${plainAfter.ms.toFixed(0)} ms after the direct streams`)
     const plainRate = MESSAGES / (plainMs / 1000)
-    const directRate = MESSAGES / (direct.ms / 1000)
     console.log(`plain client loop (fetch ${PLAIN_FETCH}/pull): ${plainRate.toFixed(0)} msg/s (${plainMs.toFixed(0)} ms)`)
-    console.log(
-      `direct stream word count, local[2] (fetchBatch ${FETCH_BATCH ?? 10_000}/pull): ${directRate.toFixed(0)} msg/s ` +
-        `(${direct.ms.toFixed(0)} ms, ${direct.batches} batch(es))`
-    )
-    console.log(`ratio direct / plain: ${(directRate / plainRate).toFixed(2)}`)
+    for (const direct of directs) {
+      const rate = MESSAGES / (direct.ms / 1000)
+      console.log(
+        `direct stream word count on ${direct.master} (fetchBatch ${FETCH_BATCH ?? 10_000}/pull): ${rate.toFixed(0)} msg/s ` +
+          `(${direct.ms.toFixed(0)} ms, ${direct.batches} batch(es)), ratio to plain ${(rate / plainRate).toFixed(2)}`
+      )
+    }
   } finally {
     await NatsRangeReader.closeReaders()
     await client.close()

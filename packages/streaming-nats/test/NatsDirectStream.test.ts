@@ -5,7 +5,8 @@
  * (partitions) are each counted once by a word count that commits after
  * output; an application restarted resumes from the committed offsets; a
  * server stopped mid-stream fails the batches while it is down, and once it
- * is back everything is counted exactly once.
+ * is back everything is counted exactly once. On worker-thread executors
+ * the shipped reader reads each range in its executor.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
@@ -21,7 +22,7 @@ let client: TestClient
 
 beforeAll(async () => {
   server = await startNatsServer()
-  client = await testClient(server.url)
+  client = await testClient(server.address)
 })
 
 afterAll(async () => {
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 /** Options of a stream over `streams`, with short timeouts: a server that is down fails a batch in about a second. */
 const optionsFor = (streams: ReadonlyArray<string>, application: string) => ({
-  servers: server.url,
+  servers: server.address,
   streams,
   application,
   offsetReset: "earliest" as const,
@@ -82,6 +83,28 @@ describe("NatsUtils.createDirectStream", () => {
       assert.strictEqual(NatsRangeReader.openReaders(), 1)
       yield* ssc.stop()
     })))
+
+  it.effect(
+    "on worker-thread executors: each range is read in its executor through the shipped reader, every message once",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const streams = ["workers-0", "workers-1"]
+        yield* Effect.promise(() => client.createStreams(streams))
+        const ssc = yield* makeStreaming({ "spark.streaming.kafka.maxRatePerPartition": "20" }, "local-cluster[2,1,256]")
+        const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "workers")))
+        yield* ssc.start()
+        const published = [messages("workers-0", 0, 45), messages("workers-1", 0, 12)]
+        yield* publish("workers-0", published[0]!)
+        yield* publish("workers-1", published[1]!)
+        yield* advance(ssc, 4) // 20 per stream and batch: 45 take three batches; the fourth commits the third's output
+        assert.deepStrictEqual(seen.counts, expectedCounts(published))
+        assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "workers.workers-0")), 46)
+        // The executors read: the driver's process opened no reader connection.
+        assert.strictEqual(NatsRangeReader.openReaders(), 0)
+        yield* ssc.stop()
+      })),
+    60_000
+  )
 
   it.effect("a backlog drains at maxRatePerPartition per stream and batch, deleted messages counting as offsets", () =>
     Effect.scoped(Effect.gen(function*() {

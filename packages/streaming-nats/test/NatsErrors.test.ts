@@ -21,7 +21,7 @@ let client: TestClient
 
 beforeAll(async () => {
   server = await startNatsServer()
-  client = await testClient(server.url)
+  client = await testClient(server.address)
 })
 
 afterAll(async () => {
@@ -30,7 +30,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-const good = () => ({ servers: server.url, streams: ["s"], application: "app" })
+const good = () => ({ servers: server.address, streams: ["s"], application: "app" })
 
 describe("options and errors", () => {
   it("bad options fail with NatsConfigError naming the option and what to set", () => {
@@ -72,7 +72,7 @@ describe("options and errors", () => {
       assert.strictEqual(bad._tag, "NatsConfigError")
       const missing = yield* Effect.flip(NatsUtils.createDirectStream(ssc, { ...good(), streams: ["no-such-stream"] }))
       assert.strictEqual(missing._tag, "NatsStreamNotFoundError")
-      assert.include(missing.message, `JetStream stream "no-such-stream" does not exist on ${server.url}`)
+      assert.include(missing.message, `JetStream stream "no-such-stream" does not exist on ${server.address}`)
       assert.include(missing.message, "nats stream add no-such-stream")
       // A port nobody listens on.
       const port = yield* Effect.promise(() =>

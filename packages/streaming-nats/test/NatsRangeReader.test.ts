@@ -21,7 +21,7 @@ let client: TestClient
 
 beforeAll(async () => {
   server = await startNatsServer()
-  client = await testClient(server.url)
+  client = await testClient(server.address)
 })
 
 afterAll(async () => {
@@ -34,7 +34,7 @@ afterAll(async () => {
 const reader = (format: ValueFormat = "string", fetchBatch = 4) =>
   natsRangeReader({
     source: "nats:test",
-    connection: { servers: [server.url], requestTimeoutMs: 1000, attempts: 2, retryBackoffMs: 50, reconnectTimeWaitMs: 100 },
+    connection: { servers: [server.address], requestTimeoutMs: 1000, attempts: 2, retryBackoffMs: 50, reconnectTimeWaitMs: 100 },
     format,
     fetchBatch
   })
@@ -145,7 +145,7 @@ describe("NatsRangeReader", () => {
     }
     const patient = natsRangeReader({
       source: "nats:test",
-      connection: { servers: [server.url], requestTimeoutMs: 1000, attempts: 6, retryBackoffMs: 200, reconnectTimeWaitMs: 100 },
+      connection: { servers: [server.address], requestTimeoutMs: 1000, attempts: 6, retryBackoffMs: 200, reconnectTimeWaitMs: 100 },
       format: "string",
       fetchBatch: 500
     })

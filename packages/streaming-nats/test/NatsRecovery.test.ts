@@ -25,7 +25,7 @@ let client: TestClient
 
 beforeAll(async () => {
   server = await startNatsServer()
-  client = await testClient(server.url)
+  client = await testClient(server.address)
 })
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ const application = (sc: SparkContext.SparkContext, checkpointDir: string, count
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     yield* ssc.checkpoint(checkpointDir)
     const stream = yield* NatsUtils.createDirectStream(ssc, {
-      servers: server.url,
+      servers: server.address,
       streams,
       application: "ckpt",
       offsetReset: "earliest",

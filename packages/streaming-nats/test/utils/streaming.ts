@@ -1,4 +1,4 @@
-// A SparkContext on local[2] and a StreamingContext of 1 s batches for the
+// A SparkContext (local[2] unless told) and a StreamingContext of 1 s batches for the
 // current scope (batches driven by the test clock), and a word count over a
 // direct stream that commits its ranges after its output.
 import { SparkContext } from "@tspark/core"
@@ -7,9 +7,9 @@ import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import type { NatsRecord } from "../../src/NatsRecord.js"
 
-export const makeStreaming = (conf: Readonly<Record<string, string>> = {}) =>
+export const makeStreaming = (conf: Readonly<Record<string, string>> = {}, master = "local[2]") =>
   Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[2]", appName: "tspark-nats-test", conf })
+    const sc = yield* SparkContext.make({ master, appName: "tspark-nats-test", conf })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     return ssc
   })
