@@ -5,7 +5,7 @@
  * draining the same backlog (its own persistent session, filled by the same
  * publishes) that only counts messages, in the same run.
  *
- *   npm run bench -w @tspark/streaming-mqtt                         # 1,000,000 messages
+ *   npm run build && npm run bench -w @tspark/streaming-mqtt         # 1,000,000 messages
  *   npm run bench -w @tspark/streaming-mqtt -- --messages 300000 --master local[2]
  *
  * Steps: start a mosquitto of its own (no disk persistence: sessions live in

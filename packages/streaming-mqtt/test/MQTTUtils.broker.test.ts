@@ -28,24 +28,27 @@ if (!installed) {
 const broker = Effect.acquireRelease(Effect.promise(() => startMosquitto()), (b) => Effect.promise(() => b.close()))
 
 describe.skipIf(!installed && process.env["CI"] !== "true")("MQTTUtils.createStream against mosquitto (local[2])", () => {
-  it.live("counts N messages published at a known pace exactly once across batches", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const mosquitto: Mosquitto = yield* broker
-      const app = yield* wordCountApp(mosquitto.url, "words", { clientId: "exactly-once" })
-      yield* app.ssc.start()
-      yield* waitUntil(() => app.started() === 1, "the receiver to start")
-      // The subscription is made by the receiver: wait for it before publishing (cleanSession is false, but a
-      // session that never subscribed gets nothing).
-      yield* subscribed(mosquitto, "exactly-once", "words")
-      const n = 3000
-      yield* publish(mosquitto.url, "words", 0, n, { perTick: 30, tickMs: 10 })
-      yield* waitUntil(() => app.total() >= n, `${n} messages counted`)
-      yield* moreBatches(app, 3)
-      yield* app.ssc.stop()
-      assert.deepStrictEqual(notOnce(app.counts, 0, n), [])
-      assert.strictEqual(app.total(), n)
-      assert.deepStrictEqual(app.errors, [])
-    })))
+  it.live.each(["local[2]", "local-cluster[2,1,512]"])(
+    "counts N messages published at a known pace exactly once across batches (%s)",
+    (master) =>
+      Effect.scoped(Effect.gen(function*() {
+        const mosquitto: Mosquitto = yield* broker
+        const app = yield* wordCountApp(mosquitto.url, "words", { clientId: "exactly-once" }, {}, 200, master)
+        yield* app.ssc.start()
+        yield* waitUntil(() => app.started() === 1, "the receiver to start")
+        // The subscription is made by the receiver: wait for it before publishing (cleanSession is false, but a
+        // session that never subscribed gets nothing).
+        yield* subscribed(mosquitto, "exactly-once", "words")
+        const n = 3000
+        yield* publish(mosquitto.url, "words", 0, n, { perTick: 30, tickMs: 10 })
+        yield* waitUntil(() => app.total() >= n, `${n} messages counted`)
+        yield* moreBatches(app, 3)
+        yield* app.ssc.stop()
+        assert.deepStrictEqual(notOnce(app.counts, 0, n), [])
+        assert.strictEqual(app.total(), n)
+        assert.deepStrictEqual(app.errors, [])
+      }))
+  )
 
   it.live("survives a broker restart mid-stream: the receiver reconnects, nothing acknowledged is lost", () =>
     Effect.scoped(Effect.gen(function*() {

@@ -32,8 +32,6 @@ export interface SessionHooks<T> {
 /** A running session; `close` ends it (see `openSession`). */
 export interface Session {
   readonly close: () => Promise<void>
-  /** Messages received and not acknowledged yet. */
-  readonly unacknowledged: () => number
 }
 
 type ToRecord<T> = (packet: IPublishPacket) => T
@@ -216,7 +214,7 @@ export const openSession = async <T>(settings: MqttReceiverSettings, hooks: Sess
     await endClient(mqttClient)
   }
 
-  return { close, unacknowledged: () => unacked }
+  return { close }
 }
 
 /** A normal DISCONNECT after what is written; forced after 5 s (a broker that does not answer). */

@@ -2,7 +2,7 @@
 // application over an MQTT stream on local[2], and bounded waits on the real
 // clock (real sockets need it: a wait can only fail late on a slow machine,
 // never pass wrongly).
-import { SparkContext, StorageLevel } from "@tspark/core"
+import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
 import { connectAsync } from "mqtt"
@@ -51,22 +51,23 @@ export const testConf = {
   "spark.streaming.receiverRestartDelay": "100ms"
 }
 
-/** A word count over an MQTT stream on local[2]: `counts` adds up every batch, `errors` keeps receiver errors. */
+/** A word count over an MQTT stream (on local[2] by default): `counts` adds up every batch, `errors` keeps receiver errors. */
 export const wordCountApp = (
   url: string,
   topic: string,
   options: MqttStreamOptions,
   conf: Record<string, string> = {},
-  batchMs = 200
+  batchMs = 200,
+  master = "local[2]"
 ) =>
   Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[2]", appName: "mqtt word count", conf: { ...testConf, ...conf } })
+    const sc = yield* SparkContext.make({ master, appName: "mqtt word count", conf: { ...testConf, ...conf } })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: batchMs })
     const counts = new Map<string, number>()
     const errors: Array<string> = []
     let started = 0
     let batches = 0
-    const lines = yield* MQTTUtils.createStream(ssc, url, topic, StorageLevel.MEMORY_ONLY, {
+    const lines = yield* MQTTUtils.createStream(ssc, url, topic, undefined, {
       reconnectInitialDelayMs: 50,
       reconnectMaxDelayMs: 400,
       ...options
