@@ -112,6 +112,46 @@ describe.skipIf(!installed && process.env["CI"] !== "true")("MQTTUtils.createStr
       assert.strictEqual(count("Received PUBACK from held-acks"), n)
     })))
 
+  it.live("a broker that is down at the start is retried with backoff, reported, and used once it is up", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const mosquitto: Mosquitto = yield* broker
+      yield* Effect.promise(() => mosquitto.stop())
+      const errorTimes: Array<number> = []
+      const app = yield* wordCountApp(mosquitto.url, "words", { clientId: "late-broker", reconnectInitialDelayMs: 50 })
+      yield* app.ssc.addStreamingListener({ onReceiverError: () => void errorTimes.push(Date.now()) })
+      yield* app.ssc.start()
+      yield* waitUntil(() => app.errors.length >= 4, "four failed attempts reported")
+      yield* Effect.promise(() => mosquitto.start())
+      yield* subscribed(mosquitto, "late-broker", "words")
+      yield* publish(mosquitto.url, "words", 0, 500)
+      yield* waitUntil(() => app.total() >= 500, "500 messages counted")
+      yield* moreBatches(app, 2)
+      yield* app.ssc.stop()
+      assert.deepStrictEqual(notOnce(app.counts, 0, 500), [])
+      assert.isTrue(app.errors.every((e) => e.includes(`Connection to the MQTT broker at ${mosquitto.url} failed`)))
+      // The delay doubles: 50, 100, 200 ms... so the third gap is well over the first (restart delays are at least that).
+      assert.isAtLeast(errorTimes[3]! - errorTimes[2]!, 200)
+      assert.strictEqual(app.started(), 1)
+    })))
+
+  it.live("spark.streaming.receiver.maxRate paces the receiver", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const mosquitto: Mosquitto = yield* broker
+      const app = yield* wordCountApp(mosquitto.url, "words", { clientId: "paced" }, { "spark.streaming.receiver.maxRate": "500" })
+      yield* app.ssc.start()
+      yield* subscribed(mosquitto, "paced", "words")
+      const n = 1500
+      yield* publish(mosquitto.url, "words", 0, n, { perTick: 500, tickMs: 1 })
+      const published = Date.now()
+      yield* waitUntil(() => app.total() >= n, `${n} messages counted`)
+      const elapsed = Date.now() - published
+      yield* moreBatches(app, 2)
+      yield* app.ssc.stop()
+      assert.deepStrictEqual(notOnce(app.counts, 0, n), [])
+      // At 500 messages/s (a bucket of a tenth of a second), 1500 messages take at least 2.8 s after the publish.
+      assert.isAtLeast(elapsed, 2_500)
+    })))
+
   it.live("a restarted application gets the messages published while it was down, each once", () =>
     Effect.scoped(Effect.gen(function*() {
       const mosquitto: Mosquitto = yield* broker
