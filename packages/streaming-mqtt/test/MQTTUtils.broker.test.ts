@@ -15,8 +15,12 @@
 // none lost; duplicates only possible among messages received before the
 // restart.
 import { assert, describe, it } from "@effect/vitest"
+import { SparkContext } from "@tspark/core"
+import { StreamingContext } from "@tspark/streaming"
 import { Effect, Fiber } from "effect"
-import { moreBatches, notOnce, publish, waitUntil, word, wordCountApp } from "./utils/apps.js"
+import { connectAsync } from "mqtt"
+import { MQTTUtils } from "../src/index.js"
+import { moreBatches, notOnce, publish, testConf, waitUntil, word, wordCountApp } from "./utils/apps.js"
 import { MISSING_MOSQUITTO, type Mosquitto, mosquittoBinary, startMosquitto } from "./utils/mosquitto.js"
 
 const installed = mosquittoBinary() !== undefined
@@ -150,6 +154,37 @@ describe.skipIf(!installed && process.env["CI"] !== "true")("MQTTUtils.createStr
       assert.deepStrictEqual(notOnce(app.counts, 0, n), [])
       // At 500 messages/s (a bucket of a tenth of a second), 1500 messages take at least 2.8 s after the publish.
       assert.isAtLeast(elapsed, 2_500)
+    })))
+
+  it.live("paired streams carry each message's topic, the payload as a string or as the bytes that arrived", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const mosquitto: Mosquitto = yield* broker
+      // Two receivers, each holding a core, and one core for the batches.
+      const sc = yield* SparkContext.make({ master: "local[3]", appName: "mqtt pairs", conf: testConf })
+      const ssc = yield* StreamingContext.make(sc, { batchDuration: 200 })
+      const strings: Array<readonly [string, string]> = []
+      const bytes: Array<readonly [string, Uint8Array]> = []
+      const paired = yield* MQTTUtils.createPairedStream(ssc, mosquitto.url, ["pairs/+/text"], undefined, { clientId: "paired" })
+      paired.foreachRDD((rdd) => Effect.map(rdd.collect(), (records) => void strings.push(...records)))
+      const raw = yield* MQTTUtils.createPairedByteArrayStream(ssc, mosquitto.url, "pairs/bin/#", undefined, { clientId: "raw" })
+      raw.foreachRDD((rdd) => Effect.map(rdd.collect(), (records) => void bytes.push(...records)))
+      yield* ssc.start()
+      yield* subscribed(mosquitto, "paired", "pairs/+/text")
+      yield* subscribed(mosquitto, "raw", "pairs/bin/#")
+      yield* Effect.promise(async () => {
+        const client = await connectAsync(mosquitto.url, { clientId: "pairs-publisher", protocolVersion: 5 })
+        await client.publishAsync("pairs/a/text", "grüße", { qos: 1 })
+        await client.publishAsync("pairs/b/text", "", { qos: 1 })
+        await client.publishAsync("pairs/bin/x/y", Buffer.from([0, 255, 7]), { qos: 1 })
+        await client.endAsync()
+      })
+      yield* waitUntil(() => strings.length >= 2 && bytes.length >= 1, "the three messages")
+      yield* ssc.stop()
+      assert.sameDeepMembers(strings.map(([topic, payload]) => [topic, payload]), [["pairs/a/text", "grüße"], ["pairs/b/text", ""]])
+      assert.strictEqual(bytes.length, 1)
+      assert.strictEqual(bytes[0]![0], "pairs/bin/x/y")
+      assert.instanceOf(bytes[0]![1], Uint8Array)
+      assert.deepStrictEqual([...bytes[0]![1]], [0, 255, 7])
     })))
 
   it.live("a restarted application gets the messages published while it was down, each once", () =>
