@@ -4,22 +4,15 @@
 // never pass wrongly).
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
+import { waitUntil as waitUntilReal } from "@tspark/testkit"
 import { Effect } from "effect"
 import { connectAsync } from "mqtt"
 import { MQTTUtils } from "../../src/index.js"
 import type { MqttStreamOptions } from "../../src/MqttOptions.js"
 
-export const sleepReal = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
-
-/** Polls `done` every 20 ms for at most `timeoutMs`; dies naming `what` when it never holds. */
+/** Waits (real clock, bounded) until `done` holds; dies naming `what` when it never does. */
 export const waitUntil = (done: () => boolean, what: string, timeoutMs = 30_000) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (!done()) {
-      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting for ${what}`))
-      yield* sleepReal(20)
-    }
-  })
+  Effect.promise(() => waitUntilReal(done, what, timeoutMs))
 
 /** The payload of message `i`: one word, so that a word count counts each message. */
 export const word = (i: number) => `m${i}`
