@@ -76,7 +76,8 @@ export class MQTTReceiver<T> extends Receiver<T> {
       store: (records) => this.storeRecords(records),
       restart: (message, error) => this.restart(message, wrap(settings.brokerUrl, message, error), this.nextDelay()),
       reportError: (message, error) => this.reportError(message, wrap(settings.brokerUrl, message, error)),
-      subscribed: () => failures.set(this, 0)
+      subscribed: () => failures.set(this, 0),
+      followRate: (generator) => this.followRateUpdates(generator)
     })
     sessions.set(this, session)
   }

@@ -151,6 +151,28 @@ describe("MQTTUtils.createStream against mosquitto (local[2])", () => {
       assert.isAtLeast(elapsed, 2_500)
     })))
 
+  it.live("a rate the driver sets (backpressure's rate update) paces the receiver's own block generator", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const mosquitto: Mosquitto = yield* broker
+      const app = yield* wordCountApp(mosquitto.url, "words", { clientId: "backpressured" })
+      yield* app.ssc.start()
+      yield* subscribed(mosquitto, "backpressured", "words")
+      app.ssc.receiverTracker()!.sendRateUpdate(0, 500)
+      // A first message through a batch: by then the driver's update (sent before it) has reached the receiver.
+      yield* publish(mosquitto.url, "words", 0, 1, { perTick: 1, tickMs: 1 })
+      yield* waitUntil(() => app.total() >= 1, "the first message counted")
+      const n = 1500
+      yield* publish(mosquitto.url, "words", 1, n + 1, { perTick: 500, tickMs: 1 })
+      const published = Date.now()
+      yield* waitUntil(() => app.total() >= n + 1, `${n} more messages counted`)
+      const elapsed = Date.now() - published
+      yield* moreBatches(app, 2)
+      yield* app.ssc.stop()
+      assert.deepStrictEqual(notOnce(app.counts, 0, n + 1), [])
+      // At 500 messages/s, 1500 messages take at least 2.8 s after the publish (unpaced, well under a second).
+      assert.isAtLeast(elapsed, 2_500)
+    })))
+
   it.live("paired streams carry each message's topic, the payload as a string or as the bytes that arrived", () =>
     Effect.scoped(Effect.gen(function*() {
       const mosquitto: Mosquitto = yield* broker

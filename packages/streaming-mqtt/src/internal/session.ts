@@ -27,6 +27,8 @@ export interface SessionHooks<T> {
   readonly reportError: (message: string, error: unknown) => void
   /** The session is subscribed: the reconnect backoff starts over. */
   readonly subscribed: () => void
+  /** Makes the session's block generator follow the driver's rate limits (backpressure); returns how to stop. */
+  readonly followRate: (generator: BlockGenerator.BlockGenerator<unknown>) => () => void
 }
 
 /** A running session; `close` ends it (see `openSession`). */
@@ -47,9 +49,6 @@ const recordMaker = (format: MqttReceiverSettings["format"]): ToRecord<unknown> 
   }
 }
 
-const limiterOf = (settings: MqttReceiverSettings) =>
-  Effect.map(RateLimiter.fromConfig(settings.rateConf), (limiter) => Number.isFinite(limiter.currentLimitUnsafe()) ? limiter : undefined)
-
 /**
  * Connects, subscribes and receives until `close`. A connection that fails,
  * is refused or is lost, a refused subscription and a failed store each
@@ -62,7 +61,8 @@ const limiterOf = (settings: MqttReceiverSettings) =>
  */
 export const openSession = async <T>(settings: MqttReceiverSettings, hooks: SessionHooks<T>): Promise<Session> => {
   const scope = Scope.makeUnsafe()
-  const rateLimiter = await Effect.runPromise(limiterOf(settings))
+  // A limiter even without a configured rate: backpressure sets one later (as the supervisor's own generator has).
+  const rateLimiter = await Effect.runPromise(RateLimiter.fromConfig(settings.rateConf))
   const toRecord = recordMaker(settings.format) as ToRecord<T>
   let closing = false
   let restartAsked = false
@@ -126,10 +126,11 @@ export const openSession = async <T>(settings: MqttReceiverSettings, hooks: Sess
       streamId: hooks.streamId,
       blockIntervalMs: settings.blockIntervalMs,
       blockQueueSize: settings.blockQueueSize,
-      ...(rateLimiter === undefined ? {} : { rateLimiter })
+      rateLimiter
     }))
   )
   await Effect.runPromise(generator.start)
+  const unfollowRate = hooks.followRate(generator as BlockGenerator.BlockGenerator<unknown>)
 
   // MQTT.js hands messages over one at a time: calling back lets it parse the next packet. Waiting here (rate
   // limiter, full block queue, too many messages unacknowledged) stops reading the connection, so TCP holds the
@@ -206,6 +207,7 @@ export const openSession = async <T>(settings: MqttReceiverSettings, hooks: Sess
   const close = async () => {
     if (closing) return
     closing = true
+    unfollowRate()
     for (const wake of roomWaiters) wake()
     roomWaiters = []
     // Cuts the rest (not stored: closing) and waits for the block being stored, which is then acknowledged.

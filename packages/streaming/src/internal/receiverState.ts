@@ -1,6 +1,7 @@
 // The link from a Receiver to the supervisor running it. It lives under a
 // Symbol key, non-enumerable, so a receiver's own enumerable fields are only
 // its shippable data (what describeReceiver sends to the executor).
+import type { Effect } from "effect"
 
 /** What a receiver's methods call on its supervisor. */
 export interface SupervisorHandle {
@@ -16,6 +17,13 @@ export interface SupervisorHandle {
   readonly reportError: (message: string, error: unknown) => void
   readonly isReceiverStarted: () => boolean
   readonly isReceiverStopped: () => boolean
+  /** Makes a block generator of the receiver's own follow the driver's rate limits; returns how to stop. */
+  readonly followRate: (follower: RateFollower) => () => void
+}
+
+/** What follows the driver's rate limits: a `BlockGenerator` (its `updateRate`). */
+export interface RateFollower {
+  readonly updateRate: (elementsPerSecond: number) => Effect.Effect<void, unknown>
 }
 
 export const supervisorKey: unique symbol = Symbol.for("@tspark/streaming/receiver/supervisor")

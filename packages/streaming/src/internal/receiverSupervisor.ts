@@ -13,7 +13,7 @@ import type { ReceivedBlockInfo } from "../scheduler/ReceivedBlockInfo.js"
 import { makeBlockIdSource } from "./receiverBlockIds.js"
 import { readReceiverSettings } from "./receiverConf.js"
 import type { ToReceiverSupervisor } from "./receiverMessages.js"
-import { attachSupervisor, errorText, type SupervisorHandle } from "./receiverState.js"
+import { attachSupervisor, errorText, type RateFollower, type SupervisorHandle } from "./receiverState.js"
 import { checkWriteAheadLog, readWriteAheadLogSettings } from "./writeAheadLogConf.js"
 
 type Command =
@@ -128,6 +128,16 @@ export const run = <T>(
         )
       })
 
+    // The receiver's own block generators (Spark's supervisor.createBlockGenerator) follow the driver's rate too.
+    const rateFollowers = new Set<RateFollower>()
+    let latestRate: number | undefined
+    const applyRate = (follower: RateFollower, elementsPerSecond: number) =>
+      void runPromise(
+        follower.updateRate(elementsPerSecond).pipe(
+          Effect.catch((e) => Effect.logWarning(`Rate of receiver ${streamId} not updated: ${errorText(e)}`))
+        )
+      )
+
     const generator = yield* BlockGenerator.make<T>({
       onPushBlock: (blockId, records) => pushGeneratorBlock(blockId, { _tag: "ArrayBufferBlock", records }),
       onPushLineBlock: (blockId, bytes, numRecords) => pushGeneratorBlock(blockId, { _tag: "ByteBufferBlock", bytes, numRecords }),
@@ -210,7 +220,13 @@ export const run = <T>(
       },
       reportError,
       isReceiverStarted: () => receiverState === "Started",
-      isReceiverStopped: () => receiverState === "Stopped"
+      isReceiverStopped: () => receiverState === "Stopped",
+      followRate: (follower) => {
+        rateFollowers.add(follower)
+        // A generator made after the driver set a rate starts at it.
+        if (latestRate !== undefined) applyRate(follower, latestRate)
+        return () => void rateFollowers.delete(follower)
+      }
     }
     attachSupervisor(receiver, handle)
 
@@ -220,11 +236,8 @@ export const run = <T>(
           handle.stop("Stopped by driver", undefined)
           return
         case "UpdateRateLimit":
-          void runPromise(
-            generator.updateRate(message.elementsPerSecond).pipe(
-              Effect.catch((e) => Effect.logWarning(`Rate of receiver ${streamId} not updated: ${e.message}`))
-            )
-          )
+          latestRate = message.elementsPerSecond
+          for (const follower of [generator, ...rateFollowers]) applyRate(follower, message.elementsPerSecond)
           return
         case "CleanupOldBlocks":
           void runPromise(handler.cleanupOldBlocks(message.threshTime))

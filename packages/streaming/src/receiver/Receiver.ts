@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { StorageLevel } from "@tspark/core"
+import type { Effect } from "effect"
 import { supervisorOf } from "../internal/receiverState.js"
 import { ReceiverStoppedError, StoreArgumentError } from "./ReceiverError.js"
 
@@ -213,5 +214,19 @@ export abstract class Receiver<T> {
   /** Whether the receiver is stopped (for good, or while it restarts). */
   isStopped(): boolean {
     return supervisorOf(this)?.isReceiverStopped() ?? false
+  }
+
+  /**
+   * Makes `generator`, a `BlockGenerator` this receiver keeps itself (to
+   * store its blocks with `store(records)` and act once they are stored, as
+   * a reliable receiver does), follow the rate limits the driver sets for
+   * this receiver (backpressure), as the supervisor's own generator does; it
+   * starts at the latest one. Call it in `onStart`, and the function it
+   * returns in `onStop`. Outside a running receiver it does nothing.
+   *
+   * Mirrors `ReceiverSupervisor.createBlockGenerator(listener)`, whose generators follow `updateRate`.
+   */
+  followRateUpdates(generator: { readonly updateRate: (elementsPerSecond: number) => Effect.Effect<void, unknown> }): () => void {
+    return supervisorOf(this)?.followRate(generator) ?? (() => undefined)
   }
 }

@@ -103,6 +103,28 @@ describe("ReceiverSupervisor", () => {
       assert.strictEqual(tracker.handlers.size, 0)
     }).pipe(Effect.scoped))
 
+  it.effect("a block generator the receiver keeps follows the driver's rate limits from the latest one, until it stops following", () =>
+    Effect.gen(function*() {
+      const tracker = makeTracker()
+      const receiver = new TestReceiver()
+      const { fiber } = yield* start(receiver, tracker)
+      const seen: Array<[string, number]> = []
+      const follower = (name: string) => ({ updateRate: (rate: number) => Effect.sync(() => void seen.push([name, rate])) })
+      const stopFirst = receiver.followRateUpdates(follower("first"))
+      tracker.tell(0, { _tag: "UpdateRateLimit", elementsPerSecond: 10 })
+      yield* settle()
+      receiver.followRateUpdates(follower("second"))
+      yield* settle()
+      stopFirst()
+      tracker.tell(0, { _tag: "UpdateRateLimit", elementsPerSecond: 20 })
+      yield* settle()
+      assert.deepStrictEqual(seen, [["first", 10], ["second", 10], ["second", 20]])
+      receiver.stop("done")
+      yield* Fiber.join(fiber)
+      // Outside a running receiver it does nothing.
+      assert.isFunction(new TestReceiver().followRateUpdates(follower("idle")))
+    }).pipe(Effect.scoped))
+
   it.effect("storeMany under a rate limit spreads a long run over the blocks instead of landing it at once", () =>
     Effect.gen(function*() {
       const tracker = makeTracker()
