@@ -90,9 +90,13 @@ export const makeRedisServer = (options: { readonly appendonly?: boolean } = {})
       (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
     )
     const port = yield* Effect.promise(freePort)
-    let child = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => start(port, dir, options.appendonly === true), catch: (e) => e as Error }),
-      () => Effect.promise(() => stop(child))
+    const current: { child: ChildProcess | undefined } = { child: undefined }
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => void (current.child = await start(port, dir, options.appendonly === true)),
+        catch: (e) => e as Error
+      }),
+      () => Effect.promise(() => current.child === undefined ? Promise.resolve() : stop(current.child))
     )
     const url = `redis://127.0.0.1:${port}`
     const client = yield* Effect.acquireRelease(
@@ -110,10 +114,10 @@ export const makeRedisServer = (options: { readonly appendonly?: boolean } = {})
     return {
       port,
       url,
-      crash: Effect.promise(() => stop(child)),
+      crash: Effect.promise(() => current.child === undefined ? Promise.resolve() : stop(current.child)),
       restart: Effect.tryPromise({
         try: async () => {
-          child = await start(port, dir, options.appendonly === true)
+          current.child = await start(port, dir, options.appendonly === true)
           // The test's own client reconnects by itself (every 50 ms); wait until it has.
           for (let i = 0; i < 200 && !client.isReady; i++) await new Promise((r) => setTimeout(r, 25))
         },
