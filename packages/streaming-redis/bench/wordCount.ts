@@ -1,0 +1,138 @@
+/**
+ * Redis Streams word count benchmark: 1M small entries pre-filled (pipelined
+ * XADD) over two stream keys of a redis-server of its own, then, in the same
+ * run:
+ *   - plain: node-redis reading both streams with XRANGE COUNT 1000 in a
+ *     loop (the two streams concurrently on one connection, pipelined),
+ *     counting the words into a Map;
+ *   - the direct stream's word count (map -> reduceByKey -> collect per
+ *     batch, group position set after output) on `local[2]` and on
+ *     `local-cluster[2,1,1024]` (2 worker-thread executors), batches clamped
+ *     to 100k entries per stream (maxRatePerPartition), so that 1M entries
+ *     take 5 batches whose ranges but the last need position scans.
+ * On the real clock with 100 ms batches, shorter than a batch's processing, so
+ * batches queue and the figure is the engine's (planning with the scans,
+ * reading, counting, committing), not the interval's. The time runs from
+ * `ssc.start()` until every entry is counted (the first batch's 100 ms wait
+ * included). Prints each rate and its ratio to the plain loop.
+ *
+ *   npm run bench -w @tspark/streaming-redis            # ENTRIES=1000000 MASTERS=local[2],local-cluster[2,1,1024]
+ */
+import { createClient } from "@redis/client"
+import { SparkContext } from "@tspark/core"
+import { DirectInputDStream, StreamingContext } from "@tspark/streaming"
+import { Effect } from "effect"
+import { spawnSync } from "node:child_process"
+import { RedisRangeReader, RedisUtils } from "../src/index.js"
+import { makeRedisServer } from "../test/utils/redisServer.js"
+
+const ENTRIES = Number(process.env["ENTRIES"] ?? 1_000_000)
+const MASTERS = (process.env["MASTERS"] ?? "local[2],local-cluster[2,1,1024]").split(/,(?![^[]*\])/)
+const STREAMS = ["bench-a", "bench-b"]
+const WORDS = 1000
+const BATCH_MS = 100
+const PER_STREAM_PER_BATCH = 100_000
+
+/** Pipelined XADDs: the commands in Redis' protocol, written by redis-cli --pipe (Redis' mass insertion). */
+const fill = (port: number) => {
+  const perStream = ENTRIES / STREAMS.length
+  const commands: Array<string> = []
+  const arg = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`
+  for (const stream of STREAMS) {
+    for (let j = 0; j < perStream; j++) commands.push(`*5\r\n${arg("XADD")}${arg(stream)}${arg("*")}${arg("w")}${arg(`word${j % WORDS}`)}`)
+  }
+  const result = spawnSync("redis-cli", ["-p", String(port), "--pipe"], { input: commands.join(""), maxBuffer: 1 << 26 })
+  if (result.status !== 0) throw new Error(`redis-cli --pipe failed: ${result.stderr.toString()}${result.stdout.toString()}`)
+}
+
+const plainLoop = async (url: string) => {
+  const client = await createClient({ url, RESP: 2 }).connect()
+  const counts = new Map<string, number>()
+  const start = performance.now()
+  await Promise.all(STREAMS.map(async (stream) => {
+    let from = "-"
+    for (;;) {
+      const chunk = await client.sendCommand<Array<[string, Array<string>]>>(["XRANGE", stream, from, "+", "COUNT", "1000"])
+      if (chunk.length === 0) break
+      for (const [, fields] of chunk) {
+        const word = fields[1]!
+        counts.set(word, (counts.get(word) ?? 0) + 1)
+      }
+      from = `(${chunk[chunk.length - 1]![0]}`
+    }
+  }))
+  const seconds = (performance.now() - start) / 1000
+  client.destroy()
+  return { seconds, total: [...counts.values()].reduce((a, b) => a + b, 0) }
+}
+
+const directStream = (url: string, master: string) =>
+  Effect.scoped(Effect.gen(function*() {
+    const sc = yield* SparkContext.make({
+      master,
+      appName: "redis bench",
+      conf: { "spark.streaming.kafka.maxRatePerPartition": String((PER_STREAM_PER_BATCH * 1000) / BATCH_MS) }
+    })
+    const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
+    const stream = yield* RedisUtils.createDirectStream(ssc, {
+      url,
+      streams: STREAMS,
+      group: `bench-${master}`,
+      offsetReset: "earliest"
+    })
+    let total = 0
+    let batches = 0
+    let done: () => void = () => undefined
+    const allCounted = new Promise<void>((resolve) => (done = resolve))
+    stream.foreachRDD((rdd) =>
+      Effect.gen(function*() {
+        const ranges = DirectInputDStream.offsetRangesOf(rdd) ?? []
+        const pairs = yield* rdd.map((r) => [r.fields["w"]!, 1] as const).reduceByKey((a, b) => a + b).collect()
+        for (const [, n] of pairs) total += n
+        if (total >= ENTRIES) done()
+        DirectInputDStream.commitAsync(stream, ranges)
+      })
+    )
+    yield* ssc.addStreamingListener({
+      onBatchCompleted: (batch) => {
+        if (batch.numRecords === 0) return
+        batches++
+        if (process.env["VERBOSE"]) {
+          console.log(
+            `  batch ${batch.batchTime}: ${batch.numRecords} entries, planned in ${batch.submissionTime - batch.batchTime} ms, ` +
+              `waited ${batch.schedulingDelay} ms, processed in ${batch.processingDelay} ms`
+          )
+        }
+      }
+    })
+    const start = performance.now()
+    yield* ssc.start()
+    yield* Effect.promise(() => allCounted)
+    const seconds = (performance.now() - start) / 1000
+    yield* ssc.stop()
+    return { seconds, total, batches }
+  }))
+
+const program = Effect.scoped(Effect.gen(function*() {
+  const server = yield* makeRedisServer()
+  const fillStart = performance.now()
+  fill(server.port)
+  console.log(`filled ${ENTRIES} entries over ${STREAMS.length} streams in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`)
+  const plain = yield* Effect.promise(() => plainLoop(server.url))
+  const plainRate = ENTRIES / plain.seconds
+  console.log(`plain node-redis XRANGE loop: ${plain.total} entries, ${plain.seconds.toFixed(2)} s, ${Math.round(plainRate)} entries/s`)
+  for (const master of MASTERS) {
+    const run = yield* directStream(server.url, master)
+    const rate = ENTRIES / run.seconds
+    console.log(
+      `direct stream word count on ${master}: ${run.total} entries in ${run.batches} non-empty batches, ${run.seconds.toFixed(2)} s, ` +
+        `${Math.round(rate)} entries/s, ${(rate / plainRate).toFixed(2)} of the plain loop`
+    )
+  }
+  RedisRangeReader.closeReaders()
+}))
+
+Effect.runPromise(program).catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
