@@ -85,8 +85,9 @@ export class Connection {
       try {
         const client = await this.current()
         if (!client.isOpen) {
+          // It gave up reconnecting: the next attempt makes a new one.
           this.client = undefined
-          continue
+          throw new Error(`the connection to ${this.settings.url} is closed`)
         }
         return await f(client)
       } catch (error) {
