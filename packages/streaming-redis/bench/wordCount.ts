@@ -5,6 +5,10 @@
  *   - plain: node-redis reading both streams with XRANGE COUNT 1000 in a
  *     loop (the two streams concurrently on one connection, pipelined),
  *     counting the words into a Map; run twice, the faster run counts;
+ *   - the connector's reader alone (no engine): the source's positions for
+ *     one range per stream, both read concurrently by `redisRangeReader`
+ *     (records built, as the stream's tasks get them), words counted into a
+ *     Map: what reading costs beside the plain loop;
  *   - the direct stream's word count (map -> reduceByKey -> collect per
  *     batch, group position set after output) on `local[2]` and on
  *     `local-cluster[2,1,1024]` (2 worker-thread executors), each twice:
@@ -23,10 +27,10 @@
  */
 import { createClient } from "@redis/client"
 import { SparkContext } from "@tspark/core"
-import { DirectInputDStream, StreamingContext } from "@tspark/streaming"
+import { DirectInputDStream, OffsetRange, StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
 import { spawnSync } from "node:child_process"
-import { RedisRangeReader, RedisUtils } from "../src/index.js"
+import { RedisDirectSource, RedisRangeReader, RedisUtils } from "../src/index.js"
 import { makeRedisServer } from "../test/utils/redisServer.js"
 
 const ENTRIES = Number(process.env["ENTRIES"] ?? 1_000_000)
@@ -68,6 +72,24 @@ const plainLoop = async (url: string) => {
   client.destroy()
   return { seconds, total: [...counts.values()].reduce((a, b) => a + b, 0) }
 }
+
+const readerOnly = (url: string) =>
+  Effect.scoped(Effect.gen(function*() {
+    const source = yield* RedisDirectSource.make({ url, streams: STREAMS, group: "bench-reader" })
+    const latest = yield* source.latestOffsets
+    const ranges = yield* source.resolvePositions!([...latest].map(([stream, until]) => OffsetRange.make(stream, 0, until)))
+    const start = performance.now()
+    const counts = new Map<string, number>()
+    yield* Effect.promise(() =>
+      Promise.all(ranges.map(async (range) => {
+        for (const record of await source.read(range)) {
+          const word = record.fields["w"]!
+          counts.set(word, (counts.get(word) ?? 0) + 1)
+        }
+      }))
+    )
+    return { seconds: (performance.now() - start) / 1000, total: [...counts.values()].reduce((a, b) => a + b, 0) }
+  }))
 
 const directStream = (url: string, master: string, perStreamPerBatch: number) =>
   Effect.scoped(Effect.gen(function*() {
@@ -126,6 +148,12 @@ const program = Effect.scoped(Effect.gen(function*() {
   const plain = plainRuns[0]!.seconds < plainRuns[1]!.seconds ? plainRuns[0]! : plainRuns[1]!
   const plainRate = ENTRIES / plain.seconds
   console.log(`plain node-redis XRANGE loop: ${plain.total} entries, ${plain.seconds.toFixed(2)} s, ${Math.round(plainRate)} entries/s`)
+  const reader = yield* readerOnly(server.url)
+  const readerRate = ENTRIES / reader.seconds
+  console.log(
+    `reader alone (redisRangeReader, no engine): ${reader.total} entries, ${reader.seconds.toFixed(2)} s, ` +
+      `${Math.round(readerRate)} entries/s, ${(readerRate / plainRate).toFixed(2)} of the plain loop`
+  )
   for (const master of MASTERS) {
     for (const limit of LIMITS) {
       const run = yield* directStream(server.url, master, limit)

@@ -47,7 +47,7 @@ export type RedisReaderEnv = ReaderEnv
  * @category constructors
  * @since 0.1.0
  */
-export const redisRangeReader = (env: RedisReaderEnv) => (range: OffsetRange.OffsetRange): Promise<Array<RedisRecord>> =>
+export const redisRangeReader = (env: RedisReaderEnv) => (range: OffsetRange.OffsetRange): Promise<Iterable<RedisRecord>> =>
   readRange(env, range)
 
 /**
@@ -63,8 +63,8 @@ export const redisRangeReader = (env: RedisReaderEnv) => (range: OffsetRange.Off
  * @category constructors
  * @since 0.1.0
  */
-export const make = (env: RedisReaderEnv): (range: OffsetRange.OffsetRange) => Promise<Array<RedisRecord>> =>
-  Closure.fromModule<[OffsetRange.OffsetRange], Array<RedisRecord>>("@tspark/streaming-redis", "redisRangeReader", { ...env })
+export const make = (env: RedisReaderEnv): (range: OffsetRange.OffsetRange) => Promise<Iterable<RedisRecord>> =>
+  Closure.fromModule<[OffsetRange.OffsetRange], Iterable<RedisRecord>>("@tspark/streaming-redis", "redisRangeReader", { ...env })
 
 /**
  * Closes the connections this process's (or worker thread's) readers keep.

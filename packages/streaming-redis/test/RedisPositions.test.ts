@@ -59,7 +59,7 @@ describeRedis("offsets and positions", () => {
       })
       yield* server.add("e", wordEntries("e", 10, 30, 30))
       const range = OffsetRange.withPositions(OffsetRange.make("e", 10, 30), ids[9]!, ids[29]!)
-      const records = yield* Effect.promise(() => read(range))
+      const records = [...(yield* Effect.promise(() => read(range)))]
       assert.deepStrictEqual(records.map((r) => r.offset), Array.from({ length: 20 }, (_, i) => 10 + i))
       assert.deepStrictEqual(records.map((r) => r.id), ids.slice(10, 30))
       assert.deepStrictEqual(records.map((r) => r.fields["w"]), Array.from({ length: 20 }, (_, i) => `e${10 + i}`))

@@ -42,6 +42,36 @@ const toRecord = (stream: string, offset: number, [id, pairs]: RawEntry): RedisR
   return { stream, id, offset, fields }
 }
 
+/**
+ * A range's entries as the task iterates them: the replies are kept as Redis sent them and each
+ * record is made when the task reaches it, so that a batch does not hold a second copy of its
+ * entries as long-lived objects (which the garbage collector would have to promote and trace).
+ */
+class RangeRecords implements Iterable<RedisRecord> {
+  constructor(
+    readonly stream: string,
+    readonly fromOffset: number,
+    readonly chunks: ReadonlyArray<ReadonlyArray<RawEntry>>
+  ) {}
+
+  [Symbol.iterator](): Iterator<RedisRecord> {
+    const { chunks, fromOffset, stream } = this
+    let chunk = 0
+    let index = 0
+    let offset = fromOffset
+    return {
+      next: (): IteratorResult<RedisRecord> => {
+        while (chunk < chunks.length && index >= chunks[chunk]!.length) {
+          chunk++
+          index = 0
+        }
+        if (chunk >= chunks.length) return { done: true, value: undefined }
+        return { done: false, value: toRecord(stream, offset++, chunks[chunk]![index++]!) }
+      }
+    }
+  }
+}
+
 /** Why a read came back short: the range's start was trimmed away (out of range), or entries were deleted inside it. */
 const shortRead = async (env: ReaderEnv, client: RedisConnection, range: OffsetRange.OffsetRange): Promise<void> => {
   const [info] = await Scripts.run<Array<Array<number | string>>>(client, Scripts.streamInfo, [range.partition], [])
@@ -65,9 +95,8 @@ const shortRead = async (env: ReaderEnv, client: RedisConnection, range: OffsetR
   // Entries deleted inside the range (XDEL) are gone: the range gives the ones that remain.
 }
 
-export const readRange = async (env: ReaderEnv, range: OffsetRange.OffsetRange): Promise<Array<RedisRecord>> => {
-  const records: Array<RedisRecord> = []
-  if (range.count === 0) return records
+export const readRange = async (env: ReaderEnv, range: OffsetRange.OffsetRange): Promise<Iterable<RedisRecord>> => {
+  if (range.count === 0) return []
   if (range.fromPosition === undefined || range.untilPosition === undefined) {
     throw new DirectSource.DirectSourceError({
       source: env.name,
@@ -76,12 +105,14 @@ export const readRange = async (env: ReaderEnv, range: OffsetRange.OffsetRange):
     })
   }
   const until = range.untilPosition
+  const chunks: Array<Array<RawEntry>> = []
   try {
     await connectionFor(env).run(async (client) => {
-      records.length = 0
+      chunks.length = 0
+      let read = 0
       let from = range.fromPosition!
-      while (records.length < range.count) {
-        const count = Math.min(env.readChunkSize, range.count - records.length)
+      while (read < range.count) {
+        const count = Math.min(env.readChunkSize, range.count - read)
         const chunk = await client.sendCommand<Array<RawEntry>>([
           "XRANGE",
           range.partition,
@@ -90,11 +121,12 @@ export const readRange = async (env: ReaderEnv, range: OffsetRange.OffsetRange):
           "COUNT",
           String(count)
         ])
-        for (const entry of chunk) records.push(toRecord(range.partition, range.fromOffset + records.length, entry))
+        chunks.push(chunk)
+        read += chunk.length
         if (chunk.length < count) break
         from = chunk[chunk.length - 1]![0]
       }
-      if (records.length < range.count) await shortRead(env, client, range)
+      if (read < range.count) await shortRead(env, client, range)
     })
   } catch (error) {
     if (error instanceof DirectSource.DirectOffsetOutOfRangeError || error instanceof DirectSource.DirectSourceError) throw error
@@ -104,5 +136,5 @@ export const readRange = async (env: ReaderEnv, range: OffsetRange.OffsetRange):
       cause: error
     })
   }
-  return records
+  return new RangeRecords(range.partition, range.fromOffset, chunks)
 }
