@@ -4,34 +4,74 @@
  * entry ordinals as offsets, read on the executors with `XRANGE`, the
  * consumer group's position set after output.
  *
+ * Mirrors Spark's `spark-streaming-kafka-0-10` module, for Redis Streams.
+ *
  * @since 0.1.0
  */
 
 /**
- * The package version.
+ * The package's version.
  *
- * @category getters
+ * Mirrors no Spark class: Spark's connector modules carry the Spark version.
+ *
+ * **Example**
+ * ```ts
+ * import { version } from "@tspark/streaming-redis"
+ *
+ * console.log(version) // "0.1.0"
+ * ```
+ *
+ * @category models
  * @since 0.1.0
  */
 export const version = "0.1.0"
 
-/** @since 0.1.0 */
+/**
+ * The `DirectSource` of Redis stream keys.
+ *
+ * @since 0.1.0
+ */
 export * as RedisDirectSource from "./RedisDirectSource.js"
 
-/** @since 0.1.0 */
+/**
+ * Typed errors.
+ *
+ * @since 0.1.0
+ */
 export * as RedisError from "./RedisError.js"
 
-/** @since 0.1.0 */
+/**
+ * The options of a direct stream.
+ *
+ * @since 0.1.0
+ */
 export * as RedisOptions from "./RedisOptions.js"
 
-/** @since 0.1.0 */
+/**
+ * The executors' reader of offset ranges.
+ *
+ * @since 0.1.0
+ */
 export * as RedisRangeReader from "./RedisRangeReader.js"
 
-/** @since 0.1.0 */
+/**
+ * A stream entry as a batch holds it.
+ *
+ * @since 0.1.0
+ */
 export * as RedisRecord from "./RedisRecord.js"
 
-/** @since 0.1.0 */
+/**
+ * `createDirectStream`.
+ *
+ * @since 0.1.0
+ */
 export * as RedisUtils from "./RedisUtils.js"
 
-/** The module export executors load by name (`Closure.fromModule`); see `RedisRangeReader.redisRangeReader`. */
+/**
+ * The module export executors load by name (`Closure.fromModule`): see
+ * `RedisRangeReader.redisRangeReader`.
+ *
+ * @since 0.1.0
+ */
 export { redisRangeReader } from "./RedisRangeReader.js"
