@@ -6,7 +6,7 @@
  * exactly its ranges, later batches continue where the last one ended, and
  * over the distinct batches every entry is counted exactly once.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, it } from "@effect/vitest"
 import { SparkContext } from "@tspark/core"
 import { DirectInputDStream, OffsetRange, StreamingContext } from "@tspark/streaming"
 import * as Testing from "@tspark/streaming/testing"
@@ -15,10 +15,8 @@ import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { RedisRangeReader, RedisUtils } from "../src/index.js"
-import { makeRedisServer, redisAvailable } from "./utils/redisServer.js"
+import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
 import { expectedCounts, sorted, tempDir, wordEntries } from "./utils/streaming.js"
-
-const describeRedis = redisAvailable() || process.env["CI"] === "true" ? describe : describe.skip
 
 const NOW = 1_700_000_000_000
 

@@ -6,19 +6,12 @@
  * of maxRatePerPartition (positions found by scans); trimmed entries follow
  * offsetReset.
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import { RedisRangeReader } from "../src/index.js"
-import { makeRedisServer, redisAvailable } from "./utils/redisServer.js"
+import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
 import { expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
-
-const available = redisAvailable()
-if (!available) {
-  // Loud: under CI the tests below fail instead of being skipped.
-  console.warn("redis-server is not installed (apt-get install redis-server): the Redis direct stream tests cannot run")
-}
-const describeRedis = available || process.env["CI"] === "true" ? describe : describe.skip
 
 /** XINFO GROUPS' fields of `group` in `stream`. */
 const groupInfo = (server: { command: <A>(...args: Array<string>) => Effect.Effect<A, Error> }, stream: string, group: string) =>

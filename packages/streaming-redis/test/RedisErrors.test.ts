@@ -9,10 +9,8 @@ import { Effect } from "effect"
 import * as net from "node:net"
 import { RedisDirectSource, RedisRangeReader } from "../src/index.js"
 import type { RedisDirectStreamOptions } from "../src/RedisOptions.js"
-import { makeRedisServer, redisAvailable } from "./utils/redisServer.js"
+import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
 import { wordCountApp, wordEntries } from "./utils/streaming.js"
-
-const describeRedis = redisAvailable() || process.env["CI"] === "true" ? describe : describe.skip
 
 const closedPort = (): Promise<number> =>
   new Promise((resolve) => {

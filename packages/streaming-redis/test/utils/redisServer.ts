@@ -5,6 +5,7 @@
  * it again on the same port and directory, as a server that went down and
  * came back; with `appendonly` it keeps its data across that.
  */
+import { describe } from "@effect/vitest"
 import { createClient } from "@redis/client"
 import { Effect, type Scope } from "effect"
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
@@ -15,8 +16,20 @@ import * as path from "node:path"
 
 export const REDIS_SERVER = process.env["REDIS_SERVER"] ?? "redis-server"
 
-/** Whether the binary runs; under CI a missing one fails the tests that need it (see `requireRedis`). */
+/** Whether the binary runs. */
 export const redisAvailable = (): boolean => spawnSync(REDIS_SERVER, ["--version"]).status === 0
+
+/**
+ * `describe` for tests that need a redis-server: without the binary they are skipped with a loud
+ * warning, except under CI, where they run and fail saying what to install.
+ */
+export const describeRedis: typeof describe = (() => {
+  if (redisAvailable()) return describe
+  const message = `${REDIS_SERVER} is not installed (apt-get install redis-server): the Redis Streams tests cannot run`
+  if (process.env["CI"] === "true") return describe
+  console.warn(`WARNING: ${message}; they are skipped`)
+  return describe.skip
+})() as typeof describe
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -57,6 +70,10 @@ const start = (port: number, dir: string, appendonly: boolean): Promise<ChildPro
       }
     })
     child.stderr!.on("data", (data: Buffer) => (output += data.toString()))
+    child.once("error", (error) => {
+      clearTimeout(timer)
+      reject(new Error(`cannot start ${REDIS_SERVER} (${error.message}): install it with apt-get install redis-server`))
+    })
     child.once("exit", (code) => {
       clearTimeout(timer)
       reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`))
