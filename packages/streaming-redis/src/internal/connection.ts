@@ -63,6 +63,8 @@ export const describe = (error: unknown): string => error instanceof Error ? err
  */
 export class Connection {
   private client: Promise<RedisConnection> | undefined
+  /** The connected client, once there is one (so that `close` works synchronously, as on process exit). */
+  private connected: RedisConnection | undefined
 
   constructor(readonly settings: ConnectionSettings, private readonly unref = false) {}
 
@@ -70,6 +72,7 @@ export class Connection {
     if (this.client === undefined) {
       const made = connect(this.settings).then((client) => {
         if (this.unref) client.unref()
+        this.connected = client
         return client
       })
       this.client = made
@@ -100,6 +103,9 @@ export class Connection {
   close(): void {
     const client = this.client
     this.client = undefined
-    void client?.then((c) => c.destroy(), () => undefined)
+    if (this.connected?.isOpen === true) this.connected.destroy()
+    this.connected = undefined
+    // A connection still being made is closed once made.
+    void client?.then((c) => c.isOpen && c.destroy(), () => undefined)
   }
 }
