@@ -15,9 +15,7 @@ import * as RedisRangeReader from "./RedisRangeReader.js"
 import type { RedisRecord } from "./RedisRecord.js"
 
 /**
- * A direct source over Redis stream keys, with the consumer group's
- * positions (`committedOffsets`: each stream's `entries-read`, where the
- * group has a position) and the checked options.
+ * A direct source over Redis stream keys, with the checked options.
  *
  * - offsets: a stream's `entries-added` numbers every entry ever added, so
  *   the latest offset is `entries-added` and the earliest is
@@ -25,7 +23,10 @@ import type { RedisRecord } from "./RedisRecord.js"
  * - positions (`resolvePositions`): the id of the entry before a range and of
  *   its last entry, found by a bounded scan in a Lua script;
  * - `read`: `XRANGE` between them on the executor (`RedisRangeReader`);
- * - `commit`: `XGROUP SETID <key> <group> <last id> ENTRIESREAD <offset>`.
+ * - `commit`: `XGROUP SETID <key> <group> <last id> ENTRIESREAD <offset>`;
+ * - `committedOffsets`: the group's position in each stream where it has one
+ *   (`entries-read` as the offset, `last-delivered-id` as its position),
+ *   where the stream starts a stream key it has no offset for.
  *
  * Mirrors `org.apache.spark.streaming.kafka010.ConsumerStrategy` (what a consumer reads and its committed offsets).
  *
@@ -39,7 +40,10 @@ import type { RedisRecord } from "./RedisRecord.js"
  */
 export interface RedisDirectSource extends DirectSource.DirectSource<RedisRecord> {
   readonly options: ResolvedOptions
-  readonly committedOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSource.DirectSourceError>
+  readonly committedOffsets: Effect.Effect<
+    { readonly offsets: ReadonlyMap<string, number>; readonly positions: ReadonlyMap<string, string> },
+    DirectSource.DirectSourceError
+  >
 }
 
 /**
@@ -82,6 +86,16 @@ export const make = (
         retryBackoffMs: resolved.retryBackoffMs
       }),
       commit: (offsets, positions) => driver.commit(offsets, positions),
-      committedOffsets: Effect.map(driver.groupPositions, (positions) => new Map([...positions].map(([stream, p]) => [stream, p.offset])))
+      committedOffsets: Effect.tap(
+        Effect.map(driver.groupPositions, (group) => ({
+          offsets: new Map([...group].map(([stream, p]) => [stream, p.offset])),
+          positions: new Map([...group].map(([stream, p]) => [stream, p.id]))
+        })),
+        ({ offsets }) =>
+          offsets.size === 0 ? Effect.void : Effect.logInfo(
+            `${driver.name}: group ${resolved.group} is at ` +
+              [...offsets].map(([stream, offset]) => `${stream}@${offset}`).join(", ")
+          )
+      )
     }
   })

@@ -48,17 +48,10 @@ export const createDirectStream = (
   RedisOptionsError | RedisStreamNotFoundError | DirectSource.DirectSourceError,
   Scope.Scope
 > =>
-  Effect.gen(function*() {
-    const source = yield* RedisDirectSource.make(options)
-    const committed = yield* source.committedOffsets
-    if (committed.size > 0) {
-      yield* Effect.logInfo(
-        `${source.name}: group ${source.options.group} resumes at ` +
-          [...committed].map(([stream, offset]) => `${stream}@${offset}`).join(", ")
-      )
-    }
-    return DirectInputDStream.make(ssc, source, {
+  Effect.map(RedisDirectSource.make(options), (source) =>
+    // Streams without a checkpointed or starting offset start at the group's position (the source's
+    // committedOffsets, read before the first batch), else by offsetReset.
+    DirectInputDStream.make(ssc, source, {
       offsetReset: source.options.offsetReset,
-      startingOffsets: new Map([...committed, ...source.options.startingOffsets])
-    })
-  })
+      startingOffsets: source.options.startingOffsets
+    }))

@@ -6,7 +6,7 @@
  * exactly its ranges, later batches continue where the last one ended, and
  * over the distinct batches every entry is counted exactly once.
  */
-import { assert, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { SparkContext } from "@tspark/core"
 import { DirectInputDStream, OffsetRange, StreamingContext } from "@tspark/streaming"
 import * as Testing from "@tspark/streaming/testing"
@@ -15,12 +15,12 @@ import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { RedisRangeReader, RedisUtils } from "../src/index.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { expectedCounts, sorted, tempDir, wordEntries } from "./utils/streaming.js"
 
 const NOW = 1_700_000_000_000
 
-describeRedis("a direct stream over Redis Streams with a metadata checkpoint", () => {
+describe("a direct stream over Redis Streams with a metadata checkpoint", () => {
   it.effect(
     "getOrCreate resumes from the checkpoint's offsets and positions; every entry once",
     () =>

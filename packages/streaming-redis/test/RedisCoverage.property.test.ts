@@ -4,13 +4,13 @@
  * the batches' ranges chain without gaps or overlaps over each stream, and
  * the word count gives every entry exactly once.
  */
-import { assert, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { RedisRangeReader } from "../src/index.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
 
 const scenario = fc.record({
@@ -20,7 +20,7 @@ const scenario = fc.record({
   readChunkSize: fc.integer({ min: 1, max: 16 })
 })
 
-describeRedis("ranges over Redis streams", () => {
+describe("ranges over Redis streams", () => {
   it.effect(
     "cover every entry of every stream exactly once, whatever the rates and chunk sizes",
     () =>

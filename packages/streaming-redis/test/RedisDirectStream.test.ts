@@ -6,11 +6,11 @@
  * of maxRatePerPartition (positions found by scans); trimmed entries follow
  * offsetReset.
  */
-import { assert, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import { RedisRangeReader } from "../src/index.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
 
 /** XINFO GROUPS' fields of `group` in `stream`. */
@@ -24,7 +24,7 @@ const groupInfo = (server: { command: <A>(...args: Array<string>) => Effect.Effe
     return undefined
   })
 
-describeRedis("a direct stream over Redis Streams", () => {
+describe("a direct stream over Redis Streams", () => {
   it.effect("counts every entry of three streams exactly once across batches; the group's position follows the output", () =>
     Effect.scoped(Effect.gen(function*() {
       const server = yield* makeRedisServer()
@@ -135,7 +135,7 @@ describeRedis("a direct stream over Redis Streams", () => {
   }
 })
 
-describeRedis("a direct stream over Redis Streams on worker-thread executors", () => {
+describe("a direct stream over Redis Streams on worker-thread executors", () => {
   it.effect("ships its reader: a clamped word count over two streams counts every entry once", () =>
     Effect.scoped(Effect.gen(function*() {
       const server = yield* makeRedisServer()

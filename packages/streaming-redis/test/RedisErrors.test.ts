@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import * as net from "node:net"
 import { RedisDirectSource, RedisRangeReader } from "../src/index.js"
 import type { RedisDirectStreamOptions } from "../src/RedisOptions.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { wordCountApp, wordEntries } from "./utils/streaming.js"
 
 const closedPort = (): Promise<number> =>
@@ -48,7 +48,7 @@ describe("bad options", () => {
   }
 })
 
-describeRedis("Redis errors", () => {
+describe("Redis errors", () => {
   it.effect("a missing stream key, or one holding a string, is named with how to create it", () =>
     Effect.scoped(Effect.gen(function*() {
       const server = yield* makeRedisServer()

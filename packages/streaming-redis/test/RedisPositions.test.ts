@@ -5,14 +5,14 @@
  * and what the reader gives for a range: exactly its entries, entries added
  * after it left out, a start trimmed away as DirectOffsetOutOfRangeError.
  */
-import { assert, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { OffsetRange } from "@tspark/streaming"
 import { Effect } from "effect"
 import { RedisDirectSource, redisRangeReader, RedisRangeReader } from "../src/index.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { wordEntries } from "./utils/streaming.js"
 
-describeRedis("offsets and positions", () => {
+describe("offsets and positions", () => {
   it.effect("resolvePositions gives the id before a range and the id of its last entry", () =>
     Effect.scoped(Effect.gen(function*() {
       const server = yield* makeRedisServer()

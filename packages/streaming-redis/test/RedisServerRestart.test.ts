@@ -6,14 +6,14 @@
  * after the restart) is counted exactly once and the group's position
  * catches up.
  */
-import { assert, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import { RedisRangeReader } from "../src/index.js"
-import { describeRedis, makeRedisServer } from "./utils/redisServer.js"
+import { makeRedisServer } from "./utils/redisServer.js"
 import { advanceThroughFailures, expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
 
-describeRedis("a Redis restart mid-stream", () => {
+describe("a Redis restart mid-stream", () => {
   it.effect("fails the batches while Redis is down, then counts every entry exactly once", () =>
     Effect.scoped(Effect.gen(function*() {
       const server = yield* makeRedisServer({ appendonly: true })
