@@ -9,5 +9,7 @@ export const sharedConfig = defineConfig({
   tsconfig: "tsconfig.build.json",
   sourcemap: true,
   clean: true,
-  treeshake: true
+  treeshake: true,
+  // Keep `node:tls`, not `tls`: a bundler resolving a bare name (vite in tests) may find a file of that name first.
+  removeNodeProtocol: false
 })

@@ -3,7 +3,6 @@ import { sharedConfig } from "../../vitest.shared.js"
 
 // The sibling packages' builds load through Node itself, not vite's transform: the executors import this package's
 // reader by name (Closure.fromModule), natively, and the streaming classes it uses must be the ones the tests use.
-// (Transformed by vite here, @tspark/core's `import "tls"` resolves to a file beside this package and fails.)
 export default mergeConfig(sharedConfig, {
   test: { setupFiles: ["./test/setup.ts"], server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } }
 })

@@ -44,7 +44,7 @@ const READER_EXPORT = "natsRangeReader"
  * **Example**
  * ```ts
  * const source = yield* NatsDirectSource.make<string>({ servers: "127.0.0.1:4222", streams: ["orders-0"], application: "counts" })
- * const committed = yield* source.committedOffsets
+ * const { offsets } = yield* source.committedOffsets
  * ```
  *
  * @category models
@@ -53,8 +53,11 @@ const READER_EXPORT = "natsRangeReader"
 export interface NatsDirectSource<V> extends DirectSource.DirectSource<NatsRecord<V>> {
   /** The options after checking, defaults filled in. */
   readonly options: ValidatedOptions
-  /** Per stream, the next sequence committed by `options.application` (streams never committed are absent). */
-  readonly committedOffsets: Effect.Effect<ReadonlyMap<string, number>, DirectSource.DirectSourceError>
+  /**
+   * Per stream, the next sequence committed by `options.application` (streams never committed are absent):
+   * where the stream starts a stream it has no offset for (asked once, before its first batch).
+   */
+  readonly committedOffsets: Effect.Effect<{ readonly offsets: ReadonlyMap<string, number> }, DirectSource.DirectSourceError>
 }
 
 const sourceName = (options: ValidatedOptions) => `nats:${options.streams.join(",")}`
@@ -214,8 +217,13 @@ export const make = <V = string>(
             ),
           { concurrency: "unbounded" }
         ),
-        (entries) => new Map(entries.filter(([, offset]) => Number.isSafeInteger(offset) && offset >= 1))
-      )
+        (entries) => ({ offsets: new Map(entries.filter(([, offset]) => Number.isSafeInteger(offset) && offset >= 1)) })
+      ).pipe(Effect.tap(({ offsets }) =>
+        offsets.size === 0 ? Effect.void : Effect.logInfo(
+          `${sourceName(checked)}: ${checked.application} committed ` +
+            [...offsets].map(([stream, offset]) => `${stream}@${offset}`).join(", ")
+        )
+      ))
     }
     return source
   })

@@ -61,13 +61,9 @@ export const createDirectStream = <V = string>(
 > =>
   Effect.gen(function*() {
     const source = yield* NatsDirectSource.make<V>(options)
-    const committed = yield* source.committedOffsets
-    const startingOffsets = new Map([...committed, ...source.options.startingOffsets])
-    if (committed.size > 0) {
-      yield* Effect.logInfo(
-        `${source.name}: resuming ${source.options.application} from committed offsets ` +
-          [...committed].map(([stream, offset]) => `${stream}@${offset}`).join(", ")
-      )
-    }
-    return DirectInputDStream.make(ssc, source, { offsetReset: source.options.offsetReset, startingOffsets })
+    // The offsets the application committed are read before the first batch (the source's committedOffsets).
+    return DirectInputDStream.make(ssc, source, {
+      offsetReset: source.options.offsetReset,
+      startingOffsets: source.options.startingOffsets
+    })
   })
