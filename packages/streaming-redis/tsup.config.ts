@@ -1,0 +1,3 @@
+import { sharedConfig } from "../../tsup.shared.js"
+
+export default sharedConfig
