@@ -15,7 +15,7 @@ import { NatsRangeReader } from "../src/index.js"
 import * as NatsUtils from "../src/NatsUtils.js"
 import { type TestClient, testClient } from "./utils/jetstream.js"
 import { type NatsServer, startNatsServer } from "./utils/natsServer.js"
-import { advance, expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
+import { expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
 
 let server: NatsServer
 let client: TestClient
@@ -96,7 +96,7 @@ describe("NatsUtils.createDirectStream", () => {
         const published = [messages("workers-0", 0, 45), messages("workers-1", 0, 12)]
         yield* publish("workers-0", published[0]!)
         yield* publish("workers-1", published[1]!)
-        yield* advance(ssc, 4) // 20 per stream and batch: 45 take three batches; the fourth commits the third's output
+        yield* Testing.advanceBatchesThroughFailures(ssc, 4) // 20 per stream and batch: 45 take three batches; the fourth commits the third's output
         assert.deepStrictEqual(seen.counts, expectedCounts(published))
         assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "workers.workers-0")), 46)
         // The executors read: the driver's process opened no reader connection.
@@ -117,7 +117,7 @@ describe("NatsUtils.createDirectStream", () => {
       const ssc = yield* makeStreaming({ "spark.streaming.kafka.maxRatePerPartition": "10" })
       const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "backlog")))
       yield* ssc.start()
-      yield* advance(ssc, 5)
+      yield* Testing.advanceBatchesThroughFailures(ssc, 5)
       const sizes = (name: string) => seen.ranges.map((batch) => batch.find((r) => r.partition === name)?.untilOffset ?? 0)
       assert.deepStrictEqual(sizes("backlog-0"), [11, 21, 31, 36, 36])
       assert.deepStrictEqual(sizes("backlog-1"), [11, 13, 13, 13, 13])
@@ -180,7 +180,7 @@ describe("NatsUtils.createDirectStream", () => {
       yield* Testing.advanceBatches(ssc, 1)
       yield* Effect.promise(() => server.stop())
       // Down: the batches fail (their jobs fail with the source's error), the context goes on.
-      yield* advance(ssc, 2)
+      yield* Testing.advanceBatchesThroughFailures(ssc, 2)
       yield* ssc.waitForListeners()
       assert.isAtLeast(failures.length, 2)
       assert.include(failures[0]!, "did not answer")
@@ -192,8 +192,10 @@ describe("NatsUtils.createDirectStream", () => {
       yield* publish("restart-1", later[1]!)
       const expected = expectedCounts([...published, ...later])
       // Until every message is counted (bounded: the connections reconnect within a batch or two).
-      for (let batch = 0; batch < 10 && seen.counts.get("shared") !== expected.get("shared"); batch++) yield* advance(ssc)
-      yield* advance(ssc) // commits the last output
+      for (let batch = 0; batch < 10 && seen.counts.get("shared") !== expected.get("shared"); batch++) {
+        yield* Testing.advanceBatchesThroughFailures(ssc, 1)
+      }
+      yield* Testing.advanceBatchesThroughFailures(ssc, 1) // commits the last output
       assert.deepStrictEqual(seen.counts, expected)
       assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "restart.restart-1")), 36)
       yield* ssc.stop()

@@ -8,13 +8,14 @@
  * the stream).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import * as net from "node:net"
 import { NatsOptions, NatsRangeReader } from "../src/index.js"
 import * as NatsUtils from "../src/NatsUtils.js"
 import { type TestClient, testClient } from "./utils/jetstream.js"
 import { type NatsServer, startNatsServer } from "./utils/natsServer.js"
-import { advance, expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
+import { expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
 
 let server: NatsServer
 let client: TestClient
@@ -105,10 +106,10 @@ describe("options and errors", () => {
         }
       })
       yield* ssc.start()
-      yield* advance(ssc)
+      yield* Testing.advanceBatchesThroughFailures(ssc, 1)
       assert.deepStrictEqual(seen.counts, expectedCounts([messages("vanishing", 0, 5)]))
       yield* Effect.promise(() => client.jsm.streams.delete("vanishing"))
-      yield* advance(ssc)
+      yield* Testing.advanceBatchesThroughFailures(ssc, 1)
       yield* ssc.waitForListeners()
       assert.strictEqual(failures.length, 1)
       assert.include(failures[0]!, `of "vanishing": JetStream answered "stream not found"`)
@@ -136,7 +137,7 @@ describe("options and errors", () => {
           })
           const seen = wordCount(stream)
           yield* ssc.start()
-          yield* advance(ssc)
+          yield* Testing.advanceBatchesThroughFailures(ssc, 1)
           assert.deepStrictEqual(seen.counts, expectedCounts([messages(name, 1, 10)]))
           seen.counts.clear()
           yield* Effect.promise(() => client.publish(name, messages(name, 11, 10)))
@@ -146,16 +147,16 @@ describe("options and errors", () => {
         })
 
       const earliest = yield* purgedUnder("earliest")
-      yield* advance(earliest.ssc)
+      yield* Testing.advanceBatchesThroughFailures(earliest.ssc, 1)
       assert.deepStrictEqual(earliest.seen.counts, expectedCounts([messages(earliest.name, 21, 5)]))
       assert.deepStrictEqual(earliest.seen.ranges.at(-1)!.map((r) => [r.fromOffset, r.untilOffset]), [[21, 26]])
       yield* earliest.ssc.stop()
 
       const latest = yield* purgedUnder("latest")
-      yield* advance(latest.ssc)
+      yield* Testing.advanceBatchesThroughFailures(latest.ssc, 1)
       assert.strictEqual(latest.seen.counts.size, 0)
       yield* Effect.promise(() => client.publish(latest.name, messages(latest.name, 26, 3)))
-      yield* advance(latest.ssc)
+      yield* Testing.advanceBatchesThroughFailures(latest.ssc, 1)
       assert.deepStrictEqual(latest.seen.counts, expectedCounts([messages(latest.name, 26, 3)]))
       yield* latest.ssc.stop()
 
@@ -166,7 +167,7 @@ describe("options and errors", () => {
           if (info.failureReason !== undefined) failures.push(info.failureReason)
         }
       })
-      yield* advance(strict.ssc)
+      yield* Testing.advanceBatchesThroughFailures(strict.ssc, 1)
       yield* strict.ssc.waitForListeners()
       assert.strictEqual(strict.seen.counts.size, 0)
       assert.strictEqual(failures.length, 1)

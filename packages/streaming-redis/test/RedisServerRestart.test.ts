@@ -11,7 +11,7 @@ import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import { RedisRangeReader } from "../src/index.js"
 import { makeRedisServer } from "./utils/redisServer.js"
-import { advanceThroughFailures, expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
+import { expectedCounts, sorted, wordCountApp, wordEntries } from "./utils/streaming.js"
 
 describe("a Redis restart mid-stream", () => {
   it.effect("fails the batches while Redis is down, then counts every entry exactly once", () =>
@@ -49,7 +49,7 @@ describe("a Redis restart mid-stream", () => {
       yield* server.add("m", wordEntries("m", 5, 20, 27))
       // The commit queued before the crash is retried, then the stream reads from where it was. (The context
       // keeps reporting the failed batch's error to awaitTermination: the listener says what failed since.)
-      yield* advanceThroughFailures(app.ssc, 2)
+      yield* Testing.advanceBatchesThroughFailures(app.ssc, 2)
       yield* app.ssc.waitForListeners()
       assert.strictEqual(failures.length, 1)
       assert.strictEqual(app.batches.length, 3)

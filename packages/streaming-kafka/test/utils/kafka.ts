@@ -5,8 +5,8 @@
  */
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
+import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
-import { TestClock } from "effect/testing"
 import { Kafka, logLevel } from "kafkajs"
 import * as ConsumerStrategies from "../../src/ConsumerStrategies.js"
 import * as KafkaUtils from "../../src/KafkaUtils.js"
@@ -122,20 +122,14 @@ export const total = (app: WordCountApp): number => app.counts.get("all") ?? 0
 /**
  * Starts the app if needed and advances the test clock batch by batch until
  * `done()` holds, at most `maxBatches` batches, each time waiting until the
- * batch completed (its real IO on the mock cluster included). A failed batch
- * does not stop it: the failures are in `app.failures`. Returns how many
- * batches ran. (`Testing.advanceBatches` is not used: once a job failed, it
- * returns that failure at once, without waiting for the next batch.)
+ * batch completed (its real IO on the mock cluster included), failed or not:
+ * the failures are in `app.failures`. Returns how many batches ran.
  */
 export const runUntil = (ssc: StreamingContext.StreamingContext, done: () => boolean, maxBatches: number) =>
   Effect.gen(function*() {
     if (ssc.getState() === "INITIALIZED") yield* ssc.start()
     let ran = 0
-    for (; ran < maxBatches && !done(); ran++) {
-      const target = ssc.numCompletedBatches + 1
-      yield* TestClock.adjust(ssc.batchDurationMs)
-      yield* ssc.awaitCompletedBatches(target)
-    }
+    for (; ran < maxBatches && !done(); ran++) yield* Testing.advanceBatchesThroughFailures(ssc, 1)
     yield* ssc.waitForListeners()
     return ran
   })

@@ -4,7 +4,6 @@
 import { SparkContext } from "@tspark/core"
 import { DirectInputDStream, type DStream, StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
-import { TestClock } from "effect/testing"
 import type { NatsRecord } from "../../src/NatsRecord.js"
 
 export const makeStreaming = (conf: Readonly<Record<string, string>> = {}, master = "local[2]") =>
@@ -12,19 +11,6 @@ export const makeStreaming = (conf: Readonly<Record<string, string>> = {}, maste
     const sc = yield* SparkContext.make({ master, appName: "tspark-nats-test", conf })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     return ssc
-  })
-
-/**
- * Advances the test clock by `count` batches, waiting for each to complete, failed or not (the testing kit's
- * `advanceBatches` returns at once once a job has failed, so it cannot wait for batches after a failure).
- */
-export const advance = (ssc: StreamingContext.StreamingContext, count = 1) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < count; i++) {
-      const target = ssc.numCompletedBatches + 1
-      yield* TestClock.adjust(ssc.batchDurationMs)
-      yield* ssc.awaitCompletedBatches(target)
-    }
   })
 
 /** What a word count saw: the counts added up over batches, and every batch's ranges. */

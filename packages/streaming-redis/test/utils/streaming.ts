@@ -7,7 +7,6 @@
 import { SparkContext } from "@tspark/core"
 import { DirectInputDStream, type DStream, type OffsetRange, StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
-import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -81,16 +80,3 @@ export const tempDir = (prefix: string) =>
     Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), prefix))),
     (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
   )
-
-/**
- * Advances the test clock by `count` batch intervals, waiting for each batch to complete, failed or not
- * (`Testing.advanceBatches` stops at the context's first job failure, which it keeps reporting).
- */
-export const advanceThroughFailures = (ssc: StreamingContext.StreamingContext, count: number) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < count; i++) {
-      const target = ssc.numCompletedBatches + 1
-      yield* TestClock.adjust(ssc.batchDurationMs)
-      yield* ssc.awaitCompletedBatches(target)
-    }
-  })

@@ -93,6 +93,37 @@ export const advanceBatches = (ssc: StreamingContext.StreamingContext, count: nu
   })
 
 /**
+ * Advances the test clock by `count` batch intervals, one at a time, waiting
+ * for each batch to complete whether its jobs succeeded or failed: for tests
+ * of what follows a failed batch (`advanceBatches` fails with the first
+ * failed job, and the context keeps reporting it). Fails at once on a
+ * stopped context.
+ *
+ * **Example**
+ * ```ts
+ * source.setDown(true)
+ * yield* Testing.advanceBatchesThroughFailures(ssc, 2) // both batches fail; the test checks what listeners heard
+ * ```
+ *
+ * @category testing
+ * @since 0.1.0
+ */
+export const advanceBatchesThroughFailures = (
+  ssc: StreamingContext.StreamingContext,
+  count: number
+): Effect.Effect<void, IllegalStateError> =>
+  Effect.gen(function*() {
+    for (let i = 0; i < count; i++) {
+      if (ssc.getState() === "STOPPED") {
+        return yield* new IllegalStateError({ message: "the StreamingContext is stopped: no batch can complete" })
+      }
+      const target = ssc.numCompletedBatches + 1
+      yield* TestClock.adjust(ssc.batchDurationMs)
+      yield* ssc.awaitCompletedBatches(target)
+    }
+  })
+
+/**
  * An input stream whose RDD at batch `zeroTime + (i + 1) x batchDuration` holds
  * `batches[i]` (empty after the last), as Spark's `TestInputStream`. Unlike a
  * queue stream, a batch's input does not depend on whether anything asked for
