@@ -19,8 +19,9 @@
  * On the real clock with 100 ms batches, shorter than a batch's processing, so
  * batches queue and the figure is the engine's (planning with the scans,
  * reading, counting, committing), not the interval's. The time runs from
- * `ssc.start()` until every entry is counted (the first batch's 100 ms wait
- * included). Clamped runs also print the rate after the first batch (its
+ * processing start of the first batch with entries (as the Kafka benchmark's;
+ * the wait for the first batch boundary is not the engine's) until every
+ * entry is counted. Clamped runs also print the rate after the first batch (its
  * executors' first task loads the reader's module and connects; the JIT is
  * cold): the later batches' entries over the time from the first batch's end
  * to the last one's. Prints each rate and its ratio to the plain loop.
@@ -118,17 +119,17 @@ const directStream = (url: string, master: string, perStreamPerBatch: number) =>
     stream.foreachRDD((rdd) =>
       Effect.gen(function*() {
         const ranges = DirectInputDStream.offsetRangesOf(rdd) ?? []
-        const outputStart = performance.now()
+        const outputStart = Date.now()
         const pairs = yield* rdd.map((r) => [r.fields["w"]!, 1] as const).reduceByKey((a, b) => a + b).collect()
         const entries = ranges.reduce((n, r) => n + r.count, 0)
         for (const [, n] of pairs) total += n
         if (entries > 0) {
           batches++
-          ends.push([entries, performance.now()])
+          ends.push([entries, Date.now()])
           if (process.env["VERBOSE"]) {
             console.log(
               `  batch of ${entries} entries: output started ${Math.round(outputStart - start)} ms after start, ` +
-                `took ${Math.round(performance.now() - outputStart)} ms`
+                `took ${Math.round(Date.now() - outputStart)} ms`
             )
           }
         }
@@ -136,10 +137,14 @@ const directStream = (url: string, master: string, perStreamPerBatch: number) =>
         DirectInputDStream.commitAsync(stream, ranges)
       })
     )
-    start = performance.now()
+    yield* ssc.addStreamingListener({
+      onBatchStarted: (info) => {
+        if (start === 0 && info.numRecords > 0) start = info.processingStartTime ?? Date.now()
+      }
+    })
     yield* ssc.start()
     yield* Effect.promise(() => allCounted)
-    const seconds = (performance.now() - start) / 1000
+    const seconds = (Date.now() - start) / 1000
     yield* ssc.stop()
     // After the first batch (executors warm, connections made): the later batches' entries over their time.
     const steady = ends.length < 2
