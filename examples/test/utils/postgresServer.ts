@@ -8,9 +8,9 @@
 // skip silently (under CI=true nor otherwise).
 import { execFile, execFileSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { freePort } from "@tspark/testkit"
 import pg from "pg"
 
 export interface PostgresServer {
@@ -95,16 +95,6 @@ const run = (command: ReadonlyArray<string>, cwd: string): Promise<string> =>
     execFile(command[0]!, command.slice(1), { cwd, encoding: "utf8" }, (error, stdout, stderr) => {
       if (error === null) resolve(stdout)
       else reject(new Error(`${command.join(" ")} failed: ${error.message}\n${stderr}`))
-    })
-  })
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resolve(port))
     })
   })
 

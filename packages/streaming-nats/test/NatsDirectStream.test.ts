@@ -8,32 +8,19 @@
  * is back everything is counted exactly once. On worker-thread executors
  * the shipped reader reads each range in its executor.
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import { NatsRangeReader } from "../src/index.js"
 import * as NatsUtils from "../src/NatsUtils.js"
-import { type TestClient, testClient } from "./utils/jetstream.js"
-import { type NatsServer, startNatsServer } from "./utils/natsServer.js"
+import { natsServerForFile } from "./utils/natsServer.js"
 import { expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
 
-let server: NatsServer
-let client: TestClient
+const nats = natsServerForFile()
 
-beforeAll(async () => {
-  server = await startNatsServer()
-  client = await testClient(server.address)
-})
-
-afterAll(async () => {
-  await NatsRangeReader.closeReaders()
-  await client?.close()
-  await server?.close()
-})
-
-/** Options of a stream over `streams`, with short timeouts: a server that is down fails a batch in about a second. */
+/** Options of a stream over `streams`, with short timeouts: a nats.server that is down fails a batch in about a second. */
 const optionsFor = (streams: ReadonlyArray<string>, application: string) => ({
-  servers: server.address,
+  servers: nats.server.address,
   streams,
   application,
   offsetReset: "earliest" as const,
@@ -43,13 +30,13 @@ const optionsFor = (streams: ReadonlyArray<string>, application: string) => ({
   reconnectTimeWaitMs: 100
 })
 
-const publish = (stream: string, payloads: ReadonlyArray<string>) => Effect.promise(() => client.publish(stream, payloads))
+const publish = (stream: string, payloads: ReadonlyArray<string>) => Effect.promise(() => nats.client.publish(stream, payloads))
 
 describe("NatsUtils.createDirectStream", () => {
   it.effect("counts N known messages over three streams exactly once across batches, committing after output", () =>
     Effect.scoped(Effect.gen(function*() {
       const streams = ["wc-0", "wc-1", "wc-2"]
-      yield* Effect.promise(() => client.createStreams(streams))
+      yield* Effect.promise(() => nats.client.createStreams(streams))
       const ssc = yield* makeStreaming()
       const stream = yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "wc"))
       const seen = wordCount(stream)
@@ -77,7 +64,7 @@ describe("NatsUtils.createDirectStream", () => {
         }
         const total = published.filter((p) => p[0]?.startsWith(`${name}_`)).reduce((n, p) => n + p.length, 0)
         assert.strictEqual(next, total + 1, `${name} is read to its end`)
-        assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", `wc.${name}`)), total + 1)
+        assert.strictEqual(yield* Effect.promise(() => nats.client.committed("tspark_offsets", `wc.${name}`)), total + 1)
       }
       // One connection for the readers of this process (local[2]: both executors share it).
       assert.strictEqual(NatsRangeReader.openReaders(), 1)
@@ -89,7 +76,7 @@ describe("NatsUtils.createDirectStream", () => {
     () =>
       Effect.scoped(Effect.gen(function*() {
         const streams = ["workers-0", "workers-1"]
-        yield* Effect.promise(() => client.createStreams(streams))
+        yield* Effect.promise(() => nats.client.createStreams(streams))
         const ssc = yield* makeStreaming({ "spark.streaming.kafka.maxRatePerPartition": "20" }, "local-cluster[2,1,256]")
         const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "workers")))
         yield* ssc.start()
@@ -98,7 +85,7 @@ describe("NatsUtils.createDirectStream", () => {
         yield* publish("workers-1", published[1]!)
         yield* Testing.advanceBatchesThroughFailures(ssc, 4) // 20 per stream and batch: 45 take three batches; the fourth commits the third's output
         assert.deepStrictEqual(seen.counts, expectedCounts(published))
-        assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "workers.workers-0")), 46)
+        assert.strictEqual(yield* Effect.promise(() => nats.client.committed("tspark_offsets", "workers.workers-0")), 46)
         // The executors read: the driver's process opened no reader connection.
         assert.strictEqual(NatsRangeReader.openReaders(), 0)
         yield* ssc.stop()
@@ -109,11 +96,11 @@ describe("NatsUtils.createDirectStream", () => {
   it.effect("a backlog drains at maxRatePerPartition per stream and batch, deleted messages counting as offsets", () =>
     Effect.scoped(Effect.gen(function*() {
       const streams = ["backlog-0", "backlog-1"]
-      yield* Effect.promise(() => client.createStreams(streams))
+      yield* Effect.promise(() => nats.client.createStreams(streams))
       const published = [messages("backlog-0", 0, 35), messages("backlog-1", 0, 12)]
       yield* publish("backlog-0", published[0]!)
       yield* publish("backlog-1", published[1]!)
-      yield* Effect.promise(() => client.jsm.streams.deleteMessage("backlog-0", 15))
+      yield* Effect.promise(() => nats.client.jsm.streams.deleteMessage("backlog-0", 15))
       const ssc = yield* makeStreaming({ "spark.streaming.kafka.maxRatePerPartition": "10" })
       const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "backlog")))
       yield* ssc.start()
@@ -132,7 +119,7 @@ describe("NatsUtils.createDirectStream", () => {
   it.effect("an application restarted resumes from its committed offsets", () =>
     Effect.scoped(Effect.gen(function*() {
       const streams = ["resume-0", "resume-1"]
-      yield* Effect.promise(() => client.createStreams(streams))
+      yield* Effect.promise(() => nats.client.createStreams(streams))
       const first = [messages("resume-0", 0, 30), messages("resume-1", 0, 20)]
       yield* publish("resume-0", first[0]!)
       yield* publish("resume-1", first[1]!)
@@ -161,10 +148,10 @@ describe("NatsUtils.createDirectStream", () => {
       yield* ssc.stop()
     })))
 
-  it.effect("a server restart mid-stream: batches fail while it is down (listeners hear why), then everything is counted once", () =>
+  it.effect("a nats.server restart mid-stream: batches fail while it is down (listeners hear why), then everything is counted once", () =>
     Effect.scoped(Effect.gen(function*() {
       const streams = ["restart-0", "restart-1"]
-      yield* Effect.promise(() => client.createStreams(streams))
+      yield* Effect.promise(() => nats.client.createStreams(streams))
       const ssc = yield* makeStreaming()
       const seen = wordCount(yield* NatsUtils.createDirectStream(ssc, optionsFor(streams, "restart")))
       const failures: Array<string> = []
@@ -178,15 +165,15 @@ describe("NatsUtils.createDirectStream", () => {
       yield* publish("restart-0", published[0]!)
       yield* publish("restart-1", published[1]!)
       yield* Testing.advanceBatches(ssc, 1)
-      yield* Effect.promise(() => server.stop())
+      yield* Effect.promise(() => nats.server.stop())
       // Down: the batches fail (their jobs fail with the source's error), the context goes on.
       yield* Testing.advanceBatchesThroughFailures(ssc, 2)
       yield* ssc.waitForListeners()
       assert.isAtLeast(failures.length, 2)
       assert.include(failures[0]!, "did not answer")
       assert.strictEqual(ssc.getState(), "ACTIVE")
-      yield* Effect.promise(() => server.start())
-      yield* Effect.promise(() => client.awaitStream("restart-1"))
+      yield* Effect.promise(() => nats.server.start())
+      yield* Effect.promise(() => nats.client.awaitStream("restart-1"))
       const later = [messages("restart-0", 25, 10), messages("restart-1", 15, 20)]
       yield* publish("restart-0", later[0]!)
       yield* publish("restart-1", later[1]!)
@@ -197,7 +184,7 @@ describe("NatsUtils.createDirectStream", () => {
       }
       yield* Testing.advanceBatchesThroughFailures(ssc, 1) // commits the last output
       assert.deepStrictEqual(seen.counts, expected)
-      assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "restart.restart-1")), 36)
+      assert.strictEqual(yield* Effect.promise(() => nats.client.committed("tspark_offsets", "restart.restart-1")), 36)
       yield* ssc.stop()
     })))
 })

@@ -7,31 +7,18 @@
  * (earliest and latest move on with a warning, fail fails the batch naming
  * the stream).
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as Testing from "@tspark/streaming/testing"
 import { Effect } from "effect"
 import * as net from "node:net"
-import { NatsOptions, NatsRangeReader } from "../src/index.js"
+import { NatsOptions } from "../src/index.js"
 import * as NatsUtils from "../src/NatsUtils.js"
-import { type TestClient, testClient } from "./utils/jetstream.js"
-import { type NatsServer, startNatsServer } from "./utils/natsServer.js"
+import { natsServerForFile } from "./utils/natsServer.js"
 import { expectedCounts, makeStreaming, messages, wordCount } from "./utils/streaming.js"
 
-let server: NatsServer
-let client: TestClient
+const nats = natsServerForFile()
 
-beforeAll(async () => {
-  server = await startNatsServer()
-  client = await testClient(server.address)
-})
-
-afterAll(async () => {
-  await NatsRangeReader.closeReaders()
-  await client?.close()
-  await server?.close()
-})
-
-const good = () => ({ servers: server.address, streams: ["s"], application: "app" })
+const good = () => ({ servers: nats.server.address, streams: ["s"], application: "app" })
 
 describe("options and errors", () => {
   it("bad options fail with NatsConfigError naming the option and what to set", () => {
@@ -66,14 +53,14 @@ describe("options and errors", () => {
     assert.deepStrictEqual((checked as NatsOptions.ValidatedOptions).startingOffsets, new Map([["s", 7]]))
   })
 
-  it.effect("createDirectStream: a bad option, a stream that does not exist, a server that cannot be reached", () =>
+  it.effect("createDirectStream: a bad option, a stream that does not exist, a nats.server that cannot be reached", () =>
     Effect.scoped(Effect.gen(function*() {
       const ssc = yield* makeStreaming()
       const bad = yield* Effect.flip(NatsUtils.createDirectStream(ssc, { ...good(), offsetReset: "never" as "fail" }))
       assert.strictEqual(bad._tag, "NatsConfigError")
       const missing = yield* Effect.flip(NatsUtils.createDirectStream(ssc, { ...good(), streams: ["no-such-stream"] }))
       assert.strictEqual(missing._tag, "NatsStreamNotFoundError")
-      assert.include(missing.message, `JetStream stream "no-such-stream" does not exist on ${server.address}`)
+      assert.include(missing.message, `JetStream stream "no-such-stream" does not exist on ${nats.server.address}`)
       assert.include(missing.message, "nats stream add no-such-stream")
       // A port nobody listens on.
       const port = yield* Effect.promise(() =>
@@ -93,8 +80,8 @@ describe("options and errors", () => {
 
   it.effect("a stream deleted while the application runs fails its batches, naming the stream; the context goes on", () =>
     Effect.scoped(Effect.gen(function*() {
-      yield* Effect.promise(() => client.createStreams(["vanishing"]))
-      yield* Effect.promise(() => client.publish("vanishing", messages("vanishing", 0, 5)))
+      yield* Effect.promise(() => nats.client.createStreams(["vanishing"]))
+      yield* Effect.promise(() => nats.client.publish("vanishing", messages("vanishing", 0, 5)))
       const ssc = yield* makeStreaming()
       const seen = wordCount(
         yield* NatsUtils.createDirectStream(ssc, { ...good(), streams: ["vanishing"], application: "vanishing", offsetReset: "earliest" })
@@ -108,7 +95,7 @@ describe("options and errors", () => {
       yield* ssc.start()
       yield* Testing.advanceBatchesThroughFailures(ssc, 1)
       assert.deepStrictEqual(seen.counts, expectedCounts([messages("vanishing", 0, 5)]))
-      yield* Effect.promise(() => client.jsm.streams.delete("vanishing"))
+      yield* Effect.promise(() => nats.client.jsm.streams.delete("vanishing"))
       yield* Testing.advanceBatchesThroughFailures(ssc, 1)
       yield* ssc.waitForListeners()
       assert.strictEqual(failures.length, 1)
@@ -124,8 +111,8 @@ describe("options and errors", () => {
       const purgedUnder = (policy: "earliest" | "latest" | "fail") =>
         Effect.gen(function*() {
           const name = `reset-${policy}`
-          yield* Effect.promise(() => client.createStreams([name]))
-          yield* Effect.promise(() => client.publish(name, messages(name, 1, 10)))
+          yield* Effect.promise(() => nats.client.createStreams([name]))
+          yield* Effect.promise(() => nats.client.publish(name, messages(name, 1, 10)))
           const ssc = yield* makeStreaming()
           const stream = yield* NatsUtils.createDirectStream(ssc, {
             ...good(),
@@ -140,9 +127,9 @@ describe("options and errors", () => {
           yield* Testing.advanceBatchesThroughFailures(ssc, 1)
           assert.deepStrictEqual(seen.counts, expectedCounts([messages(name, 1, 10)]))
           seen.counts.clear()
-          yield* Effect.promise(() => client.publish(name, messages(name, 11, 10)))
-          yield* Effect.promise(() => client.jsm.streams.purge(name, { seq: 21 }))
-          yield* Effect.promise(() => client.publish(name, messages(name, 21, 5)))
+          yield* Effect.promise(() => nats.client.publish(name, messages(name, 11, 10)))
+          yield* Effect.promise(() => nats.client.jsm.streams.purge(name, { seq: 21 }))
+          yield* Effect.promise(() => nats.client.publish(name, messages(name, 21, 5)))
           return { name, seen, ssc }
         })
 
@@ -155,7 +142,7 @@ describe("options and errors", () => {
       const latest = yield* purgedUnder("latest")
       yield* Testing.advanceBatchesThroughFailures(latest.ssc, 1)
       assert.strictEqual(latest.seen.counts.size, 0)
-      yield* Effect.promise(() => client.publish(latest.name, messages(latest.name, 26, 3)))
+      yield* Effect.promise(() => nats.client.publish(latest.name, messages(latest.name, 26, 3)))
       yield* Testing.advanceBatchesThroughFailures(latest.ssc, 1)
       assert.deepStrictEqual(latest.seen.counts, expectedCounts([messages(latest.name, 26, 3)]))
       yield* latest.ssc.stop()

@@ -5,7 +5,7 @@
  * committed in the key-value bucket (one batch behind) are not used, so no
  * message is counted twice, and none is lost.
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { SparkContext } from "@tspark/core"
 import { DirectInputDStream, StreamingContext } from "@tspark/streaming"
 import * as Testing from "@tspark/streaming/testing"
@@ -14,25 +14,11 @@ import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { NatsRangeReader } from "../src/index.js"
 import * as NatsUtils from "../src/NatsUtils.js"
-import { type TestClient, testClient } from "./utils/jetstream.js"
-import { type NatsServer, startNatsServer } from "./utils/natsServer.js"
+import { natsServerForFile } from "./utils/natsServer.js"
 import { expectedCounts, messages } from "./utils/streaming.js"
 
-let server: NatsServer
-let client: TestClient
-
-beforeAll(async () => {
-  server = await startNatsServer()
-  client = await testClient(server.address)
-})
-
-afterAll(async () => {
-  await NatsRangeReader.closeReaders()
-  await client?.close()
-  await server?.close()
-})
+const nats = natsServerForFile()
 
 const NOW = 1_700_000_000_000
 const batch = (k: number) => NOW + k * 1000
@@ -45,7 +31,7 @@ const application = (sc: SparkContext.SparkContext, checkpointDir: string, count
     const ssc = yield* StreamingContext.make(sc, { batchDuration: 1000 })
     yield* ssc.checkpoint(checkpointDir)
     const stream = yield* NatsUtils.createDirectStream(ssc, {
-      servers: server.address,
+      servers: nats.server.address,
       streams,
       application: "ckpt",
       offsetReset: "earliest",
@@ -82,10 +68,10 @@ describe("recovery from a checkpoint", () => {
           Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "tspark-nats-ckpt-"))),
           (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
         )
-        yield* Effect.promise(() => client.createStreams(streams))
+        yield* Effect.promise(() => nats.client.createStreams(streams))
         const published = [messages("ckpt-0", 0, 20), messages("ckpt-1", 0, 10)]
-        yield* Effect.promise(() => client.publish("ckpt-0", published[0]!))
-        yield* Effect.promise(() => client.publish("ckpt-1", published[1]!))
+        yield* Effect.promise(() => nats.client.publish("ckpt-0", published[0]!))
+        yield* Effect.promise(() => nats.client.publish("ckpt-1", published[1]!))
         const before = new Map<string, number>()
         yield* Effect.scoped(Effect.gen(function*() {
           const sc = yield* SparkContext.make({ master: "local[2]", appName: "nats-ckpt-1", conf })
@@ -98,9 +84,9 @@ describe("recovery from a checkpoint", () => {
           yield* fileAppears(path.join(checkpointDir, `checkpoint-${batch(3)}`))
           yield* ssc.stop({ stopSparkContext: true, stopGracefully: false })
         }))
-        assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "ckpt.ckpt-0")), 17)
+        assert.strictEqual(yield* Effect.promise(() => nats.client.committed("tspark_offsets", "ckpt.ckpt-0")), 17)
         const later = messages("ckpt-1", 10, 6)
-        yield* Effect.promise(() => client.publish("ckpt-1", later))
+        yield* Effect.promise(() => nats.client.publish("ckpt-1", later))
 
         const after = new Map<string, number>()
         const sc = yield* SparkContext.make({ master: "local[2]", appName: "nats-ckpt-2", conf })
@@ -111,7 +97,7 @@ describe("recovery from a checkpoint", () => {
         const total = new Map(before)
         for (const [word, n] of after) total.set(word, (total.get(word) ?? 0) + n)
         assert.deepStrictEqual(total, expectedCounts([...published, later]))
-        assert.strictEqual(yield* Effect.promise(() => client.committed("tspark_offsets", "ckpt.ckpt-1")), 17)
+        assert.strictEqual(yield* Effect.promise(() => nats.client.committed("tspark_offsets", "ckpt.ckpt-1")), 17)
         yield* ssc.stop()
       })),
     60_000

@@ -5,6 +5,9 @@
 // (JetStream's file store keeps the messages); `close` removes it all.
 import { findBinary, type ServerProcess, startServer } from "@tspark/testkit"
 import * as path from "node:path"
+import { afterAll, beforeAll } from "vitest"
+import { NatsRangeReader } from "../../src/index.js"
+import { type TestClient, testClient } from "./jetstream.js"
 
 export type NatsServer = ServerProcess
 
@@ -15,3 +18,29 @@ export const startNatsServer = (): Promise<NatsServer> =>
     args: (port, directory) => ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", path.join(directory, "store")],
     readyText: "Server is ready"
   })
+
+/**
+ * A server and a JetStream client for the test file that calls it at its top
+ * level: started before the file's tests, closed after them (with the range
+ * readers this process keeps).
+ */
+export const natsServerForFile = (): { readonly server: NatsServer; readonly client: TestClient } => {
+  const state: { server?: NatsServer; client?: TestClient } = {}
+  beforeAll(async () => {
+    state.server = await startNatsServer()
+    state.client = await testClient(state.server.address)
+  })
+  afterAll(async () => {
+    await NatsRangeReader.closeReaders()
+    await state.client?.close()
+    await state.server?.close()
+  })
+  return {
+    get server() {
+      return state.server!
+    },
+    get client() {
+      return state.client!
+    }
+  }
+}
