@@ -9,6 +9,8 @@
 /** @since 0.1.0 */
 export * as Accumulator from "./Accumulator.js"
 /** @since 0.1.0 */
+export * as AppStatusListener from "./status/AppStatusListener.js"
+/** @since 0.1.0 */
 export * as Broadcast from "./Broadcast.js"
 /** @since 0.1.0 */
 export * as ContextCleaner from "./ContextCleaner.js"

@@ -1,11 +1,13 @@
 /**
- * Spark's `org.apache.spark.util` package: hashing, key maps, orderings, the
+ * Spark's `org.apache.spark.util` package: hashing, key maps, orderings, quantiles, the
  * listener bus and the lineage walker the scheduler, the executors and
  * `RDD.toDebugString` share.
  *
  * @since 0.1.0
  */
 
+/** @since 0.1.0 */
+export * as Distribution from "./Distribution.js"
 /** @since 0.1.0 */
 export * as Hash from "./hash.js"
 /** @since 0.1.0 */

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { SparkConf } from "@tspark/core"
+import { Distribution } from "@tspark/core/util"
 import type { ReceiverInfo } from "../scheduler/ReceiverInfo.js"
 import type { BatchInfo, OutputOperationInfo, StreamingListener } from "../scheduler/StreamingListener.js"
 import { InvalidStreamError } from "../StreamingError.js"
@@ -25,52 +26,6 @@ import { InvalidStreamError } from "../StreamingError.js"
  * @since 0.1.0
  */
 export const RETAINED_BATCHES_KEY = "spark.streaming.ui.retainedBatches"
-
-/**
- * Quantiles of a metric over the retained completed batches: the minimum,
- * the 25th, 50th and 75th percentiles, and the maximum, with how many
- * values they were taken from.
- *
- * Mirrors `org.apache.spark.util.Distribution.getQuantiles()`.
- *
- * **Example**
- * ```ts
- * const d: StreamingJobProgressListener.Distribution = { count: 3, min: 1, p25: 1, median: 2, p75: 3, max: 3 }
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface Distribution {
-  readonly count: number
-  readonly min: number
-  readonly p25: number
-  readonly median: number
-  readonly p75: number
-  readonly max: number
-}
-
-/**
- * The quantiles of `values`, or `undefined` for none. A quantile `q` is the
- * sorted values' element at `min(floor(q * n), n - 1)`, as Spark's
- * `Distribution` takes it.
- *
- * Mirrors `org.apache.spark.util.Distribution(values).getQuantiles()`.
- *
- * **Example**
- * ```ts
- * StreamingJobProgressListener.distribution([4, 1, 3, 2]) // { count: 4, min: 1, p25: 2, median: 3, p75: 4, max: 4 }
- * ```
- *
- * @category constructors
- * @since 0.1.0
- */
-export const distribution = (values: ReadonlyArray<number>): Distribution | undefined => {
-  if (values.length === 0) return undefined
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(Math.floor(q * sorted.length), sorted.length - 1)]!
-  return { count: sorted.length, min: sorted[0]!, p25: at(0.25), median: at(0.5), p75: at(0.75), max: sorted.at(-1)! }
-}
 
 const byTime = (a: BatchInfo, b: BatchInfo) => a.batchTime - b.batchTime
 
@@ -217,17 +172,17 @@ export class StreamingJobProgressListener implements StreamingListener {
   }
 
   /** Scheduling delay (submission to start) over the retained completed batches. */
-  schedulingDelayDistribution(): Distribution | undefined {
+  schedulingDelayDistribution(): Distribution.Distribution | undefined {
     return this.metric((b) => b.schedulingDelay)
   }
 
   /** Processing time over the retained completed batches. */
-  processingDelayDistribution(): Distribution | undefined {
+  processingDelayDistribution(): Distribution.Distribution | undefined {
     return this.metric((b) => b.processingDelay)
   }
 
   /** Total delay (submission to end) over the retained completed batches. */
-  totalDelayDistribution(): Distribution | undefined {
+  totalDelayDistribution(): Distribution.Distribution | undefined {
     return this.metric((b) => b.totalDelay)
   }
 
@@ -252,13 +207,13 @@ export class StreamingJobProgressListener implements StreamingListener {
     return [...this.receiverInfos.values()].sort((a, b) => a.streamId - b.streamId)
   }
 
-  private metric(of: (batch: BatchInfo) => number | undefined): Distribution | undefined {
+  private metric(of: (batch: BatchInfo) => number | undefined): Distribution.Distribution | undefined {
     const values: Array<number> = []
     for (const batch of this.completed) {
       const value = of(batch)
       if (value !== undefined) values.push(value)
     }
-    return distribution(values)
+    return Distribution.of(values)
   }
 }
 

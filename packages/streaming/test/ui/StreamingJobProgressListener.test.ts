@@ -3,12 +3,11 @@
  * listener events on the test clock: totals, retained batches bounded by
  * spark.streaming.ui.retainedBatches over thousands of batches, a failed
  * output operation's error on its batch, delay distributions, input rates,
- * receivers' latest states; quantiles as Spark's Distribution takes them.
+ * receivers' latest states.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { SparkConf } from "@tspark/core"
 import { Effect } from "effect"
-import fc from "fast-check"
 import type { ReceiverInfo } from "../../src/scheduler/ReceiverInfo.js"
 import { InvalidStreamError } from "../../src/StreamingError.js"
 import * as Testing from "../../src/testing/index.js"
@@ -22,18 +21,6 @@ const progressOf = (conf: Readonly<Record<string, string>>, batchDurationMs = 10
 }
 
 describe("StreamingJobProgressListener", () => {
-  it("distribution: quantiles at min(floor(q * n), n - 1) of the sorted values, as Spark's", () => {
-    assert.isUndefined(StreamingJobProgressListener.distribution([]))
-    assert.deepStrictEqual(StreamingJobProgressListener.distribution([4, 1, 3, 2]), { count: 4, min: 1, p25: 2, median: 3, p75: 4, max: 4 })
-    fc.assert(fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 50 }), (values) => {
-      const sorted = [...values].sort((a, b) => a - b)
-      const d = StreamingJobProgressListener.distribution(values)!
-      const at = (q: number) => sorted[Math.min(Math.floor(q * sorted.length), sorted.length - 1)]
-      assert.deepStrictEqual([d.min, d.p25, d.median, d.p75, d.max], [sorted[0], at(0.25), at(0.5), at(0.75), sorted.at(-1)])
-      assert.strictEqual(d.count, values.length)
-    }))
-  })
-
   it("a retainedBatches setting that is not a positive integer names the key", () => {
     const made = StreamingJobProgressListener.make(SparkConf.make({ "spark.streaming.ui.retainedBatches": "0" }), 1000)
     assert.instanceOf(made, InvalidStreamError)
