@@ -5,5 +5,5 @@ import { sharedConfig } from "../../vitest.shared.js"
 // Closure.fromModule) load through Node, not vite's transform, so that the tests and the executors
 // share one copy of each module.
 export default mergeConfig(sharedConfig, {
-  test: { setupFiles: ["./test/setup.ts"], server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } }
+  test: { setupFiles: ["../../testkit/src/fastCheckSetup.ts"], server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } }
 })

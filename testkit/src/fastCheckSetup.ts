@@ -1,3 +1,5 @@
+// A vitest setup file (packages name it in their setupFiles): fast-check
+// configured for every test file.
 import fc from "fast-check"
 
 // Deterministic by default: every run explores the same cases. Set FC_SEED to
