@@ -141,6 +141,7 @@ export class JobGeneratorImpl {
             cause
           })
         )
+        yield* Effect.logError(`Error generating jobs for time ${time} ms`, cause).pipe(Effect.annotateLogs({ batchTime: time }))
       }
       // Input counts the driver could not know while generating (see InputInfoTracker.reportRDD).
       yield* this.ctx.inputInfoTracker.resolve(time)

@@ -170,6 +170,7 @@ export class JobSchedulerImpl {
     state.outputs.set(job.outputOpId, info)
     bus.post({ _tag: "OutputOperationCompleted", info })
     state.remaining--
+    let logged: Effect.Effect<void> = Effect.void
     if (failure !== undefined && Exit.isFailure(event.exit)) {
       state.failed = true
       this.ctx.notifyError(
@@ -180,10 +181,15 @@ export class JobSchedulerImpl {
           cause: Cause.squash(event.exit.cause)
         })
       )
+      // One line per failed job, as Spark's JobScheduler logs "Error running job streaming job <time> ms.<op>".
+      logged = Effect.logError(
+        `Error running job of batch ${job.time} ms, output operation ${job.outputOpId} (${job.description})`,
+        event.exit.cause
+      ).pipe(Effect.annotateLogs({ batchTime: job.time, outputOpId: job.outputOpId }))
     }
-    if (state.remaining > 0) return Effect.void
+    if (state.remaining > 0) return logged
     state.processingEndTime = event.time
-    return this.complete(state)
+    return Effect.andThen(logged, this.complete(state))
   }
 
   /** Mirrors `JobScheduler.handleJobCompletion` once a batch's last job is done. */
