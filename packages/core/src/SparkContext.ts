@@ -30,6 +30,7 @@ import type { InsecureListenError } from "./SecurityManager.js"
 import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
+import { schedulerLogging } from "./internal/scheduler/schedulerLogging.js"
 
 /**
  * Options of a context: the master, an application name and any Spark
@@ -389,6 +390,7 @@ export const make = (
     const startTime = yield* Clock.currentTimeMillis
     const { scope, services } = yield* startServices(conf)
     const sc = new SparkContext(conf, startTime, scope, callerServices, services)
+    sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
     yield* Effect.addFinalizer(() => sc.stop())
     return sc
   })
