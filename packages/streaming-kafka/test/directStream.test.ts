@@ -8,10 +8,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { afterAll, beforeAll } from "vitest"
-import { closeReaders } from "../src/KafkaReader.js"
-import { committedOffsets, latestOffsets, messages, produce, runUntil, total, wordCountApp } from "./utils/kafka.js"
-import { type KafkaMockCluster, startKafkaMockCluster } from "@tspark/testkit"
+import { committedOffsets, latestOffsets, messages, produce, runUntil, total, wordCountApp, mockClusterForBlock } from "./utils/kafka.js"
 
 /** Every message m<i> for i < n counted exactly once. */
 const assertEachOnce = (counts: Map<string, number>, n: number) => {
@@ -21,14 +18,7 @@ const assertEachOnce = (counts: Map<string, number>, n: number) => {
 }
 
 describe("Kafka direct stream on the mock cluster", () => {
-  let cluster: KafkaMockCluster
-  beforeAll(async () => {
-    cluster = await startKafkaMockCluster()
-  })
-  afterAll(async () => {
-    await closeReaders()
-    await cluster?.stop()
-  })
+  const cluster = mockClusterForBlock()
 
   it.effect("N messages produced over 4 partitions in rounds are each counted once; offsets are committed after output", () =>
     Effect.scoped(Effect.gen(function*() {

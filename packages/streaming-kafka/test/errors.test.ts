@@ -10,14 +10,11 @@ import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
 import { Kafka, logLevel } from "kafkajs"
-import { afterAll, beforeAll } from "vitest"
 import * as ConsumerStrategies from "../src/ConsumerStrategies.js"
-import { closeReaders } from "../src/KafkaReader.js"
 import * as KafkaUtils from "../src/KafkaUtils.js"
 import * as LocationStrategies from "../src/LocationStrategies.js"
 import * as OffsetRange from "../src/OffsetRange.js"
-import { messages, produce, runUntil, testParams, wordCountApp } from "./utils/kafka.js"
-import { type KafkaMockCluster, startKafkaMockCluster } from "@tspark/testkit"
+import { messages, produce, runUntil, testParams, wordCountApp, mockClusterForBlock } from "./utils/kafka.js"
 
 const base = { "bootstrap.servers": "127.0.0.1:9092", "group.id": "g" }
 
@@ -72,14 +69,7 @@ describe("Kafka configuration", () => {
 })
 
 describe("Kafka topics and partitions on the mock cluster", () => {
-  let cluster: KafkaMockCluster
-  beforeAll(async () => {
-    cluster = await startKafkaMockCluster()
-  })
-  afterAll(async () => {
-    await closeReaders()
-    await cluster?.stop()
-  })
+  const cluster = mockClusterForBlock()
 
   it.effect("a topic that does not exist fails the batch with an error naming it, and is not created by asking", () =>
     Effect.scoped(Effect.gen(function*() {

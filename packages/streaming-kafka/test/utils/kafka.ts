@@ -6,9 +6,12 @@
 import { SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import * as Testing from "@tspark/streaming/testing"
+import { type KafkaMockCluster, startKafkaMockCluster } from "@tspark/testkit"
 import { Effect } from "effect"
 import { Kafka, logLevel } from "kafkajs"
+import { afterAll, beforeAll } from "vitest"
 import * as ConsumerStrategies from "../../src/ConsumerStrategies.js"
+import { closeReaders } from "../../src/KafkaReader.js"
 import * as KafkaUtils from "../../src/KafkaUtils.js"
 import * as LocationStrategies from "../../src/LocationStrategies.js"
 import type * as OffsetRange from "../../src/OffsetRange.js"
@@ -133,3 +136,23 @@ export const runUntil = (ssc: StreamingContext.StreamingContext, done: () => boo
     yield* ssc.waitForListeners()
     return ran
   })
+
+/**
+ * A mock cluster for the `describe` block that calls it: started before its
+ * tests, stopped after them, with the range readers this process keeps.
+ */
+export const mockClusterForBlock = (): { readonly bootstrap: string } => {
+  let cluster: KafkaMockCluster | undefined
+  beforeAll(async () => {
+    cluster = await startKafkaMockCluster()
+  })
+  afterAll(async () => {
+    await closeReaders()
+    await cluster?.stop()
+  })
+  return {
+    get bootstrap() {
+      return cluster!.bootstrap
+    }
+  }
+}
