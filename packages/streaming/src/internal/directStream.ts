@@ -42,6 +42,8 @@ export class DirectStreamState<R> {
   private readonly commitPositions = new Map<string, string>()
   /** What the source had committed before this stream started (loaded at the first batch), or nothing to load. */
   private committed: Committed | undefined
+  /** The planning position with the committed offsets merged in, once they are loaded. */
+  private committedStart: DirectPosition | undefined
   /** The backpressure rate the controller published last. */
   private latestRate: Option.Option<number> = Option.none()
 
@@ -141,16 +143,14 @@ export class DirectStreamState<R> {
     return Effect.suspend(() => {
       const load = this.source.committedOffsets
       if (load === undefined) return Effect.succeed(this.position)
-      if (this.committed !== undefined) return Effect.succeed(this.withCommitted(this.committed))
+      if (this.committedStart !== undefined) return Effect.succeed(this.committedStart)
       return Effect.map(load, (loaded) => {
         this.committed = { offsets: new Map(loaded.offsets), positions: new Map(loaded.positions ?? []) }
-        return this.withCommitted(this.committed)
+        // Merged once: the options' starting offsets win over the committed ones.
+        const startingOffsets = new Map([...loaded.offsets, ...(this.position.startingOffsets ?? [])])
+        return this.committedStart = { ...this.position, startingOffsets }
       })
     })
-  }
-
-  private withCommitted(committed: Committed): DirectPosition {
-    return { ...this.position, startingOffsets: new Map([...committed.offsets, ...(this.position.startingOffsets ?? [])]) }
   }
 
   private get commitQueued(): Effect.Effect<void> {
