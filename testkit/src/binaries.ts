@@ -4,7 +4,8 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-const isExecutable = (file: string): boolean => {
+/** Whether `file` is a regular file this process may execute. */
+export const isExecutable = (file: string): boolean => {
   try {
     fs.accessSync(file, fs.constants.X_OK)
     return fs.statSync(file).isFile()

@@ -3,7 +3,7 @@
  * servers of a test's own started from installed binaries on free ports,
  * librdkafka's mock Kafka cluster (in kcat), and bounded waits on the real clock.
  */
-export { type BinarySpec, findBinary } from "./binaries.js"
+export { type BinarySpec, findBinary, isExecutable } from "./binaries.js"
 export { type KafkaMockCluster, startKafkaMockCluster } from "./kafkaMockCluster.js"
 export { freePort, type ServerProcess, type ServerSpec, startServer } from "./ServerProcess.js"
 export { waitUntil } from "./waitUntil.js"

@@ -10,7 +10,7 @@ import { execFile, execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { freePort } from "@tspark/testkit"
+import { freePort, isExecutable } from "@tspark/testkit"
 import pg from "pg"
 
 export interface PostgresServer {
@@ -24,15 +24,6 @@ export interface PostgresServer {
   readonly createDatabase: (name: string) => Promise<string>
   /** Stops the server at once and removes its directory. */
   readonly stop: () => Promise<void>
-}
-
-const isExecutable = (file: string): boolean => {
-  try {
-    fs.accessSync(file, fs.constants.X_OK)
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
 }
 
 /** Debian keeps the server binaries out of PATH, in /usr/lib/postgresql/<version>/bin: newest first. */
