@@ -28,26 +28,15 @@ import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
 import type { InsecureListenError } from "./SecurityManager.js"
 import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
+import type { SparkContextOptions } from "./SparkContextOptions.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
-import { schedulerLogging } from "./internal/scheduler/schedulerLogging.js"
-
-/**
- * Options of a context: the master, an application name and any Spark
- * configuration entries.
- *
- * @category models
- * @since 0.1.0
- */
-export interface SparkContextOptions {
-  /** A master URL (see `SparkConf.parseMaster`): `local[N]`, `local-cluster[N,C,M]`, `tcp://HOST:PORT`, ... Default `local[*]`. */
-  readonly master?: string
-  readonly appName?: string
-  readonly conf?: Readonly<Record<string, string | number | boolean>> | SparkConf.SparkConf
-}
+import { type ContextStatus, startContextStatus } from "./internal/status/contextStatus.js"
+import type { AppStatusListener } from "./status/AppStatusListener.js"
 
 export type { JobHandle } from "./FutureAction.js"
 export { LocalProperties, withJobGroup, withLocalProperty } from "./LocalProperties.js"
+export type { SparkContextOptions } from "./SparkContextOptions.js"
 
 /**
  * A Spark context.
@@ -75,6 +64,8 @@ export class SparkContext implements RDDContext {
   private stopped = false
   private checkpointDirectory: string | undefined
   private readonly properties = new Map<string, string>()
+  /** @internal What it keeps and serves about itself (see `startContextStatus`). */
+  status!: ContextStatus
 
   /** @internal */
   constructor(
@@ -102,47 +93,50 @@ export class SparkContext implements RDDContext {
   get defaultParallelism(): number {
     return this.services.backend.defaultParallelism
   }
-
   /** The directory `RDD.checkpoint()` writes to, once set. */
   get checkpointDir(): string | undefined {
     return this.checkpointDirectory
   }
-
+  /** The application's id: `spark.app.id`, else `local-<start ms>` (local masters) or `app-<yyyyMMddHHmmss>-0000`. */
+  get applicationId(): string {
+    return this.status.applicationId
+  }
+  /** The status store the UI and the REST API read: jobs, stages, executors (Spark's `statusStore`). */
+  get statusStore(): AppStatusListener {
+    return this.status.store
+  }
+  /** The web UI's address, `http://host:port`, when `spark.ui.enabled` (Spark's `uiWebUrl`). */
+  get uiWebUrl(): string | undefined {
+    return this.status.uiWebUrl
+  }
   /** Whether `stop` has been called. */
   get isStopped(): boolean {
     return this.stopped
   }
-
   /** The driver's block manager (the local executor's, in local mode). */
   get blockManager(): BlockManager {
     return this.services.env.blockManager
   }
-
   /** Where every block lives. */
   get blockManagerMaster(): BlockManagerMaster {
     return this.services.blockManagerMaster
   }
-
   /** Where every shuffle output lives. */
   get mapOutputTracker(): MapOutputTracker {
     return this.services.mapOutputTracker
   }
-
   /** @internal The context's cleaner: streaming's explicit cleanup of forgotten batches goes through it. */
   get cleaner(): Services["cleaner"] {
     return this.services.cleaner
   }
-
   /** @internal */
   persistRdd(rdd: RDD<unknown>): void {
     this.services.cleaner.persistRdd(rdd)
   }
-
   /** @internal */
   readonly cleanShuffleWith = (owner: RDD<unknown>, shuffleId: number): void => {
     this.services.cleaner.registerShuffleForCleanup(owner, shuffleId)
   }
-
   /** @internal */
   readonly cleanCheckpointWith = (owner: RDD<unknown>, rddId: number, directory: string): void =>
     this.services.cleaner.registerCheckpointForCleanup(owner, rddId, directory)
@@ -151,7 +145,6 @@ export class SparkContext implements RDDContext {
   unpersistRdd(rddId: number): void {
     this.services.cleaner.unpersistRdd(rddId)
   }
-
   /** The RDDs currently marked as persisted. */
   getPersistentRDDs(): Array<RDD<unknown>> {
     return this.services.cleaner.persistentRdds()
@@ -390,7 +383,7 @@ export const make = (
     const startTime = yield* Clock.currentTimeMillis
     const { scope, services } = yield* startServices(conf)
     const sc = new SparkContext(conf, startTime, scope, callerServices, services)
-    sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
+    sc.status = yield* startContextStatus(sc, callerServices)
     yield* Effect.addFinalizer(() => sc.stop())
     return sc
   })
