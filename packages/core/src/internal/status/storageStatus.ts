@@ -6,6 +6,7 @@
 // blocks are forgotten, so its size follows the cluster's, not the run's length.
 import type { BlockUpdatedInfo, RDDInfo } from "../../scheduler/SparkListener.js"
 import { describeLevel, type RDDPartitionInfo, type RDDStorageInfo } from "../../status/api.js"
+import { trimFinished } from "./retention.js"
 
 interface LiveRDD {
   readonly id: number
@@ -24,6 +25,9 @@ export interface ExecutorStorage {
 }
 
 const RDD_BLOCK = /^rdd_(\d+)_\d+$/
+
+/** How many persisted RDDs without a cached block are tracked (their names wait for their blocks). */
+const MAX_UNCACHED_RDDS = 1000
 
 export class StorageStatus {
   private readonly rdds = new Map<number, LiveRDD>()
@@ -51,6 +55,8 @@ export class StorageStatus {
         blocks: new Map()
       })
     }
+    // Persisted RDDs that hold no block (never computed, or evicted) are forgotten past a bound, oldest first.
+    trimFinished(this.rdds, (rdd) => rdd.blocks.size === 0, MAX_UNCACHED_RDDS)
   }
 
   private executor(executorId: string): ExecutorStorage {
