@@ -1,8 +1,10 @@
 // What a context keeps and serves about itself, started with it: the log
 // lines of what goes wrong in its jobs, the status store the UI and the REST
-// API read (bounded by spark.ui.retained*), and, as they land, the event log,
-// the console progress bar and the web UI. One place, so SparkContext.make
-// stays a composition and each of these stays in its own module.
+// API read (bounded by spark.ui.retained*), the event log (spark.eventLog.*),
+// the environment and application-start events, and, as they land, the
+// console progress bar and the web UI. One place, so SparkContext.make stays
+// a composition and each of these stays in its own module. The context's bus
+// holds its events until this has added its listeners, then starts.
 import { type Context, Effect, type Scope } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
 import * as EventLoggingListener from "../../scheduler/EventLoggingListener.js"
