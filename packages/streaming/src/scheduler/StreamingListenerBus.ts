@@ -133,8 +133,8 @@ export const sparkListener = (
 /**
  * Rebuilds the Streaming tab's store from an event log: the progress
  * listener made with the log's batch interval and the configuration's
- * `spark.streaming.ui.retainedBatches`, fed every streaming event of the log,
- * in order. `undefined` when the log has no streaming application. A bad
+ * `spark.streaming.ui.retainedBatches`, fed every streaming event of the log
+ * and its jobs' starts (linking output operations to their jobs), in order. `undefined` when the log has no streaming application. A bad
  * streaming payload is an `InvalidStreamError` naming the log.
  *
  * Mirrors what a history server's Streaming tab would replay.
@@ -158,6 +158,8 @@ export const replayEventLog = (
     let progress: StreamingJobProgressListener.StreamingJobProgressListener | undefined
     let failure: InvalidStreamError | undefined
     const collector: SparkListener.SparkListener = {
+      // The output operations' Spark jobs, as the live listener hears them from the SparkContext.
+      onJobStart: (event) => progress?.onJobStart(event),
       onOtherEvent: (other) => {
         const unwrapped = unwrap(other)
         if (unwrapped === undefined || failure !== undefined) return

@@ -27,6 +27,7 @@ const shown = (progress: StreamingJobProgressListener.StreamingJobProgressListen
   running: progress.runningBatches(),
   completed: progress.retainedCompletedBatches(),
   operations: progress.retainedCompletedBatches().map((b) => progress.outputOperations(b.batchTime)),
+  jobs: progress.retainedCompletedBatches().map((b) => [0, 1].map((op) => progress.outputOperationJobIds(b.batchTime, op))),
   delays: [progress.schedulingDelayDistribution(), progress.processingDelayDistribution(), progress.totalDelayDistribution()],
   rates: [...progress.inputRates()],
   receivers: progress.receivers()
@@ -41,6 +42,7 @@ describe("StreamingListenerBus", () => {
       const live = StreamingJobProgressListener.make(sc.conf, 1000)
       if (live instanceof InvalidStreamError) return yield* Effect.die(live)
       yield* ssc.addStreamingListener(live)
+      sc.addSparkListener(live)
       const batches = Array.from({ length: 6 }, (_, i) => sc.parallelize(Array.from({ length: i + 1 }, (_, j) => j), 1))
       const input = ssc.queueStream(batches)
       input.foreachRDD((rdd) => Effect.asVoid(rdd.count()))
@@ -64,6 +66,7 @@ describe("StreamingListenerBus", () => {
       assert.strictEqual(rebuilt!.batchDurationMs, 1000)
       assert.deepStrictEqual(shown(rebuilt!), shown(live))
       assert.include(rebuilt!.outputOperations(3000)[1]!.failureReason ?? "", "sink down at 3000")
+      assert.strictEqual(live.outputOperationJobIds(6000, 0).length, 1, "each output operation's count job")
     })))
 
   it("every streaming event goes through an OtherEvent and back; a bad payload is named, another source ignored", () => {
