@@ -71,7 +71,8 @@ export class SparkContext implements RDDContext {
   constructor(
     conf: SparkConf.SparkConf,
     startTime: number,
-    private readonly scope: Scope.Closeable,
+    /** @internal Its services' scope, closed by `stop` (status services finish in it). */
+    readonly scope: Scope.Closeable,
     /** The caller's services (its Clock, ...), for `run`. */
     private readonly callerServices: Context.Context<never>,
     private readonly services: Services
@@ -306,6 +307,11 @@ export class SparkContext implements RDDContext {
   /** Adds a listener of job, stage and task events; it hears every event from now on. */
   addSparkListener(listener: SparkListenerModule.SparkListener): void {
     Effect.runSyncWith(this.callerServices)(this.services.listenerBus.addListener(listener))
+  }
+
+  /** @internal Its listener bus (Spark's `sc.listenerBus`): the context's own and other modules' events are posted to it. */
+  get listenerBus(): Services["listenerBus"] {
+    return this.services.listenerBus
   }
 
   /** Waits until every listener has handled every event posted so far. */

@@ -14,6 +14,7 @@ import { BroadcastManager } from "./Broadcast.js"
 import { ExecutorRpcEnv } from "./rpc/ExecutorRpcEnv.js"
 import { RpcEnv } from "./rpc/RpcEnv.js"
 import { MapOutputTrackerMaster } from "./scheduler/MapOutputTracker.js"
+import { nowMsIn } from "./internal/executor/taskClock.js"
 import type { ExecutorEnv } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
 import { BlockManager } from "./storage/BlockManager.js"
@@ -99,7 +100,9 @@ export const layerDriver = (options: {
         blockManager,
         mapOutputTracker,
         getBroadcast: broadcasts.getValue,
-        rpc
+        rpc,
+        // Task metrics' times are measured on the context's clock (a test clock in tests).
+        nowMs: nowMsIn(context)
       })
     })
   )

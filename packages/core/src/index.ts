@@ -11,6 +11,8 @@ export * as Accumulator from "./Accumulator.js"
 /** @since 0.1.0 */
 export * as AppStatusListener from "./status/AppStatusListener.js"
 /** @since 0.1.0 */
+export * as StatusApi from "./status/api.js"
+/** @since 0.1.0 */
 export * as Broadcast from "./Broadcast.js"
 /** @since 0.1.0 */
 export * as ContextCleaner from "./ContextCleaner.js"
@@ -31,6 +33,8 @@ export * as DAGScheduler from "./scheduler/DAGScheduler.js"
 /** @since 0.1.0 */
 export * as DAGSchedulerEventProcessLoop from "./scheduler/DAGSchedulerEventProcessLoop.js"
 /** @since 0.1.0 */
+export * as EventLoggingListener from "./scheduler/EventLoggingListener.js"
+/** @since 0.1.0 */
 export * as LiveListenerBus from "./scheduler/LiveListenerBus.js"
 /** @since 0.1.0 */
 export * as LocalSchedulerBackend from "./scheduler/local/LocalSchedulerBackend.js"
@@ -38,6 +42,8 @@ export * as LocalSchedulerBackend from "./scheduler/local/LocalSchedulerBackend.
 export * as MapOutputTracker from "./scheduler/MapOutputTracker.js"
 /** @since 0.1.0 */
 export * as Pool from "./scheduler/Pool.js"
+/** @since 0.1.0 */
+export * as ReplayListenerBus from "./scheduler/ReplayListenerBus.js"
 /** @since 0.1.0 */
 export * as SchedulableBuilder from "./scheduler/SchedulableBuilder.js"
 /** @since 0.1.0 */
@@ -52,6 +58,8 @@ export * as SparkListener from "./scheduler/SparkListener.js"
 export * as Task from "./scheduler/Task.js"
 /** @since 0.1.0 */
 export * as TaskContext from "./scheduler/TaskContext.js"
+/** @since 0.1.0 */
+export * as TaskMetrics from "./executor/TaskMetrics.js"
 /** @since 0.1.0 */
 export * as TaskScheduler from "./scheduler/TaskScheduler.js"
 /** @since 0.1.0 */
@@ -87,11 +95,15 @@ export * as Hash from "./util/hash.js"
 /** @since 0.1.0 */
 export * as KeyMap from "./util/KeyMap.js"
 /** @since 0.1.0 */
+export * as JsonProtocol from "./util/JsonProtocol.js"
+/** @since 0.1.0 */
 export * as Lineage from "./util/lineage.js"
 /** @since 0.1.0 */
 export * as ListenerBus from "./util/ListenerBus.js"
 /** @since 0.1.0 */
 export * as Ordering from "./util/Ordering.js"
+
+import { TSPARK_VERSION } from "./internal/version.js"
 
 /**
  * The package's version.
@@ -99,4 +111,4 @@ export * as Ordering from "./util/Ordering.js"
  * @category models
  * @since 0.1.0
  */
-export const version = "0.1.0"
+export const version: string = TSPARK_VERSION

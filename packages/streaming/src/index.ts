@@ -41,6 +41,8 @@ export * as WriteAheadLogBackedBlockRDD from "./rdd/WriteAheadLogBackedBlockRDD.
 /** @since 0.1.0 */
 export * as StreamingListener from "./scheduler/StreamingListener.js"
 /** @since 0.1.0 */
+export * as StreamingListenerBus from "./scheduler/StreamingListenerBus.js"
+/** @since 0.1.0 */
 export * as StreamingJobProgressListener from "./ui/StreamingJobProgressListener.js"
 /** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"

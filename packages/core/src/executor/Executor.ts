@@ -22,6 +22,7 @@ import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/ex
 import { type PrefetchInput, prefetchFailure, startPrefetches } from "../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
 import { receiveTask } from "../internal/scheduler/taskPlan.js"
+import { defaultNowMs } from "../internal/executor/taskClock.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
 import type { ExecutorEnv, TaskContext } from "../scheduler/TaskContext.js"
@@ -131,7 +132,8 @@ export class Executor {
         if (!this.broadcasts.has(broadcastId)) throw missingValue(broadcastId)
         return this.broadcasts.get(broadcastId)
       },
-      rpc: this.rpc
+      rpc: this.rpc,
+      nowMs: defaultNowMs
     }
   }
 
@@ -284,6 +286,7 @@ export class Executor {
       })
     }
     let task: TaskDescription
+    const decodeStart = defaultNowMs()
     try {
       task = receiveTask(launch.task)
     } catch (error) {
@@ -291,8 +294,10 @@ export class Executor {
         result: { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
       }
     }
+    const deserializeTime = defaultNowMs() - decodeStart
     const prefetched: Array<PrefetchInput> = []
     const wanted = this.remoteBlocks(task, prefetched)
+    const fetchStart = defaultNowMs()
     if (wanted.length > 0) await this.transfer.prefetch(wanted)
     // Input only an asynchronous client reads (an op's prefetch) is awaited too; a failed one fails the task.
     const inputs = startPrefetches(prefetched)
@@ -306,7 +311,8 @@ export class Executor {
     }
     try {
       // Blocks fetched for the task serve its synchronous part (an asynchronous task reads its input before awaiting).
-      return { result: runTask(task, this.env, this.runningAsync) }
+      const before = { deserializeTime, fetchWaitTime: defaultNowMs() - fetchStart }
+      return { result: runTask(task, this.env, this.runningAsync, before) }
     } finally {
       this.transfer.release()
     }

@@ -9,3 +9,5 @@
 export * as CoarseGrainedExecutorBackend from "./CoarseGrainedExecutorBackend.js"
 /** @since 0.1.0 */
 export * as Executor from "./Executor.js"
+/** @since 0.1.0 */
+export * as TaskMetrics from "./TaskMetrics.js"

@@ -11,10 +11,12 @@
 import { FileWriteAheadLog, type WriteAheadLog } from "@tspark/checkpoint"
 import { Data } from "effect"
 import { runSyncFiles } from "../internal/rdd/checkpointFiles.js"
+import { CountingIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import { deserializeIterator } from "../internal/storage/serializer.js"
 import { executorLocation } from "../internal/scheduler/taskLocation.js"
 import type * as BlockId from "../storage/BlockId.js"
+import type { TaskContext } from "../scheduler/TaskContext.js"
 import type { BlockManagerMaster } from "../storage/BlockManagerMaster.js"
 import type { Partition } from "./Partition.js"
 import { RDD, type RDDContext } from "./RDD.js"
@@ -122,7 +124,7 @@ export const block = (blockIds: ReadonlyArray<BlockId.BlockId>, state: BlockRDDS
     const blockId = blockIds[split.index]!
     const records = ctx.env.blockManager.getIterator(blockId)
     if (records === undefined) throw new BlockRDDBlockNotFoundError({ blockId: blockId.name, rddId: rdd.id })
-    return records
+    return countInput(ctx, blockId, records)
   }
 })
 
@@ -190,7 +192,7 @@ export const writeAheadLogBacked = (
     if (state.removed) throw new BlockRDDRemovedError({ rddId: rdd.id })
     const blockId = blockIds[split.index]!
     const records = ctx.env.blockManager.getIterator(blockId)
-    if (records !== undefined) return records
+    if (records !== undefined) return countInput(ctx, blockId, records)
     const handle = recordHandles[split.index]!
     let bytes: Uint8Array
     try {
@@ -204,9 +206,17 @@ export const writeAheadLogBacked = (
         reason: error instanceof Error ? error.message : String(error)
       })
     }
-    return deserializeIterator(bytes)
+    ctx.taskMetrics.bytesRead += bytes.byteLength
+    return new CountingIterator(deserializeIterator(bytes), ctx.taskMetrics)
   }
 })
+
+/** Input metrics of a block read: its stored size (when this executor holds it), its records as they are read. */
+const countInput = <A>(ctx: TaskContext, blockId: BlockId.BlockId, records: Iterator<A>): Iterator<A> => {
+  const stored = ctx.env.blockManager.getStatus(blockId)
+  if (stored !== undefined) ctx.taskMetrics.bytesRead += stored.memSize + stored.diskSize
+  return new CountingIterator(records, ctx.taskMetrics)
+}
 
 /**
  * The blocks' executors, in Spark's `ExecutorCacheTaskLocation` string form

@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import { CountingIterator } from "../internal/rdd/iterators.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
 
 /**
@@ -122,7 +123,7 @@ export const dataSource = <I, R>(
       }
       return records.then((value) => void fetched.set(split.index, value))
     },
-    compute: (rdd, split) => {
+    compute: (rdd, split, ctx) => {
       let records = fetched.get(split.index)
       fetched.delete(split.index)
       if (records === undefined) {
@@ -130,7 +131,12 @@ export const dataSource = <I, R>(
         if (isThenable(now)) throw new DataSourceReadNotPrefetchedError({ rddId: rdd.id, partition: split.index })
         records = now
       }
-      return records[Symbol.iterator]()
+      // Input metrics: a batch read as an array is counted at once, anything else as it is iterated.
+      if (Array.isArray(records)) {
+        ctx.taskMetrics.recordsRead += records.length
+        return records[Symbol.iterator]()
+      }
+      return new CountingIterator(records[Symbol.iterator](), ctx.taskMetrics)
     }
   }
 }

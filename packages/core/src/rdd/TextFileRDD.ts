@@ -60,7 +60,12 @@ export const textFile = (path: string, splits: ReadonlyArray<TextFilePartition>)
   kind: "TextFileRDD",
   params: { path, splits },
   getPartitions: () => splits,
-  compute: (_rdd, split) => new ArrayIterator(readSplit(path, split as FileSplit))
+  compute: (_rdd, split, ctx) => {
+    const lines = readSplit(path, split as FileSplit)
+    // Input metrics, as Spark's HadoopRDD counts them: the split's bytes and its lines.
+    ctx.taskMetrics.incRecordsRead(lines.length, (split as FileSplit).end - (split as FileSplit).start)
+    return new ArrayIterator(lines)
+  }
 })
 
 /**

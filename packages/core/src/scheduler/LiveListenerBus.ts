@@ -32,7 +32,10 @@ export class LiveListenerBus extends Context.Service<
 >()("@tspark/core/scheduler/LiveListenerBus") {}
 
 /**
- * A bus whose listener fibers live in the layer's scope.
+ * A bus whose listener fibers live in the layer's scope. As Spark's, it holds
+ * the events posted before `start()` (executors registering while the context
+ * starts) and delivers them then, so the listeners a context adds as it
+ * starts (its status store, its event log) hear everything.
  *
  * Mirrors `org.apache.spark.scheduler.LiveListenerBus`.
  *
@@ -46,5 +49,5 @@ export class LiveListenerBus extends Context.Service<
  */
 export const layer: Layer.Layer<LiveListenerBus> = Layer.effect(
   LiveListenerBus,
-  ListenerBus.make<SparkListenerEvent, SparkListener>(dispatch)
+  ListenerBus.make<SparkListenerEvent, SparkListener>(dispatch, undefined, { startHeld: true })
 )

@@ -5,6 +5,43 @@
  *
  * @since 0.1.0
  */
+import type { TaskMetrics } from "../executor/TaskMetrics.js"
+
+/**
+ * A storage level as events carry it (plain data, so it survives the event log).
+ *
+ * Mirrors the `Storage Level` of Spark's event JSON.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StorageLevelInfo {
+  readonly useDisk: boolean
+  readonly useMemory: boolean
+  readonly deserialized: boolean
+  readonly replication: number
+}
+
+/**
+ * One RDD of a stage's lineage, for the DAG drawing and the Storage page:
+ * its parents are its dependencies' RDDs, its scope is the transformation that
+ * made it (`map`, `shuffled`, `textFile`, ...) and its call site names its
+ * kind and id as `toDebugString` does.
+ *
+ * Mirrors `org.apache.spark.storage.RDDInfo`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RDDInfo {
+  readonly rddId: number
+  readonly name: string
+  readonly numPartitions: number
+  readonly parentIds: ReadonlyArray<number>
+  readonly storageLevel: StorageLevelInfo
+  readonly scope: string
+  readonly callSite: string
+}
 
 /**
  * What a stage is, for listeners.
@@ -21,6 +58,8 @@ export interface StageInfo {
   readonly kind: "ShuffleMapStage" | "ResultStage"
   readonly numTasks: number
   readonly rddIds: ReadonlyArray<number>
+  /** The RDDs pipelined in the stage (its final RDD and its narrow ancestors), for its DAG. */
+  readonly rddInfos: ReadonlyArray<RDDInfo>
   readonly parentIds: ReadonlyArray<number>
   readonly submissionTime: number | undefined
   readonly completionTime: number | undefined
@@ -57,6 +96,54 @@ export interface TaskInfo {
 }
 
 /**
+ * A block's new status on one executor (a status keeping nothing: removed).
+ *
+ * Mirrors `org.apache.spark.storage.BlockUpdatedInfo`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockUpdatedInfo {
+  readonly executorId: string
+  readonly host: string
+  readonly blockId: string
+  readonly storageLevel: StorageLevelInfo
+  readonly memSize: number
+  readonly diskSize: number
+}
+
+/**
+ * What the Environment page shows: runtime facts (Node's version, the
+ * platform), the Spark properties (secrets redacted as `spark.redaction.regex`
+ * says) and system facts, each as sorted key-value pairs.
+ *
+ * Mirrors the `environmentDetails` of `SparkListenerEnvironmentUpdate`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface EnvironmentDetails {
+  readonly runtime: ReadonlyArray<readonly [string, string]>
+  readonly sparkProperties: ReadonlyArray<readonly [string, string]>
+  readonly systemProperties: ReadonlyArray<readonly [string, string]>
+}
+
+/**
+ * A JSON value: what another module's events (`OtherEvent`) carry, so that
+ * the event log can hold them.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<JsonValue>
+  | { readonly [key: string]: JsonValue }
+
+/**
  * Every event on the listener bus.
  *
  * @category models
@@ -87,10 +174,24 @@ export type SparkListenerEvent =
     readonly reason: TaskEndReason
     readonly taskInfo: TaskInfo
     readonly finishTime: number
+    /** What the attempt measured, when it ran (a task killed before it started has none). */
+    readonly taskMetrics?: TaskMetrics | undefined
   }
   | { readonly _tag: "ExecutorAdded"; readonly executorId: string; readonly host: string; readonly cores: number; readonly time: number }
   | { readonly _tag: "ExecutorRemoved"; readonly executorId: string; readonly reason: string; readonly time: number }
   | { readonly _tag: "ApplicationEnd"; readonly time: number }
+  | {
+    readonly _tag: "ApplicationStart"
+    readonly appName: string
+    readonly appId: string
+    readonly time: number
+    readonly sparkUser: string
+  }
+  | { readonly _tag: "EnvironmentUpdate"; readonly environmentDetails: EnvironmentDetails }
+  | { readonly _tag: "BlockUpdated"; readonly blockUpdatedInfo: BlockUpdatedInfo }
+  | { readonly _tag: "UnpersistRDD"; readonly rddId: number }
+  /** An event of another module (streaming's, as Spark's `WrappedStreamingListenerEvent`), as JSON data. */
+  | { readonly _tag: "OtherEvent"; readonly source: string; readonly event: JsonValue }
 
 /**
  * A listener: implement the callbacks you need.
@@ -113,6 +214,11 @@ export interface SparkListener {
   readonly onExecutorAdded?: (event: Extract<SparkListenerEvent, { _tag: "ExecutorAdded" }>) => void
   readonly onExecutorRemoved?: (event: Extract<SparkListenerEvent, { _tag: "ExecutorRemoved" }>) => void
   readonly onApplicationEnd?: (event: Extract<SparkListenerEvent, { _tag: "ApplicationEnd" }>) => void
+  readonly onApplicationStart?: (event: Extract<SparkListenerEvent, { _tag: "ApplicationStart" }>) => void
+  readonly onEnvironmentUpdate?: (event: Extract<SparkListenerEvent, { _tag: "EnvironmentUpdate" }>) => void
+  readonly onBlockUpdated?: (event: Extract<SparkListenerEvent, { _tag: "BlockUpdated" }>) => void
+  readonly onUnpersistRDD?: (event: Extract<SparkListenerEvent, { _tag: "UnpersistRDD" }>) => void
+  readonly onOtherEvent?: (event: Extract<SparkListenerEvent, { _tag: "OtherEvent" }>) => void
 }
 
 /**
@@ -141,5 +247,15 @@ export const dispatch = (listener: SparkListener, event: SparkListenerEvent): vo
       return listener.onExecutorRemoved?.(event)
     case "ApplicationEnd":
       return listener.onApplicationEnd?.(event)
+    case "ApplicationStart":
+      return listener.onApplicationStart?.(event)
+    case "EnvironmentUpdate":
+      return listener.onEnvironmentUpdate?.(event)
+    case "BlockUpdated":
+      return listener.onBlockUpdated?.(event)
+    case "UnpersistRDD":
+      return listener.onUnpersistRDD?.(event)
+    case "OtherEvent":
+      return listener.onOtherEvent?.(event)
   }
 }

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type { TaskMetrics } from "../executor/TaskMetrics.js"
 import type { ShuffleDependency } from "../rdd/Dependency.js"
 import type { Partition } from "../rdd/Partition.js"
 import type { RDD } from "../rdd/RDD.js"
@@ -63,20 +64,37 @@ export interface TaskDescription {
 }
 
 /**
- * How a task attempt ended, as reported by the executor.
+ * How a task attempt ended, as reported by the executor. A task that ran
+ * carries the metrics it measured (`metrics`); one that never started has none.
  *
  * @category models
  * @since 0.1.0
  */
 export type TaskResult =
-  | { readonly _tag: "Success"; readonly value: unknown; readonly accumulatorUpdates: ReadonlyMap<number, unknown> }
-  | { readonly _tag: "ShuffleMapSuccess"; readonly status: MapStatus; readonly accumulatorUpdates: ReadonlyMap<number, unknown> }
+  | {
+    readonly _tag: "Success"
+    readonly value: unknown
+    readonly accumulatorUpdates: ReadonlyMap<number, unknown>
+    readonly metrics?: TaskMetrics | undefined
+  }
+  | {
+    readonly _tag: "ShuffleMapSuccess"
+    readonly status: MapStatus
+    readonly accumulatorUpdates: ReadonlyMap<number, unknown>
+    readonly metrics?: TaskMetrics | undefined
+  }
   | {
     readonly _tag: "FetchFailed"
     readonly shuffleId: number
     readonly mapId: number
     readonly executorId: string | undefined
     readonly message: string
+    readonly metrics?: TaskMetrics | undefined
   }
-  | { readonly _tag: "ExceptionFailure"; readonly error: unknown; readonly message: string }
+  | {
+    readonly _tag: "ExceptionFailure"
+    readonly error: unknown
+    readonly message: string
+    readonly metrics?: TaskMetrics | undefined
+  }
   | { readonly _tag: "TaskKilled"; readonly reason: string }

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { TaskMetricsCollector } from "../executor/TaskMetrics.js"
 import type { ExecutorRpc } from "../rpc/RpcEndpoint.js"
 import type { SparkConf } from "../SparkConf.js"
 import type { BlockManager } from "../storage/BlockManager.js"
@@ -29,6 +30,11 @@ export interface ExecutorEnv {
   readonly getBroadcast: (broadcastId: number) => unknown
   /** Messages and asks to the driver's RPC endpoints, and endpoints of this executor (see `rpc/RpcEnv`). */
   readonly rpc: ExecutorRpc
+  /**
+   * Milliseconds (fractional, monotonic) on the clock of the executor's
+   * services, for task metrics; absent, metrics times are 0.
+   */
+  readonly nowMs?: (() => number) | undefined
 }
 
 /**
@@ -59,6 +65,8 @@ export class TaskContext {
   private killReason: string | undefined
   /** Local accumulator values of this attempt, merged by the driver only on success. */
   readonly accumulatorUpdates = new Map<number, unknown>()
+  /** What this attempt measures as it runs (Spark's `TaskContext.taskMetrics()`). */
+  readonly taskMetrics = new TaskMetricsCollector()
   private interrupted = false
 
   constructor(

@@ -14,6 +14,8 @@ export * as DAGScheduler from "./DAGScheduler.js"
 /** @since 0.1.0 */
 export * as DAGSchedulerEventProcessLoop from "./DAGSchedulerEventProcessLoop.js"
 /** @since 0.1.0 */
+export * as EventLoggingListener from "./EventLoggingListener.js"
+/** @since 0.1.0 */
 export * as LiveListenerBus from "./LiveListenerBus.js"
 /** @since 0.1.0 */
 export * as LocalSchedulerBackend from "./local/LocalSchedulerBackend.js"
@@ -21,6 +23,8 @@ export * as LocalSchedulerBackend from "./local/LocalSchedulerBackend.js"
 export * as MapOutputTracker from "./MapOutputTracker.js"
 /** @since 0.1.0 */
 export * as Pool from "./Pool.js"
+/** @since 0.1.0 */
+export * as ReplayListenerBus from "./ReplayListenerBus.js"
 /** @since 0.1.0 */
 export * as SchedulableBuilder from "./SchedulableBuilder.js"
 /** @since 0.1.0 */

@@ -15,6 +15,8 @@ import * as BlockId from "../storage/BlockId.js"
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
 import { drain } from "../internal/rdd/iterators.js"
+import { deserialize as deserializeArray } from "../internal/storage/serializer.js"
+import { estimateArray } from "../internal/storage/sizeEstimator.js"
 import { KeyMap } from "../util/KeyMap.js"
 
 /**
@@ -75,11 +77,26 @@ export const write = (
   }
   const blockManager = ctx.env.blockManager
   const sizes = new Array<number>(numPartitions)
+  // Shuffle write metrics: records and stored bytes per block, the time storing them, and what went to disk for want of memory.
+  const metrics = ctx.taskMetrics
+  const now = ctx.env.nowMs
+  const start = now?.() ?? 0
   for (let reduceId = 0; reduceId < numPartitions; reduceId++) {
     const bucket = buckets[reduceId]!
     sizes[reduceId] = bucket.length
-    if (bucket.length > 0) blockManager.putValues(BlockId.shuffle(dep.shuffleId, mapId, reduceId), bucket, SHUFFLE_LEVEL)
+    if (bucket.length === 0) continue
+    const blockId = BlockId.shuffle(dep.shuffleId, mapId, reduceId)
+    blockManager.putValues(blockId, bucket, SHUFFLE_LEVEL)
+    const stored = blockManager.getStatus(blockId)
+    metrics.shuffleRecordsWritten += bucket.length
+    if (stored === undefined) continue
+    metrics.shuffleBytesWritten += stored.memSize + stored.diskSize
+    if (stored.memSize === 0 && stored.diskSize > 0) {
+      metrics.diskBytesSpilled += stored.diskSize
+      metrics.memoryBytesSpilled += estimateArray(bucket)
+    }
   }
+  if (now !== undefined) metrics.shuffleWriteTime += Math.max(0, now() - start)
   return { location: blockManager.id, mapId, sizes }
 }
 
@@ -116,9 +133,18 @@ const fetch = (
     }
     if (output.size === 0) continue
     const blockId = BlockId.shuffle(dep.shuffleId, output.mapId, reduceId)
-    const records = output.location.executorId === blockManager.id.executorId
-      ? blockManager.getLocalValues<readonly [unknown, unknown]>(blockId)
-      : blockManager.getRemoteValues<readonly [unknown, unknown]>(blockId)
+    const local = output.location.executorId === blockManager.id.executorId
+    let records: ReadonlyArray<readonly [unknown, unknown]> | undefined
+    let bytes: number
+    if (local) {
+      records = blockManager.getLocalValues<readonly [unknown, unknown]>(blockId)
+      const stored = blockManager.getStatus(blockId)
+      bytes = stored === undefined ? 0 : stored.memSize + stored.diskSize
+    } else {
+      const fetched = blockManager.getRemoteBytes(blockId)
+      bytes = fetched?.byteLength ?? 0
+      records = fetched === undefined ? undefined : deserializeArray<Array<readonly [unknown, unknown]>>(fetched)
+    }
     if (records === undefined) {
       throw new FetchFailedError({
         shuffleId: dep.shuffleId,
@@ -128,6 +154,7 @@ const fetch = (
         message: `failed to fetch ${blockId.name} from executor ${output.location.executorId}`
       })
     }
+    ctx.taskMetrics.incShuffleBlockRead(!local, bytes, records.length)
     each(records)
   }
 }

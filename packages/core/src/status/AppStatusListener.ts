@@ -1,125 +1,39 @@
 /**
- * What the Jobs, Stages and Executors pages show, kept from the listener
- * events: each job's and stage's status, times and task counts, each
- * stage's task durations (for its summary quantiles), and each executor's
- * tasks. Everything it keeps is bounded: the finished jobs and stages by
- * `spark.ui.retainedJobs` and `spark.ui.retainedStages`, task durations by
+ * What the Jobs, Stages, Storage, Executors and Environment pages show,
+ * kept from the listener events: each job's and stage's status, times and
+ * task counts, each stage's RDDs, metric totals and task metric samples (for
+ * its summary quantiles), each executor's tasks, shuffle and cached bytes,
+ * the cached RDDs with their blocks, the environment and the application.
+ * Everything it keeps is bounded: the finished jobs and stages by
+ * `spark.ui.retainedJobs` and `spark.ui.retainedStages`, task samples by
  * `spark.ui.retainedTasks` per stage, removed executors by
- * `spark.ui.retainedDeadExecutors`; running ones are kept until they end.
+ * `spark.ui.retainedDeadExecutors`; running ones are kept until they end,
+ * cached RDDs and blocks while they are cached.
  *
  * Mirrors `org.apache.spark.status.AppStatusListener` and what it writes to
  * the `AppStatusStore` (`JobData`, `StageData`, `ExecutorSummary` of the REST API).
  *
  * @since 0.1.0
  */
+import { ApplicationStatus } from "../internal/status/applicationStatus.js"
+import { type Limits, limits, stageKey, trimFinished } from "../internal/status/retention.js"
+import { StorageStatus } from "../internal/status/storageStatus.js"
+import { type MetricDistributions, metricValues, TaskMetricSamples } from "../internal/status/taskMetricSamples.js"
 import type { SparkListener, SparkListenerEvent, StageInfo } from "../scheduler/SparkListener.js"
 import { InvalidArgumentError } from "../SparkError.js"
 import * as SparkConf from "../SparkConf.js"
 import * as Distribution from "../util/Distribution.js"
+import {
+  type ApplicationEnvironmentInfo,
+  type ApplicationInfo,
+  emptyStageMetricTotals,
+  type ExecutorSummary,
+  type JobData,
+  type RDDStorageInfo,
+  type StageData
+} from "./api.js"
 
-/**
- * A job as the Jobs page and `/api/v1/applications/{id}/jobs` show it.
- *
- * Mirrors `org.apache.spark.status.api.v1.JobData`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface JobData {
-  readonly jobId: number
-  readonly name: string
-  readonly description: string | undefined
-  readonly jobGroup: string | undefined
-  readonly submissionTime: number
-  completionTime: number | undefined
-  status: "RUNNING" | "SUCCEEDED" | "FAILED"
-  failureReason: string | undefined
-  readonly stageIds: ReadonlyArray<number>
-  readonly numTasks: number
-  numActiveTasks: number
-  numCompletedTasks: number
-  numFailedTasks: number
-  numKilledTasks: number
-  numCompletedStages: number
-  numFailedStages: number
-}
-
-/**
- * A stage attempt as the Stages page and `/api/v1/applications/{id}/stages` show it.
- *
- * Mirrors `org.apache.spark.status.api.v1.StageData`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface StageData {
-  readonly stageId: number
-  readonly attemptId: number
-  readonly name: string
-  readonly kind: StageInfo["kind"]
-  readonly numTasks: number
-  readonly rddIds: ReadonlyArray<number>
-  readonly parentIds: ReadonlyArray<number>
-  status: "ACTIVE" | "COMPLETE" | "FAILED"
-  submissionTime: number | undefined
-  completionTime: number | undefined
-  failureReason: string | undefined
-  numActiveTasks: number
-  numCompleteTasks: number
-  numFailedTasks: number
-  numKilledTasks: number
-  /** Durations (ms) of its successful tasks, the last `spark.ui.retainedTasks`: its summary's source. */
-  readonly taskDurations: Array<number>
-}
-
-/**
- * An executor as the Executors page and `/api/v1/applications/{id}/executors` show it.
- *
- * Mirrors `org.apache.spark.status.api.v1.ExecutorSummary`.
- *
- * @category models
- * @since 0.1.0
- */
-export interface ExecutorSummary {
-  readonly id: string
-  readonly hostPort: string
-  readonly totalCores: number
-  readonly addTime: number
-  isActive: boolean
-  removeTime: number | undefined
-  removeReason: string | undefined
-  activeTasks: number
-  completedTasks: number
-  failedTasks: number
-  totalTasks: number
-  /** Sum of its tasks' durations, ms. */
-  totalDuration: number
-}
-
-/** The settings that bound what is kept, by their keys. */
-const limits = {
-  retainedJobs: ["spark.ui.retainedJobs", 1000],
-  retainedStages: ["spark.ui.retainedStages", 1000],
-  retainedTasks: ["spark.ui.retainedTasks", 100_000],
-  retainedDeadExecutors: ["spark.ui.retainedDeadExecutors", 100]
-} as const
-
-type Limits = { readonly [K in keyof typeof limits]: number }
-
-const stageKey = (stageId: number, attemptId: number) => `${stageId}.${attemptId}`
-
-/** Deletes the oldest finished entries of `map` (insertion order) while more than `limit` are finished. */
-const trimFinished = <K, V>(map: Map<K, V>, finished: (value: V) => boolean, limit: number): void => {
-  let count = 0
-  for (const value of map.values()) if (finished(value)) count++
-  for (const [key, value] of map) {
-    if (count <= limit) return
-    if (finished(value)) {
-      map.delete(key)
-      count--
-    }
-  }
-}
+export type { ExecutorSummary, JobData, StageData } from "./api.js"
 
 /**
  * The listener and what it has kept. Add it with `sc.addSparkListener(status)`.
@@ -141,6 +55,10 @@ export class AppStatusListener implements SparkListener {
   private readonly executorData = new Map<string, ExecutorSummary>()
   /** Which running jobs each stage belongs to (a stage can be shared). */
   private readonly jobsOfStage = new Map<number, Set<number>>()
+  /** Each kept stage attempt's last `retainedTasks` successful tasks' metrics (its summary quantiles). */
+  private readonly samples = new Map<string, TaskMetricSamples>()
+  private readonly storage = new StorageStatus()
+  private readonly application = new ApplicationStatus()
 
   constructor(readonly limits: Limits) {}
 
@@ -165,6 +83,7 @@ export class AppStatusListener implements SparkListener {
       numFailedStages: 0
     })
     for (const stage of event.stageInfos) {
+      this.storage.onRddInfos(stage.rddInfos)
       let jobs = this.jobsOfStage.get(stage.stageId)
       if (jobs === undefined) this.jobsOfStage.set(stage.stageId, jobs = new Set())
       jobs.add(event.jobId)
@@ -188,13 +107,18 @@ export class AppStatusListener implements SparkListener {
 
   readonly onStageSubmitted = (event: Extract<SparkListenerEvent, { _tag: "StageSubmitted" }>): void => {
     const info = event.stageInfo
-    this.stageData.set(stageKey(info.stageId, info.attemptNumber), {
+    const key = stageKey(info.stageId, info.attemptNumber)
+    const samples = new TaskMetricSamples(this.limits.retainedTasks)
+    this.samples.set(key, samples)
+    this.storage.onRddInfos(info.rddInfos)
+    this.stageData.set(key, {
       stageId: info.stageId,
       attemptId: info.attemptNumber,
       name: info.name,
       kind: info.kind,
       numTasks: info.numTasks,
       rddIds: info.rddIds,
+      rddInfos: info.rddInfos,
       parentIds: info.parentIds,
       status: "ACTIVE",
       submissionTime: info.submissionTime,
@@ -204,7 +128,10 @@ export class AppStatusListener implements SparkListener {
       numCompleteTasks: 0,
       numFailedTasks: 0,
       numKilledTasks: 0,
-      taskDurations: []
+      get taskDurations() {
+        return samples.values("duration")
+      },
+      metrics: emptyStageMetricTotals()
     })
   }
 
@@ -223,6 +150,7 @@ export class AppStatusListener implements SparkListener {
       else job.numFailedStages++
     }
     trimFinished(this.stageData, (s) => s.status !== "ACTIVE", this.limits.retainedStages)
+    for (const key of this.samples.keys()) if (!this.stageData.has(key)) this.samples.delete(key)
   }
 
   readonly onTaskStart = (event: Extract<SparkListenerEvent, { _tag: "TaskStart" }>): void => {
@@ -239,15 +167,19 @@ export class AppStatusListener implements SparkListener {
   readonly onTaskEnd = (event: Extract<SparkListenerEvent, { _tag: "TaskEnd" }>): void => {
     const outcome = event.reason._tag === "Success" ? "completed" : event.reason._tag === "TaskKilled" ? "killed" : "failed"
     const duration = Math.max(0, event.finishTime - event.taskInfo.launchTime)
-    const stage = this.stageData.get(stageKey(event.stageId, event.stageAttemptId))
+    const key = stageKey(event.stageId, event.stageAttemptId)
+    const stage = this.stageData.get(key)
+    const values = metricValues(duration, event.taskMetrics)
     if (stage !== undefined) {
       stage.numActiveTasks = Math.max(0, stage.numActiveTasks - 1)
       if (outcome === "completed") {
         stage.numCompleteTasks++
-        stage.taskDurations.push(duration)
-        if (stage.taskDurations.length > this.limits.retainedTasks) stage.taskDurations.shift()
+        this.samples.get(key)?.add(values)
       } else if (outcome === "killed") stage.numKilledTasks++
       else stage.numFailedTasks++
+      // Spark's stage totals add every finished task's metrics, a failed one's too.
+      const totals = stage.metrics
+      for (const name in totals) totals[name as keyof typeof totals] += values[name as keyof typeof totals]
     }
     for (const job of this.jobsOf(event.stageId)) {
       job.numActiveTasks = Math.max(0, job.numActiveTasks - 1)
@@ -259,6 +191,9 @@ export class AppStatusListener implements SparkListener {
     if (executor !== undefined) {
       executor.activeTasks = Math.max(0, executor.activeTasks - 1)
       executor.totalDuration += duration
+      executor.totalInputBytes += values.inputBytes
+      executor.totalShuffleRead += values.shuffleReadBytes
+      executor.totalShuffleWrite += values.shuffleWriteBytes
       if (outcome === "completed") executor.completedTasks++
       else if (outcome === "failed") executor.failedTasks++
     }
@@ -277,7 +212,13 @@ export class AppStatusListener implements SparkListener {
       completedTasks: 0,
       failedTasks: 0,
       totalTasks: 0,
-      totalDuration: 0
+      totalDuration: 0,
+      totalInputBytes: 0,
+      totalShuffleRead: 0,
+      totalShuffleWrite: 0,
+      memoryUsed: 0,
+      diskUsed: 0,
+      rddBlocks: 0
     })
   }
 
@@ -289,8 +230,23 @@ export class AppStatusListener implements SparkListener {
       executor.removeReason = event.reason
       executor.activeTasks = 0
     }
+    this.storage.onExecutorRemoved(event.executorId)
     trimFinished(this.executorData, (e) => !e.isActive, this.limits.retainedDeadExecutors)
   }
+
+  readonly onBlockUpdated = (event: Extract<SparkListenerEvent, { _tag: "BlockUpdated" }>): void =>
+    this.storage.onBlockUpdated(event.blockUpdatedInfo)
+
+  readonly onUnpersistRDD = (event: Extract<SparkListenerEvent, { _tag: "UnpersistRDD" }>): void => this.storage.onUnpersistRDD(event.rddId)
+
+  readonly onApplicationStart = (event: Extract<SparkListenerEvent, { _tag: "ApplicationStart" }>): void =>
+    this.application.onApplicationStart(event)
+
+  readonly onApplicationEnd = (event: Extract<SparkListenerEvent, { _tag: "ApplicationEnd" }>): void =>
+    this.application.onApplicationEnd(event.time)
+
+  readonly onEnvironmentUpdate = (event: Extract<SparkListenerEvent, { _tag: "EnvironmentUpdate" }>): void =>
+    this.application.onEnvironmentUpdate(event)
 
   private *jobsOf(stageId: number): Iterable<JobData> {
     for (const jobId of this.jobsOfStage.get(stageId) ?? []) {
@@ -324,18 +280,67 @@ export class AppStatusListener implements SparkListener {
     return Distribution.of(this.stage(stageId, attemptId)?.taskDurations ?? [])
   }
 
+  /**
+   * Quantiles of every sampled metric of a stage attempt's last
+   * `spark.ui.retainedTasks` successful tasks: duration, run and deserialize
+   * time, result size, input, shuffle read and write, spills (Spark's
+   * `TaskMetricDistributions`, the Stages page's summary table).
+   */
+  taskMetricDistributions(stageId: number, attemptId = 0): MetricDistributions | undefined {
+    return this.samples.get(stageKey(stageId, attemptId))?.distributions()
+  }
+
+  /** The cached RDDs (with at least one cached partition): the Storage page. */
+  rddStorage(): ReadonlyArray<RDDStorageInfo> {
+    return this.storage.rddStorage()
+  }
+
+  /** One tracked RDD's storage, by id. */
+  rdd(rddId: number): RDDStorageInfo | undefined {
+    return this.storage.rdd(rddId)
+  }
+
+  /** The application and its attempt, once it started. */
+  applicationInfo(): ApplicationInfo | undefined {
+    return this.application.info()
+  }
+
+  /** The environment the application posted. */
+  environment(): ApplicationEnvironmentInfo | undefined {
+    return this.application.environment()
+  }
+
   /** How many entries it holds of each kind (stage-to-job links of running jobs included): its bound, for tests and monitoring. */
-  sizes(): { readonly jobs: number; readonly stages: number; readonly executors: number; readonly runningStageLinks: number } {
+  sizes(): {
+    readonly jobs: number
+    readonly stages: number
+    readonly executors: number
+    readonly runningStageLinks: number
+    readonly taskSamples: number
+    readonly rdds: number
+    readonly blocks: number
+  } {
+    let taskSamples = 0
+    for (const samples of this.samples.values()) taskSamples += samples.count
     return {
       jobs: this.jobData.size,
       stages: this.stageData.size,
       executors: this.executorData.size,
-      runningStageLinks: this.jobsOfStage.size
+      runningStageLinks: this.jobsOfStage.size,
+      taskSamples,
+      ...this.storage.sizes()
     }
   }
 
   /** The active executors and the last removed ones, by id. */
   executors(): ReadonlyArray<ExecutorSummary> {
+    for (const executor of this.executorData.values()) {
+      // What it caches comes from block updates, kept apart (a block can be reported before its executor).
+      const stored = this.storage.executors.get(executor.id)
+      executor.memoryUsed = stored?.memoryUsed ?? 0
+      executor.diskUsed = stored?.diskUsed ?? 0
+      executor.rddBlocks = stored?.rddBlocks ?? 0
+    }
     return [...this.executorData.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 }

@@ -201,7 +201,8 @@ export class BlockManager {
     return bytes === undefined ? undefined : deserializeIterator(bytes)
   }
 
-  private getRemoteBytes(blockId: BlockId.BlockId): Uint8Array | undefined {
+  /** The block's serialized bytes from another executor that holds it (the shuffle reader counts them). */
+  getRemoteBytes(blockId: BlockId.BlockId): Uint8Array | undefined {
     for (const location of this.master.getLocations(blockId)) {
       if (location.executorId === this.id.executorId) continue
       const bytes = this.transfer.fetchBlock(location, blockId)

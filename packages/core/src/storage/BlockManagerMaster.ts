@@ -7,6 +7,7 @@
  */
 import { Context, Layer } from "effect"
 import { BlockGroups, rddGroup, shuffleGroup } from "../internal/storage/blockGroups.js"
+import type { BlockUpdatedInfo, SparkListenerEvent } from "../scheduler/SparkListener.js"
 import type * as BlockId from "./BlockId.js"
 import type { StorageLevel } from "./StorageLevel.js"
 
@@ -61,6 +62,13 @@ export interface BlockManagerEndpoint {
  * @since 0.1.0
  */
 export class BlockManagerMaster {
+  /**
+   * Where block updates and unpersisted RDDs are posted (the context's
+   * listener bus, set when it is wired): the Storage page's source. Only RDD
+   * and stream blocks are posted, as Spark's master sees them; shuffle blocks,
+   * which Spark writes as files it never reports, are not.
+   */
+  listenerBus: { readonly post: (event: SparkListenerEvent) => void } | undefined = undefined
   private readonly managers = new Map<string, BlockManagerEndpoint>()
   private readonly blockLocations = new Map<string, Map<string, BlockStatus>>()
   /** The known blocks by RDD and shuffle, so removing one costs its blocks, not a scan of all. */
@@ -73,6 +81,9 @@ export class BlockManagerMaster {
 
   /** Records a block's new status on one executor; a status that keeps nothing removes the location. */
   updateBlockInfo(id: BlockManagerId, blockId: BlockId.BlockId, status: BlockStatus): void {
+    if (this.listenerBus !== undefined && (blockId._tag === "RDDBlockId" || blockId._tag === "StreamBlockId")) {
+      this.listenerBus.post({ _tag: "BlockUpdated", blockUpdatedInfo: blockUpdatedInfo(id, blockId, status) })
+    }
     let locations = this.blockLocations.get(blockId.name)
     const keeps = status.memSize > 0 || status.diskSize > 0
     if (!keeps) {
@@ -120,6 +131,8 @@ export class BlockManagerMaster {
 
   /** Removes every cached partition of an RDD; returns how many blocks were removed. */
   removeRdd(rddId: number): number {
+    // Spark's SparkContext.unpersistRDD posts this; here both unpersist and the cleaner come through the master.
+    this.listenerBus?.post({ _tag: "UnpersistRDD", rddId })
     let removed = 0
     for (const endpoint of this.managers.values()) removed += endpoint.removeRdd(rddId)
     for (const name of this.groups.namesOf(rddGroup(rddId))) this.forgetBlock(name)
@@ -156,6 +169,20 @@ export class BlockManagerMaster {
     return [...this.managers.values()].map((m) => m.id)
   }
 }
+
+const blockUpdatedInfo = (id: BlockManagerId, blockId: BlockId.BlockId, status: BlockStatus): BlockUpdatedInfo => ({
+  executorId: id.executorId,
+  host: id.host,
+  blockId: blockId.name,
+  storageLevel: {
+    useDisk: status.level.useDisk,
+    useMemory: status.level.useMemory,
+    deserialized: status.level.deserialized,
+    replication: status.level.replication
+  },
+  memSize: status.memSize,
+  diskSize: status.diskSize
+})
 
 /**
  * The driver's block manager master, as a service: every block manager

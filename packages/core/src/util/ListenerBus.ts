@@ -36,32 +36,50 @@ interface Subscriber {
 export class ListenerBus<E, L> {
   private posted = 0
   private readonly subscribers = new Set<Subscriber>()
+  /** Events posted before `start` (when made held), delivered by it: Spark's LiveListenerBus queues until started. */
+  private held: Array<E> | undefined
 
   private constructor(
     private readonly pubsub: PubSub.PubSub<Sequenced<E>>,
     private readonly deliver: (listener: L, event: E) => void,
     private readonly scope: Scope.Scope,
-    private readonly onListenerError: (error: unknown) => void
-  ) {}
+    private readonly onListenerError: (error: unknown) => void,
+    startHeld: boolean
+  ) {
+    this.held = startHeld ? [] : undefined
+  }
 
   /**
    * Creates a bus whose listener fibers live in the current scope.
    */
   static make<E, L>(
     deliver: (listener: L, event: E) => void,
-    onListenerError: (error: unknown) => void = (error) => console.error("listener failed:", error)
+    onListenerError: (error: unknown) => void = (error) => console.error("listener failed:", error),
+    options: {
+      /** Hold posted events until `start`, so listeners added before it hear them (default false: started). */
+      readonly startHeld?: boolean
+    } = {}
   ): Effect.Effect<ListenerBus<E, L>, never, Scope.Scope> {
     return Effect.gen(function*() {
       const scope = yield* Effect.scope
       const pubsub = yield* PubSub.unbounded<Sequenced<E>>()
       yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
-      return new ListenerBus<E, L>(pubsub, deliver, scope, onListenerError)
+      return new ListenerBus<E, L>(pubsub, deliver, scope, onListenerError, options.startHeld === true)
     })
   }
 
   /** Posts an event to every listener (without waiting for them). */
   post(event: E): void {
-    PubSub.publishUnsafe(this.pubsub, { seq: ++this.posted, event })
+    if (this.held !== undefined) this.held.push(event)
+    else PubSub.publishUnsafe(this.pubsub, { seq: ++this.posted, event })
+  }
+
+  /** Delivers the events held since the bus was made (a no-op once started). Mirrors `LiveListenerBus.start`. */
+  start(): void {
+    const held = this.held
+    if (held === undefined) return
+    this.held = undefined
+    for (const event of held) this.post(event)
   }
 
   /** Adds a listener; it hears every event posted from now on. */

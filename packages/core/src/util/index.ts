@@ -11,6 +11,8 @@ export * as Distribution from "./Distribution.js"
 /** @since 0.1.0 */
 export * as Hash from "./hash.js"
 /** @since 0.1.0 */
+export * as JsonProtocol from "./JsonProtocol.js"
+/** @since 0.1.0 */
 export * as KeyMap from "./KeyMap.js"
 /** @since 0.1.0 */
 export * as Lineage from "./lineage.js"

@@ -7,6 +7,7 @@ import type { JobGeneratorHooks } from "../scheduler/JobGenerator.js"
 import * as JobScheduler from "../scheduler/JobScheduler.js"
 import { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
+import { forwarding } from "../scheduler/StreamingListenerBus.js"
 import type { StreamingContext } from "../StreamingContext.js"
 import type { StreamingError } from "../StreamingError.js"
 import { stateOf as directStateOf } from "./directStream.js"
@@ -85,6 +86,8 @@ export const startSchedulers = (
         scope
       )
     }
+    // As Spark's StreamingListenerBus: every streaming event also goes to the core's bus (the event log has them).
+    yield* bus.addListener(forwarding((event) => options.sparkContext.listenerBus.post(event), options.graph.batchDurationMs))
     for (const listener of options.listeners) yield* bus.addListener(listener)
     for (const input of options.graph.inputStreams) {
       if (input.rateController !== undefined) yield* bus.addListener(input.rateController)

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { SparkConf } from "@tspark/core"
+import { SparkConf, type SparkListener } from "@tspark/core"
 import { Distribution } from "@tspark/core/util"
 import type { ReceiverInfo } from "../scheduler/ReceiverInfo.js"
 import type { BatchInfo, OutputOperationInfo, StreamingListener } from "../scheduler/StreamingListener.js"
@@ -45,7 +45,7 @@ const byTime = (a: BatchInfo, b: BatchInfo) => a.batchTime - b.batchTime
  * @category models
  * @since 0.1.0
  */
-export class StreamingJobProgressListener implements StreamingListener {
+export class StreamingJobProgressListener implements StreamingListener, SparkListener.SparkListener {
   private readonly waiting = new Map<number, BatchInfo>()
   private readonly running = new Map<number, BatchInfo>()
   /** Completed batches, oldest first, at most `retainedBatches`. */
@@ -53,6 +53,8 @@ export class StreamingJobProgressListener implements StreamingListener {
   /** Output operations of the unprocessed batches, as their events came (a completed batch carries its own). */
   private readonly liveOutputOperations = new Map<number, Map<number, OutputOperationInfo>>()
   private readonly receiverInfos = new Map<number, ReceiverInfo>()
+  /** The Spark jobs of each kept batch's output operations (batch time, then output operation id). */
+  private readonly jobIds = new Map<number, Map<number, Array<number>>>()
   private totalCompletedBatches = 0
   private totalReceivedRecords = 0
   private totalProcessedRecords = 0
@@ -86,7 +88,12 @@ export class StreamingJobProgressListener implements StreamingListener {
     this.running.delete(batch.batchTime)
     this.liveOutputOperations.delete(batch.batchTime)
     this.completed.push(batch)
-    if (this.completed.length > this.retainedBatches) this.completed.splice(0, this.completed.length - this.retainedBatches)
+    if (this.completed.length > this.retainedBatches) {
+      this.completed.splice(0, this.completed.length - this.retainedBatches)
+      // The jobs of batches no longer kept go with them.
+      const oldest = this.completed[0]!.batchTime
+      for (const time of this.jobIds.keys()) if (time < oldest) this.jobIds.delete(time)
+    }
     this.totalCompletedBatches++
     this.totalProcessedRecords += batch.numRecords
   }
@@ -100,6 +107,26 @@ export class StreamingJobProgressListener implements StreamingListener {
   readonly onReceiverError = (info: ReceiverInfo): void => void this.receiverInfos.set(info.streamId, info)
 
   readonly onReceiverStopped = (info: ReceiverInfo): void => void this.receiverInfos.set(info.streamId, info)
+
+  /**
+   * A Spark job started: one of an output operation's jobs when it carries the
+   * streaming properties (`spark.streaming.internal.batchTime`, `.outputOpId`).
+   * Add the listener to the SparkContext too (`sc.addSparkListener`) to link batches to jobs.
+   *
+   * Mirrors `StreamingJobProgressListener.onJobStart`.
+   */
+  readonly onJobStart = (event: Extract<SparkListener.SparkListenerEvent, { _tag: "JobStart" }>): void => {
+    const batchTime = Number(event.properties.get("spark.streaming.internal.batchTime"))
+    const outputOpId = Number(event.properties.get("spark.streaming.internal.outputOpId"))
+    if (!Number.isFinite(batchTime) || !Number.isFinite(outputOpId)) return
+    // A batch already forgotten (older than the retained ones) is not brought back.
+    if (this.completed.length >= this.retainedBatches && batchTime < this.completed[0]!.batchTime) return
+    let byOperation = this.jobIds.get(batchTime)
+    if (byOperation === undefined) this.jobIds.set(batchTime, byOperation = new Map())
+    let ids = byOperation.get(outputOpId)
+    if (ids === undefined) byOperation.set(outputOpId, ids = [])
+    ids.push(event.jobId)
+  }
 
   private recordOutputOperation(info: OutputOperationInfo): void {
     // Only for a batch not completed yet: a late event must not hold an entry no completion removes.
@@ -169,6 +196,16 @@ export class StreamingJobProgressListener implements StreamingListener {
     const live = this.liveOutputOperations.get(batchTime)
     const operations = live !== undefined ? [...live.values()] : [...(this.batch(batchTime)?.outputOperationInfos.values() ?? [])]
     return operations.sort((a, b) => a.id - b.id)
+  }
+
+  /** The Spark job ids of a kept batch's output operation, in the order they started (empty when none was heard). */
+  outputOperationJobIds(batchTime: number, outputOpId: number): ReadonlyArray<number> {
+    return this.jobIds.get(batchTime)?.get(outputOpId) ?? []
+  }
+
+  /** How many batches it holds job ids of (bounded by the kept batches). */
+  get numBatchesWithJobIds(): number {
+    return this.jobIds.size
   }
 
   /** Scheduling delay (submission to start) over the retained completed batches. */

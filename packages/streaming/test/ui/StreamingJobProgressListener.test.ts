@@ -70,14 +70,19 @@ describe("StreamingJobProgressListener", () => {
         const { sc, ssc } = yield* makeStreaming({ checkpoint: false })
         const progress = progressOf({ "spark.streaming.ui.retainedBatches": "10" })
         yield* ssc.addStreamingListener(progress)
+        sc.addSparkListener(progress)
         ssc.queueStream([], true, sc.parallelize([1, 2], 1)).foreachRDD((rdd) => Effect.asVoid(rdd.count()))
         yield* Testing.runToBatch(ssc, 2000)
         yield* ssc.waitForListeners()
+        yield* sc.waitForListeners()
         assert.strictEqual(progress.numTotalCompletedBatches, 2000)
         assert.strictEqual(progress.numTotalProcessedRecords, 4000)
         assert.strictEqual(progress.retainedCompletedBatches().length, 10)
         assert.strictEqual(progress.numUnprocessedBatches, 0)
         assert.strictEqual(progress.inputRates().get(0)?.length, 10)
+        // The Spark jobs of the kept batches only.
+        assert.strictEqual(progress.numBatchesWithJobIds, 10)
+        assert.strictEqual(progress.outputOperationJobIds(2_000_000, 0).length, 1)
         for (let t = 1000; t <= 1_990_000; t += 1000) {
           if (progress.outputOperations(t).length > 0) assert.fail(`batch ${t}'s output operations are still kept`)
         }

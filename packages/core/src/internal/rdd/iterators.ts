@@ -140,3 +140,20 @@ export const toArray = <A>(iterator: Iterator<A>): Array<A> => {
 
 export const fromIterable = <A>(values: Iterable<A>): Iterator<A> =>
   Array.isArray(values) ? new ArrayIterator(values as Array<A>) : values[Symbol.iterator]()
+
+/** Counts the records a task reads from a source as they are consumed (one increment per record, no allocation). */
+export class CountingIterator<A> implements Drainable<A> {
+  constructor(private readonly parent: Iterator<A>, private readonly counter: { recordsRead: number }) {}
+  next(): IteratorResult<A> {
+    const r = this.parent.next()
+    if (!r.done) this.counter.recordsRead++
+    return r
+  }
+  drain(sink: (a: A) => void): void {
+    const counter = this.counter
+    drain(this.parent, (a) => {
+      counter.recordsRead++
+      sink(a)
+    })
+  }
+}

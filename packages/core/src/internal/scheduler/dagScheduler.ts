@@ -259,7 +259,8 @@ export class DAGScheduler implements TaskSchedulerListener {
       taskType: task.binary._tag,
       reason: endReason(result, task.executorId),
       taskInfo: taskInfo(task, host, launchTime),
-      finishTime: this.now()
+      finishTime: this.now(),
+      taskMetrics: result._tag === "TaskKilled" ? undefined : result.metrics
     })
     const stage = this.graph.stages.get(task.stageId)
     if (stage === undefined) return

@@ -3,27 +3,50 @@
 // result or writes shuffle output. Every failure becomes data for the driver.
 // A result task whose function returns a promise (thenable) is asynchronous:
 // runTask then returns a promise of its result, settled when the task's is;
-// synchronous tasks allocate no promise.
+// synchronous tasks allocate no promise. Every result of a task that ran
+// carries its metrics: its run time on the executor's clock, its result's
+// estimated size, and what its RDDs and shuffle counted in its context.
+import type { TaskMetrics } from "../../executor/TaskMetrics.js"
 import type { TaskDescription, TaskResult } from "../../scheduler/Task.js"
 import * as TaskContextModule from "../../scheduler/TaskContext.js"
 import { FetchFailedError } from "../../shuffle/ShuffleManager.js"
 import * as ShuffleManager from "../../shuffle/ShuffleManager.js"
 import { describeCause } from "../../SparkError.js"
+import { estimateSize } from "../storage/sizeEstimator.js"
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
-const failure = (error: unknown): TaskResult => {
+const failure = (error: unknown, metrics?: TaskMetrics): TaskResult => {
   if (error instanceof FetchFailedError) {
     return {
       _tag: "FetchFailed",
       shuffleId: error.shuffleId,
       mapId: error.mapId,
       executorId: error.location?.executorId,
-      message: error.message
+      message: error.message,
+      metrics
     }
   }
-  return { _tag: "ExceptionFailure", error, message: describeCause(error) }
+  return { _tag: "ExceptionFailure", error, message: describeCause(error), metrics }
+}
+
+/** What the executor measured before the task ran: decoding it and waiting for its remote blocks (ms). */
+export interface BeforeRun {
+  readonly deserializeTime: number
+  readonly fetchWaitTime: number
+}
+
+const noWait: BeforeRun = { deserializeTime: 0, fetchWaitTime: 0 }
+
+const zero = () => 0
+
+/** Freezes the context's metrics with the run time since `start` and the result's size. */
+const finish = (ctx: TaskContextModule.TaskContext, start: number, now: () => number, result: unknown): TaskMetrics => {
+  const metrics = ctx.taskMetrics
+  metrics.executorRunTime = Math.max(0, now() - start)
+  if (result !== undefined) metrics.resultSize = estimateSize(result)
+  return metrics.snapshot()
 }
 
 /**
@@ -33,7 +56,8 @@ const failure = (error: unknown): TaskResult => {
 export const runTask = (
   task: TaskDescription,
   env: TaskContextModule.ExecutorEnv,
-  running?: Map<number, TaskContextModule.TaskContext>
+  running?: Map<number, TaskContextModule.TaskContext>,
+  before: BeforeRun = noWait
 ): TaskResult | Promise<TaskResult> => {
   const ctx = new TaskContextModule.TaskContext(
     task.stageId,
@@ -44,21 +68,27 @@ export const runTask = (
     task.localProperties,
     env
   )
+  const now = env.nowMs ?? zero
+  ctx.taskMetrics.executorDeserializeTime = before.deserializeTime
+  ctx.taskMetrics.fetchWaitTime = before.fetchWaitTime
+  const start = now()
   TaskContextModule.setCurrent(ctx)
   let pending: PromiseLike<unknown> | undefined
   try {
     const binary = task.binary
     if (binary._tag === "ResultTask") {
       const value = binary.func(binary.rdd.iterator(task.partition, ctx), ctx)
-      if (!isThenable(value)) return { _tag: "Success", value, accumulatorUpdates: ctx.accumulatorUpdates }
+      if (!isThenable(value)) {
+        return { _tag: "Success", value, accumulatorUpdates: ctx.accumulatorUpdates, metrics: finish(ctx, start, now, value) }
+      }
       pending = value
     } else {
       const records = binary.rdd.iterator(task.partition, ctx) as Iterator<readonly [unknown, unknown]>
       const status = ShuffleManager.write(binary.dep, task.partition.index, records, ctx)
-      return { _tag: "ShuffleMapSuccess", status, accumulatorUpdates: ctx.accumulatorUpdates }
+      return { _tag: "ShuffleMapSuccess", status, accumulatorUpdates: ctx.accumulatorUpdates, metrics: finish(ctx, start, now, status) }
     }
   } catch (error) {
-    return failure(error)
+    return failure(error, finish(ctx, start, now, undefined))
   } finally {
     try {
       if (pending === undefined) ctx.markTaskCompleted()
@@ -67,7 +97,7 @@ export const runTask = (
     }
   }
   running?.set(task.taskId, ctx)
-  return settle(task.taskId, pending, ctx, running)
+  return settle(task.taskId, pending, ctx, running, () => finish(ctx, start, now, undefined))
 }
 
 /** The result of an asynchronous task once its promise settles; a task killed before that reports TaskKilled. */
@@ -75,21 +105,28 @@ const settle = async (
   taskId: number,
   pending: PromiseLike<unknown>,
   ctx: TaskContextModule.TaskContext,
-  running: Map<number, TaskContextModule.TaskContext> | undefined
+  running: Map<number, TaskContextModule.TaskContext> | undefined,
+  measured: () => TaskMetrics
 ): Promise<TaskResult> => {
   let result: TaskResult
   try {
     const value = await pending
-    result = { _tag: "Success", value, accumulatorUpdates: ctx.accumulatorUpdates }
+    const metrics = measured()
+    result = {
+      _tag: "Success",
+      value,
+      accumulatorUpdates: ctx.accumulatorUpdates,
+      metrics: { ...metrics, resultSize: estimateSize(value) }
+    }
   } catch (error) {
-    result = failure(error)
+    result = failure(error, measured())
   }
   if (running?.get(taskId) === ctx) running.delete(taskId)
   if (ctx.isInterrupted()) result = { _tag: "TaskKilled", reason: ctx.getKillReason() ?? "killed" }
   try {
     ctx.markTaskCompleted()
   } catch (error) {
-    result = failure(error)
+    result = failure(error, measured())
   }
   return result
 }

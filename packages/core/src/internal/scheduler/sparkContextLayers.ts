@@ -193,6 +193,8 @@ export const composeLayers = Effect.fnUntraced(function*(
     accumulators: Context.get(context, AccumulatorModule.AccumulatorContext),
     rpcEnv: Context.get(context, RpcEnvModule.RpcEnv)
   }
+  // As Spark's BlockManagerMasterEndpoint, the master posts block updates (the Storage page's source).
+  services.blockManagerMaster.listenerBus = services.listenerBus
   return services
 })
 

@@ -4,7 +4,7 @@
 import type { ShuffleDependency } from "../../rdd/Dependency.js"
 import type { RDD } from "../../rdd/RDD.js"
 import type { MapOutputTracker } from "../../scheduler/MapOutputTracker.js"
-import type { StageInfo } from "../../scheduler/SparkListener.js"
+import type { RDDInfo, StageInfo } from "../../scheduler/SparkListener.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
 import { forEachAncestor, shuffleDependencies } from "../../util/lineage.js"
 
@@ -133,22 +133,45 @@ export class StageGraph {
 export const stageName = (stage: Stage): string =>
   `${stage._tag === "ResultStage" ? "result" : "shuffle map"} stage ${stage.id} (${stage.rdd.name ?? stage.rdd.op.kind}[${stage.rdd.id}])`
 
-/** The RDDs pipelined in the stage: the final RDD and its narrow ancestors. */
-export const rddIdsOf = (stage: Stage): Array<number> => {
-  const ids: Array<number> = []
-  forEachAncestor(stage.rdd, (rdd) => void ids.push(rdd.id), { stopAtShuffles: true })
-  return ids
+/** The RDDs pipelined in the stage (the final RDD and its narrow ancestors), as listeners see them. */
+export const rddInfosOf = (stage: Stage): Array<RDDInfo> => {
+  const infos: Array<RDDInfo> = []
+  forEachAncestor(stage.rdd, (rdd) => void infos.push(rddInfo(rdd)), { stopAtShuffles: true })
+  return infos
 }
 
-export const stageInfo = (stage: Stage): StageInfo => ({
-  stageId: stage.id,
-  attemptNumber: stage.latestAttempt,
-  name: stageName(stage),
-  kind: stage._tag,
-  numTasks: stage.numTasks,
-  rddIds: rddIdsOf(stage),
-  parentIds: stage.parents.map((p) => p.id),
-  submissionTime: stage.submissionTime,
-  completionTime: stage.completionTime,
-  failureReason: stage.failureReason
-})
+/** One RDD as listeners see it: Spark's RDDInfo, with the op's factory as its scope. */
+export const rddInfo = (rdd: RDD<unknown>): RDDInfo => {
+  const level = rdd.storageLevel
+  return {
+    rddId: rdd.id,
+    name: rdd.name ?? rdd.op.kind,
+    numPartitions: rdd.numPartitions,
+    parentIds: rdd.dependencies.map((dep) => dep.rdd.id),
+    storageLevel: {
+      useDisk: level.useDisk,
+      useMemory: level.useMemory,
+      deserialized: level.deserialized,
+      replication: level.replication
+    },
+    scope: rdd.op.factory,
+    callSite: `${rdd.op.kind}[${rdd.id}]`
+  }
+}
+
+export const stageInfo = (stage: Stage): StageInfo => {
+  const rddInfos = rddInfosOf(stage)
+  return {
+    stageId: stage.id,
+    attemptNumber: stage.latestAttempt,
+    name: stageName(stage),
+    kind: stage._tag,
+    numTasks: stage.numTasks,
+    rddIds: rddInfos.map((info) => info.rddId),
+    rddInfos,
+    parentIds: stage.parents.map((p) => p.id),
+    submissionTime: stage.submissionTime,
+    completionTime: stage.completionTime,
+    failureReason: stage.failureReason
+  }
+}

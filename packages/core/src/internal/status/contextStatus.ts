@@ -1,14 +1,18 @@
 // What a context keeps and serves about itself, started with it: the log
 // lines of what goes wrong in its jobs, the status store the UI and the REST
-// API read (bounded by spark.ui.retained*), and, as they land, the event log,
-// the console progress bar and the web UI. One place, so SparkContext.make
-// stays a composition and each of these stays in its own module.
-import { type Context, Effect } from "effect"
+// API read (bounded by spark.ui.retained*), the event log (spark.eventLog.*),
+// the environment and application-start events, and, as they land, the
+// console progress bar and the web UI. One place, so SparkContext.make stays
+// a composition and each of these stays in its own module. The context's bus
+// holds its events until this has added its listeners, then starts.
+import { type Context, Effect, type Scope } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
-import type { SparkListener } from "../../scheduler/SparkListener.js"
+import * as EventLoggingListener from "../../scheduler/EventLoggingListener.js"
+import type { SparkListener, SparkListenerEvent } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
 import { schedulerLogging } from "../scheduler/schedulerLogging.js"
+import { redactionPattern, startEvents } from "./environment.js"
 
 /** What `startContextStatus` started, kept by the context. */
 export interface ContextStatus {
@@ -18,6 +22,8 @@ export interface ContextStatus {
   readonly store: AppStatusListener.AppStatusListener
   /** The web UI's address (`http://host:port`), when it runs. */
   readonly uiWebUrl: string | undefined
+  /** The event log, when `spark.eventLog.enabled`. */
+  readonly eventLog: EventLoggingListener.EventLoggingListener | undefined
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
@@ -25,14 +31,19 @@ export interface StatusHost {
   readonly conf: SparkConf.SparkConf
   readonly master: string
   readonly startTime: number
+  readonly appName: string
   readonly addSparkListener: (listener: SparkListener) => void
+  /** The context's listener bus, holding its events until this starts it. */
+  readonly listenerBus: { readonly post: (event: SparkListenerEvent) => void; readonly start: () => void }
+  /** The context's services' scope, closed when it stops: the event log completes in it. */
+  readonly scope: Scope.Scope
 }
 
 /**
  * `spark.app.id` when set; else as Spark's backends name it: `local-<start
  * ms>` for a local master, `app-<yyyyMMddHHmmss>-0000` (UTC) for a cluster.
  */
-export const applicationIdOf = (sc: StatusHost): string => {
+export const applicationIdOf = (sc: Pick<StatusHost, "conf" | "master" | "startTime">): string => {
   const explicit = sc.conf.entries.get("spark.app.id")
   if (explicit !== undefined && explicit !== "") return explicit
   if (sc.master.startsWith("local[") || sc.master === "local") return `local-${sc.startTime}`
@@ -45,9 +56,21 @@ export const startContextStatus = (
   callerServices: Context.Context<never>
 ): Effect.Effect<ContextStatus, InvalidArgumentError> =>
   Effect.gen(function*() {
-    sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
+    // Every setting is checked before anything is started or written.
     const store = AppStatusListener.make(sc.conf)
     if (store instanceof InvalidArgumentError) return yield* Effect.fail(store)
+    const redaction = redactionPattern(sc.conf)
+    if (redaction instanceof InvalidArgumentError) return yield* Effect.fail(redaction)
+    const applicationId = applicationIdOf(sc)
+    const eventLog = yield* EventLoggingListener.start(sc.conf, applicationId, sc.scope)
+    sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
     sc.addSparkListener(store)
-    return { applicationId: applicationIdOf(sc), store, uiWebUrl: undefined }
+    if (eventLog !== undefined) sc.addSparkListener(eventLog)
+    // As Spark's SparkContext: the environment, then the application's start, before any job.
+    for (const event of startEvents(sc.conf, redaction, { appName: sc.appName, appId: applicationId, startTime: sc.startTime })) {
+      sc.listenerBus.post(event)
+    }
+    // Its listeners are in place: the events held since the context started (executors registering) go out.
+    sc.listenerBus.start()
+    return { applicationId, store, uiWebUrl: undefined, eventLog }
   })

@@ -52,3 +52,6 @@ export const estimateArray = (values: ReadonlyArray<unknown>): number => {
   for (let i = 0; i < SAMPLE; i++) sampled += estimateValue(values[Math.floor(i * step)], 0)
   return 32 + 8 * n + (sampled / SAMPLE) * n
 }
+
+/** Estimated bytes of one value (a task's result), sampling large arrays as `estimateArray` does. */
+export const estimateSize = (value: unknown): number => estimateValue(value, 0)

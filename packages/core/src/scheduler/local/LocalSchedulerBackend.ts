@@ -88,15 +88,20 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   /** Runs a task; a task that cannot even be decoded fails like any other task, never the slot. */
   private run(description: TaskDescription): TaskResult | Promise<TaskResult> {
     // Shipped first when tasks ship: its inputs are fetched for the RDDs the task runs, as on an executor.
+    const now = this.env.nowMs ?? (() => 0)
+    const decodeStart = now()
     const task = this.shipsTasks ? this.shipped(description) : description
     if ("_tag" in task) return task
+    const deserializeTime = now() - decodeStart
     // Input only an asynchronous client can read is fetched first; the task then runs synchronously over it.
     const inputs = prefetchInputs(task)
-    if (inputs === undefined) return runTask(task, this.env, this.runningAsync)
+    if (inputs === undefined) return runTask(task, this.env, this.runningAsync, { deserializeTime, fetchWaitTime: 0 })
+    const fetchStart = now()
     return inputs.then(() => {
       // Killed while its inputs were fetched: it does not start.
       const reason = this.killed.get(task.taskId)
-      if (reason === undefined) return runTask(task, this.env, this.runningAsync)
+      const before = { deserializeTime, fetchWaitTime: now() - fetchStart }
+      if (reason === undefined) return runTask(task, this.env, this.runningAsync, before)
       this.killed.delete(task.taskId)
       return { _tag: "TaskKilled", reason } as const
     }, prefetchFailure)
