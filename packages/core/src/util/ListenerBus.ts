@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Effect, Fiber, PubSub, Scope, Stream, SubscriptionRef } from "effect"
+import * as Logging from "./Logging.js"
 
 interface Sequenced<E> {
   readonly seq: number
@@ -49,7 +50,7 @@ export class ListenerBus<E, L> {
    */
   static make<E, L>(
     deliver: (listener: L, event: E) => void,
-    onListenerError: (error: unknown) => void = (error) => console.error("listener failed:", error)
+    onListenerError: (error: unknown) => void = (error) => Logging.logUnsafe("Error", "listener failed", {}, error)
   ): Effect.Effect<ListenerBus<E, L>, never, Scope.Scope> {
     return Effect.gen(function*() {
       const scope = yield* Effect.scope

@@ -3,12 +3,16 @@
 // API read (bounded by spark.ui.retained*), and, as they land, the event log,
 // the console progress bar and the web UI. One place, so SparkContext.make
 // stays a composition and each of these stays in its own module.
-import { type Context, Effect } from "effect"
+import { type Context, Effect, type Scope } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
 import type { SparkListener } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
 import { schedulerLogging } from "../scheduler/schedulerLogging.js"
+import { contextLifecycle } from "./contextLifecycle.js"
+
+/** The caller's services with spark.log.level/format applied: what a context logs through. */
+export { servicesFor as logServices } from "../../util/Logging.js"
 
 /** What `startContextStatus` started, kept by the context. */
 export interface ContextStatus {
@@ -18,21 +22,27 @@ export interface ContextStatus {
   readonly store: AppStatusListener.AppStatusListener
   /** The web UI's address (`http://host:port`), when it runs. */
   readonly uiWebUrl: string | undefined
+  /** The services the context logs through (the caller's, with spark.log.* applied). */
+  readonly services: Context.Context<never>
+  /** Run by `stop` once the context's scope is closed: its last log line. */
+  readonly afterStop: Effect.Effect<void>
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
 export interface StatusHost {
   readonly conf: SparkConf.SparkConf
   readonly master: string
+  readonly appName: string
   readonly startTime: number
   readonly addSparkListener: (listener: SparkListener) => void
+  readonly stop: () => Effect.Effect<void>
 }
 
 /**
  * `spark.app.id` when set; else as Spark's backends name it: `local-<start
  * ms>` for a local master, `app-<yyyyMMddHHmmss>-0000` (UTC) for a cluster.
  */
-export const applicationIdOf = (sc: StatusHost): string => {
+export const applicationIdOf = (sc: Pick<StatusHost, "conf" | "master" | "startTime">): string => {
   const explicit = sc.conf.entries.get("spark.app.id")
   if (explicit !== undefined && explicit !== "") return explicit
   if (sc.master.startsWith("local[") || sc.master === "local") return `local-${sc.startTime}`
@@ -42,12 +52,16 @@ export const applicationIdOf = (sc: StatusHost): string => {
 
 export const startContextStatus = (
   sc: StatusHost,
-  callerServices: Context.Context<never>
+  callerServices: Context.Context<never>,
+  /** The context's own scope, closed by `stop`. */
+  scope: Scope.Scope
 ): Effect.Effect<ContextStatus, InvalidArgumentError> =>
   Effect.gen(function*() {
     sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
     const store = AppStatusListener.make(sc.conf)
     if (store instanceof InvalidArgumentError) return yield* Effect.fail(store)
     sc.addSparkListener(store)
-    return { applicationId: applicationIdOf(sc), store, uiWebUrl: undefined }
+    const applicationId = applicationIdOf(sc)
+    const afterStop = yield* contextLifecycle(sc, applicationId, callerServices, scope)
+    return { applicationId, store, uiWebUrl: undefined, services: callerServices, afterStop }
   })
