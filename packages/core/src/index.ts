@@ -91,7 +91,11 @@ export * as Lineage from "./util/lineage.js"
 /** @since 0.1.0 */
 export * as ListenerBus from "./util/ListenerBus.js"
 /** @since 0.1.0 */
+export * as Logging from "./util/Logging.js"
+/** @since 0.1.0 */
 export * as Ordering from "./util/Ordering.js"
+/** @since 0.1.0 */
+export * as ShutdownHookManager from "./util/ShutdownHookManager.js"
 
 /**
  * The package's version.

@@ -6,7 +6,8 @@
  * SIGINT, 143 for SIGTERM). The signal handlers are installed only while a
  * hook is registered, and a signal handler keeps no process alive, so an
  * application that ends by itself still ends. A second signal while the hooks
- * run exits at once.
+ * run is ignored (as Spark's is): `tspark submit` forwards the signals it gets
+ * to the application, which a terminal's Ctrl-C reaches directly too.
  *
  * Mirrors `org.apache.spark.util.ShutdownHookManager`.
  *
@@ -78,8 +79,24 @@ export class ShutdownHookManager {
   private readonly hooks = new Set<Hook>()
   private readonly listeners = new Map<keyof typeof signalExitCodes, () => void>()
   private running = false
+  private exit: (code: number) => void
 
-  constructor(private readonly target: SignalTarget = process) {}
+  constructor(private readonly target: SignalTarget = process) {
+    this.exit = (code) => target.exit(code)
+  }
+
+  /**
+   * Calls `exit` instead of exiting after the hooks ran, until the returned
+   * function restores the exit: how a test delivers a signal to the process
+   * (`process.emit("SIGTERM")`) and stays alive.
+   */
+  overrideExit(exit: (code: number) => void): () => void {
+    const previous = this.exit
+    this.exit = exit
+    return () => {
+      this.exit = previous
+    }
+  }
 
   /** How many hooks are registered. */
   get size(): number {
@@ -104,7 +121,7 @@ export class ShutdownHookManager {
     }
     return () => {
       this.hooks.delete(hook)
-      // While the hooks run the handlers stay, so a second signal exits at once.
+      // While the hooks run the handlers stay, so a repeated signal does not kill the process midway.
       if (this.hooks.size === 0 && !this.running) this.uninstall()
     }
   }
@@ -117,14 +134,16 @@ export class ShutdownHookManager {
   /** Runs every hook, highest priority first (a failing one does not stop the rest), then exits. */
   private async onSignal(signal: keyof typeof signalExitCodes): Promise<void> {
     const code = signalExitCodes[signal]
-    if (this.running) return this.target.exit(code)
+    // A repeat while the hooks run (Ctrl-C reaches tspark submit and its application both) is ignored, as Spark's is.
+    if (this.running) return
     this.running = true
     const ordered = [...this.hooks].sort((a, b) => b.priority - a.priority)
     for (const hook of ordered) {
       await hook.run().catch(() => undefined)
     }
-    this.uninstall()
-    this.target.exit(code)
+    this.running = false
+    if (this.hooks.size === 0) this.uninstall()
+    this.exit(code)
   }
 }
 
