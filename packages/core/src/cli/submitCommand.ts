@@ -42,8 +42,8 @@ const javaScript = new Set([".js", ".mjs", ".cjs"])
  * The loader tsx registers with (`node --import <it>`), from the application's
  * directory first, then from tspark's own; `undefined` when tsx is not installed.
  */
-const resolveTsx = (appFile: string): string | undefined => {
-  for (const base of [appFile, import.meta.url]) {
+export const resolveTsx = (appFile: string, bases: ReadonlyArray<string> = [appFile, import.meta.url]): string | undefined => {
+  for (const base of bases) {
     try {
       return createRequire(base).resolve("tsx")
     } catch {

@@ -11,6 +11,7 @@ import { tsparkVersion } from "../version.js"
 export interface LifecycleHost {
   readonly master: string
   readonly appName: string
+  readonly isStopped: boolean
   readonly stop: () => Effect.Effect<void>
 }
 
@@ -26,7 +27,16 @@ export const contextLifecycle = (
     yield* log(Effect.logInfo(`Running tspark ${tsparkVersion}`))
     yield* log(Effect.logInfo(`Submitted application: ${sc.appName}`))
     yield* log(Effect.logInfo(`Master: ${sc.master}, application id: ${applicationId}`))
-    const hook = Effect.andThen(Effect.logInfo("Invoking stop() from shutdown hook"), Effect.suspend(() => sc.stop()))
+    // An application whose StreamingContext the previous hook stopped may have stopped this context itself since.
+    const hook = Effect.suspend(() =>
+      sc.isStopped ? Effect.void : Effect.andThen(Effect.logInfo("Invoking stop() from shutdown hook"), sc.stop())
+    )
     yield* ShutdownHookManager.addShutdownHook(ShutdownHookManager.sparkContextShutdownPriority, hook, services, scope)
-    return log(Effect.logInfo("Successfully stopped SparkContext"))
+    // Once, though a stop from the shutdown hook and one from the application's scope may overlap.
+    let said = false
+    return Effect.suspend(() => {
+      if (said) return Effect.void
+      said = true
+      return log(Effect.logInfo("Successfully stopped SparkContext"))
+    })
   })

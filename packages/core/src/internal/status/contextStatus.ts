@@ -35,6 +35,7 @@ export interface StatusHost {
   readonly appName: string
   readonly startTime: number
   readonly addSparkListener: (listener: SparkListener) => void
+  readonly isStopped: boolean
   readonly stop: () => Effect.Effect<void>
 }
 
