@@ -8,6 +8,7 @@ import * as AppStatusListener from "../../status/AppStatusListener.js"
 import type { SparkListener } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
+import * as ConsoleProgressBar from "../../ui/ConsoleProgressBar.js"
 import { schedulerLogging } from "../scheduler/schedulerLogging.js"
 import { contextLifecycle } from "./contextLifecycle.js"
 
@@ -64,5 +65,6 @@ export const startContextStatus = (
     sc.addSparkListener(store)
     const applicationId = applicationIdOf(sc)
     const afterStop = yield* contextLifecycle(sc, applicationId, callerServices, scope)
+    yield* ConsoleProgressBar.start(sc, callerServices, scope)
     return { applicationId, store, uiWebUrl: undefined, services: callerServices, afterStop }
   })
