@@ -124,6 +124,27 @@ export const readSettings = (
 }
 
 /**
+ * The environment variables that carry the log settings of `entries` to a
+ * process started for them (an executor process reads the environment).
+ *
+ * **Example**
+ * ```ts
+ * spawn(process.execPath, args, { env: { ...process.env, ...Logging.environmentOf(conf.entries) } })
+ * ```
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const environmentOf = (entries: Iterable<readonly [string, string]>): Record<string, string> => {
+  const env: Record<string, string> = {}
+  for (const [key, value] of entries) {
+    if (key === keys.level && value !== "") env[keys.levelEnv] = value
+    if (key === keys.format && value !== "") env[keys.formatEnv] = value
+  }
+  return env
+}
+
+/**
  * A logger writing one line per entry to standard error (through Effect's
  * `Console`, so `TestConsole` sees it) in `format`.
  *
