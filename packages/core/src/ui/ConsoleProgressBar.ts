@@ -183,6 +183,18 @@ export class ConsoleProgressBar {
   }
 }
 
+/**
+ * Clears the bar now, and holds it back for 500 ms: what a context runs when
+ * a job's result is in, before its caller (who may print) gets it.
+ *
+ * Mirrors `ConsoleProgressBar.finishAll`.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const finishAll = (bar: ConsoleProgressBar): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => bar.finish(now)))
+
 /** The terminal's width: `COLUMNS` when it is a positive integer, else 80. */
 const terminalWidth = (): number => {
   const columns = Number(process.env["COLUMNS"])

@@ -102,6 +102,22 @@ describe("ConsoleProgressBar", () => {
       assert.strictEqual(writes.at(-1), `\r${" ".repeat(80)}\r`, "cleared when it stops")
     }))
 
+  it.effect("finishAll (a job's result is in) clears the bar and holds it back 500 ms", () =>
+    Effect.gen(function*() {
+      const { writer, writes } = terminal()
+      const bar = new ConsoleProgressBar.ConsoleProgressBar(writer, 80)
+      bar.listener.onStageSubmitted!({ _tag: "StageSubmitted", stageInfo: stage(0, 4, 0) })
+      yield* TestClock.adjust("600 millis")
+      bar.refresh(600)
+      assert.match(bar.shown, /^\[Stage 0:/)
+      yield* ConsoleProgressBar.finishAll(bar)
+      assert.strictEqual(writes.at(-1), `\r${" ".repeat(80)}\r`)
+      bar.refresh(1000)
+      assert.strictEqual(bar.shown, "")
+      bar.refresh(1101)
+      assert.match(bar.shown, /^\[Stage 0:/)
+    }))
+
   it.effect("keeps only the active stages, over thousands of stages", () =>
     Effect.sync(() => {
       const bar = new ConsoleProgressBar.ConsoleProgressBar(terminal().writer, 80)

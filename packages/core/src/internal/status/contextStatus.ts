@@ -27,6 +27,8 @@ export interface ContextStatus {
   readonly services: Context.Context<never>
   /** Run by `stop` once the context's scope is closed: its last log line. */
   readonly afterStop: Effect.Effect<void>
+  /** Run when a job's result is in, before its caller sees it: clears the console progress bar (Spark's finishAll). */
+  readonly jobFinished: Effect.Effect<void>
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
@@ -65,6 +67,7 @@ export const startContextStatus = (
     sc.addSparkListener(store)
     const applicationId = applicationIdOf(sc)
     const afterStop = yield* contextLifecycle(sc, applicationId, callerServices, scope)
-    yield* ConsoleProgressBar.start(sc, callerServices, scope)
-    return { applicationId, store, uiWebUrl: undefined, services: callerServices, afterStop }
+    const progressBar = yield* ConsoleProgressBar.start(sc, callerServices, scope)
+    const jobFinished = progressBar === undefined ? Effect.void : ConsoleProgressBar.finishAll(progressBar)
+    return { applicationId, store, uiWebUrl: undefined, services: callerServices, afterStop, jobFinished }
   })
