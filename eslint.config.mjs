@@ -35,6 +35,12 @@ export default tseslint.config(
     }
   },
   {
+    // Library code logs through Effect's Logger (util/Logging), never the console: a line there has a level, a
+    // format and a place the user chose. The CLI writes to process.stdout/stderr explicitly.
+    files: ["packages/*/src/**/*.ts"],
+    rules: { "no-console": "error" }
+  },
+  {
     // plain JavaScript (configs, scripts, the local rules) sits in no tsconfig: lint it without types
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],

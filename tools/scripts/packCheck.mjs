@@ -90,6 +90,16 @@ try {
     process.stdout.write(e.stdout ?? "")
     process.stderr.write(e.stderr ?? String(e))
   }
+  // the `tspark` command of @tspark/core runs from the installed tarball (its dependencies came with it)
+  try {
+    const shown = run(path.join(projectDir, "node_modules", ".bin", "tspark"), ["--version"], projectDir).trim()
+    const expected = packages.find(({ manifest }) => manifest.name === "@tspark/core")?.manifest.version
+    if (shown !== expected) throw new Error(`tspark --version printed "${shown}", expected "${expected}"`)
+    console.log(`ok      tspark --version  (${shown})`)
+  } catch (e) {
+    failures++
+    console.error(`FAILED  tspark --version: ${e.stderr ?? ""}${e.message ?? e}`)
+  }
 } catch (e) {
   failures++
   console.error(`pack check: ${e.stderr ?? ""}${e.stack ?? e}`)

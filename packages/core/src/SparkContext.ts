@@ -31,7 +31,7 @@ import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
 import type { SparkContextOptions } from "./SparkContextOptions.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
-import { type ContextStatus, startContextStatus } from "./internal/status/contextStatus.js"
+import { type ContextStatus, logServices, startContextStatus } from "./internal/status/contextStatus.js"
 import type { AppStatusListener } from "./status/AppStatusListener.js"
 
 export type { JobHandle } from "./FutureAction.js"
@@ -356,6 +356,7 @@ export class SparkContext implements RDDContext {
         yield* this.services.listenerBus.waitUntilEmpty()
         this.stopped = true
         yield* Scope.close(this.scope, Exit.void)
+        yield* this.status.afterStop
       })
     })
   }
@@ -384,12 +385,12 @@ export const make = (
   options: SparkContextOptions = {}
 ): Effect.Effect<SparkContext, InvalidArgumentError | UnknownMasterError | InsecureListenError, Scope.Scope> =>
   Effect.gen(function*() {
-    const conf = resolveConf(options)
-    const callerServices = yield* Effect.context<never>()
+    const conf = yield* resolveConf(options)
+    const callerServices = yield* logServices(conf.entries)
     const startTime = yield* Clock.currentTimeMillis
     const { scope, services } = yield* startServices(conf)
     const sc = new SparkContext(conf, startTime, scope, callerServices, services)
-    sc.status = yield* startContextStatus(sc, callerServices)
+    sc.status = yield* startContextStatus(sc, callerServices, scope)
     yield* Effect.addFinalizer(() => sc.stop())
     return sc
   })

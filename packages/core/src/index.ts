@@ -101,9 +101,13 @@ export * as Lineage from "./util/lineage.js"
 /** @since 0.1.0 */
 export * as ListenerBus from "./util/ListenerBus.js"
 /** @since 0.1.0 */
+export * as Logging from "./util/Logging.js"
+/** @since 0.1.0 */
 export * as Ordering from "./util/Ordering.js"
+/** @since 0.1.0 */
+export * as ShutdownHookManager from "./util/ShutdownHookManager.js"
 
-import { TSPARK_VERSION } from "./internal/version.js"
+import { tsparkVersion } from "./internal/version.js"
 
 /**
  * The package's version.
@@ -111,4 +115,4 @@ import { TSPARK_VERSION } from "./internal/version.js"
  * @category models
  * @since 0.1.0
  */
-export const version: string = TSPARK_VERSION
+export const version: string = tsparkVersion

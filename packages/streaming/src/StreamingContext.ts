@@ -280,9 +280,7 @@ export class StreamingContext implements StreamingContextLike {
       const restart = this.graph.restartPoint
       const zeroTime = yield* (restart === undefined ? scheduler.start() : scheduler.restart(restart))
       bus.post({ _tag: "StreamingStarted", time: zeroTime })
-      if (this.options.stopGracefullyOnShutdown) {
-        internal.onShutdownSignal(this.scope, () => void this.promise.stop({ stopSparkContext: true, stopGracefully: true }))
-      }
+      yield* internal.afterStart(this, this.scope, this.options.stopGracefullyOnShutdown)
     })
   }
 
@@ -302,6 +300,7 @@ export class StreamingContext implements StreamingContextLike {
       }
       yield* Scope.close(this.scope, Exit.void)
       internal.clearActiveContext(this)
+      yield* internal.logStopped(this.sparkContext)
       if (options.stopSparkContext ?? true) yield* this.sparkContext.stop()
       Deferred.doneUnsafe(this.termination, Exit.void)
     })

@@ -16,6 +16,7 @@ import { ExecutorHandshake, type ExecutorStep } from "../internal/executor/auth.
 import { blocksThatFit, encodeFrame, FrameReader } from "../internal/executor/framing.js"
 import type { AuthResponse, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import * as SecurityManager from "../SecurityManager.js"
+import * as Logging from "../util/Logging.js"
 import { Executor } from "./Executor.js"
 
 /**
@@ -87,17 +88,21 @@ export const run = (options: ExecutorProcessOptions): void => {
       // The driver would drop the connection for it: the task fails instead, and the executor lives on.
       const text = `the result of task ${message.taskId} is ${frame.length - 4} bytes, over spark.rpc.message.maxSize ` +
         `(${maxMessageBytes} bytes): return less (aggregate on the executors) or raise spark.rpc.message.maxSize`
-      console.error(`${name}: ${text}`)
+      Logging.logUnsafe("Warn", `${name}: ${text}`)
       send({ ...message, result: { _tag: "ExceptionFailure", error: text, message: text } })
     } else if (message._tag === "FetchReply" && message.blocks.length > 0) {
       // Blocks left out count as missing for the fetching task, which recomputes them.
       const blocks = blocksThatFit(message.blocks, maxMessageBytes)
-      console.error(
+      Logging.logUnsafe(
+        "Warn",
         `${name}: ${message.blocks.length - blocks.length} fetched blocks are left out of a reply over spark.rpc.message.maxSize`
       )
       send({ ...message, blocks: blocks.length < message.blocks.length ? blocks : [] })
     } else {
-      console.error(`${name}: a ${message._tag} message of ${frame.length - 4} bytes is over spark.rpc.message.maxSize; not sent`)
+      Logging.logUnsafe(
+        "Error",
+        `${name}: a ${message._tag} message of ${frame.length - 4} bytes is over spark.rpc.message.maxSize; not sent`
+      )
     }
   }
   const executor = new Executor(
@@ -121,7 +126,7 @@ export const run = (options: ExecutorProcessOptions): void => {
     process.exit(code)
   }
   const fail = (reason: string) => {
-    console.error(`${name}: ${reason}`)
+    Logging.logUnsafe("Error", `${name}: ${reason}`)
     socket.destroy()
     shutdown(1)
   }

@@ -35,6 +35,7 @@ import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 import { localBlocks, RelayBlockTransferService } from "../storage/BlockTransferService.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
 import { forEachPartitionAncestor } from "../util/lineage.js"
+import * as Logging from "../util/Logging.js"
 
 const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
 
@@ -243,7 +244,7 @@ export class Executor {
   }
 
   private readonly warn = (message: string): void => {
-    Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
+    Logging.logUnsafe("Warn", message, { executorId: this.info.executorId })
   }
 
   /**
@@ -259,7 +260,7 @@ export class Executor {
       const valueType = unserializableType(result._tag === "Success" ? result.value : result)
       const message = `task ${taskId}'s result could not be serialized to go back to the driver: it holds a ${valueType} ` +
         `(${describeCause(error)}); return plain data (numbers, strings, arrays, plain objects, Maps, Sets, typed arrays)`
-      Effect.runFork(Effect.logWarning(message).pipe(Effect.annotateLogs({ executorId: this.info.executorId })))
+      Logging.logUnsafe("Warn", message, { executorId: this.info.executorId })
       // Plain data crosses the channel; the driver revives it as the tagged error.
       const failure: Pick<TaskResultNotSerializableError, "_tag" | "taskId" | "valueType" | "message"> = {
         _tag: "TaskResultNotSerializableError",

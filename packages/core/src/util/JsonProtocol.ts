@@ -13,7 +13,7 @@
 import { Data } from "effect"
 import { eventFromJson, eventToJson } from "../internal/eventlog/eventCodec.js"
 import { FieldError, Fields, type JsonObject } from "../internal/eventlog/jsonFields.js"
-import { TSPARK_VERSION } from "../internal/version.js"
+import { tsparkVersion } from "../internal/version.js"
 import type { SparkListenerEvent } from "../scheduler/SparkListener.js"
 
 /**
@@ -40,7 +40,7 @@ export const FORMAT_VERSION = 1
 export const logStart: { readonly "Event": "SparkListenerLogStart"; readonly "Spark Version": string; readonly "Format Version": number } =
   {
     "Event": "SparkListenerLogStart",
-    "Spark Version": TSPARK_VERSION,
+    "Spark Version": tsparkVersion,
     "Format Version": FORMAT_VERSION
   }
 

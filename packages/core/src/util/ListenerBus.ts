@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Effect, Fiber, PubSub, Scope, Stream, SubscriptionRef } from "effect"
+import * as Logging from "./Logging.js"
 
 interface Sequenced<E> {
   readonly seq: number
@@ -54,7 +55,7 @@ export class ListenerBus<E, L> {
    */
   static make<E, L>(
     deliver: (listener: L, event: E) => void,
-    onListenerError: (error: unknown) => void = (error) => console.error("listener failed:", error),
+    onListenerError: (error: unknown) => void = (error) => Logging.logUnsafe("Error", "listener failed", {}, error),
     options: {
       /** Hold posted events until `start`, so listeners added before it hear them (default false: started). */
       readonly startHeld?: boolean

@@ -19,4 +19,8 @@ export * as Lineage from "./lineage.js"
 /** @since 0.1.0 */
 export * as ListenerBus from "./ListenerBus.js"
 /** @since 0.1.0 */
+export * as Logging from "./Logging.js"
+/** @since 0.1.0 */
 export * as Ordering from "./Ordering.js"
+/** @since 0.1.0 */
+export * as ShutdownHookManager from "./ShutdownHookManager.js"

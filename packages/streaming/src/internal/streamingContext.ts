@@ -121,15 +121,4 @@ const gracefulStopTimeoutMs = (conf: SparkConf.SparkConf, batchDurationMs: numbe
   return typeof timeout === "number" ? timeout : batchDurationMs * 10
 }
 
-/** Runs `onSignal` on SIGTERM or SIGINT until `scope` closes (`spark.streaming.stopGracefullyOnShutdown`). */
-export const onShutdownSignal = (scope: Scope.Scope, onSignal: () => void): void => {
-  process.once("SIGTERM", onSignal)
-  process.once("SIGINT", onSignal)
-  Effect.runSync(Scope.addFinalizer(
-    scope,
-    Effect.sync(() => {
-      process.off("SIGTERM", onSignal)
-      process.off("SIGINT", onSignal)
-    })
-  ))
-}
+export { afterStart, stopped as logStopped } from "./streamingLifecycle.js"

@@ -50,8 +50,10 @@ export const startJob = <T, U>(
     if (notShippable !== undefined) return yield* Effect.fail(notShippable)
     const properties = new Map([...submitter.properties, ...(yield* LocalProperties)])
     const waiter = yield* services.dag.submitJob(rdd as RDD<unknown>, job, partitions, properties)
-    // As Spark's runJob: checkpoint the RDD once a job has computed it.
-    return [waiter.jobId, waiter.totalTasks === 0 ? waiter.await : Effect.tap(waiter.await, () => rdd.doCheckpoint())] as const
+    // As Spark's runJob: checkpoint the RDD once a job has computed it; clear the progress bar before the caller
+    // (who may print) gets the result.
+    const done = waiter.totalTasks === 0 ? waiter.await : Effect.tap(waiter.await, () => rdd.doCheckpoint())
+    return [waiter.jobId, Effect.ensuring(done, context.status.jobFinished)] as const
   })
 
 /** Submits a job without waiting for it: its wait runs in the context's scope, behind a handle. */

@@ -1,9 +1,9 @@
 // No silent failure: what goes wrong in a job is logged through Effect's
 // logger (the one of the code that made the context) as well as posted to the
 // listeners. A listener of the context's own turns those events into lines,
-// as Spark's TaskSetManager and DAGScheduler log them: a lost task and a
-// stage that failed at WARN, a stage resubmitted at WARN, a killed task and a
-// failed job at INFO (the job's caller gets its error).
+// as Spark's TaskSetManager and DAGScheduler log them: a lost task, a lost
+// executor, a stage that failed and a stage resubmitted at WARN, a killed
+// task and a failed job at INFO (the job's caller gets its error).
 import { Effect } from "effect"
 import type { SparkListener } from "../../scheduler/SparkListener.js"
 
@@ -34,6 +34,9 @@ export const schedulerLogging = (run: (log: Effect.Effect<void>) => void): Spark
       run(Effect.logWarning(`${stage.kind} ${stage.stageId}.${stage.attemptNumber} (${stage.name}) failed: ${stage.failureReason}`))
     }
   },
+  // Spark's TaskSchedulerImpl logs "Lost executor <id> on <host>: <reason>" (at ERROR; a WARN here, as the
+  // tasks it had are retried and their own lines say what they lost).
+  onExecutorRemoved: (event) => run(Effect.logWarning(`Lost executor ${event.executorId}: ${event.reason}`)),
   onJobEnd: (event) => {
     if (event.result !== "JobSucceeded") run(Effect.logInfo(`Job ${event.jobId} failed: ${event.result.failure}`))
   }

@@ -23,13 +23,19 @@ import type { SparkContextOptions } from "../../SparkContextOptions.js"
 import * as SparkEnvModule from "../../SparkEnv.js"
 import { InvalidArgumentError, UnknownMasterError } from "../../SparkError.js"
 import * as BlockManagerMasterModule from "../../storage/BlockManagerMaster.js"
+import { readSubmitConf, withSubmitDefaults } from "../deploy/submitConf.js"
 import { readSchedulerConf } from "./pool.js"
 
 const orFail = <A>(value: A | InvalidArgumentError | UnknownMasterError) =>
   value instanceof InvalidArgumentError || value instanceof UnknownMasterError ? Effect.fail(value) : Effect.succeed(value)
 
-/** The configuration of a context: `options.conf` (entries or a SparkConf) with the master and app name options over it. */
-export const resolveConf = (options: SparkContextOptions): SparkConf.SparkConf => {
+/**
+ * The configuration of a context: `options.conf` (entries or a SparkConf) with the master and app name options over
+ * it, all over the settings of `tspark submit` (the environment variable TSPARK_SUBMIT_CONF), which are defaults.
+ */
+export const resolveConf = (options: SparkContextOptions): Effect.Effect<SparkConf.SparkConf, InvalidArgumentError> => {
+  const submitted = readSubmitConf()
+  if (submitted instanceof InvalidArgumentError) return Effect.fail(submitted)
   const base = options.conf === undefined
     ? SparkConf.make()
     : "entries" in options.conf
@@ -38,7 +44,7 @@ export const resolveConf = (options: SparkContextOptions): SparkConf.SparkConf =
   let conf = base
   if (options.master !== undefined) conf = SparkConf.set(conf, "spark.master", options.master)
   if (options.appName !== undefined) conf = SparkConf.set(conf, "spark.app.name", options.appName)
-  return conf
+  return Effect.succeed(withSubmitDefaults(conf, submitted))
 }
 
 /** Everything the context reads from its configuration. */

@@ -3,7 +3,7 @@
 // one application, one attempt, and the last environment posted.
 import type { SparkListenerEvent } from "../../scheduler/SparkListener.js"
 import type { ApplicationEnvironmentInfo, ApplicationInfo } from "../../status/api.js"
-import { TSPARK_VERSION } from "../version.js"
+import { tsparkVersion } from "../version.js"
 
 type Start = Extract<SparkListenerEvent, { _tag: "ApplicationStart" }>
 
@@ -43,7 +43,7 @@ export class ApplicationStatus {
         duration: end === undefined ? -1 : end - start.time,
         sparkUser: start.sparkUser,
         completed: end !== undefined,
-        appSparkVersion: TSPARK_VERSION
+        appSparkVersion: tsparkVersion
       }]
     }
   }

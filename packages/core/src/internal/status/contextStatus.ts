@@ -1,18 +1,24 @@
 // What a context keeps and serves about itself, started with it: the log
 // lines of what goes wrong in its jobs, the status store the UI and the REST
 // API read (bounded by spark.ui.retained*), the event log (spark.eventLog.*),
-// the environment and application-start events, and, as they land, the
-// console progress bar and the web UI. One place, so SparkContext.make stays
-// a composition and each of these stays in its own module. The context's bus
-// holds its events until this has added its listeners, then starts.
+// the environment and application-start events, the start and stop lines,
+// the console progress bar and, as it lands, the web UI. One place, so
+// SparkContext.make stays a composition and each of these stays in its own
+// module. The context's bus holds its events until this has added its
+// listeners, then starts.
 import { type Context, Effect, type Scope } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
 import * as EventLoggingListener from "../../scheduler/EventLoggingListener.js"
 import type { SparkListener, SparkListenerEvent } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
+import * as ConsoleProgressBar from "../../ui/ConsoleProgressBar.js"
 import { schedulerLogging } from "../scheduler/schedulerLogging.js"
 import { redactionPattern, startEvents } from "./environment.js"
+import { contextLifecycle } from "./contextLifecycle.js"
+
+/** The caller's services with spark.log.level/format applied: what a context logs through. */
+export { servicesFor as logServices } from "../../util/Logging.js"
 
 /** What `startContextStatus` started, kept by the context. */
 export interface ContextStatus {
@@ -24,19 +30,25 @@ export interface ContextStatus {
   readonly uiWebUrl: string | undefined
   /** The event log, when `spark.eventLog.enabled`. */
   readonly eventLog: EventLoggingListener.EventLoggingListener | undefined
+  /** The services the context logs through (the caller's, with spark.log.* applied). */
+  readonly services: Context.Context<never>
+  /** Run by `stop` once the context's scope is closed: its last log line. */
+  readonly afterStop: Effect.Effect<void>
+  /** Run when a job's result is in, before its caller sees it: clears the console progress bar (Spark's finishAll). */
+  readonly jobFinished: Effect.Effect<void>
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
 export interface StatusHost {
   readonly conf: SparkConf.SparkConf
   readonly master: string
-  readonly startTime: number
   readonly appName: string
+  readonly startTime: number
   readonly addSparkListener: (listener: SparkListener) => void
   /** The context's listener bus, holding its events until this starts it. */
   readonly listenerBus: { readonly post: (event: SparkListenerEvent) => void; readonly start: () => void }
-  /** The context's services' scope, closed when it stops: the event log completes in it. */
-  readonly scope: Scope.Scope
+  readonly isStopped: boolean
+  readonly stop: () => Effect.Effect<void>
 }
 
 /**
@@ -53,7 +65,9 @@ export const applicationIdOf = (sc: Pick<StatusHost, "conf" | "master" | "startT
 
 export const startContextStatus = (
   sc: StatusHost,
-  callerServices: Context.Context<never>
+  callerServices: Context.Context<never>,
+  /** The context's own scope, closed by `stop`. */
+  scope: Scope.Scope
 ): Effect.Effect<ContextStatus, InvalidArgumentError> =>
   Effect.gen(function*() {
     // Every setting is checked before anything is started or written.
@@ -62,7 +76,7 @@ export const startContextStatus = (
     const redaction = redactionPattern(sc.conf)
     if (redaction instanceof InvalidArgumentError) return yield* Effect.fail(redaction)
     const applicationId = applicationIdOf(sc)
-    const eventLog = yield* EventLoggingListener.start(sc.conf, applicationId, sc.scope)
+    const eventLog = yield* EventLoggingListener.start(sc.conf, applicationId, scope)
     sc.addSparkListener(schedulerLogging((log) => void Effect.runForkWith(callerServices)(log)))
     sc.addSparkListener(store)
     if (eventLog !== undefined) sc.addSparkListener(eventLog)
@@ -70,7 +84,10 @@ export const startContextStatus = (
     for (const event of startEvents(sc.conf, redaction, { appName: sc.appName, appId: applicationId, startTime: sc.startTime })) {
       sc.listenerBus.post(event)
     }
+    const afterStop = yield* contextLifecycle(sc, applicationId, callerServices, scope)
+    const progressBar = yield* ConsoleProgressBar.start(sc, callerServices, scope)
+    const jobFinished = progressBar === undefined ? Effect.void : ConsoleProgressBar.finishAll(progressBar)
     // Its listeners are in place: the events held since the context started (executors registering) go out.
     sc.listenerBus.start()
-    return { applicationId, store, uiWebUrl: undefined, eventLog }
+    return { applicationId, store, uiWebUrl: undefined, eventLog, services: callerServices, afterStop, jobFinished }
   })

@@ -6,7 +6,7 @@ import * as os from "node:os"
 import type { EnvironmentDetails, SparkListenerEvent } from "../../scheduler/SparkListener.js"
 import * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
-import { TSPARK_VERSION } from "../version.js"
+import { tsparkVersion } from "../version.js"
 
 /** Spark 3.5's default of `spark.redaction.regex`. */
 export const DEFAULT_REDACTION_REGEX = "(?i)secret|password|token|access[.]?key"
@@ -58,7 +58,7 @@ export const environmentDetails = (conf: SparkConf.SparkConf, pattern: RegExp): 
   runtime: [
     ["Node Version", process.version],
     ["V8 Version", process.versions.v8],
-    ["tspark Version", TSPARK_VERSION]
+    ["tspark Version", tsparkVersion]
   ],
   sparkProperties: sorted(redact(pattern, conf.entries)),
   systemProperties: sorted(redact(pattern, [

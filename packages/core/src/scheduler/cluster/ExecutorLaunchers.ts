@@ -21,6 +21,7 @@ import { DriverHandshake, generateSecret } from "../../internal/executor/auth.js
 import { blocksThatFit, encodeFrame, FrameReader } from "../../internal/executor/framing.js"
 import { type ExecutorStartInfo, type FromExecutor, type ToExecutor, transferList } from "../../internal/executor/protocol.js"
 import * as SecurityManager from "../../SecurityManager.js"
+import * as Logging from "../../util/Logging.js"
 import { describeCause } from "../../SparkError.js"
 import type { ClusterOptions } from "./CoarseGrainedSchedulerBackend.js"
 import type { ExecutorConnection } from "./ExecutorData.js"
@@ -141,7 +142,8 @@ const spawnExecutorProcess = (executorId: string, port: number, secret: string, 
     ...(options.security.tls === undefined ? [] : ["--tls-ca", options.security.tls.caFile])
   ]
   // The secret goes in the environment, which (unlike argv) other users cannot read through ps.
-  const env = { ...process.env, [SecurityManager.secretEnvVar]: secret }
+  // The context's log settings too (spark.log.level/format as TSPARK_LOG_LEVEL/FORMAT): the executor logs as it does.
+  const env = { ...process.env, ...Logging.environmentOf(options.conf), [SecurityManager.secretEnvVar]: secret }
   return spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"], env })
 }
 
