@@ -109,6 +109,10 @@ export class SparkContext implements RDDContext {
   get uiWebUrl(): string | undefined {
     return this.status.uiWebUrl
   }
+  /** @internal The web UI when `spark.ui.enabled`, for modules that attach tabs (Spark's `sc.ui`). */
+  get ui(): ContextStatus["ui"] {
+    return this.status.ui
+  }
   /** Whether `stop` has been called. */
   get isStopped(): boolean {
     return this.stopped
