@@ -43,6 +43,8 @@ export * as StreamingListener from "./scheduler/StreamingListener.js"
 /** @since 0.1.0 */
 export * as StreamingJobProgressListener from "./ui/StreamingJobProgressListener.js"
 /** @since 0.1.0 */
+export * as StreamingTab from "./ui/StreamingTab.js"
+/** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"
 /** @since 0.1.0 */
 export * as StreamingContextPromise from "./StreamingContextPromise.js"

@@ -53,6 +53,8 @@ export class StreamingJobProgressListener implements StreamingListener {
   /** Output operations of the unprocessed batches, as their events came (a completed batch carries its own). */
   private readonly liveOutputOperations = new Map<number, Map<number, OutputOperationInfo>>()
   private readonly receiverInfos = new Map<number, ReceiverInfo>()
+  /** The Spark jobs of each kept batch's output operations (batch time -> output op id -> job ids). */
+  private readonly batchJobIds = new Map<number, Map<number, Array<number>>>()
   private totalCompletedBatches = 0
   private totalReceivedRecords = 0
   private totalProcessedRecords = 0
@@ -86,7 +88,11 @@ export class StreamingJobProgressListener implements StreamingListener {
     this.running.delete(batch.batchTime)
     this.liveOutputOperations.delete(batch.batchTime)
     this.completed.push(batch)
-    if (this.completed.length > this.retainedBatches) this.completed.splice(0, this.completed.length - this.retainedBatches)
+    if (this.completed.length > this.retainedBatches) {
+      for (const dropped of this.completed.splice(0, this.completed.length - this.retainedBatches)) {
+        this.batchJobIds.delete(dropped.batchTime)
+      }
+    }
     this.totalCompletedBatches++
     this.totalProcessedRecords += batch.numRecords
   }
@@ -100,6 +106,19 @@ export class StreamingJobProgressListener implements StreamingListener {
   readonly onReceiverError = (info: ReceiverInfo): void => void this.receiverInfos.set(info.streamId, info)
 
   readonly onReceiverStopped = (info: ReceiverInfo): void => void this.receiverInfos.set(info.streamId, info)
+
+  /**
+   * A SparkListener callback (add the listener to the SparkContext too): a
+   * job of a kept batch's output operation, named by its local properties.
+   */
+  readonly onJobStart = (event: { readonly jobId: number; readonly properties: ReadonlyMap<string, string> }): void => {
+    const batchTime = Number(event.properties.get("spark.streaming.internal.batchTime") ?? Number.NaN)
+    const outputOpId = Number(event.properties.get("spark.streaming.internal.outputOpId") ?? Number.NaN)
+    if (Number.isNaN(batchTime) || Number.isNaN(outputOpId) || this.batch(batchTime) === undefined) return
+    let byOperation = this.batchJobIds.get(batchTime)
+    if (byOperation === undefined) this.batchJobIds.set(batchTime, byOperation = new Map())
+    byOperation.set(outputOpId, [...(byOperation.get(outputOpId) ?? []), event.jobId])
+  }
 
   private recordOutputOperation(info: OutputOperationInfo): void {
     // Only for a batch not completed yet: a late event must not hold an entry no completion removes.
@@ -200,6 +219,27 @@ export class StreamingJobProgressListener implements StreamingListener {
       }
     }
     return rates
+  }
+
+  /** The ids of the Spark jobs an output operation of a kept batch ran. */
+  jobIds(batchTime: number, outputOpId: number): ReadonlyArray<number> {
+    return this.batchJobIds.get(batchTime)?.get(outputOpId) ?? []
+  }
+
+  /** How many entries it keeps of each kind: its bound, for tests and monitoring. */
+  sizes(): {
+    readonly completed: number
+    readonly unprocessed: number
+    readonly liveOutputOperations: number
+    readonly batchJobIds: number
+  } {
+    const unprocessed = this.waiting.size + this.running.size
+    return {
+      completed: this.completed.length,
+      unprocessed,
+      liveOutputOperations: this.liveOutputOperations.size,
+      batchJobIds: this.batchJobIds.size
+    }
   }
 
   /** Each receiver's latest state, by stream id. */
