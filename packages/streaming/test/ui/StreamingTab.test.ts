@@ -136,6 +136,73 @@ describe("StreamingTab", () => {
       assert.strictEqual((yield* get(`${url}/jobs/`)).status, 200)
     })))
 
+  it("receivers: status, executor, rate per batch and last error, in the table (escaped) and the REST API", () => {
+    const listener = StreamingJobProgressListener.make(
+      SparkConf.make({}),
+      1000
+    ) as StreamingJobProgressListener.StreamingJobProgressListener
+    const ui = SparkUI.make({
+      appStatus: undefined as never,
+      application: () => ({ id: "app-1", name: "receivers", startTime: 0, endTime: undefined, sparkUser: "me", appSparkVersion: "0.1.0" }),
+      environment: () => ({ runtime: { nodeVersion: "", nodeExecPath: "", platform: "" }, sparkProperties: [], systemProperties: [] }),
+      refreshMs: 0,
+      now: () => 5000
+    })
+    StreamingTab.attach(ui, listener)
+    const receiver = {
+      streamId: 0,
+      name: "SocketReceiver",
+      active: true,
+      location: "host-a",
+      executorId: "1",
+      lastErrorMessage: "",
+      lastError: "",
+      lastErrorTime: -1
+    }
+    listener.onStreamingStarted(0)
+    listener.onReceiverStarted(receiver)
+    listener.onReceiverError({ ...receiver, lastErrorMessage: "<i>refused</i>", lastError: "ECONNREFUSED", lastErrorTime: 1500 })
+    for (const t of [1000, 2000]) {
+      const batch: BatchInfo = {
+        batchTime: t,
+        streamIdToInputInfo: new Map([[0, { inputStreamId: 0, numRecords: t / 100, metadata: {} }]]),
+        submissionTime: t,
+        processingStartTime: t,
+        processingEndTime: t + 1,
+        outputOperationInfos: new Map(),
+        schedulingDelay: 0,
+        processingDelay: 1,
+        totalDelay: 1,
+        numRecords: t / 100
+      }
+      listener.onBatchSubmitted(batch)
+      listener.onBatchStarted(batch)
+      listener.onBatchCompleted(batch)
+    }
+    const api = (path: string) => {
+      const response = ui.handle({ method: "GET", path: `/api/v1/applications/app-1/streaming/${path}`, query: new URLSearchParams() })
+      return { status: response.status, json: JSON.parse(String(response.body)) as Json }
+    }
+    assert.deepStrictEqual(api("receivers/0").json, {
+      streamId: 0,
+      streamName: "SocketReceiver",
+      isActive: true,
+      executorId: "1",
+      executorHost: "host-a",
+      lastErrorTime: apiDate(1500),
+      lastErrorMessage: "<i>refused</i>",
+      lastError: "ECONNREFUSED",
+      avgEventRate: 15,
+      eventRates: [[1000, 10], [2000, 20]]
+    })
+    assert.deepStrictEqual(api("receivers").json, [api("receivers/0").json])
+    assert.strictEqual(api("statistics").json.numActiveReceivers, 1)
+    const page = String(ui.handle({ method: "GET", path: "/streaming/", query: new URLSearchParams() }).body)
+    assert.match(page, /id="receivers" data-rows="1"/)
+    assert.include(page, "&lt;i&gt;refused&lt;/i&gt;")
+    assert.include(page, `id="chart-receivers-input-rate"`)
+  })
+
   it.effect("no web UI (spark.ui.enabled=false): no tab, no progress listener", () =>
     Effect.scoped(Effect.gen(function*() {
       const { sc, ssc } = yield* makeStreaming({ checkpoint: false })
