@@ -3,7 +3,8 @@
  * `data-refresh-ms` (on `<body>`; `?refresh=0` turns it off) it re-reads the
  * page's content, and it draws each chart (`.chart[data-api]`) with uPlot
  * from the REST API, writing how many points it drew in `data-points`
- * (`data-drawn="true"` once drawn), so a test can count them.
+ * (`data-drawn="true"` once drawn), so a test can count them. A refresh
+ * keeps each drawn chart (and its counts) in place until it is redrawn.
  *
  * A chart names its source and what to draw: `data-api` (a REST URL),
  * `data-source` (`batches`: the completed batches, one point each;
@@ -24,7 +25,8 @@
  */
 export const uiScript = `"use strict";
 (function () {
-  var charts = [];
+  // The drawn charts by element id: a refresh keeps each one shown (and its counts) until it is drawn again.
+  var charts = {};
 
   function batchSeries(batches, field) {
     var done = batches.filter(function (b) { return b.status === "COMPLETED"; })
@@ -69,8 +71,6 @@ export const uiScript = `"use strict";
       ? receiverSeries(data)
       : batchSeries(data, el.getAttribute("data-field"));
     if (kind === "histogram") shaped = histogram(shaped.series[0] ? shaped.series[0].values : [], 10);
-    el.setAttribute("data-points", String(shaped.points));
-    el.setAttribute("data-series", String(shaped.series.length));
     var width = Math.max(240, el.clientWidth || 480);
     var opts = {
       width: width,
@@ -86,12 +86,11 @@ export const uiScript = `"use strict";
         return line;
       }))
     };
-    var existing = charts.filter(function (c) { return c.el === el; })[0];
-    if (existing) existing.plot.destroy();
+    if (charts[el.id]) charts[el.id].destroy();
     el.innerHTML = "";
-    var plot = new window.uPlot(opts, [shaped.xs].concat(shaped.series.map(function (s) { return s.values; })), el);
-    charts = charts.filter(function (c) { return c.el !== el && document.body.contains(c.el); });
-    charts.push({ el: el, plot: plot });
+    charts[el.id] = new window.uPlot(opts, [shaped.xs].concat(shaped.series.map(function (s) { return s.values; })), el);
+    el.setAttribute("data-points", String(shaped.points));
+    el.setAttribute("data-series", String(shaped.series.length));
     el.setAttribute("data-drawn", "true");
   }
 
@@ -111,7 +110,17 @@ export const uiScript = `"use strict";
     return fetch(url.toString()).then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
       if (text === null) return;
       var content = document.getElementById("content");
-      if (content) content.innerHTML = text;
+      if (!content) return;
+      var kept = {};
+      Array.prototype.forEach.call(content.querySelectorAll(".chart[data-drawn]"), function (el) { kept[el.id] = el; });
+      content.innerHTML = text;
+      Array.prototype.forEach.call(content.querySelectorAll(".chart"), function (el) {
+        var old = kept[el.id];
+        if (!old) return;
+        el.replaceWith(old);
+        delete kept[el.id];
+      });
+      Object.keys(kept).forEach(function (id) { if (charts[id]) { charts[id].destroy(); delete charts[id]; } });
       return drawCharts();
     }).catch(function () { /* the application may have stopped: keep the page as it is */ });
   }
