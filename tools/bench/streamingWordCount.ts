@@ -11,30 +11,8 @@
  *
  *   npm run bench:streaming
  */
-import { SparkContext, type RDD } from "@tspark/core"
-import { StreamingContext } from "@tspark/streaming"
-import { Effect } from "effect"
 import { bufferTime, Subject } from "rxjs"
-
-const BATCH_MS = 100
-const BATCHES = 8
-const WORDS_PER_LINE = 10
-
-let seed = 11
-const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296
-const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}${"xyz".slice(0, i % 3)}`)
-const makeLines = (words: number): Array<string> => {
-  const lines: Array<string> = []
-  for (let n = 0; n < words; n += WORDS_PER_LINE) {
-    const line: Array<string> = []
-    for (let i = 0; i < WORDS_PER_LINE; i++) line.push(vocabulary[Math.floor(random() * random() * vocabulary.length)]!)
-    lines.push(line.join(" "))
-  }
-  return lines
-}
-
-/** p(BATCHES-1 of BATCHES): tolerate one outlier batch (a GC pause). */
-const sustained = (times: Array<number>) => [...times].sort((a, b) => a - b)[times.length - 2]! < BATCH_MS
+import { BATCH_MS, BATCHES, engineSustains, makeLines, search, sustained } from "./streamingWorkload.js"
 
 const countLoop = (lines: ReadonlyArray<string>) => {
   const counts = new Map<string, number>()
@@ -82,47 +60,6 @@ const rxjsSustains = (rate: number) =>
     }
     feed()
   })
-
-const engineSustains = (rate: number) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[1]", appName: "bench" })
-    const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
-    const queue: Array<RDD.RDD<string>> = Array.from({ length: BATCHES }, () => sc.parallelize(makeLines((rate * BATCH_MS) / 1000), 1))
-    const delays: Array<number> = []
-    yield* ssc.addStreamingListener({
-      onBatchCompleted: (batch) => {
-        if (batch.numRecords >= 0 && batch.totalDelay !== undefined && delays.length < BATCHES) delays.push(batch.totalDelay)
-      }
-    })
-    ssc.queueStream(queue, true)
-      .flatMap((line) => line.split(" "))
-      .map((word) => [word, 1] as const)
-      .reduceByKey((a, b) => a + b, 1)
-      .foreachRDD((rdd) => rdd.collect())
-    yield* ssc.start()
-    yield* ssc.awaitCompletedBatches(BATCHES)
-    yield* ssc.waitForListeners()
-    yield* ssc.stop({ stopSparkContext: true })
-    // Total delay (scheduling + processing): a batch that waits for the previous one counts against it.
-    return sustained(delays)
-  })))
-
-const search = async (name: string, sustains: (rate: number) => Promise<boolean>) => {
-  let low = 100_000
-  let high = 100_000
-  while (await sustains(high)) {
-    low = high
-    high *= 2
-    if (high > 200_000_000) break
-  }
-  for (let i = 0; i < 6; i++) {
-    const mid = Math.round((low + high) / 2)
-    if (await sustains(mid)) low = mid
-    else high = mid
-  }
-  console.log(`${name.padEnd(18)} ${(low / 1e6).toFixed(2).padStart(6)}M words/s sustained in ${BATCH_MS} ms batches`)
-  return low
-}
 
 const main = async () => {
   console.log(`streaming word count, ${BATCH_MS} ms batches, ${BATCHES} batches per probe, node ${process.version}`)
