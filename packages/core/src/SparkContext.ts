@@ -387,7 +387,7 @@ export const make = (
     const startTime = yield* Clock.currentTimeMillis
     const { scope, services } = yield* startServices(conf)
     const sc = new SparkContext(conf, startTime, scope, callerServices, services)
-    sc.status = yield* startContextStatus(sc, callerServices)
+    sc.status = yield* Scope.provide(startContextStatus(sc, callerServices), scope) // what it serves stops with it
     yield* Effect.addFinalizer(() => sc.stop())
     return sc
   })

@@ -25,7 +25,7 @@ export interface ContextStatus {
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
-export interface StatusHost extends Partial<Omit<UIHost, "conf" | "startTime" | "addSparkListener">> {
+export interface StatusHost extends Partial<Omit<UIHost, "conf" | "startTime">> {
   readonly conf: SparkConf.SparkConf
   readonly master: string
   readonly startTime: number
@@ -62,7 +62,6 @@ export const startContextStatus = (
       conf: sc.conf,
       appName: sc.appName ?? "tspark",
       startTime: sc.startTime,
-      addSparkListener: (listener) => sc.addSparkListener(listener),
       ...(cancelJob === undefined ? {} : { cancelJob: (jobId: number, reason?: string) => cancelJob.call(sc, jobId, reason) })
     }
     const web = yield* startWebUI(host, applicationId, store, TSPARK_VERSION, callerServices)

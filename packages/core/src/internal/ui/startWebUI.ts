@@ -1,9 +1,8 @@
 // A live context's web UI: the UI over the context's own status store and
 // its application and environment information, served when spark.ui.enabled
-// until the context stops (its ApplicationEnd) or its scope closes.
-import { Clock, type Context, Effect, Exit, Scope } from "effect"
+// until the context stops.
+import { Clock, type Context, Effect, type Scope } from "effect"
 import * as os from "node:os"
-import type { SparkListener } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import type { InvalidArgumentError } from "../../SparkError.js"
 import type { AppStatusListener } from "../../status/AppStatusListener.js"
@@ -15,7 +14,6 @@ export interface UIHost {
   readonly conf: SparkConf.SparkConf
   readonly appName: string
   readonly startTime: number
-  readonly addSparkListener: (listener: SparkListener) => void
   readonly cancelJob?: (jobId: number, reason?: string) => Effect.Effect<void>
 }
 
@@ -55,7 +53,6 @@ export const startWebUI = (
   Effect.gen(function*() {
     const settings = yield* readUISettings(host.conf)
     if (!settings.enabled) return { ui: undefined, url: undefined }
-    let endTime: number | undefined
     const user = sparkUser()
     const environment = environmentOf(host.conf)
     const cancelJob = host.cancelJob
@@ -65,7 +62,8 @@ export const startWebUI = (
         id: applicationId,
         name: host.appName,
         startTime: host.startTime,
-        endTime,
+        // The end time comes with the store's application events; a live UI closes at the end anyway.
+        endTime: undefined,
         sparkUser: user,
         appSparkVersion: version
       }),
@@ -75,15 +73,8 @@ export const startWebUI = (
         ? { killer: { killJob: (jobId: number) => void Effect.runForkWith(callerServices)(cancelJob(jobId, "killed via the Web UI")) } }
         : {})
     })
-    const scope = yield* Scope.fork(yield* Effect.scope)
-    const url = yield* Scope.provide(SparkUI.serve(ui, settings), scope)
-    // The UI goes when the context stops, as Spark's SparkContext.stop stops its UI.
-    host.addSparkListener({
-      onApplicationEnd: (event) => {
-        endTime = event.time
-        void Effect.runForkWith(callerServices)(Scope.close(scope, Exit.void))
-      }
-    })
+    // Served in the context's own scope: stopping the context (Spark's SparkContext.stop) closes it.
+    const url = yield* SparkUI.serve(ui, settings)
     yield* Effect.logInfo(`Bound SparkUI to ${settings.host}, and started at ${url}`)
     return { ui, url }
   })
