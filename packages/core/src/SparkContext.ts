@@ -83,8 +83,6 @@ export class SparkContext implements RDDContext {
     this.startTime = startTime
   }
 
-  // ------------------------------------------------------------ RDDContext
-
   /** @internal */
   readonly newRddId = (): number => this.rddIds++
   /** @internal */
@@ -109,6 +107,10 @@ export class SparkContext implements RDDContext {
   /** The web UI's address, `http://host:port`, when `spark.ui.enabled` (Spark's `uiWebUrl`). */
   get uiWebUrl(): string | undefined {
     return this.status.uiWebUrl
+  }
+  /** @internal The web UI when `spark.ui.enabled`, for modules that attach tabs (Spark's `sc.ui`). */
+  get ui(): ContextStatus["ui"] {
+    return this.status.ui
   }
   /** Whether `stop` has been called. */
   get isStopped(): boolean {

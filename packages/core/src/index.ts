@@ -73,6 +73,18 @@ export * as SparkConf from "./SparkConf.js"
 /** @since 0.1.0 */
 export * as SparkContext from "./SparkContext.js"
 /** @since 0.1.0 */
+export * as SparkUI from "./ui/SparkUI.js"
+/** @since 0.1.0 */
+export * as Html from "./ui/html.js"
+/** @since 0.1.0 */
+export * as UIUtils from "./ui/UIUtils.js"
+/** @since 0.1.0 */
+export * as WebUI from "./ui/WebUI.js"
+/** @since 0.1.0 */
+export * as RDDOperationGraph from "./ui/scope/RDDOperationGraph.js"
+/** @since 0.1.0 */
+export * as ApiRootResource from "./ui/api/ApiRootResource.js"
+/** @since 0.1.0 */
 export * as SparkEnv from "./SparkEnv.js"
 /** @since 0.1.0 */
 export * as SparkError from "./SparkError.js"

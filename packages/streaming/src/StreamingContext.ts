@@ -29,11 +29,13 @@ import * as ReceiverInputDStream from "./dstream/ReceiverInputDStream.js"
 import * as SocketInputDStream from "./dstream/SocketInputDStream.js"
 import * as UnionDStream from "./dstream/UnionDStream.js"
 import { DStreamGraph } from "./DStreamGraph.js"
+import { checkpointHooks } from "./internal/checkpointHooks.js"
 import { addedAfterStart, type StreamingContextLike } from "./internal/context.js"
 import { positiveMillis } from "./internal/durations.js"
 import { validateReceivers } from "./internal/receiverLaunch.js"
 import * as recovery from "./internal/recovery.js"
 import * as internal from "./internal/streamingContext.js"
+import { attachStreamingUI } from "./internal/streamingUI.js"
 import type { Receiver } from "./receiver/Receiver.js"
 import { InputInfoTracker } from "./scheduler/InputInfoTracker.js"
 import type * as JobScheduler from "./scheduler/JobScheduler.js"
@@ -255,6 +257,7 @@ export class StreamingContext implements StreamingContextLike {
       const checkpoint = this.checkpointDirectory === undefined
         ? undefined
         : yield* recovery.metadataCheckpointer(this.checkpointDirectory, this.graph, () => this.scheduler?.pendingTimes ?? [], this.scope)
+      yield* attachStreamingUI(this, this.scope)
       internal.setActiveContext(this)
       this.state = "ACTIVE"
       const { bus, scheduler, tracker } = yield* internal.startSchedulers({
@@ -263,13 +266,8 @@ export class StreamingContext implements StreamingContextLike {
         inputInfoTracker: this.inputInfoTracker,
         listeners: this.listeners,
         conf: this.sparkContext.conf,
-        hooks: checkpoint === undefined ? hooks : {
-          ...hooks,
-          doCheckpoint: (time, later) => Effect.andThen(checkpoint.doCheckpoint(time), hooks.doCheckpoint?.(time, later) ?? Effect.void)
-        },
+        ...checkpointHooks(hooks, checkpoint, this.sparkContext.cleaner.cleanupForgotten),
         notifyError: this.notifyError,
-        cleanupForgotten: checkpoint?.cleanupForgotten(this.sparkContext.cleaner.cleanupForgotten) ??
-          this.sparkContext.cleaner.cleanupForgotten,
         checkpointDir: this.checkpointDirectory
       }, this.scope)
       this.bus = bus

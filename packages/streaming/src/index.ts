@@ -45,6 +45,8 @@ export * as StreamingListenerBus from "./scheduler/StreamingListenerBus.js"
 /** @since 0.1.0 */
 export * as StreamingJobProgressListener from "./ui/StreamingJobProgressListener.js"
 /** @since 0.1.0 */
+export * as StreamingTab from "./ui/StreamingTab.js"
+/** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"
 /** @since 0.1.0 */
 export * as StreamingContextPromise from "./StreamingContextPromise.js"

@@ -54,7 +54,7 @@ export class StreamingJobProgressListener implements StreamingListener, SparkLis
   private readonly liveOutputOperations = new Map<number, Map<number, OutputOperationInfo>>()
   private readonly receiverInfos = new Map<number, ReceiverInfo>()
   /** The Spark jobs of each kept batch's output operations (batch time, then output operation id). */
-  private readonly jobIds = new Map<number, Map<number, Array<number>>>()
+  private readonly batchJobIds = new Map<number, Map<number, Array<number>>>()
   private totalCompletedBatches = 0
   private totalReceivedRecords = 0
   private totalProcessedRecords = 0
@@ -92,7 +92,7 @@ export class StreamingJobProgressListener implements StreamingListener, SparkLis
       this.completed.splice(0, this.completed.length - this.retainedBatches)
       // The jobs of batches no longer kept go with them.
       const oldest = this.completed[0]!.batchTime
-      for (const time of this.jobIds.keys()) if (time < oldest) this.jobIds.delete(time)
+      for (const time of this.batchJobIds.keys()) if (time < oldest) this.batchJobIds.delete(time)
     }
     this.totalCompletedBatches++
     this.totalProcessedRecords += batch.numRecords
@@ -121,8 +121,8 @@ export class StreamingJobProgressListener implements StreamingListener, SparkLis
     if (!Number.isFinite(batchTime) || !Number.isFinite(outputOpId)) return
     // A batch already forgotten (older than the retained ones) is not brought back.
     if (this.completed.length >= this.retainedBatches && batchTime < this.completed[0]!.batchTime) return
-    let byOperation = this.jobIds.get(batchTime)
-    if (byOperation === undefined) this.jobIds.set(batchTime, byOperation = new Map())
+    let byOperation = this.batchJobIds.get(batchTime)
+    if (byOperation === undefined) this.batchJobIds.set(batchTime, byOperation = new Map())
     let ids = byOperation.get(outputOpId)
     if (ids === undefined) byOperation.set(outputOpId, ids = [])
     ids.push(event.jobId)
@@ -200,12 +200,7 @@ export class StreamingJobProgressListener implements StreamingListener, SparkLis
 
   /** The Spark job ids of a kept batch's output operation, in the order they started (empty when none was heard). */
   outputOperationJobIds(batchTime: number, outputOpId: number): ReadonlyArray<number> {
-    return this.jobIds.get(batchTime)?.get(outputOpId) ?? []
-  }
-
-  /** How many batches it holds job ids of (bounded by the kept batches). */
-  get numBatchesWithJobIds(): number {
-    return this.jobIds.size
+    return this.batchJobIds.get(batchTime)?.get(outputOpId) ?? []
   }
 
   /** Scheduling delay (submission to start) over the retained completed batches. */
@@ -237,6 +232,22 @@ export class StreamingJobProgressListener implements StreamingListener, SparkLis
       }
     }
     return rates
+  }
+
+  /** How many entries it keeps of each kind: its bound, for tests and monitoring. */
+  sizes(): {
+    readonly completed: number
+    readonly unprocessed: number
+    readonly liveOutputOperations: number
+    readonly batchJobIds: number
+  } {
+    const unprocessed = this.waiting.size + this.running.size
+    return {
+      completed: this.completed.length,
+      unprocessed,
+      liveOutputOperations: this.liveOutputOperations.size,
+      batchJobIds: this.batchJobIds.size
+    }
   }
 
   /** Each receiver's latest state, by stream id. */

@@ -81,7 +81,7 @@ describe("StreamingJobProgressListener", () => {
         assert.strictEqual(progress.numUnprocessedBatches, 0)
         assert.strictEqual(progress.inputRates().get(0)?.length, 10)
         // The Spark jobs of the kept batches only.
-        assert.strictEqual(progress.numBatchesWithJobIds, 10)
+        assert.strictEqual(progress.sizes().batchJobIds, 10)
         assert.strictEqual(progress.outputOperationJobIds(2_000_000, 0).length, 1)
         for (let t = 1000; t <= 1_990_000; t += 1000) {
           if (progress.outputOperations(t).length > 0) assert.fail(`batch ${t}'s output operations are still kept`)

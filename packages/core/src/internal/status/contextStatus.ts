@@ -2,11 +2,11 @@
 // lines of what goes wrong in its jobs, the status store the UI and the REST
 // API read (bounded by spark.ui.retained*), the event log (spark.eventLog.*),
 // the environment and application-start events, the start and stop lines,
-// the console progress bar and, as it lands, the web UI. One place, so
-// SparkContext.make stays a composition and each of these stays in its own
-// module. The context's bus holds its events until this has added its
-// listeners, then starts.
-import { type Context, Effect, type Scope } from "effect"
+// the console progress bar and the web UI. One place, so SparkContext.make
+// stays a composition and each of these stays in its own module. The
+// context's bus holds its events until this has added its listeners, then
+// starts.
+import { type Context, Effect, Scope } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
 import * as EventLoggingListener from "../../scheduler/EventLoggingListener.js"
 import type { SparkListener, SparkListenerEvent } from "../../scheduler/SparkListener.js"
@@ -19,6 +19,9 @@ import { contextLifecycle } from "./contextLifecycle.js"
 
 /** The caller's services with spark.log.level/format applied: what a context logs through. */
 export { servicesFor as logServices } from "../../util/Logging.js"
+import type { SparkUI } from "../../ui/SparkUI.js"
+import { tsparkVersion } from "../version.js"
+import { startWebUI, type UIHost } from "../ui/startWebUI.js"
 
 /** What `startContextStatus` started, kept by the context. */
 export interface ContextStatus {
@@ -36,10 +39,12 @@ export interface ContextStatus {
   readonly afterStop: Effect.Effect<void>
   /** Run when a job's result is in, before its caller sees it: clears the console progress bar (Spark's finishAll). */
   readonly jobFinished: Effect.Effect<void>
+  /** The web UI, when `spark.ui.enabled`: other modules attach their tabs to it (Spark's `sc.ui`). */
+  readonly ui: SparkUI | undefined
 }
 
 /** The part of the context these need: its configuration and its listener bus. */
-export interface StatusHost {
+export interface StatusHost extends Partial<Omit<UIHost, "conf" | "startTime">> {
   readonly conf: SparkConf.SparkConf
   readonly master: string
   readonly appName: string
@@ -87,7 +92,25 @@ export const startContextStatus = (
     const afterStop = yield* contextLifecycle(sc, applicationId, callerServices, scope)
     const progressBar = yield* ConsoleProgressBar.start(sc, callerServices, scope)
     const jobFinished = progressBar === undefined ? Effect.void : ConsoleProgressBar.finishAll(progressBar)
+    const cancelJob = sc.cancelJob
+    const host: UIHost = {
+      conf: sc.conf,
+      appName: sc.appName,
+      startTime: sc.startTime,
+      ...(cancelJob === undefined ? {} : { cancelJob: (jobId: number, reason?: string) => cancelJob.call(sc, jobId, reason) })
+    }
+    // What it serves stops with the context's scope.
+    const web = yield* Scope.provide(startWebUI(host, applicationId, store, tsparkVersion, callerServices), scope)
     // Its listeners are in place: the events held since the context started (executors registering) go out.
     sc.listenerBus.start()
-    return { applicationId, store, uiWebUrl: undefined, eventLog, services: callerServices, afterStop, jobFinished }
+    return {
+      applicationId,
+      store,
+      uiWebUrl: web.url,
+      ui: web.ui,
+      eventLog,
+      services: callerServices,
+      afterStop,
+      jobFinished
+    }
   })
