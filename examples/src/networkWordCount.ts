@@ -7,6 +7,10 @@
  *   npm run demo -- --host HOST --port PORT    # reads a server you run (e.g. `nc -lk 9999`) until Ctrl-C
  *   npm run demo -- --master local-cluster[2,1,512]   # the receiver on a worker-thread executor
  *
+ * It prints the web UI's address (http://127.0.0.1:4040, or the next free
+ * port): open its Streaming tab while the demo runs (with --port it runs
+ * until Ctrl-C).
+ *
  * Without --port, a small line server on 127.0.0.1 writes a few lines of
  * examples/data/streaming.txt every 100 ms, so the demo shows data arriving
  * while the context runs.
@@ -55,6 +59,12 @@ const program = Effect.gen(function*() {
 
   yield* ssc.start()
   console.log(`reading lines from ${host}:${port} (1 s batches, master ${master})`)
+  // The web UI (spark.ui.enabled, on by default): its Streaming tab shows these batches while the demo runs.
+  console.log(
+    sc.uiWebUrl === undefined
+      ? "web UI off (spark.ui.enabled=false)"
+      : `web UI at ${sc.uiWebUrl} (Streaming tab: ${sc.uiWebUrl}/streaming/)`
+  )
   if (local === undefined) {
     yield* ssc.awaitTermination()
     return

@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { type ListenerBus, type RDD as RDDModule, SparkContext, type SparkError, type StorageLevel } from "@tspark/core"
+import { type ListenerBus, Logging, type RDD as RDDModule, SparkContext, type SparkError, type StorageLevel } from "@tspark/core"
 import { Deferred, type Duration, Effect, Exit, Option, Scope } from "effect"
 import * as path from "node:path"
 import * as ConstantInputDStream from "./dstream/ConstantInputDStream.js"
@@ -279,7 +279,7 @@ export class StreamingContext implements StreamingContextLike {
       const zeroTime = yield* (restart === undefined ? scheduler.start() : scheduler.restart(restart))
       bus.post({ _tag: "StreamingStarted", time: zeroTime })
       yield* internal.afterStart(this, this.scope, this.options.stopGracefullyOnShutdown)
-    })
+    }).pipe(Logging.withLoggingOf(this.sparkContext.status.services)) // its schedulers and receivers log as the context does
   }
 
   /**

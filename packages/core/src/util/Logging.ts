@@ -219,6 +219,27 @@ export const servicesFor = (entries: ReadonlyMap<string, string>): Effect.Effect
   })
 
 /**
+ * Runs `effect` with the loggers and minimum level of `services` (a
+ * context's log services, from `servicesFor`), keeping every other service
+ * of the fibers it runs in (their clock, scope, ...). What a module logs for
+ * a context (its UI, a StreamingContext's schedulers and receivers) thus
+ * looks like the context's own lines.
+ *
+ * **Example**
+ * ```ts
+ * Effect.logInfo("StreamingContext started").pipe(Logging.withLoggingOf(services))
+ * ```
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const withLoggingOf = (services: Context.Context<never>) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  effect.pipe(
+    Effect.provideService(Logger.CurrentLoggers, Context.get(services, Logger.CurrentLoggers)),
+    Effect.provideService(References.MinimumLogLevel, Context.get(services, References.MinimumLogLevel))
+  )
+
+/**
  * Logs one entry from code that runs outside Effect (an executor process's
  * socket callbacks), with the settings of the environment; a bad setting
  * there falls back to logfmt at INFO rather than losing the line.

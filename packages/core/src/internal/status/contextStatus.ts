@@ -13,6 +13,7 @@ import type { SparkListener, SparkListenerEvent } from "../../scheduler/SparkLis
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
 import * as ConsoleProgressBar from "../../ui/ConsoleProgressBar.js"
+import { withLoggingOf } from "../../util/Logging.js"
 import { schedulerLogging } from "../scheduler/schedulerLogging.js"
 import { redactionPattern, startEvents } from "./environment.js"
 import { contextLifecycle } from "./contextLifecycle.js"
@@ -100,7 +101,9 @@ export const startContextStatus = (
       ...(cancelJob === undefined ? {} : { cancelJob: (jobId: number, reason?: string) => cancelJob.call(sc, jobId, reason) })
     }
     // What it serves stops with the context's scope.
-    const web = yield* Scope.provide(startWebUI(host, applicationId, store, tsparkVersion, callerServices), scope)
+    const web = yield* Scope.provide(startWebUI(host, applicationId, store, tsparkVersion, callerServices), scope).pipe(
+      withLoggingOf(callerServices)
+    )
     // Its listeners are in place: the events held since the context started (executors registering) go out.
     sc.listenerBus.start()
     return {
