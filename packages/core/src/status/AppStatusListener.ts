@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { ApplicationStatus } from "../internal/status/applicationStatus.js"
+import { JobStages } from "../internal/status/jobStages.js"
 import { type Limits, limits, stageKey, trimFinished } from "../internal/status/retention.js"
 import { StorageStatus } from "../internal/status/storageStatus.js"
 import { type MetricDistributions, metricValues, TaskMetricSamples } from "../internal/status/taskMetricSamples.js"
@@ -59,6 +60,7 @@ export class AppStatusListener implements SparkListener {
   private readonly samples = new Map<string, TaskMetricSamples>()
   private readonly storage = new StorageStatus()
   private readonly application = new ApplicationStatus()
+  private readonly jobStages = new JobStages()
 
   constructor(readonly limits: Limits) {}
 
@@ -80,8 +82,11 @@ export class AppStatusListener implements SparkListener {
       numFailedTasks: 0,
       numKilledTasks: 0,
       numCompletedStages: 0,
-      numFailedStages: 0
+      numFailedStages: 0,
+      numSkippedStages: 0,
+      numSkippedTasks: 0
     })
+    this.jobStages.onJobStart(event.jobId, event.stageInfos)
     for (const stage of event.stageInfos) {
       this.storage.onRddInfos(stage.rddInfos)
       let jobs = this.jobsOfStage.get(stage.stageId)
@@ -96,6 +101,9 @@ export class AppStatusListener implements SparkListener {
       job.completionTime = event.time
       job.status = event.result === "JobSucceeded" ? "SUCCEEDED" : "FAILED"
       job.failureReason = event.result === "JobSucceeded" ? undefined : event.result.failure
+      const skipped = this.jobStages.skipped(event.jobId)
+      job.numSkippedStages = skipped.stages
+      job.numSkippedTasks = skipped.tasks
       for (const stageId of job.stageIds) {
         const jobs = this.jobsOfStage.get(stageId)
         jobs?.delete(event.jobId)
@@ -103,6 +111,7 @@ export class AppStatusListener implements SparkListener {
       }
     }
     trimFinished(this.jobData, (j) => j.status !== "RUNNING", this.limits.retainedJobs)
+    this.jobStages.retainOnly((jobId) => this.jobData.has(jobId))
   }
 
   readonly onStageSubmitted = (event: Extract<SparkListenerEvent, { _tag: "StageSubmitted" }>): void => {
@@ -111,6 +120,7 @@ export class AppStatusListener implements SparkListener {
     const samples = new TaskMetricSamples(this.limits.retainedTasks)
     this.samples.set(key, samples)
     this.storage.onRddInfos(info.rddInfos)
+    this.jobStages.onStageSubmitted(info.stageId, this.jobsOfStage.get(info.stageId) ?? [])
     this.stageData.set(key, {
       stageId: info.stageId,
       attemptId: info.attemptNumber,
@@ -265,6 +275,11 @@ export class AppStatusListener implements SparkListener {
     return this.jobData.get(jobId)
   }
 
+  /** A kept job's stages as its start named them, each with whether it was submitted while the job ran (its DAG, skipped stages included). */
+  jobStageInfos(jobId: number): ReadonlyArray<{ readonly info: StageInfo; readonly submitted: boolean }> | undefined {
+    return this.jobStages.stagesOf(jobId)
+  }
+
   /** The kept stage attempts, newest first. */
   stages(): ReadonlyArray<StageData> {
     return [...this.stageData.values()].sort((a, b) => b.stageId - a.stageId || b.attemptId - a.attemptId)
@@ -288,6 +303,11 @@ export class AppStatusListener implements SparkListener {
    */
   taskMetricDistributions(stageId: number, attemptId = 0): MetricDistributions | undefined {
     return this.samples.get(stageKey(stageId, attemptId))?.distributions()
+  }
+
+  /** A stage attempt's task metric samples, per metric oldest first (the REST `taskSummary`'s source, at any quantiles). */
+  taskMetricSamples(stageId: number, attemptId = 0): TaskMetricSamples | undefined {
+    return this.samples.get(stageKey(stageId, attemptId))
   }
 
   /** The cached RDDs (with at least one cached partition): the Storage page. */
@@ -316,6 +336,7 @@ export class AppStatusListener implements SparkListener {
     readonly stages: number
     readonly executors: number
     readonly runningStageLinks: number
+    readonly jobStageInfos: number
     readonly taskSamples: number
     readonly rdds: number
     readonly blocks: number
@@ -327,6 +348,7 @@ export class AppStatusListener implements SparkListener {
       stages: this.stageData.size,
       executors: this.executorData.size,
       runningStageLinks: this.jobsOfStage.size,
+      jobStageInfos: this.jobStages.size,
       taskSamples,
       ...this.storage.sizes()
     }

@@ -193,6 +193,10 @@ export interface JobData {
   numKilledTasks: number
   numCompletedStages: number
   numFailedStages: number
+  /** Its stages never submitted while it ran (their output was already there), counted when it ends. */
+  numSkippedStages: number
+  /** The tasks of its skipped stages. */
+  numSkippedTasks: number
 }
 
 /**

@@ -118,7 +118,7 @@ export class SparkUI {
       StagesTab(stores, killer !== undefined),
       StorageTab(stores),
       EnvironmentTab(stores),
-      ExecutorsTab(stores)
+      ExecutorsTab(stores, () => this.attached)
     ]
   }
 

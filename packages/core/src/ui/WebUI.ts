@@ -101,6 +101,11 @@ export interface WebUITab {
   readonly name: string
   readonly pages: ReadonlyArray<WebUIPage>
   readonly api?: { readonly prefix: string; readonly handle: ApiHandler }
+  /**
+   * A column this tab adds to the Executors page (the Streaming tab's
+   * receivers): its header, and the entries shown for an executor.
+   */
+  readonly executorColumn?: { readonly header: string; readonly entries: (executorId: string) => ReadonlyArray<string> }
 }
 
 /**

@@ -84,7 +84,16 @@ describe("AppStatusListener", () => {
       assert.strictEqual(status.stages().length, 4)
       assert.isUndefined(status.job(0))
       // Nothing else grows with the jobs: no stage stays linked to a finished job.
-      assert.deepStrictEqual(status.sizes(), { jobs: 5, stages: 4, executors: 1, runningStageLinks: 0, taskSamples: 4, rdds: 0, blocks: 0 })
+      assert.deepStrictEqual(status.sizes(), {
+        jobs: 5,
+        stages: 4,
+        executors: 1,
+        runningStageLinks: 0,
+        jobStageInfos: 5,
+        taskSamples: 4,
+        rdds: 0,
+        blocks: 0
+      })
     })))
 
   it("keeps the last spark.ui.retainedDeadExecutors removed executors and the last spark.ui.retainedTasks durations", () => {

@@ -102,6 +102,25 @@ describe("the status store's bounds", () => {
     assert.strictEqual(status.taskMetricDistributions(2999)?.count, 5)
   })
 
+  it("3,000 jobs of two stages, one skipped: each kept job counts it, and only spark.ui.retainedJobs jobs' StageInfos are kept", () => {
+    const status = statusOf({ "spark.ui.retainedJobs": "20" })
+    const props = new Map<string, string>()
+    for (let j = 0; j < 3000; j++) {
+      const [skipped, ran] = [stage(2 * j), stage(2 * j + 1)]
+      status.onJobStart({ _tag: "JobStart", jobId: j, time: j, stageInfos: [skipped, ran], properties: props })
+      status.onStageSubmitted({ _tag: "StageSubmitted", stageInfo: ran })
+      status.onStageCompleted({ _tag: "StageCompleted", stageInfo: ran })
+      status.onJobEnd({ _tag: "JobEnd", jobId: j, time: j + 1, result: "JobSucceeded" })
+    }
+    const sizes = status.sizes()
+    assert.strictEqual(sizes.jobs, 20)
+    assert.strictEqual(sizes.jobStageInfos, 20)
+    assert.isUndefined(status.jobStageInfos(0))
+    const last = status.job(2999)!
+    assert.deepStrictEqual([last.numSkippedStages, last.numSkippedTasks, last.numCompletedStages], [1, 1, 1])
+    assert.deepStrictEqual(status.jobStageInfos(2999)!.map((s) => [s.info.stageId, s.submitted]), [[5998, false], [5999, true]])
+  })
+
   it("2,000 cached and unpersisted RDDs and 2,000 stream blocks come and go: nothing stays", () => {
     const status = statusOf({})
     status.onExecutorAdded({ _tag: "ExecutorAdded", executorId: "exec-1", host: "h", cores: 1, time: 0 })

@@ -114,7 +114,8 @@ describe("SparkUI", () => {
         e._tag === "TaskEnd" && e.stageId === stage0.stageId && e.reason._tag === "Success"
       ).map((e) => e.finishTime - e.taskInfo.launchTime).sort((a, b) => a - b)
       const summary = (yield* getJson(`${api}/stages/${stage0.stageId}/0/taskSummary?quantiles=0,1`)).json
-      assert.deepStrictEqual(summary, { quantiles: [0, 1], executorRunTime: [durations[0], durations[durations.length - 1]] })
+      assert.deepStrictEqual(summary.quantiles, [0, 1])
+      assert.deepStrictEqual(summary.duration, [durations[0], durations[durations.length - 1]])
 
       const executors = (yield* getJson(`${api}/executors`)).json
       assert.deepStrictEqual(executors.map((e: Json) => e.id), sc.statusStore.executors().filter((e) => e.isActive).map((e) => e.id))
@@ -164,7 +165,9 @@ describe("SparkUI", () => {
       const stages = yield* get(`${url}/stages/`)
       assert.match(stages.text, /id="completed-stages" data-rows="3"/)
       const stage = yield* get(`${url}/stages/stage/?id=2&attempt=0`)
-      assert.match(stage.text, /id="task-summary" data-rows="1"/)
+      // Duration, deserialization, run time, result size, and the shuffle it reads (blocked time, size / records).
+      assert.match(stage.text, /id="task-summary" data-rows="6"/)
+      assert.match(stage.text, /data-metric="shuffleRead"/)
       // The stage and the stage whose shuffle it reads.
       assert.match(stage.text, /data-stages="2"/)
       for (const tab of ["storage", "environment", "executors"]) assert.strictEqual((yield* get(`${url}/${tab}/`)).status, 200, tab)

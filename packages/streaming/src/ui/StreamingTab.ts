@@ -2,7 +2,8 @@
  * The Streaming tab of the web UI: the streaming page, each batch's page and
  * the streaming REST endpoints, read from a `StreamingJobProgressListener`
  * (and the core's status store for the jobs' status). It keeps nothing of
- * its own: what it shows is bounded by the listener's
+ * its own: what it shows (and the Receivers column it adds to the Executors
+ * page) is bounded by the listener's
  * `spark.streaming.ui.retainedBatches`. A StreamingContext attaches it to
  * its SparkContext's UI when it starts and detaches it when it stops.
  *
@@ -42,7 +43,13 @@ export const make = (listener: StreamingJobProgressListener, stores: SparkUI.Spa
     },
     { prefix: "batch", render: (request) => BatchPage.render(listener, stores.appStatus, request.query) }
   ],
-  api: { prefix: "streaming", handle: (segments, query) => handleStreamingApi(listener, segments, query) }
+  api: { prefix: "streaming", handle: (segments, query) => handleStreamingApi(listener, segments, query) },
+  // The Executors page's Receivers column: the active receivers each executor runs (Spark shows them only in the receivers table).
+  executorColumn: {
+    header: "Receivers",
+    entries: (executorId) =>
+      listener.receivers().filter((r) => r.active && r.executorId === executorId).map((r) => `${r.name} (stream ${r.streamId})`)
+  }
 })
 
 /**

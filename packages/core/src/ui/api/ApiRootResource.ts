@@ -1,7 +1,9 @@
 /**
  * The REST API under `/api/v1`, in Spark's shapes and field names: the
  * application (`applications`, `applications/{id}`), its jobs, stages (with
- * `taskSummary` quantiles), executors, cached RDDs and environment, and the
+ * `taskSummary`: Spark's `TaskMetricDistributions` at `?quantiles=`, default
+ * 0.05,0.25,0.5,0.75,0.95), executors, cached RDDs (`storage/rdd`,
+ * `storage/rdd/{id}` with its partitions) and environment, and the
  * endpoints attached tabs add (`applications/{id}/streaming/...`). Dates are
  * written as Spark writes them (`2026-12-01T13:04:05.120GMT`); an unknown
  * path or id answers 404 with `{ "message": ... }`, a bad parameter 400.
@@ -30,9 +32,9 @@ const taskSummary = (ui: SparkUI, stageId: number, attemptId: number, query: URL
   if (quantiles.some((q) => raw === "" || !Number.isFinite(q) || q < 0 || q > 1)) {
     return badRequest(`quantiles must be a comma-separated list of numbers in [0, 1], got "${raw}"`)
   }
-  if (stage.taskDurations.length === 0) return notFound(`No tasks reported metrics for ${stageId} / ${attemptId} yet.`)
-  // Task durations are what the store keeps today; the other metric distributions join them with the task metrics.
-  return ok({ quantiles, executorRunTime: shapes.quantilesOf(stage.taskDurations, quantiles) })
+  const samples = ui.stores.appStatus.taskMetricSamples(stageId, attemptId)
+  if (samples === undefined || samples.count === 0) return notFound(`No tasks reported metrics for ${stageId} / ${attemptId} yet.`)
+  return ok(shapes.taskMetricDistributionsJson(samples, quantiles))
 }
 
 const stages = (ui: SparkUI, rest: ReadonlyArray<string>, query: URLSearchParams): ApiResult => {
@@ -77,10 +79,16 @@ const oneApplication = (ui: SparkUI, rest: ReadonlyArray<string>, query: URLSear
       const executors = store.executors().filter((e) => resource === "allexecutors" || e.isActive)
       return ok(executors.map(shapes.executorJson))
     }
-    case "storage":
-      // Cached RDDs join the store with the block-update events.
+    case "storage": {
       if (more[0] !== "rdd" || more.length > 2) break
-      return more.length === 1 ? ok([]) : notFound(`no rdd found w/ id ${more[1]}`)
+      if (more.length === 1) return ok(store.rddStorage().map((rdd) => shapes.rddStorageJson(rdd, false)))
+      const rddId = parseId(more[1])
+      const rdd = rddId === undefined ? undefined : store.rdd(rddId)
+      // As Spark, an RDD with no cached partition is not found.
+      return rdd === undefined || rdd.numCachedPartitions === 0
+        ? notFound(`no rdd found w/ id ${more[1]}`)
+        : ok(shapes.rddStorageJson(rdd, true))
+    }
     case "environment":
       if (more.length > 0) break
       return ok(shapes.environmentJson(ui.stores.environment()))

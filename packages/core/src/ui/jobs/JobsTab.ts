@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type { StageInfo } from "../../scheduler/SparkListener.js"
 import type { JobData } from "../../status/AppStatusListener.js"
 import { type Html, html } from "../html.js"
 import * as RDDOperationGraph from "../scope/RDDOperationGraph.js"
@@ -28,19 +29,32 @@ const jobTable = (id: string, jobs: ReadonlyArray<JobData>, now: number, killEna
         UIUtils.formatDate(job.submissionTime)
       }</td><td>${
         UIUtils.formatDuration((job.completionTime ?? now) - job.submissionTime)
-      }</td><td>${job.numCompletedStages}/${job.stageIds.length}${
+      }</td><td data-skipped="${job.numSkippedStages}">${job.numCompletedStages}/${job.stageIds.length - job.numSkippedStages}${
         job.numFailedStages > 0 ? ` (${job.numFailedStages} failed)` : ""
-      }</td><td>${
+      }${job.numSkippedStages > 0 ? ` (${job.numSkippedStages} skipped)` : ""}</td><td data-skipped="${job.numSkippedTasks}">${
         UIUtils.progressBar({
           completed: job.numCompletedTasks,
           active: job.numActiveTasks,
           failed: job.numFailedTasks,
           killed: job.numKilledTasks,
-          total: job.numTasks
+          total: job.numTasks - job.numSkippedTasks
         })
-      }</td><td>${job.status}${job.failureReason === undefined ? "" : html`<div class="failure">${job.failureReason}</div>`}</td></tr>`
+      }${job.numSkippedTasks > 0 ? html`<div class="sub">(${job.numSkippedTasks} skipped)</div>` : ""}</td><td>${job.status}${
+        job.failureReason === undefined ? "" : html`<div class="failure">${job.failureReason}</div>`
+      }</td></tr>`
     ),
     "No jobs."
+  )
+
+/** The job's stages that were never submitted, as Spark's job page lists them. */
+const skippedTable = (infos: ReadonlyArray<StageInfo>): Html =>
+  UIUtils.table(
+    "skipped-stages",
+    ["Stage Id", "Description", "Tasks"],
+    infos.map((info) =>
+      html`<tr data-stage-id="${info.stageId}" data-status="SKIPPED"><td>${info.stageId}</td><td>${info.name}</td><td>${info.numTasks}</td></tr>`
+    ),
+    "No skipped stages."
   )
 
 const allJobsPage = (stores: SparkUIStores, killEnabled: boolean) => (_request: UIRequest, frame: UIUtils.PageFrame): PageContent => {
@@ -73,12 +87,19 @@ const jobPage =
     if (job === undefined) return textResponse(404, `No job with id ${jobId} is kept (it may have been dropped by spark.ui.retainedJobs)`)
     const now = frame.now
     const stages = job.stageIds.flatMap((id) => store.stages().filter((s) => s.stageId === id))
-    // A stage never submitted (skipped, or not yet run) has no kept attempt: drawn empty, so the job's shape still shows.
+    // A stage never submitted while the job ran is drawn from its StageInfo: skipped once the job ended, pending before.
+    const infos = store.jobStageInfos(jobId)
+    const unsubmitted = job.status === "RUNNING" ? "PENDING" : "SKIPPED"
+    const skipped = job.status === "RUNNING" ? [] : (infos ?? []).filter((s) => !s.submitted).map((s) => s.info)
     const clusters = job.stageIds.map((id) => {
       const kept = store.stage(id)
+      const known = infos?.find((s) => s.info.stageId === id)
+      if (known !== undefined && (!known.submitted || kept === undefined)) {
+        return RDDOperationGraph.clusterOfInfo(known.info, known.submitted ? "COMPLETE" : unsubmitted)
+      }
       return kept !== undefined
         ? RDDOperationGraph.clusterOf(kept)
-        : { stageId: id, name: `stage ${id}`, status: job.status === "RUNNING" ? "PENDING" : "SKIPPED", parentIds: [], rdds: [] }
+        : { stageId: id, name: `stage ${id}`, status: unsubmitted, parentIds: [], rdds: [] }
     })
     return {
       title: `Details for Job ${jobId}`,
@@ -91,7 +112,8 @@ ${job.description === undefined ? "" : html`<li><strong>Description:</strong> ${
 ${job.failureReason === undefined ? "" : html`<li><strong>Failure:</strong> <span class="failure">${job.failureReason}</span></li>`}
 </ul>${killEnabled && job.status === "RUNNING" ? killForm(`/jobs/job/kill/?id=${jobId}`) : ""}
 <h2>DAG Visualization</h2>${RDDOperationGraph.render(clusters)}
-<h2>Stages (${stages.length})</h2>${stageTable("job-stages", stages, now, killEnabled)}`
+<h2>Stages (${stages.length})</h2>${stageTable("job-stages", stages, now, killEnabled)}
+<h2>Skipped Stages (${skipped.length})</h2>${skippedTable(skipped)}`
     }
   }
 

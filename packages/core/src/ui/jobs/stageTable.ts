@@ -1,7 +1,8 @@
 /**
  * The table of stage attempts that the Stages page and a job's page show:
  * id, description (a link to the stage's page), submitted, duration, tasks
- * (a progress bar), status and failure reason.
+ * (a progress bar), the stage's input, shuffle read and shuffle write
+ * totals, status and failure reason.
  *
  * Mirrors `org.apache.spark.ui.jobs.StageTableBase`.
  *
@@ -10,6 +11,10 @@
 import type { StageData } from "../../status/AppStatusListener.js"
 import { type Html, html } from "../html.js"
 import * as UIUtils from "../UIUtils.js"
+
+/** A total in bytes, empty when 0 (as Spark's stage table leaves it). */
+const bytesCell = (field: string, bytes: number): Html =>
+  html`<td data-field="${field}" data-bytes="${bytes}">${bytes > 0 ? UIUtils.formatBytes(bytes) : ""}</td>`
 
 /**
  * A table of stages, `<table id="<id>">`, one row (`data-stage-id`, `data-attempt-id`) a stage attempt.
@@ -25,7 +30,18 @@ import * as UIUtils from "../UIUtils.js"
 export const stageTable = (id: string, stages: ReadonlyArray<StageData>, now: number, killEnabled: boolean): Html =>
   UIUtils.table(
     id,
-    ["Stage Id", "Description", "Submitted", "Duration", "Tasks: Succeeded/Total", "Status", "Failure Reason"],
+    [
+      "Stage Id",
+      "Description",
+      "Submitted",
+      "Duration",
+      "Tasks: Succeeded/Total",
+      "Input",
+      "Shuffle Read",
+      "Shuffle Write",
+      "Status",
+      "Failure Reason"
+    ],
     stages.map((s) =>
       html`<tr data-stage-id="${s.stageId}" data-attempt-id="${s.attemptId}" data-status="${s.status}"><td>${s.stageId}${
         s.attemptId > 0 ? ` (retry ${s.attemptId})` : ""
@@ -41,7 +57,9 @@ export const stageTable = (id: string, stages: ReadonlyArray<StageData>, now: nu
           killed: s.numKilledTasks,
           total: s.numTasks
         })
-      }</td><td>${s.status}</td><td class="failure">${s.failureReason ?? ""}</td></tr>`
+      }</td>${bytesCell("input", s.metrics.inputBytes)}${bytesCell("shuffleRead", s.metrics.shuffleReadBytes)}${
+        bytesCell("shuffleWrite", s.metrics.shuffleWriteBytes)
+      }<td>${s.status}</td><td class="failure">${s.failureReason ?? ""}</td></tr>`
     ),
     "No stages."
   )

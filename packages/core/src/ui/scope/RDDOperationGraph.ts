@@ -1,8 +1,9 @@
 /**
  * The DAG visualization of a job or stage: each stage a cluster of the RDDs
- * it pipelines, an edge from each parent stage to the stage that reads its
- * shuffle output, and, where the RDDs' own parents are known, an edge
- * between RDDs. Drawn on the server as SVG (stages in columns by their
+ * it pipelines (named from the stages' `RDDInfo`: name, id, call site and
+ * operation scope, a cached RDD marked), an edge from each parent stage to
+ * the stage that reads its shuffle output, and an edge from each RDD to its
+ * parents (`RDDInfo.parentIds`), across stages too. Drawn on the server as SVG (stages in columns by their
  * depth), so it needs no script and the same data always draws the same
  * picture; clusters and nodes carry `data-stage-id` and `data-rdd-id`.
  *
@@ -10,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import type { RDDInfo, StageInfo } from "../../scheduler/SparkListener.js"
 import type { StageData } from "../../status/AppStatusListener.js"
 import { type Html, html } from "../html.js"
 
@@ -25,7 +27,38 @@ export interface RDDNode {
   readonly id: number
   readonly name: string
   readonly parentIds?: ReadonlyArray<number>
+  /** Where it was made (`RDDInfo.callSite`). */
+  readonly callSite?: string
+  /** The operation that made it (`RDDInfo.scope`). */
+  readonly scope?: string
+  /** Whether it is persisted (Spark draws a cached RDD's node green). */
+  readonly cached?: boolean
 }
+
+/**
+ * An RDD's node from its `RDDInfo`.
+ *
+ * **Example**
+ * ```ts
+ * RDDOperationGraph.nodeOf(stage.rddInfos[0]!)
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const nodeOf = (info: RDDInfo): RDDNode => ({
+  id: info.rddId,
+  name: info.name,
+  parentIds: info.parentIds,
+  callSite: info.callSite,
+  scope: info.scope,
+  cached: info.storageLevel.useMemory || info.storageLevel.useDisk
+})
+
+const nodesOf = (infos: ReadonlyArray<RDDInfo>, rddIds: ReadonlyArray<number>): Array<RDDNode> =>
+  infos.length > 0
+    ? [...infos].sort((a, b) => a.rddId - b.rddId).map(nodeOf)
+    : [...rddIds].sort((a, b) => a - b).map((id) => ({ id, name: `RDD ${id}` }))
 
 /**
  * A stage of the graph: its RDDs, its parent stages and its status.
@@ -44,7 +77,7 @@ export interface StageCluster {
 }
 
 /**
- * A cluster for a kept stage attempt: its RDDs by id (named `RDD <id>` until RDD information comes with the stage).
+ * A cluster for a kept stage attempt: its RDDs from its `RDDInfo`s (by id, named `RDD <id>`, when it has none).
  *
  * **Example**
  * ```ts
@@ -59,14 +92,37 @@ export const clusterOf = (stage: StageData): StageCluster => ({
   name: stage.name,
   status: stage.status,
   parentIds: stage.parentIds,
-  rdds: [...stage.rddIds].sort((a, b) => a - b).map((id) => ({ id, name: `RDD ${id}` }))
+  rdds: nodesOf(stage.rddInfos, stage.rddIds)
+})
+
+/**
+ * A cluster for a stage known only by its `StageInfo` (a job's stage never
+ * submitted: `SKIPPED` once the job ended, `PENDING` while it runs).
+ *
+ * **Example**
+ * ```ts
+ * RDDOperationGraph.clusterOfInfo(info, "SKIPPED")
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const clusterOfInfo = (info: StageInfo, status: string): StageCluster => ({
+  stageId: info.stageId,
+  name: info.name,
+  status,
+  parentIds: info.parentIds,
+  rdds: nodesOf(info.rddInfos, info.rddIds)
 })
 
 const CLUSTER_WIDTH = 180
 const COLUMN_GAP = 60
-const NODE_HEIGHT = 28
+const NODE_HEIGHT = 36
 const HEADER = 26
 const PAD = 10
+
+/** A label cut to what fits a node. */
+const clip = (text: string) => (text.length > 24 ? `${text.slice(0, 23)}…` : text)
 
 /**
  * The graph of some stages as SVG, in `<svg class="dag" data-stages data-rdds>`.
@@ -138,11 +194,15 @@ export const render = (clusters: ReadonlyArray<StageCluster>, id = "dag"): Html 
 <text x="${box.x + PAD}" y="${box.y + 17}">Stage ${c.stageId}</text>${
       c.rdds.map((rdd) => {
         const at = nodes.get(rdd.id)!
-        return html`<g class="rdd-node" data-rdd-id="${rdd.id}"><rect x="${at.x}" y="${at.y}" width="${
-          CLUSTER_WIDTH - 2 * PAD
-        }" height="${NODE_HEIGHT}" rx="4"/><text x="${at.x + 8}" y="${at.y + 18}">${
-          rdd.name.length > 22 ? `${rdd.name.slice(0, 21)}…` : rdd.name
-        }</text><title>${rdd.name} [${rdd.id}]</title></g>`
+        const label = `${rdd.name} [${rdd.id}]`
+        const detail = rdd.callSite ?? ""
+        return html`<g class="rdd-node${rdd.cached === true ? " cached" : ""}" data-rdd-id="${rdd.id}" data-name="${rdd.name}"${
+          rdd.scope === undefined ? "" : html` data-scope="${rdd.scope}"`
+        }><rect x="${at.x}" y="${at.y}" width="${CLUSTER_WIDTH - 2 * PAD}" height="${NODE_HEIGHT}" rx="4"/><text x="${at.x + 8}" y="${
+          at.y + 15
+        }">${clip(label)}</text>${
+          detail === "" ? "" : html`<text class="callsite" x="${at.x + 8}" y="${at.y + 29}">${clip(detail)}</text>`
+        }<title>${label}${detail === "" ? "" : `\n${detail}`}${rdd.scope === undefined ? "" : `\nscope: ${rdd.scope}`}</title></g>`
       })
     }</g>`
   })

@@ -37,7 +37,10 @@ svg.dag { background: #fafafa; border: 1px solid #eee; margin: 8px 0; }
 svg.dag .stage-cluster > rect { fill: #fff4ec; stroke: #e25a1c; }
 svg.dag .stage-cluster.status-skipped > rect, svg.dag .stage-cluster.status-pending > rect { fill: #f4f4f4; stroke: #aaa; }
 svg.dag .rdd-node rect { fill: #c3ebff; stroke: #3ea2d8; }
+svg.dag .rdd-node.cached rect { fill: #c6f0c6; stroke: #5cb85c; }
+svg.dag .status-skipped .rdd-node rect { fill: #eee; stroke: #bbb; }
 svg.dag text { font-size: 12px; fill: #333; }
+svg.dag text.callsite { font-size: 10px; fill: #777; }
 svg.dag .stage-edge, svg.dag .rdd-edge { fill: none; stroke: #444; stroke-width: 1.3; }
 .charts { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 8px 16px; align-items: start; }
 .chart { min-height: 180px; } .chart-title { font-weight: 600; margin: 12px 0 4px; }
