@@ -16,7 +16,9 @@ import type { SparkListenerEvent } from "../../src/scheduler/SparkListener.js"
 import * as SparkConf from "../../src/SparkConf.js"
 import { InvalidArgumentError } from "../../src/SparkError.js"
 import { logStart, sparkEventToJson } from "../../src/util/JsonProtocol.js"
-import { tempDir } from "../utils/spark.js"
+import { uiStoresOf } from "../../src/internal/ui/startWebUI.js"
+import * as AppStatusListener from "../../src/status/AppStatusListener.js"
+import { makeContext, tempDir } from "../utils/spark.js"
 
 const lines = (events: ReadonlyArray<SparkListenerEvent>) => events.map((e) => JSON.stringify(sparkEventToJson(e)) + "\n").join("")
 
@@ -48,6 +50,41 @@ type Json = any
 const getJson = (url: string) => Effect.map(get(url), (r) => JSON.parse(r.text) as Json)
 
 describe("HistoryServer", () => {
+  it.effect("a UI's application and environment come from its status store's events, for a live context and a replayed log alike", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const store = AppStatusListener.make(SparkConf.make())
+      if (store instanceof InvalidArgumentError) return yield* Effect.die(store)
+      const stores = uiStoresOf(store, { id: "app-x", name: "before start", startTime: 5 }, "0.1.0")
+      assert.deepStrictEqual(stores.application(), {
+        id: "app-x",
+        name: "before start",
+        startTime: 5,
+        endTime: undefined,
+        sparkUser: "",
+        appSparkVersion: "0.1.0"
+      })
+      for (const event of [...appStart("app-x", "heard", 10), { _tag: "ApplicationEnd", time: 40 } as const]) {
+        if (event._tag === "EnvironmentUpdate") store.onEnvironmentUpdate(event)
+        else if (event._tag === "ApplicationStart") store.onApplicationStart(event)
+        else if (event._tag === "ApplicationEnd") store.onApplicationEnd(event)
+      }
+      const app = stores.application()
+      assert.deepStrictEqual([app.id, app.name, app.startTime, app.endTime, app.sparkUser], ["app-x", "heard", 10, 40, "ada"])
+      assert.strictEqual(stores.environment().runtime.nodeVersion, "v22")
+      assert.deepStrictEqual(stores.environment().sparkProperties, [["spark.app.name", "heard"]])
+      // A live context's UI reads the same: the name and properties it posted, not a snapshot of the context.
+      const sc = yield* makeContext({
+        appName: "live <app>",
+        conf: { "spark.ui.enabled": "true", "spark.ui.port": "0", "spark.fixture": "x" }
+      })
+      yield* sc.waitForListeners()
+      const live = sc.ui!.stores
+      assert.strictEqual(live.application().name, "live <app>")
+      assert.strictEqual(live.application().id, sc.applicationId)
+      assert.strictEqual(live.environment().runtime.nodeVersion, process.version)
+      assert.deepInclude(live.environment().sparkProperties, ["spark.fixture", "x"])
+    })))
+
   it.effect("lists completed and in-progress applications, escaped, and serves each one's rebuilt UI and REST API", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir
