@@ -180,6 +180,18 @@ describe("HistoryServer", () => {
       assert.deepStrictEqual(server.provider.keptApplications(), ["c", "b"])
     })))
 
+  it.effect("requests for an application arriving together share one replay", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      writeLog(dir, "app-busy", [...appStart("app-busy", "busy", 0), ...Array.from({ length: 200 }, (_, i) => job(i, i * 10)).flat()])
+      const server = yield* HistoryServer.start({ logDir: dir, port: 0 })
+      const loaded = yield* Effect.all(Array.from({ length: 4 }, () => server.provider.getAppUI("app-busy")), { concurrency: "unbounded" })
+      const uis = new Set(loaded.map((l) => (l._tag === "Loaded" ? l.ui : undefined)))
+      assert.strictEqual(uis.size, 1)
+      assert.isDefined([...uis][0])
+      assert.strictEqual([...uis][0]!.stores.appStatus.jobs().length, 200)
+    })))
+
   it.effect("a corrupt log is listed with its error, and the others are served", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir

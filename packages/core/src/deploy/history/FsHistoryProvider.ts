@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, type Context, Effect } from "effect"
+import { Clock, type Context, Deferred, Effect } from "effect"
 import * as AppStatusListener from "../../status/AppStatusListener.js"
 import { type EventLogInfo, type EventLogReadError, listLogs, replay } from "../../scheduler/ReplayListenerBus.js"
 import type { SparkListener } from "../../scheduler/SparkListener.js"
@@ -76,6 +76,8 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
   /** The rebuilt UIs, least recently used first. */
   private readonly kept = new Map<string, KeptUI>()
   private readonly warnedSources = new Set<string>()
+  /** Replays under way, by application: a request for the same log waits for it instead of replaying it again. */
+  private readonly loading = new Map<string, { readonly size: number; readonly done: Deferred.Deferred<LoadedApplication> }>()
 
   constructor(readonly settings: FsHistoryProviderSettings, private readonly services: Context.Context<never>) {}
 
@@ -135,6 +137,25 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
         this.kept.set(appId, kept)
         return { _tag: "Loaded", ui: kept.ui, info } as const
       }
+      const inFlight = this.loading.get(appId)
+      if (inFlight !== undefined && inFlight.size === info.size) return yield* Deferred.await(inFlight.done)
+      const done = yield* Deferred.make<LoadedApplication>()
+      this.loading.set(appId, { size: info.size, done })
+      return yield* this.load(appId, info).pipe(
+        Effect.tap((loaded) => Deferred.succeed(done, loaded)),
+        Effect.onExit(() =>
+          Effect.sync(() => {
+            if (this.loading.get(appId)?.done === done) this.loading.delete(appId)
+          })
+        ),
+        Effect.onInterrupt(() => Deferred.interrupt(done))
+      )
+    })
+  }
+
+  /** Replays the log and keeps the UI (dropping the least recently used beyond the bound), or records the log's error. */
+  private load(appId: string, info: ApplicationHistoryInfo): Effect.Effect<LoadedApplication> {
+    return Effect.gen({ self: this }, function*() {
       const rebuilt = yield* Effect.result(this.rebuild(info))
       if (rebuilt._tag === "Failure") {
         const error = messageOf(rebuilt.failure)
