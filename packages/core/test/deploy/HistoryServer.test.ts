@@ -180,6 +180,16 @@ describe("HistoryServer", () => {
       assert.deepStrictEqual(server.provider.keptApplications(), ["c", "b"])
     })))
 
+  it.effect("a rebuilt store is bounded by the server's spark.ui.retainedJobs over thousands of jobs", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      writeLog(dir, "app-big", [...appStart("app-big", "big", 0), ...Array.from({ length: 3000 }, (_, i) => job(i, i)).flat()])
+      const server = yield* HistoryServer.start({ logDir: dir, port: 0, conf: SparkConf.make({ "spark.ui.retainedJobs": "100" }) })
+      const jobs = yield* getJson(`${server.url}/api/v1/applications/app-big/jobs`)
+      assert.strictEqual(jobs.length, 100)
+      assert.strictEqual(jobs[0].jobId, 2999)
+    })))
+
   it.effect("requests for an application arriving together share one replay", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = yield* tempDir

@@ -106,6 +106,9 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
     const listing: Array<ApplicationHistoryInfo> = []
     for (const log of byId.values()) listing.push(infoOf(log, yield* this.errorOf(log)))
     this.listing = listing
+    // Errors and kept UIs of logs that are gone (deleted, or renamed when their application ended) are dropped.
+    const paths = new Set(logs.map((log) => log.path))
+    for (const known of this.replayErrors.keys()) if (!paths.has(known)) this.replayErrors.delete(known)
   })
 
   /** A log that names no application start is replayed once (per size) to say what is wrong with it. */
