@@ -9,6 +9,16 @@
 /** @since 0.1.0 */
 export * as Accumulator from "./Accumulator.js"
 /** @since 0.1.0 */
+export * as AppHistoryServerPlugin from "./deploy/history/AppHistoryServerPlugin.js"
+/** @since 0.1.0 */
+export * as ApplicationHistoryProvider from "./deploy/history/ApplicationHistoryProvider.js"
+/** @since 0.1.0 */
+export * as FsHistoryProvider from "./deploy/history/FsHistoryProvider.js"
+/** @since 0.1.0 */
+export * as HistoryPage from "./deploy/history/HistoryPage.js"
+/** @since 0.1.0 */
+export * as HistoryServer from "./deploy/history/HistoryServer.js"
+/** @since 0.1.0 */
 export * as AppStatusListener from "./status/AppStatusListener.js"
 /** @since 0.1.0 */
 export * as StatusApi from "./status/api.js"

@@ -47,6 +47,8 @@ export * as StreamingJobProgressListener from "./ui/StreamingJobProgressListener
 /** @since 0.1.0 */
 export * as StreamingTab from "./ui/StreamingTab.js"
 /** @since 0.1.0 */
+export * as StreamingHistoryServerPlugin from "./ui/StreamingHistoryServerPlugin.js"
+/** @since 0.1.0 */
 export * as StreamingContext from "./StreamingContext.js"
 /** @since 0.1.0 */
 export * as StreamingContextPromise from "./StreamingContextPromise.js"

@@ -1,6 +1,6 @@
 /**
  * The `tspark` command line, one definition per subcommand (`executor`,
- * `submit`; a `history` is one more `define` in `commands`). Built on
+ * `submit`, `history`). Built on
  * commander: `--help` and `--version` on every command, unknown options and
  * bad values refused with the command's usage and exit code 2. Output goes to
  * `process.stdout`/`process.stderr` explicitly (library code logs through
@@ -13,6 +13,7 @@
 import { Command, CommanderError } from "commander"
 import { tsparkVersion } from "../internal/version.js"
 import * as executorCommand from "./executorCommand.js"
+import * as historyCommand from "./historyCommand.js"
 import * as submitCommand from "./submitCommand.js"
 
 /**
@@ -32,7 +33,7 @@ export interface CommandDefinition {
  * @category models
  * @since 0.1.0
  */
-export const commands: ReadonlyArray<CommandDefinition> = [submitCommand, executorCommand]
+export const commands: ReadonlyArray<CommandDefinition> = [submitCommand, executorCommand, historyCommand]
 
 /**
  * The exit code of a usage error (an unknown option, a bad value), as the

@@ -1,11 +1,14 @@
-// A live context's web UI: the UI over the context's own status store and
-// its application and environment information, served when spark.ui.enabled
-// until the context stops.
+// A live context's web UI: the UI over the context's own status store,
+// served when spark.ui.enabled until the context stops. The application and
+// its environment come from the store (the ApplicationStart/End and
+// EnvironmentUpdate events it heard), as a history server's replayed store
+// gives them, so the live UI and a rebuilt one are the same code
+// (`uiStoresOf`).
 import { Clock, type Context, Effect, type Scope } from "effect"
-import * as os from "node:os"
 import type * as SparkConf from "../../SparkConf.js"
 import type { InvalidArgumentError } from "../../SparkError.js"
 import type { AppStatusListener } from "../../status/AppStatusListener.js"
+import type { ApplicationEnvironmentInfo } from "../../status/api.js"
 import * as SparkUI from "../../ui/SparkUI.js"
 import { readUISettings } from "./uiServer.js"
 
@@ -17,30 +20,57 @@ export interface UIHost {
   readonly cancelJob?: (jobId: number, reason?: string) => Effect.Effect<void>
 }
 
-/** Keys whose values the Environment tab and REST API hide, as Spark's spark.redaction.regex. */
-const REDACTED = /secret|password|token|credential|\.key$/i
+/** What the UI shows before the store heard the application's start (its first events are delivered asynchronously). */
+export interface ApplicationFallback {
+  readonly id: string
+  readonly name: string
+  readonly startTime: number
+}
 
-const sparkUser = (): string => {
-  try {
-    return os.userInfo().username
-  } catch {
-    return process.env["USER"] ?? "unknown"
+const valueOf = (pairs: ReadonlyArray<readonly [string, string]>, name: string): string | undefined =>
+  pairs.find(([key]) => key === name)?.[1]
+
+/** The Environment tab's runtime from the posted runtime pairs (Node's version, the platform). */
+const environmentInfo = (env: ApplicationEnvironmentInfo | undefined): SparkUI.EnvironmentInfo => {
+  if (env === undefined) {
+    return { runtime: { nodeVersion: "", nodeExecPath: "", platform: "" }, sparkProperties: [], systemProperties: [] }
+  }
+  const os = valueOf(env.systemProperties, "platform") ?? valueOf(env.systemProperties, "os.name") ?? ""
+  const arch = valueOf(env.systemProperties, "os.arch")
+  return {
+    runtime: {
+      nodeVersion: valueOf(env.runtime, "Node Version") ?? "",
+      nodeExecPath: valueOf(env.runtime, "Node Executable") ?? "",
+      platform: arch === undefined ? os : `${os} ${arch}`
+    },
+    sparkProperties: env.sparkProperties,
+    systemProperties: env.systemProperties
   }
 }
 
-const environmentOf = (conf: SparkConf.SparkConf): SparkUI.EnvironmentInfo => ({
-  runtime: { nodeVersion: process.version, nodeExecPath: process.execPath, platform: `${process.platform} ${process.arch}` },
-  sparkProperties: [...conf.entries]
-    .map(([k, v]) => [k, REDACTED.test(k) ? "*********(redacted)" : v] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  systemProperties: [
-    ["os.name", os.type()],
-    ["os.arch", process.arch],
-    ["process.pid", String(process.pid)],
-    ["user.dir", process.cwd()],
-    ["user.name", sparkUser()],
-    ["v8.version", process.versions.v8]
-  ]
+/**
+ * The UI's stores over one status store: the application and environment
+ * as the store heard them (`fallback` until its ApplicationStart arrives).
+ * The live UI and the history server's rebuilt UIs both read through this.
+ */
+export const uiStoresOf = (store: AppStatusListener, fallback: ApplicationFallback, version: string): SparkUI.SparkUIStores => ({
+  appStatus: store,
+  application: () => {
+    const info = store.applicationInfo()
+    const attempt = info?.attempts[0]
+    if (info === undefined || attempt === undefined) {
+      return { ...fallback, endTime: undefined, sparkUser: "", appSparkVersion: version }
+    }
+    return {
+      id: info.id,
+      name: info.name,
+      startTime: attempt.startTime,
+      endTime: attempt.completed ? attempt.endTime : undefined,
+      sparkUser: attempt.sparkUser,
+      appSparkVersion: attempt.appSparkVersion
+    }
+  },
+  environment: () => environmentInfo(store.environment())
 })
 
 export const startWebUI = (
@@ -53,21 +83,9 @@ export const startWebUI = (
   Effect.gen(function*() {
     const settings = yield* readUISettings(host.conf)
     if (!settings.enabled) return { ui: undefined, url: undefined }
-    const user = sparkUser()
-    const environment = environmentOf(host.conf)
     const cancelJob = host.cancelJob
     const ui = SparkUI.make({
-      appStatus: store,
-      application: () => ({
-        id: applicationId,
-        name: host.appName,
-        startTime: host.startTime,
-        // The end time comes with the store's application events; a live UI closes at the end anyway.
-        endTime: undefined,
-        sparkUser: user,
-        appSparkVersion: version
-      }),
-      environment: () => environment,
+      ...uiStoresOf(store, { id: applicationId, name: host.appName, startTime: host.startTime }, version),
       now: () => Effect.runSyncWith(callerServices)(Clock.currentTimeMillis),
       ...(settings.killEnabled && cancelJob !== undefined
         ? { killer: { killJob: (jobId: number) => void Effect.runForkWith(callerServices)(cancelJob(jobId, "killed via the Web UI")) } }

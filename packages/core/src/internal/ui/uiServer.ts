@@ -90,20 +90,24 @@ const respond = (res: http.ServerResponse, response: UIResponse, head: boolean):
 
 /** Binds the first free port from `settings.port` (up to maxRetries more) and serves `handle` until the scope closes. */
 export const bindServer = (
-  handle: (request: UIRequest) => UIResponse,
+  handle: (request: UIRequest) => UIResponse | Promise<UIResponse>,
   settings: UIServerSettings
 ): Effect.Effect<string, InvalidArgumentError, Scope.Scope> =>
   Effect.gen(function*() {
     const server = http.createServer((req, res) => {
       // A request's body is never read (the UI takes no uploads): drain it so the connection stays usable.
       req.resume()
-      let response: UIResponse
+      const answer = (response: UIResponse) => respond(res, response, req.method === "HEAD")
+      const fail = (error: unknown) =>
+        answer({ status: 500, contentType: "text/plain; charset=utf-8", body: `Internal error: ${String(error)}` })
       try {
-        response = handle(toRequest(req))
+        const response = handle(toRequest(req))
+        // The history server answers asynchronously (it may replay a log first).
+        if (response instanceof Promise) response.then(answer, fail)
+        else answer(response)
       } catch (error) {
-        response = { status: 500, contentType: "text/plain; charset=utf-8", body: `Internal error: ${String(error)}` }
+        fail(error)
       }
-      respond(res, response, req.method === "HEAD")
     })
     server.keepAliveTimeout = 5_000
     let port = settings.port
