@@ -17,7 +17,7 @@
  */
 import { ApplicationStatus } from "../internal/status/applicationStatus.js"
 import { JobStages } from "../internal/status/jobStages.js"
-import { type Limits, limits, stageKey, trimFinished } from "../internal/status/retention.js"
+import { FinishedEntries, type Limits, limits, stageKey } from "../internal/status/retention.js"
 import { StorageStatus } from "../internal/status/storageStatus.js"
 import { type MetricDistributions, metricValues, TaskMetricSamples } from "../internal/status/taskMetricSamples.js"
 import type { SparkListener, SparkListenerEvent, StageInfo } from "../scheduler/SparkListener.js"
@@ -61,8 +61,22 @@ export class AppStatusListener implements SparkListener {
   private readonly storage = new StorageStatus()
   private readonly application = new ApplicationStatus()
   private readonly jobStages = new JobStages()
+  // The finished jobs, stages and removed executors, oldest finished first, trimmed past their limits.
+  private readonly finishedJobs: FinishedEntries<number>
+  private readonly finishedStages: FinishedEntries<string>
+  private readonly deadExecutors: FinishedEntries<string>
 
-  constructor(readonly limits: Limits) {}
+  constructor(readonly limits: Limits) {
+    this.finishedJobs = new FinishedEntries(limits.retainedJobs, (jobId) => {
+      this.jobData.delete(jobId)
+      this.jobStages.forget(jobId)
+    })
+    this.finishedStages = new FinishedEntries(limits.retainedStages, (key) => {
+      this.stageData.delete(key)
+      this.samples.delete(key)
+    })
+    this.deadExecutors = new FinishedEntries(limits.retainedDeadExecutors, (id) => void this.executorData.delete(id))
+  }
 
   readonly onJobStart = (event: Extract<SparkListenerEvent, { _tag: "JobStart" }>): void => {
     const last = event.stageInfos.reduce<StageInfo | undefined>((a, s) => (a === undefined || s.stageId > a.stageId ? s : a), undefined)
@@ -110,8 +124,7 @@ export class AppStatusListener implements SparkListener {
         if (jobs?.size === 0) this.jobsOfStage.delete(stageId)
       }
     }
-    trimFinished(this.jobData, (j) => j.status !== "RUNNING", this.limits.retainedJobs)
-    this.jobStages.retainOnly((jobId) => this.jobData.has(jobId))
+    if (job !== undefined) this.finishedJobs.finished(event.jobId)
   }
 
   readonly onStageSubmitted = (event: Extract<SparkListenerEvent, { _tag: "StageSubmitted" }>): void => {
@@ -159,8 +172,7 @@ export class AppStatusListener implements SparkListener {
       if (info.failureReason === undefined) job.numCompletedStages++
       else job.numFailedStages++
     }
-    trimFinished(this.stageData, (s) => s.status !== "ACTIVE", this.limits.retainedStages)
-    for (const key of this.samples.keys()) if (!this.stageData.has(key)) this.samples.delete(key)
+    if (stage !== undefined) this.finishedStages.finished(stageKey(info.stageId, info.attemptNumber))
   }
 
   readonly onTaskStart = (event: Extract<SparkListenerEvent, { _tag: "TaskStart" }>): void => {
@@ -210,6 +222,7 @@ export class AppStatusListener implements SparkListener {
   }
 
   readonly onExecutorAdded = (event: Extract<SparkListenerEvent, { _tag: "ExecutorAdded" }>): void => {
+    this.deadExecutors.unfinished(event.executorId)
     this.executorData.set(event.executorId, {
       id: event.executorId,
       hostPort: event.host,
@@ -241,7 +254,7 @@ export class AppStatusListener implements SparkListener {
       executor.activeTasks = 0
     }
     this.storage.onExecutorRemoved(event.executorId)
-    trimFinished(this.executorData, (e) => !e.isActive, this.limits.retainedDeadExecutors)
+    if (executor !== undefined) this.deadExecutors.finished(event.executorId)
   }
 
   readonly onBlockUpdated = (event: Extract<SparkListenerEvent, { _tag: "BlockUpdated" }>): void =>

@@ -1,9 +1,9 @@
 /**
  * A long run on the test clock: thousands of 100 ms batches of a windowed and
- * a stateful stream with a checkpoint directory. What the run holds (blocks,
- * registered shuffles, generated RDDs, checkpoint files) must stay under a
- * bound that does not grow with the number of batches, and the results must
- * stay right.
+ * a stateful stream with a checkpoint directory, the web UI and the event
+ * log on. What the run holds (blocks, registered shuffles, generated RDDs,
+ * checkpoint files, what the UI's stores keep) must stay under a bound that
+ * does not grow with the number of batches, and the results must stay right.
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { RDD } from "@tspark/core"
@@ -24,6 +24,8 @@ interface Sample {
   readonly rdds: number
   readonly checkpointFiles: number
   readonly metadataFiles: number
+  /** What the UI's status store keeps: jobs, stages, task samples, cached RDDs and blocks, ... (summed). */
+  readonly statusEntries: number
 }
 
 /** Files of the RDD checkpoints (in their rdd-<id> directories). */
@@ -46,7 +48,17 @@ describe("long runs", () => {
       // Each batch's ClearMetadata ends with doCheckpoint(time, true): count them, to sample after the cleanup.
       let cleared = 0
       const hooks = { doCheckpoint: (_time: number, clearLater: boolean) => Effect.sync(() => void (clearLater && cleared++)) }
-      const { sc, ssc } = yield* makeStreaming({ batchDuration: 100, checkpoint: false, hooks })
+      const eventLogDir = yield* tempDir("tspark-soak-events-")
+      const ui = {
+        "spark.ui.enabled": true,
+        "spark.ui.port": 0,
+        "spark.ui.retainedJobs": 200,
+        "spark.ui.retainedStages": 200,
+        "spark.streaming.ui.retainedBatches": 100,
+        "spark.eventLog.enabled": true,
+        "spark.eventLog.dir": eventLogDir
+      }
+      const { sc, ssc } = yield* makeStreaming({ batchDuration: 100, checkpoint: false, hooks, conf: ui })
       const checkpointDir = yield* tempDir("tspark-soak-ckpt-")
       yield* ssc.checkpoint(checkpointDir)
       const queue: Array<RDD.RDD<number>> = []
@@ -79,7 +91,8 @@ describe("long runs", () => {
             shuffles: sc.mapOutputTracker.shuffleCount,
             rdds,
             checkpointFiles: countFiles(checkpointDir),
-            metadataFiles: countMetadataFiles(checkpointDir)
+            metadataFiles: countMetadataFiles(checkpointDir),
+            statusEntries: Object.values(sc.statusStore.sizes()).reduce((a, b) => a + b, 0)
           })
         }
       }
@@ -96,7 +109,7 @@ describe("long runs", () => {
       // counts vary by a few between checkpoint cycles, with the keys each shuffle bucket receives: 1 %.)
       const upTo1000 = samples.filter((s) => s.batch >= 500 && s.batch <= 1000)
       const lastThird = samples.filter((s) => s.batch > (2 * BATCHES) / 3)
-      for (const key of ["blocks", "shuffles", "rdds", "checkpointFiles"] as const) {
+      for (const key of ["blocks", "shuffles", "rdds", "checkpointFiles", "statusEntries"] as const) {
         const early = maxOf(upTo1000, key)
         const late = maxOf(lastThird, key)
         assert.isAtMost(late, Math.ceil(early * 1.01), `${key} grew: ${early} by batch 1000, ${late} later`)
@@ -112,5 +125,15 @@ describe("long runs", () => {
       assert.isAtMost(maxOf(lastThird, "checkpointFiles"), 4 * 3)
       // The newest ten metadata checkpoints, each with its backup, and one more being written.
       assert.isAtMost(maxOf(samples, "metadataFiles"), 2 * 10 + 2)
-    })), 120_000)
+      // The UI keeps what its settings say: 200 jobs, 200 stages, 100 batches.
+      yield* sc.waitForListeners()
+      const store = sc.statusStore.sizes()
+      assert.isAtMost(store.jobs, 200)
+      assert.isAtMost(store.stages, 200)
+      const api = `${sc.uiWebUrl}/api/v1/applications/${sc.applicationId}`
+      const batches = yield* Effect.promise(() => fetch(`${api}/streaming/batches`).then((r) => r.json() as Promise<Array<unknown>>))
+      assert.strictEqual(batches.length, 100)
+      const jobs = yield* Effect.promise(() => fetch(`${api}/jobs`).then((r) => r.json() as Promise<Array<unknown>>))
+      assert.strictEqual(jobs.length, 200)
+    })), 240_000)
 })

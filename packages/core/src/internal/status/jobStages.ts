@@ -42,9 +42,9 @@ export class JobStages {
     return entry?.infos.map((info) => ({ info, submitted: entry.submitted.has(info.stageId) }))
   }
 
-  /** Forgets the jobs the store no longer keeps. */
-  retainOnly(kept: (jobId: number) => boolean): void {
-    for (const jobId of this.jobs.keys()) if (!kept(jobId)) this.jobs.delete(jobId)
+  /** Forgets a job the store no longer keeps. */
+  forget(jobId: number): void {
+    this.jobs.delete(jobId)
   }
 
   get size(): number {

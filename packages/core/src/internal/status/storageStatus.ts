@@ -55,8 +55,9 @@ export class StorageStatus {
         blocks: new Map()
       })
     }
-    // Persisted RDDs that hold no block (never computed, or evicted) are forgotten past a bound, oldest first.
-    trimFinished(this.rdds, (rdd) => rdd.blocks.size === 0, MAX_UNCACHED_RDDS)
+    // Persisted RDDs that hold no block (never computed, or evicted) are forgotten past a bound, oldest first
+    // (scanned only when there are more RDDs than that bound, not at every stage).
+    if (this.rdds.size > MAX_UNCACHED_RDDS) trimFinished(this.rdds, (rdd) => rdd.blocks.size === 0, MAX_UNCACHED_RDDS)
   }
 
   private executor(executorId: string): ExecutorStorage {
