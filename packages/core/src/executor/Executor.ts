@@ -145,7 +145,13 @@ export class Executor {
 
   /** Registers with the driver. */
   start(): void {
-    this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
+    this.send({
+      _tag: "Registered",
+      executorId: this.info.executorId,
+      host: this.info.host,
+      cores: this.info.cores,
+      maxMemory: this.info.maxMemory
+    })
   }
 
   /** Stops: running asynchronous tasks are interrupted, pending RPC asks reject, the block manager stops. */
