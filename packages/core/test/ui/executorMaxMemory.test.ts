@@ -1,7 +1,7 @@
 /**
  * Each block manager's memory reaches the Executors page and the REST API:
  * the master posts `BlockManagerAdded` when a block manager registers (the
- * driver's, and each executor's on local-cluster), the event log keeps it,
+ * driver's, and each executor's on local-cluster and local-process), the event log keeps it,
  * the executors endpoint's `maxMemory` is what the events said (and more than
  * 0), and a replay of the log gives the same; a removed executor's block
  * manager is announced as removed.
@@ -89,6 +89,12 @@ describe("executors' max memory", () => {
       }),
     60_000
   )
+
+  it.live("local-process: an executor process's block manager memory, sent with its registration over TCP", () =>
+    Effect.gen(function*() {
+      const live = yield* run("local-process[1,1,128]")
+      assert.strictEqual(live.size, 1)
+    }), 60_000)
 
   it("the master announces a block manager registered before its bus, then its removal", () => {
     let now = 5
