@@ -145,7 +145,8 @@ export class Executor {
 
   /** Registers with the driver. */
   start(): void {
-    this.send({ _tag: "Registered", executorId: this.info.executorId, host: this.info.host, cores: this.info.cores })
+    const { cores, executorId, host, maxMemory } = this.info
+    this.send({ _tag: "Registered", executorId, host, cores, maxMemory })
   }
 
   /** Stops: running asynchronous tasks are interrupted, pending RPC asks reject, the block manager stops. */

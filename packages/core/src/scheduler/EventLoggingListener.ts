@@ -71,6 +71,8 @@ const FLUSHED: ReadonlySet<SparkListenerEvent["_tag"]> = new Set([
   "StageCompleted",
   "ExecutorAdded",
   "ExecutorRemoved",
+  "BlockManagerAdded",
+  "BlockManagerRemoved",
   "UnpersistRDD"
 ])
 
@@ -171,6 +173,8 @@ export class EventLoggingListener implements SparkListener {
   readonly onTaskEnd = this.log
   readonly onExecutorAdded = this.log
   readonly onExecutorRemoved = this.log
+  readonly onBlockManagerAdded = this.log
+  readonly onBlockManagerRemoved = this.log
   readonly onBlockUpdated = this.log
   readonly onUnpersistRDD = this.log
   readonly onOtherEvent = this.log

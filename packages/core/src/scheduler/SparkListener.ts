@@ -113,6 +113,21 @@ export interface BlockUpdatedInfo {
 }
 
 /**
+ * Identifies a block manager in events: its executor (`"driver"` for the
+ * driver's own), host and port.
+ *
+ * Mirrors `org.apache.spark.storage.BlockManagerId` as Spark's event JSON carries it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BlockManagerIdInfo {
+  readonly executorId: string
+  readonly host: string
+  readonly port: number
+}
+
+/**
  * What the Environment page shows: runtime facts (Node's version, the
  * platform), the Spark properties (secrets redacted as `spark.redaction.regex`
  * says) and system facts, each as sorted key-value pairs.
@@ -180,6 +195,17 @@ export type SparkListenerEvent =
   | { readonly _tag: "ExecutorAdded"; readonly executorId: string; readonly host: string; readonly cores: number; readonly time: number }
   | { readonly _tag: "ExecutorRemoved"; readonly executorId: string; readonly reason: string; readonly time: number }
   | { readonly _tag: "ApplicationEnd"; readonly time: number }
+  /** A block manager registered with the driver: how much memory it may use for blocks (the Executors page's Storage Memory). */
+  | {
+    readonly _tag: "BlockManagerAdded"
+    readonly time: number
+    readonly blockManagerId: BlockManagerIdInfo
+    readonly maxMem: number
+    readonly maxOnHeapMem?: number | undefined
+    readonly maxOffHeapMem?: number | undefined
+  }
+  /** A block manager is gone (its executor was lost or removed). */
+  | { readonly _tag: "BlockManagerRemoved"; readonly time: number; readonly blockManagerId: BlockManagerIdInfo }
   | {
     readonly _tag: "ApplicationStart"
     readonly appName: string
@@ -214,6 +240,8 @@ export interface SparkListener {
   readonly onExecutorAdded?: (event: Extract<SparkListenerEvent, { _tag: "ExecutorAdded" }>) => void
   readonly onExecutorRemoved?: (event: Extract<SparkListenerEvent, { _tag: "ExecutorRemoved" }>) => void
   readonly onApplicationEnd?: (event: Extract<SparkListenerEvent, { _tag: "ApplicationEnd" }>) => void
+  readonly onBlockManagerAdded?: (event: Extract<SparkListenerEvent, { _tag: "BlockManagerAdded" }>) => void
+  readonly onBlockManagerRemoved?: (event: Extract<SparkListenerEvent, { _tag: "BlockManagerRemoved" }>) => void
   readonly onApplicationStart?: (event: Extract<SparkListenerEvent, { _tag: "ApplicationStart" }>) => void
   readonly onEnvironmentUpdate?: (event: Extract<SparkListenerEvent, { _tag: "EnvironmentUpdate" }>) => void
   readonly onBlockUpdated?: (event: Extract<SparkListenerEvent, { _tag: "BlockUpdated" }>) => void
@@ -247,6 +275,10 @@ export const dispatch = (listener: SparkListener, event: SparkListenerEvent): vo
       return listener.onExecutorRemoved?.(event)
     case "ApplicationEnd":
       return listener.onApplicationEnd?.(event)
+    case "BlockManagerAdded":
+      return listener.onBlockManagerAdded?.(event)
+    case "BlockManagerRemoved":
+      return listener.onBlockManagerRemoved?.(event)
     case "ApplicationStart":
       return listener.onApplicationStart?.(event)
     case "EnvironmentUpdate":

@@ -17,6 +17,7 @@
  */
 import { ApplicationStatus } from "../internal/status/applicationStatus.js"
 import { JobStages } from "../internal/status/jobStages.js"
+import { newExecutorSummary } from "../internal/status/executorSummary.js"
 import { FinishedEntries, type Limits, limits, stageKey } from "../internal/status/retention.js"
 import { StorageStatus } from "../internal/status/storageStatus.js"
 import { type MetricDistributions, metricValues, TaskMetricSamples } from "../internal/status/taskMetricSamples.js"
@@ -61,7 +62,6 @@ export class AppStatusListener implements SparkListener {
   private readonly storage = new StorageStatus()
   private readonly application = new ApplicationStatus()
   private readonly jobStages = new JobStages()
-  // The finished jobs, stages and removed executors, oldest finished first, trimmed past their limits.
   private readonly finishedJobs: FinishedEntries<number>
   private readonly finishedStages: FinishedEntries<string>
   private readonly deadExecutors: FinishedEntries<string>
@@ -222,28 +222,19 @@ export class AppStatusListener implements SparkListener {
   }
 
   readonly onExecutorAdded = (event: Extract<SparkListenerEvent, { _tag: "ExecutorAdded" }>): void => {
-    this.deadExecutors.unfinished(event.executorId)
-    this.executorData.set(event.executorId, {
-      id: event.executorId,
-      hostPort: event.host,
-      totalCores: event.cores,
-      addTime: event.time,
-      isActive: true,
-      removeTime: undefined,
-      removeReason: undefined,
-      activeTasks: 0,
-      completedTasks: 0,
-      failedTasks: 0,
-      totalTasks: 0,
-      totalDuration: 0,
-      totalInputBytes: 0,
-      totalShuffleRead: 0,
-      totalShuffleWrite: 0,
-      memoryUsed: 0,
-      diskUsed: 0,
-      rddBlocks: 0
-    })
+    this.deadExecutors.unfinished(event.executorId) // its block manager may have registered first (the driver's always does)
+    this.executorData.set(event.executorId, newExecutorSummary(event, this.storage.blockManagers.get(event.executorId)))
   }
+
+  /** A block manager's memory: its executor's Storage Memory maximum (kept after it is removed, as Spark's dead executors show it). */
+  readonly onBlockManagerAdded = (event: Extract<SparkListenerEvent, { _tag: "BlockManagerAdded" }>): void => {
+    const memory = this.storage.onBlockManagerAdded(event)
+    const executor = this.executorData.get(event.blockManagerId.executorId)
+    if (executor !== undefined) Object.assign(executor, memory)
+  }
+
+  readonly onBlockManagerRemoved = (event: Extract<SparkListenerEvent, { _tag: "BlockManagerRemoved" }>): void =>
+    this.storage.onBlockManagerRemoved(event.blockManagerId.executorId)
 
   readonly onExecutorRemoved = (event: Extract<SparkListenerEvent, { _tag: "ExecutorRemoved" }>): void => {
     const executor = this.executorData.get(event.executorId)

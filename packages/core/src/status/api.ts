@@ -265,4 +265,9 @@ export interface ExecutorSummary {
   diskUsed: number
   /** Cached RDD blocks it holds. */
   rddBlocks: number
+  /** Bytes of memory its block manager may use for blocks (its `BlockManagerAdded`; 0 until it is heard). */
+  maxMemory: number
+  /** Of which on the heap and off it (Spark's `memoryMetrics`). */
+  maxOnHeapMemory: number
+  maxOffHeapMemory: number
 }

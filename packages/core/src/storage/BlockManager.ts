@@ -94,6 +94,7 @@ export class BlockManager {
     this.memory = new MemoryStore(options.maxMemory, (name, entry) => this.dropFromMemory(name, entry))
     this.master.register({
       id: this.id,
+      maxMemory: options.maxMemory,
       removeBlock: (blockId) => this.removeBlock(blockId, false),
       removeRdd: (rddId) => this.removeRdd(rddId),
       removeShuffle: (shuffleId) => this.removeShuffle(shuffleId)

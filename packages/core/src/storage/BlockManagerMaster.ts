@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
+import { type Clock, Context, Effect, Layer } from "effect"
 import { BlockGroups, rddGroup, shuffleGroup } from "../internal/storage/blockGroups.js"
 import type { BlockUpdatedInfo, SparkListenerEvent } from "../scheduler/SparkListener.js"
 import type * as BlockId from "./BlockId.js"
@@ -43,6 +43,8 @@ export interface BlockStatus {
  */
 export interface BlockManagerEndpoint {
   readonly id: BlockManagerId
+  /** Bytes of memory the block manager may use for blocks (its `BlockManagerAdded` event's `maxMem`). */
+  readonly maxMemory: number
   readonly removeBlock: (blockId: BlockId.BlockId) => void
   readonly removeRdd: (rddId: number) => number
   readonly removeShuffle: (shuffleId: number) => void
@@ -68,8 +70,27 @@ export class BlockManagerMaster {
    * and stream blocks are posted, as Spark's master sees them; shuffle blocks,
    * which Spark writes as files it never reports, are not.
    */
-  listenerBus: { readonly post: (event: SparkListenerEvent) => void } | undefined = undefined
+  private bus: { readonly post: (event: SparkListenerEvent) => void } | undefined = undefined
   private readonly managers = new Map<string, BlockManagerEndpoint>()
+  /** When each registered block manager registered, ms: its `BlockManagerAdded` time, even when posted later. */
+  private readonly registeredAt = new Map<string, number>()
+
+  /** `now` gives the events' times (ms; the layer reads Effect's Clock). */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get listenerBus(): { readonly post: (event: SparkListenerEvent) => void } | undefined {
+    return this.bus
+  }
+
+  /**
+   * Wires the bus. The block managers that registered before (the driver's,
+   * built with the context's environment) are announced now, as Spark's
+   * listener bus holds the driver's `BlockManagerAdded` until it starts.
+   */
+  set listenerBus(bus: { readonly post: (event: SparkListenerEvent) => void } | undefined) {
+    this.bus = bus
+    for (const endpoint of this.managers.values()) this.postAdded(endpoint)
+  }
   private readonly blockLocations = new Map<string, Map<string, BlockStatus>>()
   /** The known blocks by RDD and shuffle, so removing one costs its blocks, not a scan of all. */
   private readonly groups = new BlockGroups()
@@ -77,6 +98,21 @@ export class BlockManagerMaster {
   /** Registers (or re-registers) an executor's block manager. */
   register(endpoint: BlockManagerEndpoint): void {
     this.managers.set(endpoint.id.executorId, endpoint)
+    this.registeredAt.set(endpoint.id.executorId, this.now())
+    this.postAdded(endpoint)
+  }
+
+  /** As Spark's master endpoint: a block manager's registration tells listeners how much memory it has. */
+  private postAdded(endpoint: BlockManagerEndpoint): void {
+    // The on-heap pool is all of it: block stores here live in the JavaScript heap, none off it.
+    this.bus?.post({
+      _tag: "BlockManagerAdded",
+      time: this.registeredAt.get(endpoint.id.executorId) ?? this.now(),
+      blockManagerId: endpoint.id,
+      maxMem: endpoint.maxMemory,
+      maxOnHeapMem: endpoint.maxMemory,
+      maxOffHeapMem: 0
+    })
   }
 
   /** Records a block's new status on one executor; a status that keeps nothing removes the location. */
@@ -147,7 +183,10 @@ export class BlockManagerMaster {
 
   /** Forgets a lost executor and every block location on it. */
   removeExecutor(executorId: string): void {
+    const endpoint = this.managers.get(executorId)
     this.managers.delete(executorId)
+    this.registeredAt.delete(executorId)
+    if (endpoint !== undefined) this.bus?.post({ _tag: "BlockManagerRemoved", time: this.now(), blockManagerId: endpoint.id })
     for (const [name, locations] of this.blockLocations) {
       locations.delete(executorId)
       if (locations.size === 0) this.forgetBlock(name)
@@ -218,7 +257,7 @@ export class BlockManagerMasterEndpoint
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<BlockManagerMasterEndpoint> = Layer.sync(
+export const layer: Layer.Layer<BlockManagerMasterEndpoint> = Layer.effect(
   BlockManagerMasterEndpoint,
-  () => new BlockManagerMaster()
+  Effect.clockWith((clock: Clock.Clock) => Effect.sync(() => new BlockManagerMaster(() => clock.currentTimeMillisUnsafe())))
 )

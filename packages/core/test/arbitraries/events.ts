@@ -78,6 +78,8 @@ const jsonValue: fc.Arbitrary<JsonValue> = fc.jsonValue({ maxDepth: 3 }).map((v)
 )
 
 /** Every kind of event, each kind as likely as the others. */
+const blockManagerId = fc.record({ executorId: text, host: text, port: fc.integer({ min: 0, max: 65535 }) })
+
 export const sparkEvent: fc.Arbitrary<SparkListenerEvent> = fc.oneof(
   fc.record({ _tag: fc.constant("ApplicationStart" as const), appName: text, appId: text, time, sparkUser: text }),
   fc.record({ _tag: fc.constant("ApplicationEnd" as const), time }),
@@ -119,6 +121,16 @@ export const sparkEvent: fc.Arbitrary<SparkListenerEvent> = fc.oneof(
   }),
   fc.record({ _tag: fc.constant("ExecutorAdded" as const), executorId: text, host: text, cores: id, time }),
   fc.record({ _tag: fc.constant("ExecutorRemoved" as const), executorId: text, reason: text, time }),
+  fc.record({
+    _tag: fc.constant("BlockManagerAdded" as const),
+    time,
+    blockManagerId: blockManagerId,
+    maxMem: id,
+    // Spark's Option fields: absent in older logs.
+    maxOnHeapMem: optional(id),
+    maxOffHeapMem: optional(id)
+  }),
+  fc.record({ _tag: fc.constant("BlockManagerRemoved" as const), time, blockManagerId: blockManagerId }),
   fc.record({
     _tag: fc.constant("BlockUpdated" as const),
     blockUpdatedInfo: fc.record({ executorId: text, host: text, blockId: text, storageLevel: level, memSize: id, diskSize: id })

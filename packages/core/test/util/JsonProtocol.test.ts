@@ -18,6 +18,8 @@ import { sparkEvent } from "../arbitraries/events.js"
 const SPARK_NAMES: Record<SparkListenerEvent["_tag"], string> = {
   ApplicationStart: "SparkListenerApplicationStart",
   ApplicationEnd: "SparkListenerApplicationEnd",
+  BlockManagerAdded: "SparkListenerBlockManagerAdded",
+  BlockManagerRemoved: "SparkListenerBlockManagerRemoved",
   EnvironmentUpdate: "SparkListenerEnvironmentUpdate",
   JobStart: "SparkListenerJobStart",
   JobEnd: "SparkListenerJobEnd",

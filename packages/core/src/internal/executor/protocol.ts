@@ -61,7 +61,14 @@ export type ToExecutor =
 
 export type FromExecutor =
   | RpcFromExecutor
-  | { readonly _tag: "Registered"; readonly executorId: string; readonly host: string; readonly cores: number }
+  /** `maxMemory`: the bytes its block manager may use (the driver's `BlockManagerAdded`). */
+  | {
+    readonly _tag: "Registered"
+    readonly executorId: string
+    readonly host: string
+    readonly cores: number
+    readonly maxMemory: number
+  }
   | { readonly _tag: "StatusUpdate"; readonly taskId: number; readonly result: TaskResult }
   | { readonly _tag: "BlockUpdate"; readonly name: string; readonly status: BlockStatus }
   | { readonly _tag: "Fetch"; readonly requestId: number; readonly names: ReadonlyArray<string> }

@@ -4,7 +4,7 @@
 // what each executor holds of RDD and stream blocks. It holds only what is
 // cached now: a removed block, an unpersisted RDD or a lost executor's
 // blocks are forgotten, so its size follows the cluster's, not the run's length.
-import type { BlockUpdatedInfo, RDDInfo } from "../../scheduler/SparkListener.js"
+import type { BlockUpdatedInfo, RDDInfo, SparkListenerEvent } from "../../scheduler/SparkListener.js"
 import { describeLevel, type RDDPartitionInfo, type RDDStorageInfo } from "../../status/api.js"
 import { trimFinished } from "./retention.js"
 
@@ -15,6 +15,13 @@ interface LiveRDD {
   storageLevel: string
   /** Per block, per executor: its memory and disk sizes. */
   readonly blocks: Map<string, Map<string, { memSize: number; diskSize: number; level: string }>>
+}
+
+/** How much memory a block manager may use for blocks, as its `BlockManagerAdded` said. */
+export interface BlockManagerMemory {
+  readonly maxMemory: number
+  readonly maxOnHeapMemory: number
+  readonly maxOffHeapMemory: number
 }
 
 /** What an executor holds of cached blocks, as its summary shows. */
@@ -34,6 +41,24 @@ export class StorageStatus {
   /** Each executor's stream blocks' sizes (Spark's StreamBlockData), for its totals. */
   private readonly streamBlocks = new Map<string, Map<string, { memSize: number; diskSize: number }>>()
   readonly executors = new Map<string, ExecutorStorage>()
+  /** Each live block manager's memory, by executor (the driver's too): kept while it is registered. */
+  readonly blockManagers = new Map<string, BlockManagerMemory>()
+
+  /** A block manager registered (or registered again): its memory. */
+  onBlockManagerAdded(event: Extract<SparkListenerEvent, { _tag: "BlockManagerAdded" }>): BlockManagerMemory {
+    const memory: BlockManagerMemory = {
+      maxMemory: event.maxMem,
+      // Spark's older logs leave the split out: all of it is on the heap.
+      maxOnHeapMemory: event.maxOnHeapMem ?? event.maxMem,
+      maxOffHeapMemory: event.maxOffHeapMem ?? 0
+    }
+    this.blockManagers.set(event.blockManagerId.executorId, memory)
+    return memory
+  }
+
+  onBlockManagerRemoved(executorId: string): void {
+    this.blockManagers.delete(executorId)
+  }
 
   /** A stage named its RDDs: the persisted ones are tracked (their names and partition counts). */
   onRddInfos(infos: ReadonlyArray<RDDInfo>): void {
@@ -127,6 +152,7 @@ export class StorageStatus {
     }
     this.streamBlocks.delete(executorId)
     this.executors.delete(executorId)
+    this.blockManagers.delete(executorId)
   }
 
   /** The cached RDDs (those with at least one cached partition), by id. */

@@ -124,11 +124,18 @@ export const executorJson = (executor: ExecutorSummary) => ({
   totalShuffleRead: executor.totalShuffleRead,
   totalShuffleWrite: executor.totalShuffleWrite,
   isBlacklisted: false,
-  maxMemory: 0,
+  maxMemory: executor.maxMemory,
   addTime: formatApiDate(executor.addTime),
   removeTime: date(executor.removeTime),
   removeReason: executor.removeReason,
   executorLogs: {},
+  // Spark's MemoryMetrics: what its cached blocks use, all on the heap (block stores here live in the JavaScript heap).
+  memoryMetrics: {
+    usedOnHeapStorageMemory: executor.memoryUsed,
+    usedOffHeapStorageMemory: 0,
+    totalOnHeapStorageMemory: executor.maxOnHeapMemory,
+    totalOffHeapStorageMemory: executor.maxOffHeapMemory
+  },
   blacklistedInStages: []
 })
 

@@ -110,6 +110,8 @@ export class DriverEndpoint {
     backend.heartbeats.executorAdded(executor.id)
     backend.master.register({
       id: { executorId: executor.id, host: executor.host, port: 0 },
+      // An executor of a build that does not send it counts as none (never `undefined` in an event).
+      maxMemory: Number.isFinite(message.maxMemory) ? message.maxMemory : 0,
       removeBlock: (blockId) => backend.post(executor, { _tag: "RemoveBlock", name: blockId.name }),
       removeRdd: (rddId) => {
         backend.post(executor, { _tag: "RemoveRdd", rddId })

@@ -61,7 +61,9 @@ export const ExecutorsTab = (stores: SparkUIStores, tabs: () => ReadonlyArray<We
         content: html`<ul class="summary"><li><strong>Active:</strong> <span id="num-active-executors">${active.length}</span></li>
 <li><strong>Dead:</strong> <span id="num-dead-executors">${executors.length - active.length}</span></li>
 <li><strong>Cores:</strong> ${active.reduce((n, e) => n + e.totalCores, 0)}</li>
-<li><strong>Storage Memory:</strong> ${UIUtils.formatBytes(active.reduce((n, e) => n + e.memoryUsed, 0))}</li>
+<li><strong>Storage Memory:</strong> ${UIUtils.formatBytes(active.reduce((n, e) => n + e.memoryUsed, 0))} / ${
+          UIUtils.formatBytes(active.reduce((n, e) => n + e.maxMemory, 0))
+        }</li>
 <li><strong>Disk Used:</strong> ${UIUtils.formatBytes(active.reduce((n, e) => n + e.diskUsed, 0))}</li></ul>${
           UIUtils.table(
             "executors",
@@ -69,9 +71,9 @@ export const ExecutorsTab = (stores: SparkUIStores, tabs: () => ReadonlyArray<We
             executors.map((e) =>
               html`<tr data-executor-id="${e.id}" data-active="${e.isActive}"><td>${e.id}</td><td>${e.hostPort}</td><td>${
                 e.isActive ? "Active" : "Dead"
-              }</td><td data-field="rddBlocks">${e.rddBlocks}</td><td data-field="memoryUsed" data-bytes="${e.memoryUsed}">${
+              }</td><td data-field="rddBlocks">${e.rddBlocks}</td><td data-field="memoryUsed" data-bytes="${e.memoryUsed}" data-max-bytes="${e.maxMemory}">${
                 UIUtils.formatBytes(e.memoryUsed)
-              }</td><td data-field="diskUsed" data-bytes="${e.diskUsed}">${
+              } / ${UIUtils.formatBytes(e.maxMemory)}</td><td data-field="diskUsed" data-bytes="${e.diskUsed}">${
                 UIUtils.formatBytes(e.diskUsed)
               }</td><td>${e.totalCores}</td><td>${e.activeTasks}</td><td>${e.failedTasks}</td><td>${e.completedTasks}</td><td>${e.totalTasks}</td><td>${
                 UIUtils.formatDuration(e.totalDuration)
