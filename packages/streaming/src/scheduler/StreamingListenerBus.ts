@@ -131,6 +131,60 @@ export const sparkListener = (
 })
 
 /**
+ * A replay's progress listener, made at the log's first streaming event, and the first error met.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StreamingReplay {
+  readonly listener: SparkListener.SparkListener
+  readonly progress: () => StreamingJobProgressListener.StreamingJobProgressListener | undefined
+  readonly failure: () => InvalidStreamError | undefined
+}
+
+/**
+ * A Spark listener that rebuilds the Streaming tab's store from replayed
+ * events; `name` says where they come from in its errors.
+ *
+ * **Example**
+ * ```ts
+ * const collected = StreamingListenerBus.replayCollector(SparkConf.make(), "/tmp/spark-events/local-1")
+ * yield* ReplayListenerBus.replay("/tmp/spark-events/local-1", [collected.listener])
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const replayCollector = (conf: SparkConf.SparkConf, name: string): StreamingReplay => {
+  let progress: StreamingJobProgressListener.StreamingJobProgressListener | undefined
+  let failure: InvalidStreamError | undefined
+  const listener: SparkListener.SparkListener = {
+    // The output operations' Spark jobs, as the live listener hears them from the SparkContext.
+    onJobStart: (event) => progress?.onJobStart(event),
+    onOtherEvent: (other) => {
+      const unwrapped = unwrap(other)
+      if (unwrapped === undefined || failure !== undefined) return
+      if ("error" in unwrapped) {
+        failure = new InvalidStreamError({ stream: "StreamingListenerBus", message: `${name}: a streaming event: ${unwrapped.error}` })
+        return
+      }
+      if (progress === undefined) {
+        // The store is made when the run's first streaming event names the batch interval.
+        if (unwrapped.batchDurationMs === undefined) return
+        const made = StreamingJobProgressListener.make(conf, unwrapped.batchDurationMs)
+        if (made instanceof InvalidStreamError) {
+          failure = made
+          return
+        }
+        progress = made
+      }
+      dispatch(progress, unwrapped.event)
+    }
+  }
+  return { listener, progress: () => progress, failure: () => failure }
+}
+
+/**
  * Rebuilds the Streaming tab's store from an event log: the progress
  * listener made with the log's batch interval and the configuration's
  * `spark.streaming.ui.retainedBatches`, fed every streaming event of the log
@@ -155,32 +209,9 @@ export const replayEventLog = (
   JsonProtocol.EventLogFormatError | ReplayListenerBus.EventLogReadError | InvalidStreamError
 > =>
   Effect.gen(function*() {
-    let progress: StreamingJobProgressListener.StreamingJobProgressListener | undefined
-    let failure: InvalidStreamError | undefined
-    const collector: SparkListener.SparkListener = {
-      // The output operations' Spark jobs, as the live listener hears them from the SparkContext.
-      onJobStart: (event) => progress?.onJobStart(event),
-      onOtherEvent: (other) => {
-        const unwrapped = unwrap(other)
-        if (unwrapped === undefined || failure !== undefined) return
-        if ("error" in unwrapped) {
-          failure = new InvalidStreamError({ stream: "StreamingListenerBus", message: `${file}: a streaming event: ${unwrapped.error}` })
-          return
-        }
-        if (progress === undefined) {
-          // The store is made when the run's first streaming event names the batch interval.
-          if (unwrapped.batchDurationMs === undefined) return
-          const made = StreamingJobProgressListener.make(conf, unwrapped.batchDurationMs)
-          if (made instanceof InvalidStreamError) {
-            failure = made
-            return
-          }
-          progress = made
-        }
-        dispatch(progress, unwrapped.event)
-      }
-    }
-    yield* Replay.replay(file, [collector])
+    const collected = replayCollector(conf, file)
+    yield* Replay.replay(file, [collected.listener])
+    const failure = collected.failure()
     if (failure !== undefined) return yield* Effect.fail(failure)
-    return progress
+    return collected.progress()
   })
