@@ -15,6 +15,8 @@ export * as Checkpoint from "./Checkpoint.js"
 /** @since 0.1.0 */
 export * from "./dstream/index.js"
 /** @since 0.1.0 */
+export * as StreamingDuration from "./Duration.js"
+/** @since 0.1.0 */
 export * as DStreamGraph from "./DStreamGraph.js"
 /** @since 0.1.0 */
 export * as InputInfoTracker from "./scheduler/InputInfoTracker.js"
