@@ -1,11 +1,11 @@
 import type { RDD } from "@tspark/core"
 import { BlockRDD } from "@tspark/core/rdd"
-import { Clock, Effect, Fiber, Queue, type Scope, SubscriptionRef } from "effect"
-import * as RecurringTimer from "../scheduler/RecurringTimer.js"
+import { Clock, Effect, Queue, type Scope, SubscriptionRef } from "effect"
 import type { RestartPoint } from "../scheduler/JobGenerator.js"
 import type { JobSet } from "../scheduler/JobSet.js"
 import { StreamingJobError } from "../StreamingError.js"
 import { RecentBatches } from "./recentBatches.js"
+import { RecurringTimerImpl } from "./recurringTimer.js"
 import type { SchedulerContext } from "./schedulerContext.js"
 import { awaitUntil } from "./waiter.js"
 
@@ -24,7 +24,7 @@ export interface JobSubmitter {
 
 /** The generator; its owner runs `loop` in a scope. */
 export class JobGeneratorImpl {
-  private timer: Fiber.Fiber<never> | undefined
+  private timer: RecurringTimerImpl | undefined
   private readonly generated = new RecentBatches()
   /** RDDs forgotten by clearMetadata whose cleanup waits for earlier batches still running. */
   private forgotten: Array<RDD.RDD<unknown>> = []
@@ -49,11 +49,12 @@ export class JobGeneratorImpl {
 
   start(): Effect.Effect<number> {
     return Effect.gen({ self: this }, function*() {
-      const batch = this.ctx.graph.batchDurationMs
-      const startTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
-      const zeroTime = startTime - batch
+      // Mirrors startFirstTime: the timer's first time is the first batch; the graph starts one batch before.
+      const timer = this.newTimer()
+      const startTime = yield* timer.getStartTime
+      const zeroTime = startTime - this.ctx.graph.batchDurationMs
       this.ctx.graph.start(zeroTime)
-      yield* this.startTimer(startTime)
+      yield* Effect.orDie(timer.start(startTime))
       return zeroTime
     })
   }
@@ -61,15 +62,16 @@ export class JobGeneratorImpl {
   /**
    * Mirrors `JobGenerator.restart`: the graph keeps the checkpoint's zero
    * time; the batches the checkpoint had not completed and those that fell
-   * in the down time run first, in order; then the timer goes on from the
-   * next batch boundary.
+   * in the down time run first, in order; then the timer goes on from its
+   * restart time, the next boundary of the zero time's series.
    */
   restart(checkpoint: RestartPoint): Effect.Effect<number> {
     return Effect.gen({ self: this }, function*() {
       const batch = this.ctx.graph.batchDurationMs
       const { checkpointTime, zeroTime } = checkpoint
       this.ctx.graph.start(zeroTime)
-      const restartTime = RecurringTimer.nextBoundary(yield* Clock.currentTimeMillis, batch)
+      const timer = this.newTimer()
+      const restartTime = yield* Effect.orDie(timer.getRestartTime(zeroTime))
       const downTimes: Array<number> = []
       for (let time = checkpointTime; time < restartTime; time += batch) downTimes.push(time)
       const times = [...new Set([...checkpoint.pendingTimes, ...downTimes])]
@@ -83,27 +85,35 @@ export class JobGeneratorImpl {
         yield* SubscriptionRef.update(this.queued, (n) => n + 1)
         yield* Queue.offer(this.events, { _tag: "GenerateJobs", time })
       }
-      yield* this.startTimer(restartTime)
+      yield* Effect.orDie(timer.start(restartTime))
       return zeroTime
     })
   }
 
-  private startTimer(firstTime: number): Effect.Effect<void> {
-    return Effect.gen({ self: this }, function*() {
-      this.timer = yield* Effect.forkIn(
-        // Uninterruptible, so a stop between the count and the post cannot leave a batch counted but never posted.
-        RecurringTimer.run(this.ctx.graph.batchDurationMs, firstTime, (time) =>
-          Effect.uninterruptible(Effect.andThen(
-            SubscriptionRef.update(this.queued, (n) => n + 1),
-            Queue.offer(this.events, { _tag: "GenerateJobs", time })
-          ))),
-        this.scope
-      )
-    })
+  /** Spark's `timer`: posts `GenerateJobs(time)` at every batch boundary. */
+  private newTimer(): RecurringTimerImpl {
+    const timer = new RecurringTimerImpl(
+      this.ctx.graph.batchDurationMs,
+      // Uninterruptible, so a stop between the count and the post cannot leave a batch counted but never posted.
+      (time) =>
+        Effect.uninterruptible(Effect.andThen(
+          SubscriptionRef.update(this.queued, (n) => n + 1),
+          Queue.offer(this.events, { _tag: "GenerateJobs", time })
+        )),
+      "JobGenerator",
+      this.scope
+    )
+    this.timer = timer
+    return timer
   }
 
-  stopTimer(): Effect.Effect<void> {
-    return Effect.suspend(() => (this.timer === undefined ? Effect.void : Effect.asVoid(Fiber.interrupt(this.timer))))
+  /**
+   * Stops the timer; returns the last batch time it posted (-1 if none).
+   * With `interruptTimer` false (Spark's graceful stop) it first posts the
+   * batch it waits for and one more (see RecurringTimer.stop).
+   */
+  stopTimer(interruptTimer = true): Effect.Effect<number> {
+    return Effect.suspend(() => (this.timer === undefined ? Effect.succeed(-1) : Effect.orDie(this.timer.stop(interruptTimer))))
   }
 
   awaitBatchesDone(): Effect.Effect<void> {

@@ -1,5 +1,5 @@
 /**
- * Turns elapsed batch intervals into job sets: a recurring timer posts
+ * Turns elapsed batch intervals into job sets: a `RecurringTimer` posts
  * `GenerateJobs(time)` every batch duration; for each, the generator asks the
  * receiver tracker to allocate received blocks to the batch, asks the graph
  * for the batch's jobs, and submits them to its `JobScheduler`. After a batch
@@ -78,8 +78,13 @@ export class JobGenerator extends Context.Service<JobGenerator, {
   start(): Effect.Effect<number>
   /** Starts again from a checkpoint: its unfinished and down-time batches first, then the timer; returns the zero time. */
   restart(checkpoint: RestartPoint): Effect.Effect<number>
-  /** Stops generating new batches (those already posted are still processed). */
-  stopTimer(): Effect.Effect<void>
+  /**
+   * Stops generating new batches (those already posted are still processed);
+   * returns the last batch time posted (-1 if none). `interruptTimer` (default
+   * true) stops at once; false first lets the timer post the batch it waits
+   * for and one more, as `RecurringTimer.stop(false)`.
+   */
+  stopTimer(interruptTimer?: boolean): Effect.Effect<number>
   /** Waits until every batch posted by the timer has been generated and completed. */
   awaitBatchesDone(): Effect.Effect<void>
   /** Called by the job scheduler when every job of a batch is done. */
