@@ -19,7 +19,7 @@ import type { InvalidArgumentError, InvalidConfigError, InvalidDurationError, In
  *
  * - `maxRatePerPartition`: caps each partition; 0 (the default) means no cap
  *   (`spark.streaming.kafka.maxRatePerPartition`);
- * - `minRatePerPartition`: the least a partition with lag may take per batch
+ * - `minRatePerPartition`: the least each partition may take per batch
  *   (default 1, `spark.streaming.kafka.minRatePerPartition`), so that no
  *   partition with data starves.
  *
@@ -49,9 +49,13 @@ export interface PerPartitionRates<K = unknown> {
  * Everything `maxMessagesPerPartition` needs besides the latest offsets.
  *
  * - `currentOffsets`: where each partition's next batch starts;
- * - `estimatedRate`: the rate controller's latest rate (or the initial rate
- *   before the first estimate), records/s for the whole stream; `None` or 0 when
- *   backpressure is off or nothing is known yet;
+ * - `estimatedRate`: the rate controller's latest rate, records/s for the
+ *   whole stream; `None` (or 0) when backpressure is off or there is no
+ *   estimate yet;
+ * - `initialRate`: with backpressure on, the rate to use while there is no
+ *   estimate (`spark.streaming.backpressure.initialRate`, records/s for the
+ *   whole stream); absent or 0 for none. Leave it out when backpressure is
+ *   off: Spark reads it only for a stream with a rate controller;
  * - `batchDurationMs`: the batch duration, > 0.
  *
  * Mirrors the state `DirectKafkaInputDStream.maxMessagesPerPartition` reads.
@@ -75,6 +79,7 @@ export interface PerPartitionRates<K = unknown> {
 export interface DirectRateOptions<K> extends PerPartitionRates<K> {
   readonly currentOffsets: ReadonlyMap<K, number>
   readonly estimatedRate: Option.Option<number>
+  readonly initialRate?: number | undefined
   readonly batchDurationMs: number
 }
 
@@ -82,17 +87,17 @@ export interface DirectRateOptions<K> extends PerPartitionRates<K> {
  * The most messages each partition may contribute to the next batch, given the
  * latest available `offsets`:
  *
- * - with an estimated rate > 0, the rate is divided between partitions in
- *   proportion to their lag (`offset - currentOffset`, at least 0), each share
- *   capped by `maxRatePerPartition` when that is > 0;
+ * - the rate is the estimated rate when it is > 0, else `initialRate`;
+ * - with a rate > 0, it is divided between partitions in proportion to their
+ *   lag (`offset - currentOffset`, at least 0), each share capped by
+ *   `maxRatePerPartition` when that is > 0;
  * - without one, each partition gets `maxRatePerPartition`;
- * - each per-partition rate times the batch seconds, truncated, is the limit; a
- *   partition with lag gets at least `minRatePerPartition` (default 1);
+ * - each per-partition rate times the batch seconds, truncated, is the limit,
+ *   and never below `minRatePerPartition` (default 1), for every partition, as
+ *   in Spark (a partition without lag is then clamped to its latest offset by
+ *   the caller, Spark's `clamp`);
  * - `None` when there is nothing to limit: no lag at all under backpressure, or
  *   no rate and no cap.
- *
- * Partitions without lag get their truncated share (usually 0); Spark raises
- * them to `minRatePerPartition` too, which its `clamp` then undoes.
  *
  * Mirrors `DirectKafkaInputDStream.maxMessagesPerPartition`.
  *

@@ -80,7 +80,7 @@ describe("DirectRateLimits.maxMessagesPerPartition", () => {
       assert.deepStrictEqual(empty, Option.none())
     }))
 
-  it.effect("a partition with lag gets at least minRatePerPartition (default 1); one without lag gets 0", () =>
+  it.effect("every partition gets at least minRatePerPartition (default 1), with lag or not, as in Spark", () =>
     Effect.gen(function*() {
       const input = offsets([["big", 1_000_000], ["small", 1], ["idle", 7]])
       const currentOffsets = offsets([["big", 0], ["small", 0], ["idle", 7]])
@@ -90,14 +90,14 @@ describe("DirectRateLimits.maxMessagesPerPartition", () => {
         batchDurationMs: 1_000
       })
       // small's share is 100 * 1 / 1000001 < 1 record: the floor keeps it moving
-      assert.deepStrictEqual(limits, Option.some(new Map([["big", 99], ["small", 1], ["idle", 0]])))
+      assert.deepStrictEqual(limits, Option.some(new Map([["big", 99], ["small", 1], ["idle", 1]])))
       const floored = yield* DirectRateLimits.maxMessagesPerPartition(input, {
         currentOffsets,
         estimatedRate: Option.some(100),
         minRatePerPartition: 5,
         batchDurationMs: 1_000
       })
-      assert.deepStrictEqual(floored, Option.some(new Map([["big", 99], ["small", 5], ["idle", 0]])))
+      assert.deepStrictEqual(floored, Option.some(new Map([["big", 99], ["small", 5], ["idle", 5]])))
       const noFloor = yield* DirectRateLimits.maxMessagesPerPartition(input, {
         currentOffsets,
         estimatedRate: Option.some(100),
@@ -132,6 +132,10 @@ describe("DirectRateLimits.maxMessagesPerPartition", () => {
       assert.include(max.message, "maxRatePerPartition is -3")
       const min = yield* run(offsets([["a", 5]]), { ...ok, minRatePerPartition: (p) => p === "a" ? NaN : 1 })
       assert.include(min.message, "minRatePerPartition(a) is NaN")
+      const initial = yield* run(offsets([["a", 5]]), { ...ok, initialRate: -10 })
+      assert.strictEqual(initial._tag, "InvalidRateError")
+      assert.include(initial.message, "initialRate is -10; pass a finite number of records per second >= 0.")
+      assert.include(initial.message, "spark.streaming.backpressure.initialRate")
     }))
 
   it.effect("ratesFromConfig reads the kafka keys", () =>
@@ -149,6 +153,88 @@ describe("DirectRateLimits.maxMessagesPerPartition", () => {
       )
       const bad = yield* Effect.flip(DirectRateLimits.ratesFromConfig({ "spark.streaming.kafka.maxRatePerPartition": "x" }))
       assert.strictEqual(bad._tag, "InvalidConfigError")
+    }))
+})
+
+describe("DirectRateLimits.maxMessagesPerPartition (DirectKafkaStreamSuite)", () => {
+  const tp = (p: number) => `topic-${p}`
+  const fromZero = (...ps: ReadonlyArray<number>) => offsets(ps.map((p) => [tp(p), 0]))
+
+  it.effect("maxMessagesPerPartition with backpressure disabled", () =>
+    Effect.gen(function*() {
+      // maxRatePerPartition 100 records/s, 100 ms batches: 10 each
+      const limits = yield* DirectRateLimits.maxMessagesPerPartition(offsets([[tp(0), 50], [tp(1), 50]]), {
+        currentOffsets: fromZero(0, 1),
+        estimatedRate: Option.none(),
+        maxRatePerPartition: 100,
+        batchDurationMs: 100
+      })
+      assert.deepStrictEqual(limits, Option.some(new Map([[tp(0), 10], [tp(1), 10]])))
+    }))
+
+  it.effect("maxMessagesPerPartition with no lag", () =>
+    Effect.gen(function*() {
+      const limits = yield* DirectRateLimits.maxMessagesPerPartition(offsets([[tp(0), 0], [tp(1), 0]]), {
+        currentOffsets: fromZero(0, 1),
+        estimatedRate: Option.some(100),
+        maxRatePerPartition: 100,
+        batchDurationMs: 100
+      })
+      assert.deepStrictEqual(limits, Option.none())
+    }))
+
+  it.effect("maxMessagesPerPartition respects max rate", () =>
+    Effect.gen(function*() {
+      const limits = yield* DirectRateLimits.maxMessagesPerPartition(offsets([[tp(0), 1000], [tp(1), 1000]]), {
+        currentOffsets: fromZero(0, 1),
+        estimatedRate: Option.some(1000),
+        maxRatePerPartition: (p) => p === tp(0) ? 50 : 100,
+        batchDurationMs: 100
+      })
+      assert.deepStrictEqual(limits, Option.some(new Map([[tp(0), 5], [tp(1), 10]])))
+    }))
+
+  it.effect("backpressure.initialRate should honor maxRatePerPartition; use backpressure.initialRate with backpressure", () =>
+    Effect.gen(function*() {
+      const firstBatch = (maxRatePerPartition: number, initialRate: number) =>
+        DirectRateLimits.maxMessagesPerPartition(offsets([[tp(0), 1000]]), {
+          currentOffsets: fromZero(0),
+          estimatedRate: Option.none(), // no estimate before the first batch
+          initialRate,
+          maxRatePerPartition,
+          batchDurationMs: 500
+        })
+      assert.deepStrictEqual(yield* firstBatch(1000, 500), Option.some(new Map([[tp(0), 250]])))
+      assert.deepStrictEqual(yield* firstBatch(300, 1000), Option.some(new Map([[tp(0), 150]])))
+    }))
+
+  it.effect("maxMessagesPerPartition with zero offset and rate equal to the specified minimum with default 1", () =>
+    Effect.gen(function*() {
+      const limits = yield* DirectRateLimits.maxMessagesPerPartition(
+        offsets([[tp(0), 0], [tp(1), 100], [tp(2), 200], [tp(3), 300]]),
+        {
+          currentOffsets: fromZero(0, 1, 2, 3),
+          estimatedRate: Option.some(1),
+          maxRatePerPartition: 100,
+          minRatePerPartition: 5,
+          batchDurationMs: 60_000
+        }
+      )
+      assert.deepStrictEqual(limits, Option.some(new Map([[tp(0), 5], [tp(1), 10], [tp(2), 20], [tp(3), 30]])))
+    }))
+
+  it.effect("the initial rate counts only until there is an estimate (> 0)", () =>
+    Effect.gen(function*() {
+      const limit = (estimatedRate: Option.Option<number>) =>
+        DirectRateLimits.maxMessagesPerPartition(offsets([[tp(0), 10_000]]), {
+          currentOffsets: fromZero(0),
+          estimatedRate,
+          initialRate: 1000,
+          batchDurationMs: 1000
+        })
+      assert.deepStrictEqual(yield* limit(Option.none()), Option.some(new Map([[tp(0), 1000]])))
+      assert.deepStrictEqual(yield* limit(Option.some(0)), Option.some(new Map([[tp(0), 1000]])))
+      assert.deepStrictEqual(yield* limit(Option.some(200)), Option.some(new Map([[tp(0), 200]])))
     }))
 })
 
@@ -184,11 +270,30 @@ describe("DirectRateLimits properties", () => {
       const limit = limits.get(r.p)!
       assert.isAtLeast(limit, 0)
       assert.isTrue(Number.isInteger(limit))
-      if (r.lag > 0) assert.isAtLeast(limit, 1)
-      else assert.strictEqual(limit, 0)
+      assert.isAtLeast(limit, 1)
+      if (r.lag <= 0) assert.strictEqual(limit, 1)
       if (max > 0) assert.isAtMost(limit, Math.max(Math.floor(max * secs), 1))
       total += limit
     }
-    assert.isAtMost(total, Math.floor(rate * secs) + lagging.length)
+    assert.isAtMost(total, Math.floor(rate * secs) + ps.length)
+  })
+
+  test.prop([
+    partitions,
+    fc.integer({ min: 1, max: 100_000 }),
+    fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100_000 })),
+    fc.integer({ min: 1, max: 60_000 })
+  ])("without an estimate, the initial rate acts as the estimate would", (ps, initialRate, max, ms) => {
+    const run = (estimatedRate: Option.Option<number>, initial: number | undefined) =>
+      Effect.runSync(
+        DirectRateLimits.maxMessagesPerPartition(new Map(ps.map((r) => [r.p, r.current + r.lag])), {
+          currentOffsets: new Map(ps.map((r) => [r.p, r.current])),
+          estimatedRate,
+          initialRate: initial,
+          maxRatePerPartition: max,
+          batchDurationMs: ms
+        })
+      )
+    assert.deepStrictEqual(run(Option.none(), initialRate), run(Option.some(initialRate), undefined))
   })
 })

@@ -31,6 +31,9 @@ export const maxMessagesPerPartition = Effect.fnUntraced(function*<K>(
       hint: "Pass Option.none() when there is no estimate yet."
     })
   }
+  const initialRate = options.initialRate === undefined ? 0 : yield* validate.rate("initialRate", options.initialRate, {
+    hint: `Pass ${keys.initialRate} (records/s for the whole stream), or 0 for none.`
+  })
   const lags = new Map<K, number>()
   let totalLag = 0
   for (const [partition, offset] of offsets) {
@@ -57,7 +60,9 @@ export const maxMessagesPerPartition = Effect.fnUntraced(function*<K>(
 
   const limits = new Map<K, number>()
   let sum = 0
-  const rate = Option.isSome(estimated) && estimated.value > 0 ? estimated.value : undefined
+  // Spark: the latest rate when there is one (> 0), else the initial rate; a rate of 0 means none.
+  const latest = Option.isSome(estimated) && estimated.value > 0 ? estimated.value : initialRate
+  const rate = latest > 0 ? latest : undefined
   for (const [partition, lag] of lags) {
     const max = yield* perPartition("maxRatePerPartition", options.maxRatePerPartition, 0, partition)
     let limit: number
@@ -77,13 +82,9 @@ export const maxMessagesPerPartition = Effect.fnUntraced(function*<K>(
   const secsPerBatch = batchDurationMs / 1000
   const result = new Map<K, number>()
   for (const [partition, limit] of limits) {
-    const messages = Math.floor(secsPerBatch * limit)
-    if (lags.get(partition)! > 0) {
-      const min = yield* perPartition("minRatePerPartition", options.minRatePerPartition, 1, partition)
-      result.set(partition, Math.max(messages, min))
-    } else {
-      result.set(partition, messages)
-    }
+    // Every partition gets at least the floor, with lag or not (a caller clamps to the latest offset).
+    const min = yield* perPartition("minRatePerPartition", options.minRatePerPartition, 1, partition)
+    result.set(partition, Math.max(Math.floor(secsPerBatch * limit), min))
   }
   return Option.some(result)
 })

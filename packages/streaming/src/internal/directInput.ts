@@ -119,7 +119,8 @@ export const resolveCurrent = (
 /**
  * The ranges of a batch: from each partition's current offset to its latest,
  * clamped by `maxMessagesPerPartition` (Spark's `clamp`). `estimatedRate` is
- * the rate controller's latest rate, when backpressure has one.
+ * the rate controller's latest rate, when backpressure has one; until then
+ * (or while it is 0) the initial rate stands in.
  */
 export const planRanges = (
   position: DirectPosition,
@@ -129,14 +130,13 @@ export const planRanges = (
 ): Effect.Effect<Array<OffsetRange.OffsetRange>> =>
   Effect.gen(function*() {
     const { settings } = position
-    const rate = settings.backpressure
-      ? Option.orElse(estimatedRate, () => settings.initialRate > 0 ? Option.some(settings.initialRate) : Option.none())
-      : Option.none<number>()
     const ends = new Map<string, number>()
     for (const [partition, offset] of current) ends.set(partition, latest.get(partition) ?? offset)
     const limits = yield* DirectRateLimits.maxMessagesPerPartition(ends, {
       currentOffsets: current,
-      estimatedRate: rate,
+      // Spark reads the initial rate only for a stream with a rate controller (backpressure on).
+      estimatedRate: settings.backpressure ? estimatedRate : Option.none(),
+      ...(settings.backpressure ? { initialRate: settings.initialRate } : {}),
       batchDurationMs: position.batchDurationMs,
       maxRatePerPartition: settings.maxRatePerPartition,
       minRatePerPartition: settings.minRatePerPartition
