@@ -8,91 +8,75 @@
  * Exported from the package as `StreamingDuration`, so that it reads apart
  * from effect's own `Duration` module in the same file.
  *
- * Spark's `Duration` holds a whole number of milliseconds, so arguments must
- * be finite whole milliseconds; anything else fails with an
- * `InvalidStreamError` naming the function and the argument.
+ * Like Effect's own `Duration` functions these are pure and total over their
+ * types; values reach the engine through the streaming options, which check
+ * them (a batch duration must be a positive whole number of milliseconds, a
+ * window a multiple of its parent's slide, ...) and fail with a typed error
+ * naming the option.
  *
  * Mirrors `org.apache.spark.streaming.Duration` and its helper objects.
  *
  * @since 0.1.0
  */
-import { Duration, Effect } from "effect"
+import { Duration } from "effect"
 import { dual } from "effect/Function"
-import { countMillis, msDurationToString, wholeFactor, wholeMillis } from "./internal/durations.js"
-import { InvalidStreamError } from "./StreamingError.js"
+import { msDurationToString } from "./internal/durations.js"
 
-type Result<A> = Effect.Effect<A, InvalidStreamError>
+/** Milliseconds of a duration input (a value outside `Duration.Input`'s type is a defect, as in effect's `Duration`). */
+const ms = (input: Duration.Input): number => Duration.toMillis(Duration.fromInputUnsafe(input))
 
-const lift = <A>(value: A | InvalidStreamError): Result<A> =>
-  value instanceof InvalidStreamError ? Effect.fail(value) : Effect.succeed(value)
+type Binary<A> = {
+  (that: Duration.Input): (self: Duration.Input) => A
+  (self: Duration.Input, that: Duration.Input): A
+}
 
-const one = <A>(fn: string, f: (ms: number) => A) => (self: Duration.Input): Result<A> =>
-  Effect.suspend(() => {
-    const ms = wholeMillis(self, fn, "the duration")
-    return ms instanceof InvalidStreamError ? Effect.fail(ms) : Effect.succeed(f(ms))
-  })
-
-const two =
-  <A>(fn: string, f: (a: number, b: number) => A | InvalidStreamError) => (self: Duration.Input, that: Duration.Input): Result<A> =>
-    Effect.suspend(() => {
-      const a = wholeMillis(self, fn, "the first duration")
-      if (a instanceof InvalidStreamError) return Effect.fail(a)
-      const b = wholeMillis(that, fn, "the second duration")
-      if (b instanceof InvalidStreamError) return Effect.fail(b)
-      return lift(f(a, b))
-    })
-
-const unit = (fn: string, msPerUnit: number) => (n: number): Result<Duration.Duration> =>
-  Effect.suspend(() => lift(countMillis(fn, fn === "Milliseconds" ? "milliseconds" : fn.toLowerCase(), n, msPerUnit))).pipe(
-    Effect.map(Duration.millis)
-  )
+const binary = <A>(f: (a: number, b: number) => A): Binary<A> =>
+  dual(2, (self: Duration.Input, that: Duration.Input): A => f(ms(self), ms(that)))
 
 /**
- * A duration of `n` milliseconds (`n` finite, >= 0, whole).
+ * A duration of `n` milliseconds.
  *
  * Mirrors `org.apache.spark.streaming.Milliseconds`.
  *
  * **Example**
  * ```ts
- * const batchDuration = yield* StreamingDuration.Milliseconds(500)
- * const ssc = yield* StreamingContext.make(sc, { batchDuration })
+ * const ssc = yield* StreamingContext.make(sc, { batchDuration: StreamingDuration.Milliseconds(500) })
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const Milliseconds: (n: number) => Effect.Effect<Duration.Duration, InvalidStreamError> = unit("Milliseconds", 1)
+export const Milliseconds = (n: number): Duration.Duration => Duration.millis(n)
 
 /**
- * A duration of `n` seconds (`n` finite, >= 0; fractions are fine while they
- * make whole milliseconds).
+ * A duration of `n` seconds.
  *
  * Mirrors `org.apache.spark.streaming.Seconds`.
  *
  * **Example**
  * ```ts
- * const ssc = yield* StreamingContext.make(sc, { batchDuration: yield* StreamingDuration.Seconds(1) })
+ * const ssc = yield* StreamingContext.make(sc, { batchDuration: StreamingDuration.Seconds(1) })
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const Seconds: (n: number) => Effect.Effect<Duration.Duration, InvalidStreamError> = unit("Seconds", 1000)
+export const Seconds = (n: number): Duration.Duration => Duration.millis(n * 1000)
 
 /**
- * A duration of `n` minutes (`n` finite, >= 0).
+ * A duration of `n` minutes.
  *
  * Mirrors `org.apache.spark.streaming.Minutes`.
  *
  * **Example**
  * ```ts
- * const windowed = counts.reduceByKeyAndWindow((a, b) => a + b, yield* StreamingDuration.Minutes(1))
+ * const windowed = counts.reduceByKeyAndWindow((a, b) => a + b, StreamingDuration.Minutes(1))
  * ```
  *
  * @category constructors
  * @since 0.1.0
  */
-export const Minutes: (n: number) => Effect.Effect<Duration.Duration, InvalidStreamError> = unit("Minutes", 60_000)
+export const Minutes = (n: number): Duration.Duration => Duration.millis(n * 60_000)
 
 /**
  * The duration's length in milliseconds.
@@ -101,13 +85,13 @@ export const Minutes: (n: number) => Effect.Effect<Duration.Duration, InvalidStr
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.milliseconds("2 seconds") // 2000
+ * StreamingDuration.milliseconds("2 seconds") // 2000
  * ```
  *
  * @category getters
  * @since 0.1.0
  */
-export const milliseconds: (self: Duration.Input) => Effect.Effect<number, InvalidStreamError> = one("milliseconds", (ms) => ms)
+export const milliseconds = (self: Duration.Input): number => ms(self)
 
 /**
  * Whether the duration is zero.
@@ -116,13 +100,13 @@ export const milliseconds: (self: Duration.Input) => Effect.Effect<number, Inval
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.isZero(0) // true
+ * StreamingDuration.isZero(0) // true
  * ```
  *
  * @category guards
  * @since 0.1.0
  */
-export const isZero: (self: Duration.Input) => Effect.Effect<boolean, InvalidStreamError> = one("isZero", (ms) => ms === 0)
+export const isZero = (self: Duration.Input): boolean => ms(self) === 0
 
 /**
  * The milliseconds as a plain number string, as Spark writes batch times.
@@ -131,16 +115,13 @@ export const isZero: (self: Duration.Input) => Effect.Effect<boolean, InvalidStr
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.toFormattedString("1 second") // "1000"
+ * StreamingDuration.toFormattedString("1 second") // "1000"
  * ```
  *
  * @category getters
  * @since 0.1.0
  */
-export const toFormattedString: (self: Duration.Input) => Effect.Effect<string, InvalidStreamError> = one(
-  "toFormattedString",
-  (ms) => String(ms)
-)
+export const toFormattedString = (self: Duration.Input): string => String(ms(self))
 
 /**
  * A short human-readable form: "500 ms", "1.5 s", "2.0 m", "1.25 h".
@@ -149,149 +130,135 @@ export const toFormattedString: (self: Duration.Input) => Effect.Effect<string, 
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.prettyPrint(90_000) // "1.5 m"
+ * StreamingDuration.prettyPrint(90_000) // "1.5 m"
  * ```
  *
  * @category getters
  * @since 0.1.0
  */
-export const prettyPrint: (self: Duration.Input) => Effect.Effect<string, InvalidStreamError> = one("prettyPrint", msDurationToString)
-
-type Binary<A> = {
-  (that: Duration.Input): (self: Duration.Input) => Effect.Effect<A, InvalidStreamError>
-  (self: Duration.Input, that: Duration.Input): Effect.Effect<A, InvalidStreamError>
-}
+export const prettyPrint = (self: Duration.Input): string => msDurationToString(ms(self))
 
 /**
- * Whether `self` is shorter than `that`.
- *
- * Mirrors `Duration.less` (`<`).
+ * Whether `self` is shorter than `that` (Spark's `<`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.less(999, 1000) // true
+ * StreamingDuration.less(999, 1000) // true
  * ```
  *
- * @category combinators
+ * @category predicates
  * @since 0.1.0
  */
-export const less: Binary<boolean> = dual(2, two("less", (a, b) => a < b))
+export const less: Binary<boolean> = binary((a, b) => a < b)
 
 /**
- * Whether `self` is at most `that`.
- *
- * Mirrors `Duration.lessEq` (`<=`).
+ * Whether `self` is at most `that` (Spark's `<=`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.lessEq(1000, 1000) // true
+ * StreamingDuration.lessEq(1000, 1000) // true
  * ```
  *
- * @category combinators
+ * @category predicates
  * @since 0.1.0
  */
-export const lessEq: Binary<boolean> = dual(2, two("lessEq", (a, b) => a <= b))
+export const lessEq: Binary<boolean> = binary((a, b) => a <= b)
 
 /**
- * Whether `self` is longer than `that`.
- *
- * Mirrors `Duration.greater` (`>`).
+ * Whether `self` is longer than `that` (Spark's `>`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.greater(1000, 999) // true
+ * StreamingDuration.greater("2 seconds", 1000) // true
  * ```
  *
- * @category combinators
+ * @category predicates
  * @since 0.1.0
  */
-export const greater: Binary<boolean> = dual(2, two("greater", (a, b) => a > b))
+export const greater: Binary<boolean> = binary((a, b) => a > b)
 
 /**
- * Whether `self` is at least `that`.
- *
- * Mirrors `Duration.greaterEq` (`>=`).
+ * Whether `self` is at least `that` (Spark's `>=`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.greaterEq(1000, 1000) // true
+ * StreamingDuration.greaterEq(1000, "1 second") // true
  * ```
  *
- * @category combinators
+ * @category predicates
  * @since 0.1.0
  */
-export const greaterEq: Binary<boolean> = dual(2, two("greaterEq", (a, b) => a >= b))
+export const greaterEq: Binary<boolean> = binary((a, b) => a >= b)
 
 /**
- * The sum of two durations.
- *
- * Mirrors `Duration.plus` (`+`).
+ * The sum of two durations (Spark's `+`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.plus(1000, "100 millis") // Duration.millis(1100)
+ * StreamingDuration.plus("1 second", 500) // Duration.millis(1500)
  * ```
  *
- * @category combinators
+ * @category math
  * @since 0.1.0
  */
-export const plus: Binary<Duration.Duration> = dual(2, two("plus", (a, b) => Duration.millis(a + b)))
+export const plus: Binary<Duration.Duration> = binary((a, b) => Duration.millis(a + b))
 
 /**
- * `self` less `that`; as in Spark, the result may be negative.
- *
- * Mirrors `Duration.minus` (`-`).
+ * `self` less `that`; negative when `that` is longer, as in Spark (Spark's `-`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.minus(1000, 100) // Duration.millis(900)
+ * StreamingDuration.minus(1500, "1 second") // Duration.millis(500)
  * ```
  *
- * @category combinators
+ * @category math
  * @since 0.1.0
  */
-export const minus: Binary<Duration.Duration> = dual(2, two("minus", (a, b) => Duration.millis(a - b)))
+export const minus: Binary<Duration.Duration> = binary((a, b) => Duration.millis(a - b))
 
 /**
- * `self` divided by `that`, as a fraction (Spark: `millis.toDouble / that.millis.toDouble`,
- * so dividing by zero gives `Infinity`, or `NaN` for zero by zero).
- *
- * Mirrors `Duration.div` (`/`).
+ * `self` times `n` (Spark's `*`).
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.div(1000, 2000) // 0.5
+ * StreamingDuration.times(100, 2) // Duration.millis(200)
  * ```
  *
- * @category combinators
+ * @category math
  * @since 0.1.0
  */
-export const div: Binary<number> = dual(2, two("div", (a, b) => a / b))
+export const times: {
+  (n: number): (self: Duration.Input) => Duration.Duration
+  (self: Duration.Input, n: number): Duration.Duration
+} = dual(2, (self: Duration.Input, n: number): Duration.Duration => Duration.millis(ms(self) * n))
 
 /**
- * Whether `self` is a whole multiple of `that` (a window of a slide, a slide
- * of the batch duration). `that` must not be zero (Spark fails there too).
- *
- * Mirrors `Duration.isMultipleOf`.
+ * How many times `that` fits in `self`, as a fraction (Spark's `/`, a
+ * Double); `Infinity` when `that` is zero, as in Spark.
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.isMultipleOf("1 second", 5) // true
+ * StreamingDuration.div("3 seconds", "2 seconds") // 1.5
  * ```
  *
- * @category guards
+ * @category math
  * @since 0.1.0
  */
-export const isMultipleOf: Binary<boolean> = dual(
-  2,
-  two("isMultipleOf", (a, b) =>
-    b === 0
-      ? new InvalidStreamError({
-        stream: "isMultipleOf",
-        message: "isMultipleOf: the second duration is zero; pass a duration > 0 to divide by"
-      })
-      : a % b === 0)
-)
+export const div: Binary<number> = binary((a, b) => a / b)
+
+/**
+ * Whether `self` is a whole multiple of `that`; `false` when `that` is zero
+ * (Spark's `isMultipleOf`, where zero throws).
+ *
+ * **Example**
+ * ```ts
+ * StreamingDuration.isMultipleOf("3 seconds", 1000) // true
+ * ```
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isMultipleOf: Binary<boolean> = binary((a, b) => b !== 0 && a % b === 0)
 
 /**
  * The shorter of two durations.
@@ -300,13 +267,13 @@ export const isMultipleOf: Binary<boolean> = dual(
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.min(999, 1000) // Duration.millis(999)
+ * StreamingDuration.min(999, 1000) // Duration.millis(999)
  * ```
  *
- * @category combinators
+ * @category math
  * @since 0.1.0
  */
-export const min: Binary<Duration.Duration> = dual(2, two("min", (a, b) => Duration.millis(a < b ? a : b)))
+export const min: Binary<Duration.Duration> = binary((a, b) => Duration.millis(Math.min(a, b)))
 
 /**
  * The longer of two durations.
@@ -315,33 +282,10 @@ export const min: Binary<Duration.Duration> = dual(2, two("min", (a, b) => Durat
  *
  * **Example**
  * ```ts
- * yield* StreamingDuration.max(999, 1000) // Duration.millis(1000)
+ * StreamingDuration.max(999, 1000) // Duration.millis(1000)
  * ```
  *
- * @category combinators
+ * @category math
  * @since 0.1.0
  */
-export const max: Binary<Duration.Duration> = dual(2, two("max", (a, b) => Duration.millis(a > b ? a : b)))
-
-/**
- * `self` times a whole number `n` (Spark's `Int`; negative is allowed, as in Spark).
- *
- * Mirrors `Duration.times` (`*`).
- *
- * **Example**
- * ```ts
- * yield* StreamingDuration.times(100, 2) // Duration.millis(200)
- * ```
- *
- * @category combinators
- * @since 0.1.0
- */
-export const times: {
-  (n: number): (self: Duration.Input) => Effect.Effect<Duration.Duration, InvalidStreamError>
-  (self: Duration.Input, n: number): Effect.Effect<Duration.Duration, InvalidStreamError>
-} = dual(2, (self: Duration.Input, n: number): Result<Duration.Duration> =>
-  Effect.suspend(() => {
-    const factor = wholeFactor("times", "n", n)
-    if (factor instanceof InvalidStreamError) return Effect.fail(factor)
-    return one("times", (ms) => Duration.millis(ms * factor))(self)
-  }))
+export const max: Binary<Duration.Duration> = binary((a, b) => Duration.millis(Math.max(a, b)))

@@ -54,44 +54,6 @@ const windowError = (
   return undefined
 }
 
-/**
- * The whole milliseconds of a duration argument of `fn` (Spark's `Duration`
- * holds a Long of ms), or an error naming the function and argument.
- */
-export const wholeMillis = (input: Duration.Input, fn: string, argument: string): number | InvalidStreamError => {
-  const decoded = typeof input === "number" && Number.isNaN(input) ? Option.none() : Duration.fromInput(input)
-  const ms = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
-  if (Number.isFinite(ms) && Number.isInteger(ms)) return ms
-  return new InvalidStreamError({
-    stream: fn,
-    message: `${fn}: ${argument} must be a finite whole number of milliseconds (e.g. 500, "2 seconds" or Duration.seconds(1)), ` +
-      `got ${describe(input)}`
-  })
-}
-
-/** A count for a constructor (`Seconds(n)`): finite, >= 0, a whole number of ms once scaled. */
-export const countMillis = (fn: string, argument: string, n: number, msPerUnit: number): number | InvalidStreamError => {
-  const ms = n * msPerUnit
-  if (typeof n === "number" && Number.isFinite(n) && n >= 0 && Number.isInteger(ms)) return ms
-  return new InvalidStreamError({
-    stream: fn,
-    message: `${fn}: ${argument} must be a finite number >= 0 that makes a whole number of milliseconds, got ${describe(n)}`
-  })
-}
-
-/** A multiplier for `times`: a finite whole number (Spark's `Int`). */
-export const wholeFactor = (fn: string, argument: string, n: number): number | InvalidStreamError =>
-  typeof n === "number" && Number.isInteger(n) ? n : new InvalidStreamError({
-    stream: fn,
-    message: `${fn}: ${argument} must be a whole number (Spark's Duration * Int), got ${describe(n)}`
-  })
-
-const describe = (input: unknown): string => {
-  if (Duration.isDuration(input)) return Duration.format(input)
-  if (typeof input === "string") return JSON.stringify(input)
-  return String(input)
-}
-
 /** One decimal (or `digits`), rounding halves up as Java's `%.1f` does. */
 const fixed = (value: number, digits: number) => {
   const scale = 10 ** digits
