@@ -260,4 +260,15 @@ describe("BasicOperationsSuite: edges", () => {
       })
       assertBatches(out, [["a=1"], ["a=2@2000", "a=2", "b=1"], ["b=2@3000", "b=2"]], true)
     }))
+
+  it.effect("mapWithState - the function with the time hears the batch time of a key's timeout too", () =>
+    Effect.gen(function*() {
+      const spec = StateSpec.function((time: Time.Time, key: string, value: number | undefined, state: State<number>) => {
+        if (state.isTimingOut) return `${key} timed out at ${time}`
+        state.update((state.getOption() ?? 0) + (value ?? 0))
+        return `${key}@${time}`
+      }, { timeout: 2000 })
+      const out = yield* Testing.runBatchesEffect([["a"], [], [], []], (s) => s.map((x) => [x, 1] as const).mapWithState(spec))
+      assertBatches(out, [["a@1000"], [], ["a timed out at 3000"], []])
+    }))
 })
