@@ -7,10 +7,12 @@
  * @since 0.1.0
  */
 import type { RDD } from "@tspark/core"
+import { Effect } from "effect"
 import type { DStream } from "./dstream/DStream.js"
 import type { Job } from "./scheduler/Job.js"
 import type { RestartPoint } from "./scheduler/JobGenerator.js"
 import { IllegalStateError, type InvalidStreamError } from "./StreamingError.js"
+import type { Time } from "./Time.js"
 
 /**
  * The graph.
@@ -75,14 +77,18 @@ export class DStreamGraph {
     const jobs: Array<Job> = []
     this.outputStreams.forEach((output, outputOpId) => {
       const parent = output.dependencies[0]!
-      const rdd = parent.getOrCompute(time)
+      const description = `${output.kind.name} of ${parent.kind.name}[${parent.id}] at ${time}`
+      let rdd: RDD.RDD<unknown> | undefined
+      try {
+        rdd = parent.getOrCompute(time)
+      } catch (error) {
+        // A stream that cannot compute the batch (a union or transform whose parent has no RDD) fails this job.
+        if (error instanceof IllegalStateError) jobs.push({ time, outputOpId, description, run: Effect.fail(error) })
+        else throw error
+        return
+      }
       if (rdd === undefined || output.kind.output === undefined) return
-      jobs.push({
-        time,
-        outputOpId,
-        description: `${output.kind.name} of ${parent.kind.name}[${parent.id}] at ${time}`,
-        run: output.kind.output(rdd, time)
-      })
+      jobs.push({ time, outputOpId, description, run: output.kind.output(rdd, time as Time) })
     })
     return jobs
   }

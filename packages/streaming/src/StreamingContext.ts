@@ -27,11 +27,11 @@ import * as QueueInputDStream from "./dstream/QueueInputDStream.js"
 import * as RawInputDStream from "./dstream/RawInputDStream.js"
 import * as ReceiverInputDStream from "./dstream/ReceiverInputDStream.js"
 import * as SocketInputDStream from "./dstream/SocketInputDStream.js"
+import * as TransformedDStream from "./dstream/TransformedDStream.js"
 import * as UnionDStream from "./dstream/UnionDStream.js"
 import { DStreamGraph } from "./DStreamGraph.js"
 import { checkpointHooks } from "./internal/checkpointHooks.js"
 import { addedAfterStart, type StreamingContextLike } from "./internal/context.js"
-import { positiveMillis } from "./internal/durations.js"
 import { validateReceivers } from "./internal/receiverLaunch.js"
 import * as recovery from "./internal/recovery.js"
 import * as internal from "./internal/streamingContext.js"
@@ -43,6 +43,7 @@ import type { ReceiverTracker } from "./scheduler/ReceiverTracker.js"
 import type * as StreamingListenerModule from "./scheduler/StreamingListener.js"
 import * as StreamingContextPromise from "./StreamingContextPromise.js"
 import { IllegalStateError, type InvalidStreamError, type StreamingError, StreamingJobError } from "./StreamingError.js"
+import type { Time } from "./Time.js"
 
 type RDD<T> = RDDModule.RDD<T>
 /** Its own checks, and whatever making its SparkContext can fail with. */
@@ -138,9 +139,7 @@ export class StreamingContext implements StreamingContextLike {
   }
   /** Keeps every stream's generated RDDs at least `duration`; one that is not positive makes `start` fail. */
   remember(duration: Duration.Input): void {
-    const ms = positiveMillis(duration, "StreamingContext", "remember duration")
-    if (typeof ms === "number") this.graph.rememberDurationMs = ms
-    this.graph.rememberDurationError = typeof ms === "number" ? undefined : ms
+    internal.remember(this.graph, duration)
   }
 
   // ------------------------------------------------------------ inputs
@@ -188,9 +187,16 @@ export class StreamingContext implements StreamingContextLike {
   receiverStream<T>(receiver: Receiver<T>): DStream<T> {
     return ReceiverInputDStream.make(this, receiver)
   }
-  /** The union of several streams (same slide duration). */
+  /** The union of several streams (same slide duration; each must have an RDD for every batch). */
   union<T>(streams: ReadonlyArray<DStream<T>>): DStream<T> {
-    return UnionDStream.union(streams[0]!, streams.slice(1))
+    return UnionDStream.make(this, streams)
+  }
+  /** A stream of `f` of the RDDs of `streams` (any types, one slide; each must have the batch's RDD) per batch. */
+  transform<const S extends TransformedDStream.Parents, U>(
+    streams: S,
+    f: (rdds: TransformedDStream.RDDs<S>, t: Time) => RDD<U>
+  ): DStream<U> {
+    return TransformedDStream.make(this, streams, f)
   }
 
   // ------------------------------------------------------------ listeners and progress
@@ -350,11 +356,7 @@ export const make: {
         const sc = yield* SparkContext.make(sparkContext)
         return yield* make(sc, options)
       }
-      const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
-      if (typeof batch !== "number") return yield* Effect.fail(batch)
-      const outer = yield* Effect.scope
-      const scope = yield* Scope.fork(outer)
-      const termination = yield* Deferred.make<void, StreamingError>()
+      const { batch, scope, termination } = yield* internal.contextResources(options)
       const ssc = new StreamingContext(sparkContext, batch, options, scope, termination)
       yield* Effect.addFinalizer(() => ssc.stop({ stopSparkContext: false }))
       return ssc

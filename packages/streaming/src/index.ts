@@ -57,6 +57,8 @@ export * as StreamingContextPromise from "./StreamingContextPromise.js"
 /** @since 0.1.0 */
 export * as StreamingError from "./StreamingError.js"
 /** @since 0.1.0 */
+export * as Time from "./Time.js"
+/** @since 0.1.0 */
 export * as TransactionalOutput from "./TransactionalOutput.js"
 
 /**

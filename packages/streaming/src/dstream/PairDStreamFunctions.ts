@@ -9,12 +9,14 @@
  */
 import type { RDD as RDDModule } from "@tspark/core"
 import type { Duration } from "effect"
+import type { Time } from "../Time.js"
 import type { DStream } from "./DStream.js"
+import { updateStateByKeyForms } from "../internal/state.js"
 import * as MappedDStream from "./MappedDStream.js"
 import * as MapWithStateDStream from "./MapWithStateDStream.js"
 import * as ReducedWindowedDStream from "./ReducedWindowedDStream.js"
 import * as ShuffledDStream from "./ShuffledDStream.js"
-import * as StateDStream from "./StateDStream.js"
+import type * as StateDStream from "./StateDStream.js"
 import type { StateSpec } from "./StateSpec.js"
 import * as TransformedDStream from "./TransformedDStream.js"
 
@@ -109,24 +111,103 @@ export const flatMapValues = <K, V, U>(self: DStream<Pair<K, V>>, f: (value: V) 
   MappedDStream.flatMapValues(self, f)
 
 /**
- * A state per key across batches (see `StateDStream`).
+ * The per-key update function of `updateStateByKey`: from a key's new values
+ * and previous state, its new state (`undefined` drops the key).
+ *
+ * **Example**
+ * ```ts
+ * const count: PairDStreamFunctions.UpdateByKey<number, number> = (values, state) => (state ?? 0) + values.length
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type UpdateByKey<V, S> = (values: Array<V>, state: S | undefined) => S | undefined
+
+/**
+ * The partition-at-a-time update function of `updateStateByKey`: from the
+ * records `[key, newValues, previousState]` of one partition, the new states
+ * (a key left out is dropped).
+ *
+ * **Example**
+ * ```ts
+ * const update: PairDStreamFunctions.UpdateIterator<string, number, number> = function*(records) {
+ *   for (const [key, values, state] of records) yield [key, (state ?? 0) + values.length]
+ * }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type UpdateIterator<K, V, S> = (
+  records: IterableIterator<StateDStream.KeyRecord<K, V, S>>
+) => Iterable<Pair<K, S>> | Iterator<Pair<K, S>>
+
+/**
+ * The update function of `updateStateByKey` with the batch time and the key:
+ * the key's new state (`undefined` drops the key).
+ *
+ * **Example**
+ * ```ts
+ * const update: PairDStreamFunctions.UpdateWithTime<string, number, number> = (time, key, values, state) =>
+ *   (state ?? 0) + values.length
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type UpdateWithTime<K, V, S> = (time: Time, key: K, values: Array<V>, state: S | undefined) => S | undefined
+
+/**
+ * A state per key across batches (see `StateDStream`), in Spark's forms:
+ *
+ * - `(values, state) => newState`, with optional partitions (a count or a
+ *   partitioner) and an initial state RDD;
+ * - `(records) => newStates` over a partition's `[key, values, state]`
+ *   records, with partitions, `rememberPartitioner` and an optional initial
+ *   state RDD;
+ * - `(time, key, values, state) => newState`, with partitions,
+ *   `rememberPartitioner` and an optional initial state RDD.
+ *
+ * With `rememberPartitioner` (a boolean third argument), a function of at
+ * most one parameter is the partition form, any other the form with the time
+ * (as TypeScript picks the overload). The initial state joins at the first
+ * batch with data. Needs a checkpoint directory; the function ships to
+ * executors.
  *
  * Mirrors `PairDStreamFunctions.updateStateByKey`.
  *
  * **Example**
  * ```ts
  * const totals = PairDStreamFunctions.updateStateByKey(pairs, (vs: Array<number>, s: number | undefined) => (s ?? 0) + vs.length)
+ * const byTime = PairDStreamFunctions.updateStateByKey(pairs, (time, key, vs, s) => time, 4, true)
  * ```
  *
  * @category combinators
  * @since 0.1.0
  */
-export const updateStateByKey = <K, V, S>(
-  self: DStream<Pair<K, V>>,
-  update: (values: Array<V>, state: S | undefined) => S | undefined,
-  partitions?: PartitionSpec,
-  initialState?: RDDModule.RDD<Pair<K, S>>
-): DStream<[K, S]> => StateDStream.make(self, update, partitions, initialState)
+export const updateStateByKey: {
+  <K, V, S>(
+    self: DStream<Pair<K, V>>,
+    update: UpdateByKey<V, S>,
+    partitions?: PartitionSpec,
+    initialState?: RDDModule.RDD<Pair<K, S>>
+  ): DStream<[K, S]>
+  <K, V, S>(
+    self: DStream<Pair<K, V>>,
+    update: UpdateIterator<K, V, S>,
+    partitions: PartitionSpec,
+    rememberPartitioner: boolean,
+    initialState?: RDDModule.RDD<Pair<K, S>>
+  ): DStream<[K, S]>
+  <K, V, S>(
+    self: DStream<Pair<K, V>>,
+    update: UpdateWithTime<K, V, S>,
+    partitions: PartitionSpec,
+    rememberPartitioner: boolean,
+    initialState?: RDDModule.RDD<Pair<K, S>>
+  ): DStream<[K, S]>
+} = updateStateByKeyForms
 
 /**
  * Maps records with a per-key state (see `MapWithStateDStream`).

@@ -60,8 +60,8 @@ export const make = <K, V>(
       const previousTime = time - s
       const previousStart = previousTime - w
       // Batches that left the window: (previousStart, currentStart]; entered: (previousTime, time].
-      const oldRDDs = reduced.slice(previousStart + parentSlide, currentStart)
-      const newRDDs = reduced.slice(previousTime + parentSlide, time)
+      const oldRDDs = reduced.sliceRDDs(previousStart + parentSlide, currentStart)
+      const newRDDs = reduced.sliceRDDs(previousTime + parentSlide, time)
       // Before the first window there is no previous one: start from nothing.
       const previousWindow = self.getOrCompute(previousTime) ?? sc.emptyRDD<[K, Widen<V>]>()
       const all = [previousWindow, ...oldRDDs, ...newRDDs] as Array<RDD<Pair<K, Widen<V>>>>

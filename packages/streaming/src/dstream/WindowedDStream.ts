@@ -38,7 +38,7 @@ export const window = <T>(parent: DStream<T>, window: Duration.Input, slide?: Du
     error,
     parentRememberDurationMs: (remember) => remember + w,
     compute: (time) => {
-      const rdds = parent.slice(time - w + parentSlide, time)
+      const rdds = parent.sliceRDDs(time - w + parentSlide, time)
       return parent.context.sparkContext.union(rdds)
     }
   })

@@ -1,10 +1,11 @@
 import { Partitioner, type RDD as RDDModule } from "@tspark/core"
 import { DStream } from "../dstream/DStream.js"
+import type { Time } from "../Time.js"
 
 type RDD<T> = RDDModule.RDD<T>
 
 /** A stream of one parent whose batch RDD is `f` of the parent's (none when the parent has none). */
-export const derive = <T, U>(parent: DStream<T>, name: string, f: (rdd: RDD<T>, time: number) => RDD<U>): DStream<U> =>
+export const derive = <T, U>(parent: DStream<T>, name: string, f: (rdd: RDD<T>, time: Time) => RDD<U>): DStream<U> =>
   new DStream<U>(parent.context, {
     name,
     dependencies: [parent as DStream<unknown>],

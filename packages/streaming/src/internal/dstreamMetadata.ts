@@ -6,23 +6,25 @@
  * through the parents' methods, so a stream and its parents stay in step.
  */
 import { type RDD as RDDModule, StorageLevel } from "@tspark/core"
-import type { Duration } from "effect"
+import { type Duration, Effect } from "effect"
 import type { DStream } from "../dstream/DStream.js"
-import { type IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import { IllegalStateError, InvalidStreamError } from "../StreamingError.js"
+import type * as Time from "../Time.js"
 import { isMultipleOf, positiveMillis } from "./durations.js"
+import { floor, toTime } from "./time.js"
 
 type RDD<T> = RDDModule.RDD<T>
 
 /** Whether an RDD is generated at `time`: a slide boundary after the zero time. */
-export const isTimeValid = <T>(stream: DStream<T>, time: number): boolean => {
+export const isTimeValid = <T>(stream: DStream<T>, time: Time.Input): boolean => {
   if (stream.zeroTime === undefined) return false
   return time > stream.zeroTime && (time - stream.zeroTime) % stream.slideDurationMs === 0
 }
 
 /** Sets the zero time and default checkpoint and remember durations, then the parents'. */
-export const initialize = <T>(stream: DStream<T>, zeroTime: number): void => {
+export const initialize = <T>(stream: DStream<T>, zeroTime: Time.Input): void => {
   if (stream.zeroTime !== undefined && stream.zeroTime === zeroTime) return
-  stream.zeroTime = zeroTime
+  stream.zeroTime = toTime(zeroTime)
   if (stream.mustCheckpoint && stream.checkpointDurationMs === undefined) {
     // Spark's default: checkpoint stateful streams every max(slide, 10 s) slides.
     const slide = stream.slideDurationMs
@@ -42,11 +44,11 @@ export const remember = <T>(stream: DStream<T>, durationMs: number): void => {
 }
 
 /** The remembered RDD of batch `time`, or a newly computed one, persisted and checkpointed as configured. */
-export const getOrCompute = <T>(stream: DStream<T>, time: number): RDD<T> | undefined => {
+export const getOrCompute = <T>(stream: DStream<T>, time: Time.Input): RDD<T> | undefined => {
   const existing = stream.generatedRDDs.get(time)
   if (existing !== undefined) return existing
   if (!stream.isTimeValid(time)) return undefined
-  const rdd = stream.kind.compute(time, stream)
+  const rdd = stream.kind.compute(toTime(time), stream)
   if (rdd === undefined) return undefined
   if (stream.storageLevel !== StorageLevel.NONE) rdd.persist(stream.storageLevel)
   if (
@@ -59,20 +61,56 @@ export const getOrCompute = <T>(stream: DStream<T>, time: number): RDD<T> | unde
   return rdd
 }
 
-/** The RDDs of the batches in `[fromTime, toTime]`, on the stream's slide boundaries. */
-export const slice = <T>(stream: DStream<T>, fromTime: number, toTime: number): Array<RDD<T>> => {
+/**
+ * Spark's `DStream.slice`: the RDDs of the batches from `fromTime` to
+ * `toTime` (both included), each rounded down to the stream's slide from its
+ * zero time; none before the zero time, none when `fromTime` is after
+ * `toTime`. Empty before the stream is initialized (`sliceChecked` fails then).
+ */
+export const slice = <T>(stream: DStream<T>, fromTime: Time.Input, toTime: Time.Input): Array<RDD<T>> => {
   const rdds: Array<RDD<T>> = []
-  if (stream.zeroTime === undefined) return rdds
+  const zeroTime = stream.zeroTime
+  if (zeroTime === undefined) return rdds
   const slide = stream.slideDurationMs
-  // Align to this stream's slide boundaries.
-  let time = fromTime
-  const offset = (time - stream.zeroTime) % slide
-  if (offset !== 0) time += slide - ((offset + slide) % slide)
-  for (; time <= toTime; time += slide) {
-    const rdd = stream.getOrCompute(time)
+  const to = floor(toTime, slide, zeroTime)
+  for (let time: number = floor(fromTime, slide, zeroTime); time <= to; time += slide) {
+    const rdd = time >= zeroTime ? stream.getOrCompute(time) : undefined
     if (rdd !== undefined) rdds.push(rdd)
   }
   return rdds
+}
+
+/** `slice` as the public method: fails before the stream is initialized, warns of times off the slide. */
+export const sliceChecked = <T>(
+  stream: DStream<T>,
+  fromTime: Time.Input,
+  toTime: Time.Input
+): Effect.Effect<Array<RDD<T>>, IllegalStateError> =>
+  Effect.gen(function*() {
+    const zeroTime = stream.zeroTime
+    if (zeroTime === undefined) {
+      return yield* new IllegalStateError({
+        message: `${stream.kind.name}[${stream.id}] has not been initialized: slice it once the StreamingContext has started`
+      })
+    }
+    const slide = stream.slideDurationMs
+    for (const [name, time] of [["toTime", toTime], ["fromTime", fromTime]] as const) {
+      if ((time - zeroTime) % slide !== 0) {
+        yield* Effect.logWarning(`${name} (${time} ms) is not a multiple of slideDuration (${slide} ms)`)
+      }
+    }
+    return slice(stream, fromTime, toTime)
+  })
+
+/**
+ * Fails the batch being generated with `error`, as Spark's `compute` throws
+ * (a parent without an RDD for a union or a transform): the graph turns it
+ * into the failed job of each output operation that reached it
+ * (`DStreamGraph.generateJobs`), which is logged and reported to listeners
+ * like any failed job. The one place a stream's computation throws.
+ */
+export const failBatch = (error: IllegalStateError): never => {
+  throw error
 }
 
 /**
@@ -80,7 +118,7 @@ export const slice = <T>(stream: DStream<T>, fromTime: number, toTime: number): 
  * parents'. The forgotten RDDs are appended to `forgotten`, for the context
  * cleaner to remove what only they reach (their shuffles, checkpoint files).
  */
-export const clearMetadata = <T>(stream: DStream<T>, time: number, forgotten: Array<RDD<unknown>>): void => {
+export const clearMetadata = <T>(stream: DStream<T>, time: Time.Input, forgotten: Array<RDD<unknown>>): void => {
   const horizon = time - (stream.rememberDurationMs ?? stream.slideDurationMs)
   for (const [batch, rdd] of stream.generatedRDDs) {
     if (batch <= horizon) {

@@ -1,5 +1,5 @@
 import { ListenerBus, SparkConf, type SparkContext } from "@tspark/core"
-import { Context, Effect, Layer, Scope } from "effect"
+import { Context, Deferred, type Duration, Effect, Layer, Scope } from "effect"
 import { isReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { DStreamGraph } from "../DStreamGraph.js"
 import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
@@ -8,9 +8,10 @@ import * as JobScheduler from "../scheduler/JobScheduler.js"
 import { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import * as StreamingListener from "../scheduler/StreamingListener.js"
 import { forwarding } from "../scheduler/StreamingListenerBus.js"
-import type { StreamingContext } from "../StreamingContext.js"
+import type { StreamingContext, StreamingContextOptions } from "../StreamingContext.js"
 import type { StreamingError } from "../StreamingError.js"
 import { stateOf as directStateOf } from "./directStream.js"
+import { positiveMillis } from "./durations.js"
 import { attachRateControllers, rateControllerListener } from "./receiverRateControllers.js"
 import { SchedulerContext } from "./schedulerContext.js"
 
@@ -31,6 +32,23 @@ export const setActiveContext = (ssc: StreamingContext): void => {
 export const clearActiveContext = (ssc: StreamingContext): void => {
   if (activeContext === ssc) activeContext = undefined
 }
+
+/** `ssc.remember(duration)`: a duration that is not positive is kept for `start` to fail with. */
+export const remember = (graph: DStreamGraph, duration: Duration.Input): void => {
+  const ms = positiveMillis(duration, "StreamingContext", "remember duration")
+  if (typeof ms === "number") graph.rememberDurationMs = ms
+  graph.rememberDurationError = typeof ms === "number" ? undefined : ms
+}
+
+/** What `StreamingContext.make` builds a context with: the batch duration (checked), its own scope, its termination. */
+export const contextResources = (options: StreamingContextOptions) =>
+  Effect.gen(function*() {
+    const batch = positiveMillis(options.batchDuration, "StreamingContext", "batchDuration")
+    if (typeof batch !== "number") return yield* Effect.fail(batch)
+    const scope = yield* Scope.fork(yield* Effect.scope)
+    const termination = yield* Deferred.make<void, StreamingError>()
+    return { batch, scope, termination }
+  })
 
 /**
  * What `StreamingContext.start` does once the graph is valid: start the

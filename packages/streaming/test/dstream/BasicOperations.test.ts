@@ -286,7 +286,7 @@ describe("BasicOperationsSuite", () => {
         yield* Testing.runToBatch(ssc, 4)
         const fromSlice = (from: number, to: number) =>
           Effect.map(
-            Effect.forEach(stream.slice(from, to), (rdd) => rdd.collect()),
+            Effect.flatMap(stream.slice(from, to), Effect.forEach((rdd) => rdd.collect())),
             (parts) => [...new Set(parts.flat())].sort()
           )
         return [yield* fromSlice(0, 1000), yield* fromSlice(0, 2000), yield* fromSlice(1000, 2000), yield* fromSlice(2000, 4000)]
