@@ -3,10 +3,12 @@
 // and the approximate distinct counts, as this project's tests.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { withEnv } from "../../src/Closure.js"
 import type { RDD } from "../../src/rdd/RDD.js"
 import * as SparkContext from "../../src/SparkContext.js"
-import { flipFailure, makeContext, makeContextIn, modes, recordEvents } from "../utils/spark.js"
+import { flipFailure, makeContext, makeContextIn, modes, recordEvents, tempDir } from "../utils/spark.js"
 
 const range = (from: number, until: number): Array<number> => Array.from({ length: until - from }, (_, i) => from + i)
 const relativeError = (estimate: number, size: number) => Math.abs(estimate - size) / size
@@ -86,6 +88,21 @@ describe.each(modes)("RDDSuite actions ($name)", (mode) => {
       assert.isBelow(relativeError(yield* simple.countApproxDistinct(12, 0), size), 0.1)
       assert.isBelow(relativeError(yield* simple.countApproxDistinct(0.02), size), 0.1)
       assert.isBelow(relativeError(yield* simple.countApproxDistinct(0.5), size), 0.22)
+      for (
+        const [action, message] of [
+          [simple.countApproxDistinct(0.000017), "must be greater than 0.000017"],
+          [simple.countApproxDistinct(0.0001), "needs 2^27 registers; tspark keeps at most 2^26"],
+          [simple.countApproxDistinct(3, 0), "p (3) must be an integer >= 4"],
+          [simple.countApproxDistinct(8, 33), "sp (33) must be an integer in [0, 32]"],
+          [simple.countApproxDistinct(12, 8), "p (12) cannot be greater than sp (8)"],
+          [simple.countApproxDistinct(27, 0), "p (27) must be <= 26"]
+        ] as const
+      ) {
+        const error = yield* flipFailure(action)
+        assert.strictEqual(error._tag, "InvalidArgumentError")
+        assert.include(error.message, message)
+      }
+      assert.isBelow(relativeError(yield* simple.countApproxDistinct(16, 20), size), 0.05)
       // Structural: equal tuples and records count once.
       const shaped = sc.parallelize([[1, "a"], [1, "a"], { x: 1, y: 2 }, { y: 2, x: 1 }, "s", 0, -0], 3)
       assert.strictEqual(yield* shaped.countApproxDistinct(), 4)
@@ -126,6 +143,23 @@ describe.each(modes)("RDDSuite actions ($name)", (mode) => {
       const whole = yield* sc.parallelize(range(0, 50), 3).takeSample(false, 80, 3)
       assert.deepStrictEqual([...whole].sort((a, b) => a - b), range(0, 50))
       assert.notDeepEqual(whole, range(0, 50))
+    }).pipe(Effect.scoped))
+
+  it.effect("takeSample samples again, with the next seed, while the sample is short", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContextIn(mode)
+      const dir = yield* tempDir
+      // 100 elements on every evaluation but the second (the first sample), which has none.
+      const rdd = sc.parallelize([0], 1).flatMap(withEnv({ dir }, ({ dir }) => () => {
+        const fs = process.getBuiltinModule("node:fs")
+        const file = `${dir}/evaluations`
+        const n = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) : 0
+        fs.writeFileSync(file, String(n + 1))
+        return n === 1 ? [] : Array.from({ length: 100 }, (_, i) => i)
+      }))
+      const sample = yield* rdd.takeSample(false, 5, 11)
+      assert.strictEqual(new Set(sample).size, 5)
+      assert.strictEqual(fs.readFileSync(path.join(dir, "evaluations"), "utf8"), "3")
     }).pipe(Effect.scoped))
 
   it.effect("takeSample from an empty RDD, num 0, and invalid num", () =>

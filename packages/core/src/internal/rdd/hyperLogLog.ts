@@ -21,6 +21,15 @@ export type Sketch =
 /** Spark's relative accuracy → precision: `ceil(2 log2(1.054 / relativeSD))`, at least 4. */
 export const precisionFor = (relativeSD: number): number => Math.max(4, Math.ceil((2 * Math.log(1.054 / relativeSD)) / Math.log(2)))
 
+/**
+ * The largest precision: 2^26 registers (64 MiB dense). Spark accepts up to
+ * 32 (relativeSD > 0.000017), but stream-lib's register set overflows past 30
+ * and a dense sketch of 2^27+ bytes per task is impractical here.
+ */
+export const MAX_PRECISION = 26
+/** The smallest relativeSD within MAX_PRECISION. */
+export const MIN_RELATIVE_SD = 1.054 / 2 ** (MAX_PRECISION / 2)
+
 export const empty = (p: number): Sketch => ({ p, sparse: new Map() })
 
 const fmix32 = (h: number): number => {

@@ -102,19 +102,28 @@ export const histogram = (self: RDD<number>, bucketCount: number): Effect.Effect
 
 // ---------------------------------------------------------------- approximate distinct counts
 
-const invalidRelativeSD = (method: string, relativeSD: number): InvalidArgumentError | undefined =>
-  relativeSD > 0.000017 ? undefined : new InvalidArgumentError({
+const invalidRelativeSD = (method: string, relativeSD: number): InvalidArgumentError | undefined => {
+  if (!(relativeSD > 0.000017)) {
+    return new InvalidArgumentError({
+      method,
+      message: `accuracy (relativeSD ${relativeSD}) must be greater than 0.000017: pass a larger relativeSD such as 0.05 (the default)`
+    })
+  }
+  const p = HyperLogLog.precisionFor(relativeSD)
+  return p <= HyperLogLog.MAX_PRECISION ? undefined : new InvalidArgumentError({
     method,
-    message: `accuracy (relativeSD ${relativeSD}) must be greater than 0.000017: pass a larger relativeSD such as 0.05 (the default)`
+    message: `relativeSD ${relativeSD} needs 2^${p} registers; tspark keeps at most 2^${HyperLogLog.MAX_PRECISION} ` +
+      `(relativeSD >= ${HyperLogLog.MIN_RELATIVE_SD.toPrecision(3)})`
   })
+}
 
 const invalidPrecision = (p: number, sp: number): InvalidArgumentError | undefined => {
   const message = !Number.isInteger(p) || p < 4
     ? `p (${p}) must be an integer >= 4`
     : !Number.isInteger(sp) || sp > 32 || sp < 0
     ? `sp (${sp}) must be an integer in [0, 32]`
-    : p > 32
-    ? `p (${p}) must be <= 32`
+    : p > HyperLogLog.MAX_PRECISION
+    ? `p (${p}) must be <= ${HyperLogLog.MAX_PRECISION} (2^p registers of a byte each)`
     : sp !== 0 && p > sp
     ? `p (${p}) cannot be greater than sp (${sp})`
     : undefined

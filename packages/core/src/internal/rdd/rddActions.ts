@@ -60,8 +60,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
   /**
    * Like `reduce`, combining the partitions' results on the executors in a
    * tree of `depth` levels (see `treeAggregate`).
-   *
-   * @since 0.1.0
    */
   treeReduce(f: (a: T, b: T) => T, depth = 2): Effect.Effect<T, RDDError | UnsupportedOperationError> {
     return tree.treeReduce(this.self, f, depth)
@@ -70,8 +68,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
   /**
    * The largest element by `ordering` (the first of equal ones); fails with
    * `UnsupportedOperationError` ("empty collection") when empty.
-   *
-   * @since 0.1.0
    */
   max(ordering: Ordering<T> = compareKeys): Effect.Effect<T, RDDError | UnsupportedOperationError> {
     return actions.max(this.self, ordering)
@@ -80,8 +76,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
   /**
    * The smallest element by `ordering` (the first of equal ones); fails with
    * `UnsupportedOperationError` ("empty collection") when empty.
-   *
-   * @since 0.1.0
    */
   min(ordering: Ordering<T> = compareKeys): Effect.Effect<T, RDDError | UnsupportedOperationError> {
     return actions.min(this.self, ordering)
@@ -108,8 +102,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
    * ```ts
    * const total = yield* sc.parallelize(numbers, 100).treeAggregate(0, (acc, x) => acc + x, (a, b) => a + b, 2)
    * ```
-   *
-   * @since 0.1.0
    */
   treeAggregate<U>(zero: U, seqOp: (acc: U, value: T) => U, combOp: (a: U, b: U) => U, depth = 2): Effect.Effect<U, RDDError> {
     return tree.treeAggregate(this.self, zero, seqOp, combOp, depth)
@@ -133,15 +125,15 @@ export abstract class RDDActions<T> extends RDDBase<T> {
 
   /**
    * A sample of exactly `num` elements (fewer only when the RDD has fewer and
-   * `withReplacement` is false), in random order. The same seed gives the
-   * same sample; without a seed it is random, as in Spark.
+   * `withReplacement` is false; none when the RDD is empty), in random order.
+   * The same seed gives the same sample; without a seed it is random, as in
+   * Spark. A negative or fractional `num`, or one above Spark's limit
+   * (`Int.MaxValue - 10 * sqrt(Int.MaxValue)`), fails with `InvalidArgumentError`.
    *
    * **Example**
    * ```ts
    * const five = yield* sc.parallelize(range, 4).takeSample(false, 5, 42)
    * ```
-   *
-   * @since 0.1.0
    */
   takeSample(withReplacement: boolean, num: number, seed: number = Math.floor(Math.random() * 2 ** 31)): Effect.Effect<Array<T>, RDDError> {
     return sampling.takeSample(this.self, withReplacement, num, seed)
@@ -151,9 +143,13 @@ export abstract class RDDActions<T> extends RDDBase<T> {
    * The approximate number of distinct elements (compared structurally), from
    * a HyperLogLog sketch: with `relativeSD` (accuracy, > 0.000017, default
    * 0.05), or with precision `p` (2^p registers, >= 4) and Spark's sparse
-   * precision `sp` (validated; the sparse form is automatic here).
+   * precision `sp` (validated; the sparse form is automatic here). At most
+   * 2^26 registers are kept (`p <= 26`, `relativeSD >= 0.000129`).
    *
-   * @since 0.1.0
+   * **Example**
+   * ```ts
+   * yield* sc.parallelize(words).countApproxDistinct(0.01) // within about 1% of the distinct words
+   * ```
    */
   countApproxDistinct(relativeSD?: number): Effect.Effect<number, RDDError>
   countApproxDistinct(p: number, sp: number): Effect.Effect<number, RDDError>
@@ -166,8 +162,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
   /**
    * The approximate number of distinct values of each key, from a HyperLogLog
    * sketch per key (combined by key, like `combineByKey`).
-   *
-   * @since 0.1.0
    */
   countApproxDistinctByKey<K, V>(this: RDD<Pair<K, V>>, relativeSD = 0.05, partitions?: PartitionSpec): RDD<[K, number]> {
     return numeric.countApproxDistinctByKey(this, relativeSD, partitions)
@@ -184,39 +178,37 @@ export abstract class RDDActions<T> extends RDDBase<T> {
    * const s = yield* sc.parallelize([1, 2, 3, 4]).stats()
    * s.mean // 2.5
    * ```
-   *
-   * @since 0.1.0
    */
   stats(this: RDD<number>): Effect.Effect<StatCounter, RDDError | UnsupportedOperationError> {
     return numeric.stats(this)
   }
 
-  /** The sum of the numbers (0 when empty). @since 0.1.0 */
+  /** The sum of the numbers (0 when empty). */
   sum(this: RDD<number>): Effect.Effect<number, RDDError> {
     return numeric.sum(this)
   }
 
-  /** The mean of the numbers (`stats().mean`). @since 0.1.0 */
+  /** The mean of the numbers (`stats().mean`). */
   mean(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.mean)
   }
 
-  /** The population variance (`stats().variance`). @since 0.1.0 */
+  /** The population variance (`stats().variance`). */
   variance(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.variance)
   }
 
-  /** The sample variance, dividing by N - 1 (`stats().sampleVariance`). @since 0.1.0 */
+  /** The sample variance, dividing by N - 1 (`stats().sampleVariance`). */
   sampleVariance(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.sampleVariance)
   }
 
-  /** The population standard deviation (`stats().stdev`). @since 0.1.0 */
+  /** The population standard deviation (`stats().stdev`). */
   stdev(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.stdev)
   }
 
-  /** The sample standard deviation, dividing by N - 1 (`stats().sampleStdev`). @since 0.1.0 */
+  /** The sample standard deviation, dividing by N - 1 (`stats().sampleStdev`). */
   sampleStdev(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.sampleStdev)
   }
@@ -234,8 +226,6 @@ export abstract class RDDActions<T> extends RDDBase<T> {
    * yield* sc.parallelize([1, 2, 3, 4]).histogram(2) // [[1, 2.5, 4], [2, 2]]
    * yield* sc.parallelize([1, 2, 3, 5, 6]).histogram([0, 5, 10]) // [3, 2]
    * ```
-   *
-   * @since 0.1.0
    */
   histogram(this: RDD<number>, bucketCount: number): Effect.Effect<[Array<number>, Array<number>], RDDError | UnsupportedOperationError>
   histogram(this: RDD<number>, buckets: ReadonlyArray<number>, evenBuckets?: boolean): Effect.Effect<Array<number>, RDDError>
