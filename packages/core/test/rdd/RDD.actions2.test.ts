@@ -377,6 +377,8 @@ describe("stats, sum, mean, variance, stdev", () => {
       assert.closeTo(yield* rdd.sampleVariance(), 7.46667, 0.01)
       assert.closeTo(yield* rdd.stdev(), 2.49444, 0.01)
       assert.closeTo(yield* rdd.sampleStdev(), 2.73252, 0.01)
+      assert.strictEqual(yield* rdd.popVariance(), yield* rdd.variance())
+      assert.strictEqual(yield* rdd.popStdev(), yield* rdd.stdev())
       const stats = yield* rdd.stats()
       assert.strictEqual(stats.count, 6)
       assert.strictEqual(stats.max, 8)

@@ -198,6 +198,16 @@ export abstract class RDDActions<T> extends RDDBase<T> {
     return numeric.statistic(this, (s) => s.variance)
   }
 
+  /** The population variance (`stats().popVariance`, the same as `variance()`). */
+  popVariance(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
+    return numeric.statistic(this, (s) => s.popVariance)
+  }
+
+  /** The population standard deviation (`stats().popStdev`, the same as `stdev()`). */
+  popStdev(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
+    return numeric.statistic(this, (s) => s.popStdev)
+  }
+
   /** The sample variance, dividing by N - 1 (`stats().sampleVariance`). */
   sampleVariance(this: RDD<number>): Effect.Effect<number, RDDError | UnsupportedOperationError> {
     return numeric.statistic(this, (s) => s.sampleVariance)
