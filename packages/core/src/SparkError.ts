@@ -25,6 +25,27 @@ export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError
 }> {}
 
 /**
+ * An operation is not defined for its input: an action that needs at least one
+ * element (`reduce`, `first`, `max`, `stats` on an RDD without partitions, ...)
+ * ran on an empty RDD, or `histogram` met NaN or an infinite value.
+ *
+ * Mirrors Spark's `UnsupportedOperationException` ("empty collection").
+ *
+ * **Example**
+ * ```ts
+ * const error = yield* Effect.flip(sc.emptyRDD<number>().reduce((a, b) => a + b))
+ * error._tag // "UnsupportedOperationError"; error.message starts with "empty collection"
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class UnsupportedOperationError extends Data.TaggedError("UnsupportedOperationError")<{
+  readonly method: string
+  readonly message: string
+}> {}
+
+/**
  * An operation was attempted on a `SparkContext` that has been stopped.
  *
  * Mirrors Spark's "Cannot call methods on a stopped SparkContext".

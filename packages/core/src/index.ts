@@ -128,6 +128,8 @@ export * as Logging from "./util/Logging.js"
 export * as Ordering from "./util/Ordering.js"
 /** @since 0.1.0 */
 export * as ShutdownHookManager from "./util/ShutdownHookManager.js"
+/** @since 0.1.0 */
+export * as StatCounter from "./util/StatCounter.js"
 
 import { tsparkVersion } from "./internal/version.js"
 

@@ -92,11 +92,11 @@ describe("bad input fails with a typed error that says what to change", () => {
       assert.strictEqual(takeOrdered._tag, "InvalidArgumentError")
       for (const empty of [sc.emptyRDD<number>(), sc.parallelize<number>([], 3), sc.parallelize([1, 2], 2).filter(() => false)]) {
         const first = yield* Effect.flip(empty.first())
-        assert.strictEqual(first._tag, "InvalidArgumentError")
-        assert.include(first.message, "check isEmpty() first")
+        assert.strictEqual(first._tag, "UnsupportedOperationError")
+        assert.include(first.message, "empty collection: first() on an empty RDD; check isEmpty() first")
         const reduce = yield* Effect.flip(empty.reduce((a, b) => a + b))
-        assert.strictEqual(reduce._tag, "InvalidArgumentError")
-        assert.include(reduce.message, "use fold() with a zero value")
+        assert.strictEqual(reduce._tag, "UnsupportedOperationError")
+        assert.include(reduce.message, "empty collection: reduce() on an empty RDD; use fold() with a zero value")
         assert.isTrue(yield* empty.isEmpty())
         assert.strictEqual(yield* empty.fold(0, (a, b) => a + b), 0)
       }

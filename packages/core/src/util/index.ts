@@ -24,3 +24,5 @@ export * as Logging from "./Logging.js"
 export * as Ordering from "./Ordering.js"
 /** @since 0.1.0 */
 export * as ShutdownHookManager from "./ShutdownHookManager.js"
+/** @since 0.1.0 */
+export * as StatCounter from "./StatCounter.js"

@@ -6,6 +6,7 @@ import * as path from "node:path"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
 import { KeyMap } from "../../util/KeyMap.js"
 import { compareKeys, type Ordering } from "../../util/Ordering.js"
+import { actionFunctions } from "../rdd/actionFunctions.js"
 import * as Files from "../rdd/checkpointFiles.js"
 import { drain, iterable, toArray } from "../rdd/iterators.js"
 import { ENGINE } from "./marks.js"
@@ -150,6 +151,9 @@ registerEngineFunction(
     }
   }
 )
+
+// The numeric and counting actions' partition functions (stats, histogram, countApproxDistinct).
+for (const [name, factory] of Object.entries(actionFunctions)) registerEngineFunction(name, factory)
 
 registerEngineFunction("compareKeys", () => compareKeys)
 // The default ordering is itself an engine function, so it ships by name.

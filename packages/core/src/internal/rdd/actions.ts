@@ -7,13 +7,13 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import type { RDD, RDDError } from "../../rdd/RDD.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
-import { InvalidArgumentError } from "../../SparkError.js"
+import { InvalidArgumentError, UnsupportedOperationError } from "../../SparkError.js"
 import { compareKeys, type Ordering } from "../../util/Ordering.js"
 import { engineFunction } from "../closure/engineFunctions.js"
 import { withEnv } from "../closure/shipping.js"
 
 /** Zero values are copied per use so a mutable zero (an array) is never shared between partitions. */
-const cloneZero = <A>(zero: A): () => A => typeof zero === "object" && zero !== null ? () => structuredClone(zero) : () => zero
+export const cloneZero = <A>(zero: A): () => A => typeof zero === "object" && zero !== null ? () => structuredClone(zero) : () => zero
 
 export const collect = <T>(self: RDD<T>): Effect.Effect<Array<T>, RDDError> =>
   Effect.map(
@@ -58,11 +58,15 @@ export const take = <T>(self: RDD<T>, n: number): Effect.Effect<Array<T>, RDDErr
     return out
   })
 
-export const first = <T>(self: RDD<T>): Effect.Effect<T, RDDError> =>
-  Effect.flatMap(take(self, 1), (xs) =>
-    xs.length > 0
-      ? Effect.succeed(xs[0]!)
-      : Effect.fail(new InvalidArgumentError({ method: "first", message: "first() on an empty RDD: check isEmpty() first" })))
+/** Spark's "empty collection" failure of an action that needs an element, with a hint. */
+export const emptyCollection = (method: string, hint: string): UnsupportedOperationError =>
+  new UnsupportedOperationError({ method, message: `empty collection: ${method}() on an empty RDD; ${hint}` })
+
+export const first = <T>(self: RDD<T>): Effect.Effect<T, RDDError | UnsupportedOperationError> =>
+  Effect.flatMap(
+    take(self, 1),
+    (xs) => xs.length > 0 ? Effect.succeed(xs[0]!) : Effect.fail(emptyCollection("first", "check isEmpty() first"))
+  )
 
 export const takeOrdered = <T>(self: RDD<T>, n: number, ordering: Ordering<T> = compareKeys): Effect.Effect<Array<T>, RDDError> => {
   if (!Number.isInteger(n) || n < 0) {
@@ -77,7 +81,12 @@ export const takeOrdered = <T>(self: RDD<T>, n: number, ordering: Ordering<T> = 
 export const top = <T>(self: RDD<T>, n: number, ordering: Ordering<T> = compareKeys): Effect.Effect<Array<T>, RDDError> =>
   takeOrdered(self, n, withEnv({ ordering }, ({ ordering }) => (a: T, b: T) => ordering(b, a)))
 
-export const reduce = <T>(self: RDD<T>, f: (a: T, b: T) => T): Effect.Effect<T, RDDError> =>
+export const reduce = <T>(
+  self: RDD<T>,
+  f: (a: T, b: T) => T,
+  method = "reduce",
+  hint = "use fold() with a zero value"
+): Effect.Effect<T, RDDError | UnsupportedOperationError> =>
   Effect.flatMap(
     self.runJob(withEnv({ f }, ({ f }) => (it: Iterator<T>) => {
       let r = it.next()
@@ -88,14 +97,17 @@ export const reduce = <T>(self: RDD<T>, f: (a: T, b: T) => T): Effect.Effect<T, 
     })),
     (parts) => {
       const values = parts.flatMap((p) => (p.empty ? [] : [p.value]))
-      if (values.length === 0) {
-        return Effect.fail(
-          new InvalidArgumentError({ method: "reduce", message: "reduce() on an empty RDD: use fold() with a zero value" })
-        )
-      }
-      return Effect.succeed(values.reduce(f))
+      return values.length === 0 ? Effect.fail(emptyCollection(method, hint)) : Effect.succeed(values.reduce(f))
     }
   )
+
+/** `reduce` with Scala's `Ordering.max` (the first of equals wins), as Spark's `max`. */
+export const max = <T>(self: RDD<T>, ordering: Ordering<T> = compareKeys): Effect.Effect<T, RDDError | UnsupportedOperationError> =>
+  reduce(self, withEnv({ ordering }, ({ ordering }) => (a: T, b: T) => ordering(a, b) >= 0 ? a : b), "max", "check isEmpty() first")
+
+/** `reduce` with Scala's `Ordering.min`, as Spark's `min`. */
+export const min = <T>(self: RDD<T>, ordering: Ordering<T> = compareKeys): Effect.Effect<T, RDDError | UnsupportedOperationError> =>
+  reduce(self, withEnv({ ordering }, ({ ordering }) => (a: T, b: T) => ordering(a, b) <= 0 ? a : b), "min", "check isEmpty() first")
 
 export const fold = <T>(self: RDD<T>, zero: T, f: (a: T, b: T) => T): Effect.Effect<T, RDDError> =>
   Effect.map(
