@@ -2,6 +2,8 @@
 // its own fields as data, and the methods of its class (up to the base
 // class) as function sources, which may use `this` but must capture nothing
 // else (as any shipped function). Getters ship as their value at submission.
+// `equals` stays on the driver, which alone decides co-partitioning: it may
+// name its class (`other instanceof MyPartitioner`), which an executor lacks.
 // On the executor the instance is rebuilt as an object whose prototype holds
 // the compiled methods, on top of the base class's prototype.
 import { serializeValue } from "../closure/shipping.js"
@@ -18,7 +20,7 @@ export const shipSubclassInstance = (instance: object, base: object, where: stri
   const values: Record<string, unknown> = {}
   for (let proto = Object.getPrototypeOf(instance); proto !== null && proto !== base; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === "constructor" || name in methods || name in values) continue
+      if (name === "constructor" || name === "equals" || name in methods || name in values) continue
       const descriptor = Object.getOwnPropertyDescriptor(proto, name)!
       const at = `${where}: ${className}.${name}`
       if (descriptor.get !== undefined) values[name] = serializeValue((instance as Record<string, unknown>)[name], at)
