@@ -148,7 +148,10 @@ const assertSameShuffle = (
   assert.strictEqual(decoded.shuffleId, original.shuffleId, label)
   assert.strictEqual(decoded.mapSideCombine, original.mapSideCombine, label)
   assert.strictEqual(decoded.partitioner.numPartitions, original.partitioner.numPartitions, label)
-  assert.isTrue(decoded.partitioner.equals?.(original.partitioner), `${label}: equal partitioners`)
+  // The built-ins compare equal after shipping; a user partitioner's equals stays on the driver (its placement is checked below).
+  if (original.partitioner._tag !== undefined) {
+    assert.isTrue(decoded.partitioner.equals?.(original.partitioner), `${label}: equal partitioners`)
+  }
   assert.strictEqual(decoded.aggregator === undefined, original.aggregator === undefined, label)
   assert.strictEqual(decoded.keyOrdering === undefined, original.keyOrdering === undefined, label)
   const pairs = records as ReadonlyArray<readonly [unknown, unknown]>
