@@ -19,7 +19,7 @@ import * as EmptyRDD from "./rdd/EmptyRDD.js"
 import * as ParallelCollectionRDD from "./rdd/ParallelCollectionRDD.js"
 import * as RangeRDD from "./rdd/RangeRDD.js"
 import * as ReliableCheckpointRDD from "./rdd/ReliableCheckpointRDD.js"
-import type { RDD, RDDContext, RDDError } from "./rdd/RDD.js"
+import { type RDD, type RDDContext, type RDDError, unionOf } from "./rdd/RDD.js"
 import * as TextFileRDD from "./rdd/TextFileRDD.js"
 import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
@@ -88,9 +88,10 @@ export class SparkContext implements RDDContext {
   /** @internal */
   readonly newShuffleId = (): number => this.shuffleIds++
 
-  /** The default number of partitions: the backend's total cores. */
+  /** The default number of partitions: `spark.default.parallelism` when set, else the backend's (its total cores). */
   get defaultParallelism(): number {
-    return this.services.backend.defaultParallelism
+    const configured = SparkConf.getInt(this.conf, "spark.default.parallelism", this.services.backend.defaultParallelism, 1)
+    return typeof configured === "number" ? configured : this.services.backend.defaultParallelism
   }
   /** The directory `RDD.checkpoint()` writes to, once set. */
   get checkpointDir(): string | undefined {
@@ -184,10 +185,9 @@ export class SparkContext implements RDDContext {
     return TextFileRDD.make(this, file, minPartitions)
   }
 
-  /** The union of several RDDs. */
+  /** The union of several RDDs: partition-wise, keeping it, when all have one partitioner (see `RDD.unionOf`). */
   union<T>(rdds: ReadonlyArray<RDD<T>>): RDD<T> {
-    if (rdds.length === 0) return this.emptyRDD()
-    return rdds[0]!.union(...rdds.slice(1))
+    return unionOf(this, rdds)
   }
 
   /** An RDD with no partitions. */

@@ -29,8 +29,9 @@ describe("bad input fails with a typed error that says what to change", () => {
         assert.strictEqual(error._tag, "InvalidArgumentError", name)
         assert.match(error.message, /must be/, name)
       }
-      const sortError = yield* Effect.flip(sc.parallelize([[1, 1] as const]).sortByKey(true, 0))
+      const sortError = yield* Effect.flip(sc.parallelize([[1, 1] as const]).sortByKey(true, -1)) // 0 is allowed, as Spark (one partition)
       assert.strictEqual(sortError._tag, "InvalidArgumentError")
+      assert.include(sortError.message, "numPartitions")
     }).pipe(Effect.scoped))
 
   it.effect("actions on a stopped context", () =>
@@ -66,7 +67,7 @@ describe("bad input fails with a typed error that says what to change", () => {
       const sc = yield* makeContext()
       const error = yield* Effect.flip(sc.parallelize([1, 2], 2).zip(sc.parallelize([1, 2], 1)).collect())
       assert.strictEqual(error._tag, "InvalidArgumentError")
-      assert.include(error.message, "same number of partitions, got 2 and 1")
+      assert.include(error.message, "Can't zip RDDs with unequal numbers of partitions: 2 and 1")
       const counts = yield* Effect.flip(sc.parallelize([1, 2, 3], 2).zip(sc.parallelize([1, 2], 2)).collect())
       assert.strictEqual(counts._tag, "JobFailedError")
       assert.include(counts.message, "same number of elements in every partition")

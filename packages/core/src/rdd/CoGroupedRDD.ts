@@ -13,7 +13,7 @@ import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import * as ShuffleManager from "../shuffle/ShuffleManager.js"
 import { KeyMap } from "../util/KeyMap.js"
 import type { Dependency, ParentRDD } from "./Dependency.js"
-import type { Partitioner } from "./Partitioner.js"
+import { type Partitioner, samePartitioner } from "./Partitioner.js"
 
 /**
  * One dependency per parent: one-to-one when the parent is already
@@ -35,7 +35,7 @@ export const dependencies = <R extends ParentRDD & { readonly partitioner: Parti
   newShuffleId: () => number
 ): Array<Dependency<R>> =>
   rdds.map((rdd): Dependency<R> =>
-    partitioner.equals(rdd.partitioner)
+    samePartitioner(partitioner, rdd.partitioner)
       ? { _tag: "OneToOne", rdd }
       : {
         _tag: "Shuffle",

@@ -8,11 +8,11 @@
  */
 import { Effect } from "effect"
 import { withEnv } from "../internal/closure/shipping.js"
-import { positive } from "../internal/rdd/validation.js"
+import { invalidPartitioner, nonNegative } from "../internal/rdd/validation.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
 import { compareKeys, type Ordering } from "../util/Ordering.js"
 import { type Pair, shuffle } from "./PairRDDFunctions.js"
-import { determineBounds, type Partitioner, RangePartitioner } from "./Partitioner.js"
+import { determineBounds, type Partitioner, RangePartitioner, samePartitioner } from "./Partitioner.js"
 import type { RDD, RDDError } from "./RDD.js"
 
 /**
@@ -73,10 +73,11 @@ export class OrderedRDDFunctions<K, V> {
 
   /**
    * Sorts by key into `numPartitions` ordered ranges. Samples the keys in a job
-   * first to choose the range bounds (`RangePartitioner`), as Spark does.
+   * first to choose the range bounds (`RangePartitioner`), as Spark does. An
+   * empty RDD (or `numPartitions` 0 or 1) sorts into one partition.
    */
   sortByKey(ascending = true, numPartitions: number = this.self.numPartitions): Effect.Effect<RDD<[K, V]>, RDDError> {
-    const error = positive("sortByKey", "numPartitions", numPartitions)
+    const error = nonNegative("sortByKey", "numPartitions", numPartitions)
     if (error !== undefined) return Effect.fail(error)
     const ordering = this.ordering
     return Effect.map(
@@ -90,5 +91,23 @@ export class OrderedRDDFunctions<K, V> {
           ascending ? ordering : withEnv({ ordering }, ({ ordering }) => (a: K, b: K) => ordering(b, a))
         )
     )
+  }
+
+  /**
+   * Repartitions by `partitioner` and sorts each partition by key (in one
+   * shuffle, sorting as the shuffle is read). When the RDD is already
+   * partitioned by `partitioner`, each partition is sorted in place, without a shuffle.
+   */
+  repartitionAndSortWithinPartitions(partitioner: Partitioner): RDD<[K, V]> {
+    const error = invalidPartitioner("repartitionAndSortWithinPartitions", partitioner)
+    const ordering = this.ordering
+    if (error === undefined && samePartitioner(partitioner, this.self.partitioner)) {
+      const sortPartition = withEnv(
+        { ordering },
+        ({ ordering }) => (it: IterableIterator<Pair<K, V>>) => Array.from(it).sort((a, b) => ordering(a[0], b[0]))
+      )
+      return this.self.mapPartitions(sortPartition, true) as RDD<[K, V]>
+    }
+    return shuffle<K, V, V>(this.self, partitioner, undefined, false, ordering, error)
   }
 }

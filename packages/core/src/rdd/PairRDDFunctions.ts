@@ -13,14 +13,15 @@ import { withEnv } from "../internal/closure/shipping.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import { invalidPartitioner, positive } from "../internal/rdd/validation.js"
 import type { Aggregator } from "../shuffle/Aggregator.js"
-import type { InvalidArgumentError, PartitionerMismatchError } from "../SparkError.js"
+import { InvalidArgumentError, type PartitionerMismatchError } from "../SparkError.js"
 import { KeyMap } from "../util/KeyMap.js"
-import type { Ordering } from "../util/Ordering.js"
+import { compareKeys, type Ordering } from "../util/Ordering.js"
 import * as CoGroupedRDD from "./CoGroupedRDD.js"
 import * as MapPartitionsRDD from "./MapPartitionsRDD.js"
-import { defaultPartitioner, HashPartitioner, type Partitioner } from "./Partitioner.js"
-import { RDD, type RDDError } from "./RDD.js"
+import { defaultPartitioner, HashPartitioner, type Partitioner, samePartitioner } from "./Partitioner.js"
+import { RDD, type RDDContext, type RDDError } from "./RDD.js"
 import * as ShuffledRDD from "./ShuffledRDD.js"
+import * as SubtractedRDD from "./SubtractedRDD.js"
 
 /**
  * A key-value record.
@@ -84,6 +85,10 @@ export const shuffle = <K, V, C>(
   return shuffled
 }
 
+// `spark.default.parallelism` as the context reads it (its `defaultParallelism`), when set; else `undefined`.
+const configuredParallelism = (context: RDDContext): number | undefined =>
+  context.conf?.entries.has("spark.default.parallelism") === true ? context.defaultParallelism : undefined
+
 /**
  * Key-value operations on an RDD of pairs.
  *
@@ -108,7 +113,8 @@ export class PairRDDFunctions<K, V> {
       return { partitioner: new HashPartitioner(Math.max(1, spec)), error: positive(method, "numPartitions", spec) }
     }
     if (spec !== undefined) return { partitioner: spec, error: invalidPartitioner(method, spec) }
-    return { partitioner: defaultPartitioner([this.self as RDD<unknown>, ...others], undefined), error: undefined }
+    const context = this.self.context
+    return { partitioner: defaultPartitioner([this.self as RDD<unknown>, ...others], configuredParallelism(context)), error: undefined }
   }
 
   /** Applies `f` to every value, keeping keys and the partitioner. */
@@ -154,7 +160,7 @@ export class PairRDDFunctions<K, V> {
   ): RDD<[K, C]> {
     const { error, partitioner } = this.resolvePartitioner(partitions, "combineByKey")
     const aggregator: Aggregator<K, V, C> = { createCombiner, mergeValue, mergeCombiners }
-    if (partitioner.equals(this.self.partitioner)) {
+    if (error === undefined && samePartitioner(partitioner, this.self.partitioner)) {
       // Already partitioned by key: combine within each partition, no shuffle.
       const combine = engineFunction<
         { createCombiner: typeof createCombiner; mergeValue: typeof mergeValue },
@@ -208,7 +214,7 @@ export class PairRDDFunctions<K, V> {
   /** Repartitions the records by key with `partitioner`. */
   partitionBy(partitioner: Partitioner): RDD<[K, V]> {
     const error = invalidPartitioner("partitionBy", partitioner)
-    if (error === undefined && partitioner.equals(this.self.partitioner)) return this.self as unknown as RDD<[K, V]>
+    if (error === undefined && samePartitioner(partitioner, this.self.partitioner)) return this.self as unknown as RDD<[K, V]>
     return shuffle<K, V, V>(this.self, partitioner, undefined, false, undefined, error)
   }
 
@@ -273,6 +279,57 @@ export class PairRDDFunctions<K, V> {
       else for (const v of vs) for (const w of ws) out.push([v, w])
       return out
     })
+  }
+
+  /**
+   * The records whose key `other` does not have. Partitioned by `partitions`,
+   * else by this RDD's partitioner when it has one (then this side is read
+   * without a shuffle), else hash partitioned into as many partitions as this RDD has.
+   */
+  subtractByKey<W>(other: RDD<Pair<K, W>>, partitions?: PartitionSpec): RDD<[K, V]> {
+    const { error, partitioner } = partitions === undefined
+      ? { error: undefined, partitioner: this.self.partitioner ?? new HashPartitioner(this.self.numPartitions) }
+      : this.resolvePartitioner(partitions, "subtractByKey")
+    const context = this.self.context
+    const deps = SubtractedRDD.dependencies(this.self as RDD<unknown>, other as RDD<unknown>, partitioner, () => context.newShuffleId())
+    const subtracted = new RDD<[K, V]>(context, SubtractedRDD.subtracted(partitioner), deps, error)
+    for (const dep of deps) if (dep._tag === "Shuffle") context.cleanShuffleWith(subtracted as RDD<unknown>, dep.shuffleId)
+    return subtracted
+  }
+
+  /** The pairs as a map, on the driver; for a key with several values, the last one collected wins. */
+  collectAsMap(): Effect.Effect<KeyMap<K, V>, RDDError> {
+    return Effect.map(this.self.collect(), (pairs) => {
+      const map = new KeyMap<K, V>()
+      for (const [k, v] of pairs) map.set(k, v)
+      return map
+    })
+  }
+
+  /**
+   * The values of `key`. With a partitioner, only the partition it names for
+   * `key` is read (a one-task job); otherwise every partition is.
+   */
+  lookup(key: K): Effect.Effect<Array<V>, RDDError> {
+    const matching = withEnv({ key, compareKeys }, ({ compareKeys, key }) => (it: Iterator<Pair<K, V>>) => {
+      const values: Array<V> = []
+      for (let r = it.next(); !r.done; r = it.next()) if (compareKeys(r.value[0], key) === 0) values.push(r.value[1])
+      return values
+    })
+    const partitioner = this.self.partitioner
+    if (partitioner === undefined) return Effect.map(this.self.runJob(matching), (parts) => parts.flat())
+    const index = partitioner.getPartition(key)
+    const numPartitions = this.self.numPartitions
+    if (!Number.isInteger(index) || index < 0 || index >= numPartitions) {
+      return Effect.fail(
+        new InvalidArgumentError({
+          method: "lookup",
+          message: `the RDD's partitioner puts key ${String(key)} in partition ${index}, but the RDD has ${numPartitions} ` +
+            `partitions (0 to ${numPartitions - 1}); the partitioner's getPartition must return an index in that range`
+        })
+      )
+    }
+    return Effect.map(this.self.runJob(matching, [index]), (parts) => parts[0] ?? [])
   }
 
   /** How many records each key has. */

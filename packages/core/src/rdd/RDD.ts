@@ -17,10 +17,12 @@
  */
 import { Effect } from "effect"
 import type { TaskNotSerializableError } from "../Closure.js"
+import type { SparkConf } from "../SparkConf.js"
 import { withEnv } from "../internal/closure/shipping.js"
 import type { RDDOp } from "../internal/rdd/op.js"
 import { RDDPairMethods } from "../internal/rdd/rddPairMethods.js"
 import { positive } from "../internal/rdd/validation.js"
+import { compareKeys, type Ordering } from "../util/Ordering.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
 import {
   type ActionError,
@@ -33,7 +35,8 @@ import * as CartesianRDD from "./CartesianRDD.js"
 import * as CoalescedRDD from "./CoalescedRDD.js"
 import * as MapPartitionsRDD from "./MapPartitionsRDD.js"
 import { type PartitionSpec, shuffle } from "./PairRDDFunctions.js"
-import { HashPartitioner } from "./Partitioner.js"
+import { HashPartitioner, type Partitioner, samePartitioner } from "./Partitioner.js"
+import * as PartitionerAwareUnionRDD from "./PartitionerAwareUnionRDD.js"
 import * as PartitionwiseSampledRDD from "./PartitionwiseSampledRDD.js"
 import * as UnionRDD from "./UnionRDD.js"
 import * as ZippedPartitionsRDD from "./ZippedPartitionsRDD.js"
@@ -50,6 +53,8 @@ export interface RDDContext {
   readonly newRddId: () => number
   readonly newShuffleId: () => number
   readonly defaultParallelism: number
+  /** The configuration, where there is one: `spark.default.parallelism` decides default partitioners. */
+  readonly conf?: SparkConf
   readonly checkpointDir: string | undefined
   readonly runJob: <T, U>(
     rdd: RDD<T>,
@@ -151,9 +156,14 @@ export class RDD<T> extends RDDPairMethods<T> {
     return this.map((x) => [x, null] as const).reduceByKey((a) => a, numPartitions).keys() as RDD<T>
   }
 
-  /** The elements of both RDDs (duplicates kept). */
+  /**
+   * The elements of this RDD and the others (duplicates kept), as Spark's
+   * `RDD.union` (which is `SparkContext.union`): partition-wise, keeping the
+   * partitioner, when every non-empty input has the same partitioner; else
+   * the inputs' partitions one after the other.
+   */
   union(...others: ReadonlyArray<RDD<T>>): RDD<T> {
-    return new RDD<T>(this.context, UnionRDD.union, UnionRDD.dependencies([this, ...others] as ReadonlyArray<RDD<unknown>>))
+    return unionOf(this.context, [this, ...others])
   }
 
   /** The elements present in both RDDs, without duplicates. */
@@ -165,12 +175,28 @@ export class RDD<T> extends RDDPairMethods<T> {
       .keys() as RDD<T>
   }
 
-  /** The elements of this RDD that are not in `other` (duplicates of kept elements stay). */
-  subtract(other: RDD<T>, numPartitions?: number): RDD<T> {
+  /**
+   * The elements of this RDD that are not in `other` (duplicates of kept
+   * elements stay), partitioned by `partitions`, else like this RDD (its
+   * partitioner, or hash partitioning into as many partitions), as Spark's.
+   */
+  subtract(other: RDD<T>, partitions?: PartitionSpec): RDD<T> {
     const left = this.map((x) => [x, null] as const)
     const right = other.map((x) => [x, null] as const)
-    return left.cogroup(right, numPartitions ?? this.numPartitions)
-      .flatMap(([key, [a, b]]) => (b.length === 0 ? a.map(() => key) : [])) as RDD<T>
+    // An invalid count fails as subtractByKey's numPartitions.
+    if (typeof partitions === "number" && positive("subtract", "numPartitions", partitions) !== undefined) {
+      return left.subtractByKey(right, partitions).keys() as RDD<T>
+    }
+    const p: Partitioner = partitions === undefined
+      ? this.partitioner ?? new HashPartitioner(this.numPartitions)
+      : typeof partitions === "number"
+      ? new HashPartitioner(partitions)
+      : partitions
+    // Already partitioned by p (so the elements are pairs): place each element by its own key, as Spark's.
+    const byElementKey: Partitioner = samePartitioner(p, this.partitioner)
+      ? { numPartitions: p.numPartitions, getPartition: withEnv({ p }, ({ p }) => (x: unknown) => p.getPartition((x as [unknown])[0])) }
+      : p
+    return left.subtractByKey(right, byElementKey).keys() as RDD<T>
   }
 
   /** Every pair of an element of this RDD and an element of `other`. */
@@ -203,6 +229,20 @@ export class RDD<T> extends RDDPairMethods<T> {
   }
 
   /**
+   * Pairs each element with a unique id: the elements of partition `k` of `n`
+   * get `k, n + k, 2n + k, ...`. Unlike `zipWithIndex`, runs no job; the ids
+   * are not consecutive.
+   */
+  zipWithUniqueId(): RDD<[T, number]> {
+    const n = this.numPartitions
+    return this.mapPartitionsWithIndex(withEnv({ n }, ({ n }) =>
+      function*(k: number, it: IterableIterator<T>): Generator<[T, number]> {
+        let i = 0
+        for (const x of it) yield [x, i++ * n + k]
+      }))
+  }
+
+  /**
    * A random sample: each element kept with probability `fraction` (without
    * replacement), or repeated a Poisson(`fraction`) number of times (with).
    * The same seed gives the same sample on every run.
@@ -212,40 +252,87 @@ export class RDD<T> extends RDDPairMethods<T> {
     return this.derive(PartitionwiseSampledRDD.sample(withReplacement, fraction, seed), error)
   }
 
-  /** Sorts by `f(element)`. Samples the keys in a job first to choose balanced ranges. */
-  sortBy<K>(f: (value: T) => K, ascending = true, numPartitions: number = this.numPartitions): Effect.Effect<RDD<T>, RDDError> {
-    return Effect.map(this.keyBy(f).sortByKey(ascending, numPartitions), (sorted) => sorted.values())
+  /**
+   * Sorts by `f(element)`, comparing keys with `ordering`. Samples the keys in
+   * a job first to choose balanced ranges. An empty RDD sorts to an empty RDD.
+   */
+  sortBy<K>(
+    f: (value: T) => K,
+    ascending = true,
+    numPartitions: number = this.numPartitions,
+    ordering: Ordering<K> = compareKeys
+  ): Effect.Effect<RDD<T>, RDDError> {
+    return Effect.map(this.keyBy(f).sortByKey(ascending, numPartitions, ordering), (sorted) => sorted.values())
   }
 
   /**
-   * Reduces the number of partitions; without `shuffle` it merges neighbouring
-   * partitions (a narrow dependency, no shuffle).
+   * Changes the number of partitions. Without `shuffle` it merges neighbouring
+   * partitions (a narrow dependency; never more partitions than now). With
+   * `shuffle`, elements are spread evenly over `numPartitions` partitions:
+   * each input partition deals its elements round-robin from a start position
+   * chosen by its index, as Spark's.
    */
   coalesce(numPartitions: number, shuffle = false): RDD<T> {
-    if (shuffle) return this.repartition(numPartitions)
-    const error = positive("coalesce", "numPartitions", numPartitions)
-    const groups = CoalescedRDD.coalesceGroups(this.numPartitions, Math.max(1, numPartitions))
-    return new RDD<T>(this.context, CoalescedRDD.coalesced(groups), [CoalescedRDD.dependency(this as RDD<unknown>, groups)], error)
+    return coalesceTo(this, "coalesce", numPartitions, shuffle)
   }
 
-  /** Redistributes the elements evenly over `numPartitions` partitions with a shuffle. */
+  /** Redistributes the elements evenly over `numPartitions` partitions with a shuffle (`coalesce(n, true)`). */
   repartition(numPartitions: number): RDD<T> {
-    const error = positive("repartition", "numPartitions", numPartitions)
-    const n = Math.max(1, numPartitions)
-    const keyed = this.mapPartitionsWithIndex(withEnv({ n }, ({ n }) => (index: number, it: IterableIterator<T>) => {
-      // Round-robin from a position derived from the partition index, as Spark does.
-      let position = (index * 7919) % n
-      const out: Array<[number, T]> = []
-      for (const x of it) out.push([position++ % n, x])
-      return out
-    }))
-    return shuffle<number, T, T>(keyed, new HashPartitioner(n), undefined, false, undefined, error).values()
+    return coalesceTo(this, "repartition", numPartitions, true)
   }
 
   /** Groups elements by `f(element)`. */
   groupBy<K>(f: (value: T) => K, numPartitions?: PartitionSpec): RDD<[K, Array<T>]> {
     return this.keyBy(f).groupByKey(numPartitions)
   }
+}
+
+/** `coalesce` and `repartition`: Spark's `RDD.coalesce`. */
+const coalesceTo = <T>(self: RDD<T>, method: string, numPartitions: number, withShuffle: boolean): RDD<T> => {
+  const error = positive(method, "numPartitions", numPartitions)
+  const n = Math.max(1, Math.floor(numPartitions) || 1)
+  if (!withShuffle) {
+    const groups = CoalescedRDD.coalesceGroups(self.numPartitions, n)
+    return new RDD<T>(self.context, CoalescedRDD.coalesced(groups), [CoalescedRDD.dependency(self as RDD<unknown>, groups)], error)
+  }
+  // Spark's distributePartition: a start position from the partition index (a hash standing in for
+  // `new XORShiftRandom(index).nextInt(n)`), then one position more per element; HashPartitioner(n) of an integer is it modulo n.
+  const keyed = self.mapPartitionsWithIndex(
+    withEnv({ n }, ({ n }) =>
+      function*(index: number, it: IterableIterator<T>): Generator<[number, T]> {
+        let h = Math.imul(index ^ 0x5bd1e995, 0x85ebca6b)
+        h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+        let position = ((h ^ (h >>> 16)) >>> 0) % n
+        for (const x of it) yield [++position, x]
+      })
+  )
+  const shuffled = shuffle<number, T, T>(keyed, new HashPartitioner(n), undefined, false, undefined, error)
+  const groups = CoalescedRDD.coalesceGroups(n, n)
+  return new RDD<[number, T]>(self.context, CoalescedRDD.coalesced(groups), [CoalescedRDD.dependency(shuffled as RDD<unknown>, groups)])
+    .values()
+}
+
+/**
+ * The union of `rdds`, as Spark's `SparkContext.union`: the inputs without
+ * partitions are left out; when every other one has the same partitioner, a
+ * `PartitionerAwareUnionRDD` (partition-wise, keeping the partitioner), else a
+ * `UnionRDD` (the partitions one after the other). No inputs: an RDD with no partitions.
+ *
+ * **Example**
+ * ```ts
+ * const all = RDD.unionOf(sc, [a, b, c]) // what sc.union([a, b, c]) and a.union(b, c) return
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unionOf = <T>(context: RDDContext, rdds: ReadonlyArray<RDD<T>>): RDD<T> => {
+  const nonEmpty = rdds.filter((rdd) => rdd.numPartitions > 0) as ReadonlyArray<RDD<unknown>>
+  const partitioner = nonEmpty[0]?.partitioner
+  if (partitioner !== undefined && nonEmpty.every((rdd) => samePartitioner(partitioner, rdd.partitioner))) {
+    return new RDD<T>(context, PartitionerAwareUnionRDD.partitionerAwareUnion(partitioner), PartitionerAwareUnionRDD.dependencies(nonEmpty))
+  }
+  return new RDD<T>(context, UnionRDD.union, UnionRDD.dependencies(nonEmpty))
 }
 
 /**

@@ -29,8 +29,8 @@ export class ZipLengthMismatch extends Data.TaggedError("ZipLengthMismatch")<{
   readonly partition: number
 }> {
   override get message(): string {
-    return `zip: partition ${this.partition} has a different number of elements on each side; ` +
-      "zip needs both RDDs to have the same number of elements in every partition"
+    return `zip: Can only zip RDDs with same number of elements in each partition (partition ${this.partition} ` +
+      "differs); zip needs both RDDs to have the same number of elements in every partition, e.g. both derived by map from one RDD"
   }
 }
 
@@ -86,5 +86,6 @@ export const zip: RDDOp = {
 export const partitionCountMismatch = (left: number, right: number): InvalidArgumentError | undefined =>
   left === right ? undefined : new InvalidArgumentError({
     method: "zip",
-    message: `Can only zip RDDs with the same number of partitions, got ${left} and ${right}`
+    message: `Can't zip RDDs with unequal numbers of partitions: ${left} and ${right}; ` +
+      "the other RDD (argument other) must have as many partitions as this one"
   })

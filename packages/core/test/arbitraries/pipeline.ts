@@ -10,7 +10,7 @@
 import { Effect } from "effect"
 import fc from "fast-check"
 import { withEnv } from "../../src/Closure.js"
-import { HashPartitioner } from "../../src/rdd/Partitioner.js"
+import { HashPartitioner, Partitioner } from "../../src/rdd/Partitioner.js"
 import type { RDD, RDDError } from "../../src/rdd/RDD.js"
 import type { SparkContext } from "../../src/SparkContext.js"
 import { compareKeys } from "../../src/util/Ordering.js"
@@ -64,6 +64,12 @@ export type StepSpec =
   | { readonly _tag: "glom" | "zip" | "zipWithIndex" | "mapValues" | "flatMapValues" | "keys" | "values" | "keyBy" }
   | { readonly _tag: "groupBy"; readonly parts: number | undefined }
   | { readonly _tag: "cartesian"; readonly nums: ReadonlyArray<number>; readonly slices: number }
+  | { readonly _tag: "zipWithUniqueId" }
+  | { readonly _tag: "subtractByKey"; readonly pairs: ReadonlyArray<Pair>; readonly slices: number; readonly parts: number | undefined }
+  | { readonly _tag: "partitionByUser"; readonly parts: number; readonly subclass: boolean }
+  | { readonly _tag: "repartitionAndSort"; readonly parts: number; readonly user: boolean }
+  | { readonly _tag: "unionPartitioned"; readonly parts: number }
+  | { readonly _tag: "sortByOrdering"; readonly parts: number }
 
 const parts14 = fc.integer({ min: 1, max: 4 })
 const other = { nums: nums(12), pairs: pairs(12), slices }
@@ -113,8 +119,26 @@ export const stepSpec: fc.Arbitrary<StepSpec> = fc.oneof(
     )
   }),
   fc.record({ _tag: fc.constant("groupBy" as const), parts: shufflePartitions }),
-  fc.record({ _tag: fc.constant("cartesian" as const), nums: nums(4), slices: fc.integer({ min: 1, max: 2 }) })
+  fc.record({ _tag: fc.constant("cartesian" as const), nums: nums(4), slices: fc.integer({ min: 1, max: 2 }) }),
+  fc.constant({ _tag: "zipWithUniqueId" as const }),
+  fc.record({ _tag: fc.constant("subtractByKey" as const), pairs: pairs(12), slices, parts: shufflePartitions }),
+  fc.record({ _tag: fc.constant("partitionByUser" as const), parts: parts14, subclass: fc.boolean() }),
+  fc.record({ _tag: fc.constant("repartitionAndSort" as const), parts: parts14, user: fc.boolean() }),
+  fc.record({ _tag: fc.constantFrom("unionPartitioned" as const, "sortByOrdering" as const), parts: parts14 })
 )
+
+/**
+ * A user partitioner, as a subclass: places a key by a shipped function of it
+ * (a field, so that the method uses only `this`).
+ */
+class PlacedBy extends Partitioner {
+  constructor(readonly numPartitions: number, readonly place: (key: unknown) => number) {
+    super()
+  }
+  getPartition(key: unknown) {
+    return this.place(key) % this.numPartitions
+  }
+}
 
 export interface Pipeline {
   readonly source: { readonly kind: "num"; readonly data: ReadonlyArray<number> } | {
@@ -403,6 +427,46 @@ export const applyStep = (
         "none",
         "pair"
       )
+    case "zipWithUniqueId":
+      // Ids are unique non-negative integers; the elements and their order are kept.
+      return keep(
+        rdd.zipWithUniqueId().filter(([, id]: [unknown, number]) => Number.isInteger(id) && id >= 0).keys(),
+        model
+      )
+    case "subtractByKey": {
+      if (kind !== "pair") return ok(state)
+      const inOther = new Set(step.pairs.map(([k]) => canonical(k)))
+      return keep(
+        rdd.subtractByKey(sc.parallelize(step.pairs, step.slices), step.parts),
+        pairsModel.filter(([k]) => !inOther.has(canonical(k))),
+        "none"
+      )
+    }
+    case "partitionByUser":
+      if (kind !== "pair") return ok(state)
+      return keep(rdd.partitionBy(userPartitioner(step.parts, step.subclass)), model, "none")
+    case "repartitionAndSort": {
+      if (kind !== "pair") return ok(state)
+      const partitioner = step.user ? userPartitioner(step.parts, true) : new HashPartitioner(step.parts)
+      return keep(rdd.repartitionAndSortWithinPartitions(partitioner), model, "none")
+    }
+    case "unionPartitioned": {
+      if (kind !== "pair") return ok(state)
+      // Both sides share a partitioner: a PartitionerAwareUnionRDD.
+      const partitioned: AnyRDD = rdd.partitionBy(new HashPartitioner(step.parts))
+      return keep(partitioned.union(partitioned.mapValues((v: number) => v + 1)), [
+        ...model,
+        ...pairsModel.map(([k, v]) => [k, v + 1])
+      ], "none")
+    }
+    case "sortByOrdering": {
+      if (kind !== "num") return ok(state)
+      // Ascending by a descending ordering: the numbers from largest to smallest.
+      return Effect.map(
+        rdd.sortBy((x: number) => x, true, step.parts, (a: number, b: number) => b - a) as Effect.Effect<AnyRDD, RDDError>,
+        (sorted) => ({ kind, order: "exact" as const, rdd: sorted, model: stableSort(model as Array<number>, (a, b) => b - a) })
+      )
+    }
     case "cartesian": {
       if (size > 30) return ok(state)
       const otherRdd = sc.parallelize(step.nums, step.slices)
@@ -414,6 +478,13 @@ export const applyStep = (
       )
     }
   }
+}
+
+/** A user partitioner of `n` partitions by the key's canonical text: a plain object or a `Partitioner` subclass. */
+const userPartitioner = (n: number, subclass: boolean): Partitioner => {
+  const place = withEnv(helpers, ({ canonical, textHash }) => (key: unknown) => textHash(canonical(key)))
+  if (subclass) return new PlacedBy(n, place)
+  return { numPartitions: n, getPartition: withEnv({ n, place }, ({ n, place }) => (key: unknown) => place(key) % n) }
 }
 
 /** Builds the source RDD and applies every step; returns the final state and the steps that applied. */

@@ -1,9 +1,40 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { defaultPartitioner, determineBounds, HashPartitioner, type Partitioner, RangePartitioner } from "../../src/rdd/Partitioner.js"
+import * as v8 from "node:v8"
+import { withEnv } from "../../src/Closure.js"
+import { deserializeValue, serializeValue } from "../../src/internal/closure/shipping.js"
+import {
+  defaultPartitioner,
+  determineBounds,
+  HashPartitioner,
+  Partitioner,
+  RangePartitioner,
+  samePartitioner
+} from "../../src/rdd/Partitioner.js"
+import type { RDD } from "../../src/rdd/RDD.js"
 import { compareKeys } from "../../src/util/Ordering.js"
 import { checkProperty, makeContext } from "../utils/spark.js"
+
+/** A user partitioner by key modulo `n`, with Spark's `equals` (same class, same count). */
+class ModPartitioner extends Partitioner {
+  readonly label = "mod"
+  constructor(readonly n: number) {
+    super()
+  }
+  get numPartitions() {
+    return this.n
+  }
+  getPartition(key: unknown) {
+    return Math.abs(key as number) % this.n
+  }
+  override equals(other: Partitioner | undefined) {
+    return other instanceof ModPartitioner && other.n === this.n
+  }
+}
+
+/** What an executor receives: the partitioner serialized, v8-cloned, and revived. */
+const ship = <A>(value: A): A => deserializeValue(v8.deserialize(v8.serialize(serializeValue(value, "test")))) as A
 
 describe("RangePartitioner", () => {
   it("bounds are strictly increasing, at most partitions - 1, and split the sample evenly", () =>
@@ -54,6 +85,109 @@ describe("RangePartitioner", () => {
     assert.isFalse(new RangePartitioner([1], true).equals(new HashPartitioner(2)))
     assert.isTrue(new HashPartitioner(3).equals(new HashPartitioner(3)))
     assert.isFalse(new HashPartitioner(3).equals(new HashPartitioner(4)))
+  })
+
+  it.effect("defaultPartitioner (PartitioningSuite): the largest partitioner only when eligible", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext()
+      const pairs = (n: number) => Array.from({ length: n }, (_, i) => [i, i] as const)
+      const rdd1 = sc.parallelize(pairs(1000), 150)
+      const rdd2 = sc.parallelize(pairs(4)).partitionBy(new HashPartitioner(10))
+      const rdd3 = sc.parallelize(pairs(5)).partitionBy(new HashPartitioner(100))
+      const rdd4 = sc.parallelize(pairs(4)).partitionBy(new HashPartitioner(9))
+      const rdd5 = sc.parallelize(pairs(10), 11)
+      const of = (...rdds: ReadonlyArray<RDD<unknown>>) => defaultPartitioner(rdds, undefined).numPartitions
+      assert.strictEqual(of(rdd1, rdd2), 150, "10 partitions are an order of magnitude fewer than 150: not eligible")
+      assert.strictEqual(of(rdd2, rdd3), 100)
+      assert.strictEqual(of(rdd3, rdd1), 100)
+      assert.strictEqual(of(rdd1, rdd2, rdd3), 100)
+      assert.strictEqual(of(rdd4, rdd5), 9, "9 is within an order of magnitude of 11")
+      assert.strictEqual(defaultPartitioner([rdd4, rdd5], undefined), rdd4.partitioner)
+      // The reduceByKey of an RDD without a partitioner: as many partitions as the largest parent.
+      assert.strictEqual(rdd1.reduceByKey((a, b) => a + b).numPartitions, 150)
+      assert.strictEqual(rdd1.join(rdd2).numPartitions, 150)
+    }).pipe(Effect.scoped))
+
+  it.effect("defaultPartitioner when spark.default.parallelism is set (PartitioningSuite)", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext({ conf: { "spark.default.parallelism": 4 } })
+      assert.strictEqual(sc.defaultParallelism, 4)
+      const pairs = (n: number) => Array.from({ length: n }, (_, i) => [i, i] as const)
+      const rdd1 = sc.parallelize(pairs(1000), 150)
+      const rdd2 = sc.parallelize(pairs(4)).partitionBy(new HashPartitioner(10))
+      const rdd3 = sc.parallelize(pairs(5)).partitionBy(new HashPartitioner(100))
+      const rdd4 = sc.parallelize(pairs(4)).partitionBy(new HashPartitioner(9))
+      const rdd5 = sc.parallelize(pairs(10), 11)
+      const rdd6 = sc.parallelize(pairs(4)).partitionBy(new HashPartitioner(3))
+      const count = (rdd: RDD<readonly [number, number]>, other: RDD<readonly [number, number]>) => rdd.cogroup(other).numPartitions
+      assert.strictEqual(count(rdd1, rdd2), 10, "not eligible, but at least the default parallelism")
+      assert.strictEqual(count(rdd2, rdd3), 100)
+      assert.strictEqual(count(rdd3, rdd1), 100)
+      assert.strictEqual(rdd1.cogroup(rdd2, rdd3).numPartitions, 100)
+      assert.strictEqual(count(rdd4, rdd5), 9)
+      assert.strictEqual(count(rdd5, rdd5), 4, "no partitioner: the default parallelism")
+      assert.strictEqual(count(rdd1, rdd6), 4, "3 partitions: neither eligible nor as many as the default")
+      // The default parallelism is also parallelize's default.
+      assert.strictEqual(sc.parallelize([1, 2, 3]).numPartitions, 4)
+      assert.strictEqual(rdd1.reduceByKey((a, b) => a + b).numPartitions, 4)
+    }).pipe(Effect.scoped))
+
+  it.effect("partitioner preservation (PartitioningSuite)", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContext()
+      const rdd = sc.parallelize(Array.from({ length: 10 }, (_, i) => [i + 1, i + 1] as const), 4)
+      const grouped2 = rdd.groupByKey(2)
+      const grouped4 = rdd.groupByKey(4)
+      const reduced2 = rdd.reduceByKey((a, b) => a + b, 2)
+      assert.isUndefined(rdd.partitioner)
+      assert.isTrue(new HashPartitioner(2).equals(grouped2.partitioner))
+      assert.isTrue(new HashPartitioner(4).equals(grouped4.partitioner))
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.groupByKey().partitioner))
+      assert.isFalse(samePartitioner(grouped2.partitioner!, grouped2.groupByKey(3).partitioner))
+      for (const joined of [grouped2.join(grouped4), grouped2.leftOuterJoin(grouped4), grouped2.rightOuterJoin(grouped4)]) {
+        assert.isTrue(samePartitioner(grouped4.partitioner!, joined.partitioner))
+      }
+      assert.isTrue(samePartitioner(grouped4.partitioner!, grouped2.cogroup(grouped4).partitioner))
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.join(reduced2).partitioner))
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.cogroup(reduced2).partitioner))
+      assert.isUndefined(grouped2.map(() => 1).partitioner)
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.mapValues(() => 1).partitioner))
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.flatMapValues(() => [1]).partitioner))
+      assert.isTrue(samePartitioner(grouped2.partitioner!, grouped2.filter(([k]) => k > 4).partitioner))
+    }).pipe(Effect.scoped))
+
+  it("user partitioners: equals when given, else identity; a subclass and a plain object ship with their behaviour", () => {
+    const plain = { numPartitions: 3, getPartition: (key: unknown) => (key as number) % 3 }
+    assert.isTrue(samePartitioner(plain, plain))
+    assert.isFalse(samePartitioner(plain, { ...plain }), "no equals: only itself")
+    assert.isFalse(samePartitioner(plain, undefined))
+    assert.isTrue(samePartitioner(new ModPartitioner(3), new ModPartitioner(3)))
+    assert.isFalse(samePartitioner(new ModPartitioner(3), new ModPartitioner(4)))
+    assert.isFalse(samePartitioner(new HashPartitioner(3), new ModPartitioner(3)))
+    const shipped = ship(new ModPartitioner(5))
+    assert.strictEqual(shipped.numPartitions, 5, "a getter ships as its value")
+    assert.strictEqual(shipped.label, "mod")
+    assert.isTrue(shipped instanceof Partitioner)
+    assert.strictEqual(shipped.constructor.name, "ModPartitioner")
+    for (const k of [0, 7, -12, 13]) assert.strictEqual(shipped.getPartition(k), new ModPartitioner(5).getPartition(k))
+    const shippedPlain = ship(plain)
+    assert.strictEqual(shippedPlain.getPartition(7), 1)
+    // A function of a plain partitioner that captures a variable is refused, naming it (as any shipped function).
+    const offset = 1
+    const refused = (() => {
+      try {
+        serializeValue({ numPartitions: 2, getPartition: (k: unknown) => ((k as number) + offset) % 2 }, "test")
+        return undefined
+      } catch (error) {
+        return error as { readonly identifiers: ReadonlyArray<string> }
+      }
+    })()
+    assert.deepStrictEqual(refused?.identifiers, ["offset"])
+    const withOffset = ship({
+      numPartitions: 2,
+      getPartition: withEnv({ offset }, ({ offset }) => (k: unknown) => ((k as number) + offset) % 2)
+    })
+    assert.strictEqual(withOffset.getPartition(2), 1)
   })
 
   it("defaultPartitioner reuses the largest existing partitioner", () => {

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
+import type { RDD } from "../../src/rdd/RDD.js"
+import { distinctModel, groupModel, type Pipeline, pipeline, runPipeline, type State } from "../arbitraries/pipeline.js"
 import {
   assertSameMultiset,
   assertSameSequence,
@@ -24,6 +25,26 @@ const assertMatchesModel = (state: State, collected: ReadonlyArray<unknown>, lab
     )
   }
 }
+
+/** The pair actions against the model: collectAsMap (the last value wins, where the order is known) and lookup. */
+const checkPairActions = (state: State, label: string) =>
+  Effect.gen(function*() {
+    if (state.kind !== "pair") return
+    const pairs = state.rdd as RDD<readonly [unknown, unknown]>
+    const model = state.model as ReadonlyArray<readonly [unknown, unknown]>
+    const map = yield* pairs.collectAsMap()
+    assertSameMultiset([...map.entries()].map(([k]) => k), distinctModel(model.map(([k]) => k)), `${label} collectAsMap keys`)
+    if (state.order === "exact") {
+      for (const [k, values] of groupModel(model)) {
+        assert.strictEqual(canonical(map.get(k)), canonical(values[values.length - 1]), `${label} collectAsMap`)
+      }
+    }
+    const first = model[0]
+    if (first !== undefined) {
+      const values = groupModel(model).find(([k]) => canonical(k) === canonical(first[0]))![1]
+      assertSameMultiset(yield* pairs.lookup(first[0]), values, `${label} lookup`)
+    }
+  })
 
 /** Regression and hand-picked pipelines, run before the random ones. */
 const examples: Array<[Pipeline]> = [
@@ -49,6 +70,24 @@ const examples: Array<[Pipeline]> = [
     source: { kind: "num", data: [3, 1, 2, 3, 9, -4] },
     slices: 3,
     steps: [{ _tag: "sortBy", ascending: false, parts: 2 }, { _tag: "zipWithIndex" }, { _tag: "coalesce", parts: 1 }]
+  }],
+  // The operations of issue 13: a user partitioner (both kinds), a partitioner-aware union, subtractByKey on it.
+  [{
+    source: { kind: "pair", data: [[[1, "x"], 1], ["a", 2], [{ p: 1 }, 3], ["a", 4], [0, 5]] },
+    slices: 3,
+    steps: [
+      { _tag: "partitionByUser", parts: 3, subclass: true },
+      { _tag: "unionPartitioned", parts: 2 },
+      { _tag: "subtractByKey", pairs: [[0, 1]], slices: 2, parts: undefined },
+      { _tag: "repartitionAndSort", parts: 2, user: true },
+      { _tag: "partitionByUser", parts: 2, subclass: false },
+      { _tag: "zipWithUniqueId" }
+    ]
+  }],
+  [{
+    source: { kind: "num", data: [4, -1, 4, 9, 0] },
+    slices: 2,
+    steps: [{ _tag: "sortByOrdering", parts: 3 }, { _tag: "zipWithUniqueId" }, { _tag: "repartition", parts: 3 }]
   }]
 ]
 
@@ -64,6 +103,7 @@ describe.each([...modes, workerThreads])("RDD model ($name)", (mode) => {
             const label = JSON.stringify(p.steps.map((s) => s._tag))
             const collected = yield* state.rdd.collect()
             assertMatchesModel(state, collected, label)
+            yield* checkPairActions(state, label)
             // Running it again (shuffle outputs reused) gives the same records.
             assertSameMultiset(yield* state.rdd.collect(), collected, `${label} (second run)`)
             assert.strictEqual(yield* state.rdd.count(), state.model.length, `${label} count`)

@@ -148,7 +148,10 @@ const assertSameShuffle = (
   assert.strictEqual(decoded.shuffleId, original.shuffleId, label)
   assert.strictEqual(decoded.mapSideCombine, original.mapSideCombine, label)
   assert.strictEqual(decoded.partitioner.numPartitions, original.partitioner.numPartitions, label)
-  assert.isTrue(decoded.partitioner.equals(original.partitioner), `${label}: equal partitioners`)
+  // The built-ins compare equal after shipping; a user partitioner's equals stays on the driver (its placement is checked below).
+  if (original.partitioner._tag !== undefined) {
+    assert.isTrue(decoded.partitioner.equals?.(original.partitioner), `${label}: equal partitioners`)
+  }
   assert.strictEqual(decoded.aggregator === undefined, original.aggregator === undefined, label)
   assert.strictEqual(decoded.keyOrdering === undefined, original.keyOrdering === undefined, label)
   const pairs = records as ReadonlyArray<readonly [unknown, unknown]>
@@ -292,7 +295,7 @@ describe("task plans", () => {
         for (const original of partitioners) {
           const shipped = deserializeValue(v8.deserialize(v8.serialize(serializeValue(original, "partitioner")))) as Partitioner
           assert.strictEqual(shipped.constructor, original.constructor)
-          assert.isTrue(shipped.equals(original))
+          assert.isTrue(shipped.equals?.(original))
           for (const k of [...keys, ...bounds]) assert.strictEqual(shipped.getPartition(k), original.getPartition(k), canonical(k))
         }
       }),

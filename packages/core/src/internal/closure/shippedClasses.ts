@@ -4,11 +4,13 @@
 // decodes tasks (the executor) imports this list, which keeps them all.
 import { Accumulator } from "../../Accumulator.js"
 import { Broadcast } from "../../Broadcast.js"
-import { HashPartitioner, RangePartitioner } from "../../rdd/Partitioner.js"
+import { HashPartitioner, Partitioner, RangePartitioner } from "../../rdd/Partitioner.js"
 
 export const shippedClasses: ReadonlyArray<abstract new(...args: Array<never>) => unknown> = [
   Broadcast,
   Accumulator,
   HashPartitioner,
-  RangePartitioner
+  RangePartitioner,
+  // User subclasses of Partitioner ship through the base class's reviver.
+  Partitioner
 ]

@@ -11,10 +11,12 @@ import { empty } from "../../rdd/EmptyRDD.js"
 import { localCheckpoint } from "../../rdd/LocalCheckpointRDD.js"
 import { filter, flatMap, map, mapPartitions } from "../../rdd/MapPartitionsRDD.js"
 import { parallelCollection } from "../../rdd/ParallelCollectionRDD.js"
+import { partitionerAwareUnion } from "../../rdd/PartitionerAwareUnionRDD.js"
 import { sample } from "../../rdd/PartitionwiseSampledRDD.js"
 import { range } from "../../rdd/RangeRDD.js"
 import { reliableCheckpoint } from "../../rdd/ReliableCheckpointRDD.js"
 import { shuffled } from "../../rdd/ShuffledRDD.js"
+import { subtracted } from "../../rdd/SubtractedRDD.js"
 import { textFile } from "../../rdd/TextFileRDD.js"
 import { union } from "../../rdd/UnionRDD.js"
 import { zip } from "../../rdd/ZippedPartitionsRDD.js"
@@ -33,11 +35,13 @@ export const factories: Readonly<Record<string, (...args: Array<never>) => RDDOp
   sample,
   zippedWithIndex,
   union: () => union,
+  partitionerAwareUnion,
   cartesian: () => cartesian,
   zip: () => zip,
   coalesced,
   shuffled,
   coGrouped,
+  subtracted,
   reliableCheckpoint,
   localCheckpoint,
   block,

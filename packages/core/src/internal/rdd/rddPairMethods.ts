@@ -78,9 +78,27 @@ export abstract class RDDPairMethods<T> extends RDDActions<T> {
     return new PairRDDFunctions(this).groupByKey(partitions)
   }
 
-  /** Repartitions the records by key with `partitioner`. */
+  /**
+   * Repartitions the records by key with `partitioner` (a built-in, a subclass
+   * of `Partitioner` or a plain `{ numPartitions, getPartition }` object), which
+   * becomes the result's `partitioner`. A no-op when already partitioned so.
+   */
   partitionBy<K, V>(this: RDD<Pair<K, V>>, partitioner: Partitioner): RDD<[K, V]> {
     return new PairRDDFunctions(this).partitionBy(partitioner)
+  }
+
+  /** Repartitions by `partitioner` and sorts each partition by key with `ordering` (see `OrderedRDDFunctions`). */
+  repartitionAndSortWithinPartitions<K, V>(
+    this: RDD<Pair<K, V>>,
+    partitioner: Partitioner,
+    ordering: Ordering<K> = compareKeys
+  ): RDD<[K, V]> {
+    return new OrderedRDDFunctions(this, ordering).repartitionAndSortWithinPartitions(partitioner)
+  }
+
+  /** The records whose key `other` does not have (see `PairRDDFunctions.subtractByKey`). */
+  subtractByKey<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, partitions?: PartitionSpec): RDD<[K, V]> {
+    return new PairRDDFunctions(this).subtractByKey(other, partitions)
   }
 
   /**
@@ -94,8 +112,32 @@ export abstract class RDDPairMethods<T> extends RDDActions<T> {
     other2: RDD<Pair<K, W2>>,
     partitions?: PartitionSpec
   ): RDD<[K, [Array<V>, Array<W1>, Array<W2>]]>
+  cogroup<K, V, W1, W2, W3>(
+    this: RDD<Pair<K, V>>,
+    other1: RDD<Pair<K, W1>>,
+    other2: RDD<Pair<K, W2>>,
+    other3: RDD<Pair<K, W3>>,
+    partitions?: PartitionSpec
+  ): RDD<[K, [Array<V>, Array<W1>, Array<W2>, Array<W3>]]>
   cogroup(this: RDD<Pair<unknown, unknown>>, ...args: ReadonlyArray<RDD<Pair<unknown, unknown>> | PartitionSpec>): RDD<unknown> {
     return new PairRDDFunctions(this).cogroup(...args)
+  }
+
+  /** `cogroup` with one, two or three other RDDs and the default partitioner (Spark's alias). */
+  groupWith<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>): RDD<[K, [Array<V>, Array<W>]]>
+  groupWith<K, V, W1, W2>(
+    this: RDD<Pair<K, V>>,
+    other1: RDD<Pair<K, W1>>,
+    other2: RDD<Pair<K, W2>>
+  ): RDD<[K, [Array<V>, Array<W1>, Array<W2>]]>
+  groupWith<K, V, W1, W2, W3>(
+    this: RDD<Pair<K, V>>,
+    other1: RDD<Pair<K, W1>>,
+    other2: RDD<Pair<K, W2>>,
+    other3: RDD<Pair<K, W3>>
+  ): RDD<[K, [Array<V>, Array<W1>, Array<W2>, Array<W3>]]>
+  groupWith(this: RDD<Pair<unknown, unknown>>, ...others: ReadonlyArray<RDD<Pair<unknown, unknown>>>): RDD<unknown> {
+    return new PairRDDFunctions(this).cogroup(...others)
   }
 
   /** Pairs of values for every key present in both RDDs. */
@@ -142,5 +184,15 @@ export abstract class RDDPairMethods<T> extends RDDActions<T> {
   /** How many records each key has. */
   countByKey<K, V>(this: RDD<Pair<K, V>>): Effect.Effect<KeyMap<K, number>, RDDError> {
     return new PairRDDFunctions(this).countByKey()
+  }
+
+  /** The pairs as a map on the driver; the last value collected for a key wins. */
+  collectAsMap<K, V>(this: RDD<Pair<K, V>>): Effect.Effect<KeyMap<K, V>, RDDError> {
+    return new PairRDDFunctions(this).collectAsMap()
+  }
+
+  /** The values of `key`; only the partition the partitioner names is read when there is one. */
+  lookup<K, V>(this: RDD<Pair<K, V>>, key: K): Effect.Effect<Array<V>, RDDError> {
+    return new PairRDDFunctions(this).lookup(key)
   }
 }

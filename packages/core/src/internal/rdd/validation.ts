@@ -9,10 +9,27 @@ export const positive = (method: string, name: string, value: number): InvalidAr
     ? undefined
     : new InvalidArgumentError({ method, message: `${name} must be a positive integer, got ${value}` })
 
-export const invalidPartitioner = (method: string, partitioner: Partitioner): PartitionerMismatchError | undefined =>
-  Number.isInteger(partitioner.numPartitions) && partitioner.numPartitions > 0
+export const nonNegative = (method: string, name: string, value: number): InvalidArgumentError | undefined =>
+  Number.isInteger(value) && value >= 0
+    ? undefined
+    : new InvalidArgumentError({ method, message: `${name} must be a non-negative integer, got ${value}` })
+
+/** A partitioner needs a positive whole number of partitions and a `getPartition` function. */
+export const invalidPartitioner = (
+  method: string,
+  partitioner: Partitioner
+): InvalidArgumentError | PartitionerMismatchError | undefined => {
+  if (typeof partitioner !== "object" || partitioner === null || typeof partitioner.getPartition !== "function") {
+    return new InvalidArgumentError({
+      method,
+      message: "partitioner must be a Partitioner: an object with numPartitions and a getPartition(key) function " +
+        `(e.g. new HashPartitioner(4)), got ${partitioner === null ? "null" : typeof partitioner}`
+    })
+  }
+  return Number.isInteger(partitioner.numPartitions) && partitioner.numPartitions > 0
     ? undefined
     : new PartitionerMismatchError({
       message: `${method}: the partitioner has ${partitioner.numPartitions} partitions; ` +
         "a partitioner needs a positive whole number of partitions (e.g. new HashPartitioner(4))"
     })
+}
