@@ -228,6 +228,19 @@ describe("task plans", () => {
         }), {
         numRuns: Number(process.env["FC_NUM_RUNS"] ?? 60),
         examples: [
+          // Found by this property: a shipped user partitioner (no equals on an executor) under a partitioner-aware union.
+          [{
+            pipeline: {
+              source: { kind: "num", data: [3, 1, 2, 7] },
+              slices: 1,
+              steps: [{ _tag: "groupBy", parts: undefined }, { _tag: "repartitionAndSort", parts: 1, user: true }, {
+                _tag: "unionPartitioned",
+                parts: 1
+              }]
+            },
+            mark: undefined,
+            customSort: undefined
+          }],
           // A checkpoint under a custom-ordered sort, a coalesce and a cartesian product.
           [{
             pipeline: {
