@@ -137,7 +137,9 @@ describe("SparkConf", () => {
           ["spark.locality.wait", "later"],
           ["spark.executor.memory", "big"],
           ["spark.tspark.local.shipTasks", "maybe"],
-          ["spark.scheduler.revive.interval", "often"]
+          ["spark.scheduler.revive.interval", "often"],
+          ["spark.default.parallelism", "0"],
+          ["spark.default.parallelism", "many"]
         ] as const
       ) {
         const error = yield* Effect.flip(SparkContext.make({ master: "local[1]", conf: { [key]: value } }))

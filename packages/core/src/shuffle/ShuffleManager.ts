@@ -15,6 +15,7 @@ import * as BlockId from "../storage/BlockId.js"
 import type { BlockManagerId } from "../storage/BlockManagerMaster.js"
 import * as StorageLevel from "../storage/StorageLevel.js"
 import { drain } from "../internal/rdd/iterators.js"
+import { InvalidArgumentError } from "../SparkError.js"
 import { deserialize as deserializeArray } from "../internal/storage/serializer.js"
 import { estimateArray } from "../internal/storage/sizeEstimator.js"
 import { KeyMap } from "../util/KeyMap.js"
@@ -56,6 +57,16 @@ export const write = (
   const numPartitions = partitioner.numPartitions
   const buckets: Array<Array<readonly [unknown, unknown]>> = []
   for (let i = 0; i < numPartitions; i++) buckets.push([])
+  // A user's getPartition may return anything: say which partitioner and key, not "cannot read push of undefined".
+  const bucketOf = (key: unknown): Array<readonly [unknown, unknown]> => {
+    const bucket = buckets[partitioner.getPartition(key)]
+    if (bucket !== undefined) return bucket
+    throw new InvalidArgumentError({
+      method: "getPartition",
+      message: `${partitionerName(partitioner)}.getPartition(${String(key)}) returned ` +
+        `${String(partitioner.getPartition(key))}: it must return a whole number from 0 to numPartitions - 1 (${numPartitions - 1})`
+    })
+  }
   const aggregator = dep.aggregator
   if (aggregator !== undefined && dep.mapSideCombine) {
     // Combine first, then partition each distinct key once: hashing per key
@@ -68,11 +79,11 @@ export const write = (
       combined.set(key, previous === undefined && !combined.has(key) ? createCombiner(record[1]) : mergeValue(previous, record[1]))
     })
     combined.forEach((value, key) => {
-      buckets[partitioner.getPartition(key)]!.push([key, value])
+      bucketOf(key).push([key, value])
     })
   } else {
     drain(records, (record) => {
-      buckets[partitioner.getPartition(record[0])]!.push(record)
+      bucketOf(record[0]).push(record)
     })
   }
   const blockManager = ctx.env.blockManager
@@ -194,4 +205,9 @@ export const read = (dep: ShuffleDependency, reduceId: number, ctx: TaskContext)
     result.sort((a, b) => ordering(a[0], b[0]))
   }
   return result
+}
+
+const partitionerName = (partitioner: object): string => {
+  const name = (partitioner.constructor as { readonly name?: string } | undefined)?.name
+  return name === undefined || name === "" || name === "Object" ? "the partitioner's" : name
 }

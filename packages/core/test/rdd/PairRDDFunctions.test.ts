@@ -90,6 +90,21 @@ describe.each(modes)("pair operations ($name)", (mode) => {
       assert.deepStrictEqual(yield* tuples.partitionBy(new HashPartitioner(3)).lookup([1, "a"]).pipe(Effect.map((v) => v.sort())), [1, 3])
     }).pipe(Effect.scoped))
 
+  it.effect("a user getPartition outside 0..numPartitions-1 fails the job, naming the partitioner, the key and the range", () =>
+    Effect.gen(function*() {
+      const sc = yield* makeContextIn(mode)
+      const pairs = sc.parallelize([[1, "a"], [7, "b"]] as Array<[number, string]>, 2)
+      const plain = yield* flipFailure(pairs.partitionBy({ numPartitions: 2, getPartition: (key: unknown) => key as number }).count())
+      assert.include(
+        plain.message,
+        "the partitioner's.getPartition(7) returned 7: it must return a whole number from 0 to numPartitions - 1 (1)"
+      )
+      const subclass = yield* flipFailure(pairs.partitionBy(new KeyIsPartition()).collect())
+      assert.include(subclass.message, "KeyIsPartition.getPartition(7) returned 7")
+      // The context stays usable.
+      assert.strictEqual(yield* pairs.partitionBy(new HashPartitioner(2)).count(), 2)
+    }).pipe(Effect.scoped))
+
   it.effect("collectAsMap: the last value of a key wins; countByKey counts (PairRDDFunctionsSuite)", () =>
     Effect.gen(function*() {
       const sc = yield* makeContextIn(mode)

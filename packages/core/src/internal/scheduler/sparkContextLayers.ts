@@ -65,6 +65,8 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   const memoryFraction = yield* orFail(SparkConf.getMemoryFraction(conf))
   const shipTasks = yield* orFail(SparkConf.getBoolean(conf, "spark.tspark.local.shipTasks", false))
   const cleanCheckpoints = yield* orFail(SparkConf.getBoolean(conf, "spark.cleaner.referenceTracking.cleanCheckpoints", false))
+  // Read where partitions are counted (sc.defaultParallelism); checked here so a bad value fails the context's creation.
+  yield* orFail(SparkConf.getInt(conf, "spark.default.parallelism", 1, 1))
   const cluster = master._tag === "Local" ? undefined : {
     launcher: master.launcher,
     executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
