@@ -9,8 +9,8 @@
  * @since 0.1.0
  */
 import { ArrayIterator } from "../internal/rdd/iterators.js"
+import { readPairs } from "../internal/rdd/keyedInputs.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
-import * as ShuffleManager from "../shuffle/ShuffleManager.js"
 import { KeyMap } from "../util/KeyMap.js"
 import type { Dependency, ParentRDD } from "./Dependency.js"
 import { type Partitioner, samePartitioner } from "./Partitioner.js"
@@ -79,14 +79,7 @@ export const coGrouped = (partitioner: Partitioner): RDDOp => ({
       }
       group[parent]!.push(value)
     }
-    rdd.dependencies.forEach((dep, parent) => {
-      if (dep._tag === "Shuffle") {
-        for (const [key, value] of ShuffleManager.read(dep, split.index, ctx)) add(parent, key, value)
-      } else {
-        const it = dep.rdd.iterator(dep.rdd.partitions[split.index]!, ctx) as Iterator<readonly [unknown, unknown]>
-        for (let r = it.next(); !r.done; r = it.next()) add(parent, r.value[0], r.value[1])
-      }
-    })
+    for (let parent = 0; parent < width; parent++) readPairs(rdd, parent, split, ctx, (key, value) => add(parent, key, value))
     const out: Array<[unknown, Array<Array<unknown>>]> = []
     groups.forEach((group, key) => out.push([key, group]))
     return new ArrayIterator(out)

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { concatIterators } from "../internal/rdd/iterators.js"
 import { firstParent, type RDDOp } from "../internal/rdd/op.js"
 import type { NarrowDependency, ParentRDD } from "./Dependency.js"
 import type { Partition } from "./Partition.js"
@@ -99,20 +100,6 @@ export const coalesced = (groups: ReadonlyArray<ReadonlyArray<number>>): RDDOp =
   compute: (rdd, split, ctx) => {
     const parent = firstParent(rdd)
     const parents = (split as CoalescedPartition).parents
-    let i = 0
-    let current: Iterator<unknown> | undefined
-    return {
-      next: () => {
-        for (;;) {
-          if (current === undefined) {
-            if (i >= parents.length) return { done: true, value: undefined }
-            current = parent.iterator(parents[i++]!, ctx)
-          }
-          const r = current.next()
-          if (!r.done) return r
-          current = undefined
-        }
-      }
-    }
+    return concatIterators(parents.length, (i) => parent.iterator(parents[i]!, ctx))
   }
 })

@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import { concatIterators } from "../internal/rdd/iterators.js"
 import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import type { OneToOneDependency, ParentRDD } from "./Dependency.js"
 import type { Partition } from "./Partition.js"
@@ -92,21 +93,6 @@ export const partitionerAwareUnion = (partitioner: Partitioner): RDDOp => ({
   compute: (rdd, split, ctx) => {
     const parents = (split as PartitionerAwareUnionPartition).parents
     const deps = rdd.dependencies
-    let i = 0
-    let current: Iterator<unknown> | undefined
-    return {
-      next: () => {
-        for (;;) {
-          if (current === undefined) {
-            if (i >= deps.length) return { done: true, value: undefined }
-            current = deps[i]!.rdd.iterator(parents[i]!, ctx)
-            i++
-          }
-          const r = current.next()
-          if (!r.done) return r
-          current = undefined
-        }
-      }
-    }
+    return concatIterators(deps.length, (i) => deps[i]!.rdd.iterator(parents[i]!, ctx))
   }
 })

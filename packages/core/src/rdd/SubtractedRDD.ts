@@ -10,13 +10,12 @@
  * @since 0.1.0
  */
 import { ArrayIterator } from "../internal/rdd/iterators.js"
-import { indexed, type OpRDD, type RDDOp } from "../internal/rdd/op.js"
-import type { TaskContext } from "../scheduler/TaskContext.js"
-import * as ShuffleManager from "../shuffle/ShuffleManager.js"
+import { readPairs } from "../internal/rdd/keyedInputs.js"
+import { indexed, type RDDOp } from "../internal/rdd/op.js"
 import { KeyMap } from "../util/KeyMap.js"
+import * as CoGroupedRDD from "./CoGroupedRDD.js"
 import type { Dependency, ParentRDD } from "./Dependency.js"
-import type { Partition } from "./Partition.js"
-import { type Partitioner, samePartitioner } from "./Partitioner.js"
+import type { Partitioner } from "./Partitioner.js"
 
 /**
  * The two dependencies: one-to-one on a parent already partitioned by
@@ -37,31 +36,7 @@ export const dependencies = <R extends ParentRDD & { readonly partitioner: Parti
   rdd2: R,
   partitioner: Partitioner,
   newShuffleId: () => number
-): Array<Dependency<R>> =>
-  [rdd1, rdd2].map((rdd): Dependency<R> =>
-    samePartitioner(partitioner, rdd.partitioner)
-      ? { _tag: "OneToOne", rdd }
-      : {
-        _tag: "Shuffle",
-        rdd,
-        shuffleId: newShuffleId(),
-        partitioner,
-        aggregator: undefined,
-        mapSideCombine: false,
-        keyOrdering: undefined
-      }
-  )
-
-/** Reads the key-value records of dependency `d` for partition `split`, narrowly or from the shuffle. */
-const readPairs = (rdd: OpRDD, d: number, split: Partition, ctx: TaskContext, f: (key: unknown, value: unknown) => void): void => {
-  const dep = rdd.dependencies[d]!
-  if (dep._tag === "Shuffle") {
-    for (const [key, value] of ShuffleManager.read(dep, split.index, ctx)) f(key, value)
-    return
-  }
-  const it = dep.rdd.iterator(dep.rdd.partitions[split.index]!, ctx) as Iterator<readonly [unknown, unknown]>
-  for (let r = it.next(); !r.done; r = it.next()) f(r.value[0], r.value[1])
-}
+): Array<Dependency<R>> => CoGroupedRDD.dependencies([rdd1, rdd2], partitioner, newShuffleId)
 
 /**
  * The plan of a subtraction by key into `partitioner`'s partitions.

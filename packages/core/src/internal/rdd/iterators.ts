@@ -27,6 +27,25 @@ export const drain = <A>(it: Iterator<A>, sink: (a: A) => void): void => {
 
 export const emptyIterator = <A>(): Iterator<A> => ({ next: () => DONE })
 
+/** The elements of `open(0)`, then of `open(1)`, ... up to `open(count - 1)`, each opened only when reached. */
+export const concatIterators = <A>(count: number, open: (i: number) => Iterator<A>): Iterator<A> => {
+  let i = 0
+  let current: Iterator<A> | undefined
+  return {
+    next: () => {
+      for (;;) {
+        if (current === undefined) {
+          if (i >= count) return DONE
+          current = open(i++)
+        }
+        const r = current.next()
+        if (!r.done) return r
+        current = undefined
+      }
+    }
+  }
+}
+
 export class MapIterator<A, B> implements Drainable<B> {
   constructor(private readonly parent: Iterator<A>, private readonly f: (a: A) => B) {}
   next(): IteratorResult<B> {

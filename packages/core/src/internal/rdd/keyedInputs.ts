@@ -1,0 +1,18 @@
+// How the RDDs that group by key across parents (CoGroupedRDD, SubtractedRDD)
+// read a parent's records for one output partition: narrowly from a parent
+// already partitioned like the output, else from the parent's shuffle.
+import type { Partition } from "../../rdd/Partition.js"
+import type { TaskContext } from "../../scheduler/TaskContext.js"
+import * as ShuffleManager from "../../shuffle/ShuffleManager.js"
+import type { OpRDD } from "./op.js"
+
+/** Calls `f` with each key-value record of dependency `d` of `rdd` for partition `split`. */
+export const readPairs = (rdd: OpRDD, d: number, split: Partition, ctx: TaskContext, f: (key: unknown, value: unknown) => void): void => {
+  const dep = rdd.dependencies[d]!
+  if (dep._tag === "Shuffle") {
+    for (const [key, value] of ShuffleManager.read(dep, split.index, ctx)) f(key, value)
+    return
+  }
+  const it = dep.rdd.iterator(dep.rdd.partitions[split.index]!, ctx) as Iterator<readonly [unknown, unknown]>
+  for (let r = it.next(); !r.done; r = it.next()) f(r.value[0], r.value[1])
+}
