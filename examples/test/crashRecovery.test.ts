@@ -111,7 +111,8 @@ describe("crash recovery", () => {
     // The last run goes on until every line is counted; then the totals must be exact, and stay so.
     child = await startApplication(url)
     const sum = async () => [...(await totals()).values()].reduce((a, b) => a + b, 0)
-    await waitUntil(`all ${LINES} lines counted`, sum, (n) => n >= LINES, 180_000)
+    // The seed in the label, so a run that times out can be replayed (TSPARK_CRASH_SEED).
+    await waitUntil(`all ${LINES} lines counted (seed ${seed})`, sum, (n) => n >= LINES, 180_000)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     const counted = await totals()
     await kill(child)
