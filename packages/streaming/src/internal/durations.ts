@@ -1,10 +1,15 @@
 import { Duration, Option } from "effect"
 import { InvalidStreamError } from "../StreamingError.js"
 
+/** The milliseconds of a duration input (`NaN` when it does not decode): the one decoder of streaming's duration arguments. */
+export const inputMillis = (input: Duration.Input): number => {
+  const decoded = Duration.fromInput(input)
+  return Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
+}
+
 /** Milliseconds of a duration input; an error naming the stream and argument when it is not a positive duration. */
 export const positiveMillis = (input: Duration.Input, stream: string, name: string): number | InvalidStreamError => {
-  const decoded = Duration.fromInput(input)
-  const ms = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
+  const ms = inputMillis(input)
   if (!Number.isFinite(ms) || ms <= 0 || !Number.isInteger(ms)) {
     return new InvalidStreamError({
       stream,

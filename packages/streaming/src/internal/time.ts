@@ -1,15 +1,10 @@
 import { SparkError } from "@tspark/core"
-import { Duration, Effect, Option } from "effect"
+import { Duration, Effect } from "effect"
 import type { Time } from "../Time.js"
+import { inputMillis } from "./durations.js"
 
 /** Brands a number of ms the engine produced (a batch time) as a `Time`. */
 export const toTime = (ms: number): Time => ms as Time
-
-/** The milliseconds of a duration input, as `positiveMillis` decodes them; `NaN` when it does not decode. */
-export const durationMillis = (input: Duration.Input): number => {
-  const decoded = Duration.fromInput(input)
-  return Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
-}
 
 const invalid = (method: string, message: string) => new SparkError.InvalidArgumentError({ method, message })
 
@@ -18,21 +13,21 @@ export const make = (ms: number): Effect.Effect<Time, SparkError.InvalidArgument
     ? Effect.succeed(toTime(ms))
     : Effect.fail(invalid("Time.make", `a Time is a whole number of milliseconds (e.g. 1000), got ${String(ms)}`))
 
-export const plus = (self: number, duration: Duration.Input): Time => toTime(self + durationMillis(duration))
+export const plus = (self: number, duration: Duration.Input): Time => toTime(self + inputMillis(duration))
 
-export const minus = (self: number, duration: Duration.Input): Time => toTime(self - durationMillis(duration))
+export const minus = (self: number, duration: Duration.Input): Time => toTime(self - inputMillis(duration))
 
 export const minusTime = (self: number, that: number): Duration.Duration => Duration.millis(self - that)
 
 /** Spark's `floor`: whole multiples of the duration since `zeroTime` (Scala's Long division truncates toward zero). */
 export const floor = (self: number, duration: Duration.Input, zeroTime = 0): Time => {
-  const d = durationMillis(duration)
+  const d = inputMillis(duration)
   if (!(d > 0)) return toTime(self)
   return toTime(Math.trunc((self - zeroTime) / d) * d + zeroTime)
 }
 
 export const isMultipleOf = (self: number, duration: Duration.Input): boolean => {
-  const d = durationMillis(duration)
+  const d = inputMillis(duration)
   return d > 0 && self % d === 0
 }
 
@@ -43,7 +38,7 @@ export const range = (
   end: number,
   interval: Duration.Input
 ): Effect.Effect<Array<Time>, SparkError.InvalidArgumentError> => {
-  const step = durationMillis(interval)
+  const step = inputMillis(interval)
   if (!(step > 0) || !Number.isFinite(step)) {
     return Effect.fail(invalid(method, `interval must be a positive duration (e.g. "100 millis" or 100), got ${String(interval)}`))
   }
