@@ -1,18 +1,32 @@
 /**
- * Streaming word count benchmark: the largest input rate (words/s) whose
- * per-batch processing stays under a 100 ms batch, for
- *   - the engine: a StreamingContext on the real clock, a queue input of
- *     pre-built batches, flatMap -> map -> reduceByKey -> collect per batch;
+ * Streaming word count benchmark, 100 ms batches, on the shared harness
+ * (interleaved rounds, one child process per sample; see harness.ts). Sides:
+ *   - RxJS: bufferTime(100) and a reduce of each buffer into a Map;
  *   - a hand-written loop counting each batch's words into a Map;
- *   - RxJS: bufferTime(100) and a reduce of each buffer into a Map.
- * Each rate is tried over several batches; a rate is sustained when the
- * slowest batch but one finishes within the batch interval. A binary search
- * finds the largest sustained rate of each.
+ *   - the engine: a StreamingContext on the real clock, queue input,
+ *     flatMap -> map -> reduceByKey -> collect per batch, on `local[1]` and
+ *     on two worker-thread executors (`local-cluster[2,1,1024]`, each batch
+ *     split into one partition per executor).
+ * A sample of a side measures two things:
+ *   1. the largest sustained rate: each rate is tried over several batches;
+ *      it is sustained when the slowest batch but one finishes within the
+ *      batch interval; a binary search finds the largest (the value the
+ *      ratios compare, against RxJS and the loop);
+ *   2. end-to-end latency at one fixed rate for every side (--latency-rate,
+ *      words/s): from a record being stored to its batch's output completing
+ *      (streamingLatency.ts); median and p99 over every round's records.
  *
  *   npm run bench:streaming
+ *   npm run bench:streaming -- --rounds 3 --latency-rate 200000 --latency-seconds 5 --master local[1]
  */
 import { bufferTime, Subject } from "rxjs"
+import { argument, flag, numberArgument, runBenchmark, type Sample, type Side } from "./harness.js"
+import { engineLatency, type LatencyRun, loopLatency, rxjsLatency } from "./streamingLatency.js"
 import { BATCH_MS, BATCHES, engineSustains, makeLines, search, sustained } from "./streamingWorkload.js"
+
+const latencyRate = numberArgument("latency-rate", 200_000)
+const latencySeconds = numberArgument("latency-seconds", 5)
+const masters = flag("master") ? [argument("master", "local[1]")] : ["local[1]", "local-cluster[2,1,1024]"]
 
 const countLoop = (lines: ReadonlyArray<string>) => {
   const counts = new Map<string, number>()
@@ -61,15 +75,36 @@ const rxjsSustains = (rate: number) =>
     feed()
   })
 
-const main = async () => {
-  console.log(`streaming word count, ${BATCH_MS} ms batches, ${BATCHES} batches per probe, node ${process.version}`)
-  const loop = await search("hand-written loop", loopSustains)
-  const rx = await search("rxjs bufferTime", rxjsSustains)
-  const engine = await search("tspark engine", engineSustains)
-  console.log(`engine / rxjs ${(engine / rx).toFixed(2)}x, engine / loop ${(engine / loop).toFixed(2)}x`)
+/** A side's sample: its largest sustained rate, then its latencies at `latencyRate`. */
+const sample = async (
+  name: string,
+  sustains: (rate: number) => Promise<boolean>,
+  latency: (rate: number, ms: number) => Promise<LatencyRun>
+): Promise<Sample> => {
+  const rate = await search(name, sustains)
+  const run = await latency(latencyRate, latencySeconds * 1000)
+  if (run.words !== run.wordsFed) throw new Error(`${name} counted ${run.words} words of ${run.wordsFed} fed`)
+  return { value: rate / 1e6, extra: { "latency ms": run.latenciesMs } }
 }
 
-main().catch((e) => {
+const sides: Array<Side> = [
+  { name: "rxjs bufferTime", baseline: true, sample: () => sample("rxjs bufferTime", rxjsSustains, rxjsLatency) },
+  { name: "hand-written loop", baseline: true, sample: () => sample("hand-written loop", loopSustains, loopLatency) },
+  ...masters.map((master): Side => ({
+    name: `engine ${master}`,
+    sample: () => sample(`engine ${master}`, (rate) => engineSustains(rate, {}, master), (rate, ms) => engineLatency(rate, ms, master))
+  }))
+]
+
+runBenchmark(sides, {
+  title: `streaming word count, ${BATCH_MS} ms batches, ${BATCHES} batches per rate probe; ` +
+    `latency at ${(latencyRate / 1e6).toFixed(2)}M words/s over ${latencySeconds} s a sample`,
+  rounds: numberArgument("rounds", 3),
+  inProcess: flag("in-process"),
+  unit: "M words/s",
+  higherIsBetter: true,
+  ratioLabel: "side's sustained rate / baseline's"
+}).catch((e) => {
   console.error(e)
   process.exitCode = 1
 })
