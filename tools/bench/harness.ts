@@ -164,7 +164,7 @@ export const runBenchmark = async (
     const side = sides[index]!
     const sample = options.inProcess ? await side.sample() : await sampleInChild(side.name)
     samples[index]!.push(sample)
-    console.log(`  round ${round + 1} ${side.name.padEnd(34)} ${format(sample.value, options.unit)}`)
+    console.log(`  round ${round + 1} ${side.name.padEnd(40)} ${format(sample.value, options.unit)}`)
   }
   const checks = new Set(samples.flat().map((s) => s.check).filter((c) => c !== undefined))
   if (checks.size > 1) throw new Error(`the sides disagree: ${[...checks].join(" vs ")}`)
@@ -177,13 +177,13 @@ export const runBenchmark = async (
     return { name: side.name, values, min: Math.min(...values), median: median(values), extra }
   })
   const baselines = summaries.filter((_, i) => sides[i]!.baseline === true)
-  console.log(`\n${"side".padEnd(34)} ${"min".padStart(16)} ${"median".padStart(16)}   ratio of medians (${options.ratioLabel})`)
+  console.log(`\n${"side".padEnd(40)} ${"min".padStart(16)} ${"median".padStart(16)}   ratio of medians (${options.ratioLabel})`)
   for (const summary of summaries) {
     const ratios = baselines
       .filter((b) => b !== summary)
       .map((b) => `${throughputRatio(summary.median, b.median, options.higherIsBetter).toFixed(2)} of ${b.name}`)
     console.log(
-      `${summary.name.padEnd(34)} ${format(summary.min, options.unit).padStart(16)} ${
+      `${summary.name.padEnd(40)} ${format(summary.min, options.unit).padStart(16)} ${
         format(summary.median, options.unit).padStart(16)
       }   ${ratios.join(", ")}`
     )
@@ -191,7 +191,7 @@ export const runBenchmark = async (
   for (const summary of summaries) {
     for (const [key, values] of Object.entries(summary.extra)) {
       console.log(
-        `${summary.name.padEnd(34)} ${key}: median ${median(values).toFixed(1)}, p99 ${percentile(values, 99).toFixed(1)}, ` +
+        `${summary.name.padEnd(40)} ${key}: median ${median(values).toFixed(1)}, p99 ${percentile(values, 99).toFixed(1)}, ` +
           `max ${Math.max(...values).toFixed(1)} (${values.length} values over all rounds)`
       )
     }

@@ -5,7 +5,8 @@
  * harness (interleaved rounds, one child process per sample; see
  * harness.ts); a sample builds its context, runs one warm-up job, then
  * times one job. Prints microseconds per task, min and median per side, and
- * each side's median cost as a multiple of `local[1]`'s.
+ * `local[1]`'s median cost / the side's (its task rate relative to
+ * `local[1]`: 0.5 means each task costs twice as much).
  *
  *   npm run bench:tasks
  *   npm run bench:tasks -- --tasks 2000 --rounds 5 --in-process
