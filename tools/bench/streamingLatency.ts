@@ -8,8 +8,7 @@
  * the `LatencyLog` how many lines each output covered; slices are consumed in
  * store order, so each slice's latency is its output's end minus its store.
  */
-import type { RDD } from "@tspark/core"
-import { SparkContext } from "@tspark/core"
+import type { RDD, SparkContext } from "@tspark/core"
 import { StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
 import { bufferTime, Subject } from "rxjs"
@@ -123,14 +122,14 @@ export const rxjsLatency = async (rate: number, durationMs: number): Promise<Lat
 }
 
 /**
- * The engine on `master`: each slice is parallelized and pushed on a queue
+ * The engine on `sc`: each slice is parallelized and pushed on a queue
  * stream that takes every queued RDD each batch (their union). A batch's
  * line count comes from the listener (known on the driver for parallelized
- * input); its output's end is the batch's processing end.
+ * input); its output's end is the batch's processing end. Stops the
+ * StreamingContext, not `sc`.
  */
-export const engineLatency = (rate: number, durationMs: number, master: string): Promise<LatencyRun> =>
+export const engineLatency = (sc: SparkContext.SparkContext, rate: number, durationMs: number): Promise<LatencyRun> =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master, appName: "bench-latency", conf: { "spark.ui.enabled": false } })
     const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
     const log = new LatencyLog()
     const queue: Array<RDD.RDD<string>> = []
@@ -145,6 +144,6 @@ export const engineLatency = (rate: number, durationMs: number, master: string):
     const wordsFed = yield* Effect.promise(() =>
       feed(rate, durationMs, log, (lines) => queue.push(sc.parallelize(lines, 1)), () => log.drained)
     )
-    yield* ssc.stop({ stopSparkContext: true })
+    yield* ssc.stop({ stopSparkContext: false })
     return { latenciesMs: log.latenciesMs, words, wordsFed }
   })))

@@ -42,15 +42,14 @@ export const engineWordCount = (lines: DStream.DStream<string>, partitions: numb
 
 /**
  * The engine's per-batch delays at `rate` words/s over `batches` batches: a
- * StreamingContext on the real clock (on `master`) counting a queue of
- * pre-built batches, each split into the context's default parallelism (one
- * partition on `local[1]`, one per executor on `local-cluster[2,1,mem]`).
- * `total` counts the wait for an earlier batch against a batch; `processing`
- * is its own work.
+ * StreamingContext on the real clock over `sc` counting a queue of pre-built
+ * batches, each split into the context's default parallelism (one partition
+ * on `local[1]`, one per executor on `local-cluster[2,1,mem]`). `total`
+ * counts the wait for an earlier batch against a batch; `processing` is its
+ * own work. Stops the StreamingContext, not `sc`.
  */
-export const engineDelays = (rate: number, conf: Conf = {}, batches = BATCHES, master = "local[1]") =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master, appName: "bench", conf: { "spark.ui.enabled": false, ...conf } })
+const delaysOn = (sc: SparkContext.SparkContext, rate: number, batches: number) =>
+  Effect.scoped(Effect.gen(function*() {
     const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
     const partitions = sc.defaultParallelism
     const queue: Array<RDD.RDD<string>> = Array.from(
@@ -70,13 +69,36 @@ export const engineDelays = (rate: number, conf: Conf = {}, batches = BATCHES, m
     yield* ssc.start()
     yield* ssc.awaitCompletedBatches(batches)
     yield* ssc.waitForListeners()
-    yield* ssc.stop({ stopSparkContext: true })
+    yield* ssc.stop({ stopSparkContext: false })
     return { total, processing }
-  })))
+  }))
+
+const makeContext = (master: string, conf: Conf) =>
+  SparkContext.make({ master, appName: "bench", conf: { "spark.ui.enabled": false, ...conf } })
+
+/** `delaysOn` a SparkContext of its own on `master` (the web UI off unless `conf` turns it on). */
+export const engineDelays = (rate: number, conf: Conf = {}, batches = BATCHES, master = "local[1]") =>
+  Effect.runPromise(Effect.scoped(Effect.flatMap(makeContext(master, conf), (sc) => delaysOn(sc, rate, batches))))
 
 /** Whether the engine sustains `rate`: its total delays (see `engineDelays`) pass `sustained`. */
 export const engineSustains = async (rate: number, conf: Conf = {}, master = "local[1]") =>
   sustained((await engineDelays(rate, conf, BATCHES, master)).total)
+
+/**
+ * Runs `f` with one SparkContext on `master` kept for all its probes (each a
+ * StreamingContext of its own), so executors start and warm up once rather
+ * than per probe; `f` gets the context and a `sustains` test on it.
+ */
+export const withEngine = <A>(
+  master: string,
+  f: (sc: SparkContext.SparkContext, sustains: (rate: number) => Promise<boolean>) => Promise<A>
+): Promise<A> =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const sc = yield* makeContext(master, {})
+    return yield* Effect.promise(() =>
+      f(sc, (rate) => Effect.runPromise(delaysOn(sc, rate, BATCHES)).then((delays) => sustained(delays.total)))
+    )
+  })))
 
 /**
  * The largest rate `sustains` holds, printed under `name`: from 100k words/s,
