@@ -191,8 +191,8 @@ export const runBenchmark = async (
   for (const summary of summaries) {
     for (const [key, values] of Object.entries(summary.extra)) {
       console.log(
-        `${summary.name.padEnd(40)} ${key}: median ${median(values).toFixed(1)}, p99 ${percentile(values, 99).toFixed(1)}, ` +
-          `max ${Math.max(...values).toFixed(1)} (${values.length} values over all rounds)`
+        `${summary.name.padEnd(40)} ${key}: median ${median(values).toPrecision(3)}, p99 ${percentile(values, 99).toPrecision(3)}, ` +
+          `max ${Math.max(...values).toPrecision(3)} (${values.length} values over all rounds)`
       )
     }
   }
