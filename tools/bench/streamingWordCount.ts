@@ -1,18 +1,35 @@
 /**
- * Streaming word count benchmark: the largest input rate (words/s) whose
- * per-batch processing stays under a 100 ms batch, for
- *   - the engine: a StreamingContext on the real clock, a queue input of
- *     pre-built batches, flatMap -> map -> reduceByKey -> collect per batch;
+ * Streaming word count benchmark, 100 ms batches, on the shared harness
+ * (interleaved rounds, one child process per sample; see harness.ts). Sides:
+ *   - RxJS: bufferTime(100) and a reduce of each buffer into a Map;
  *   - a hand-written loop counting each batch's words into a Map;
- *   - RxJS: bufferTime(100) and a reduce of each buffer into a Map.
- * Each rate is tried over several batches; a rate is sustained when the
- * slowest batch but one finishes within the batch interval. A binary search
- * finds the largest sustained rate of each.
+ *   - the engine: a StreamingContext on the real clock, queue input,
+ *     flatMap -> map -> reduceByKey -> collect per batch, on `local[1]` and
+ *     on two worker-thread executors (`local-cluster[2,1,1024]`, each batch
+ *     split into one partition per executor), one SparkContext per sample
+ *     (a StreamingContext per probe), so executors start once.
+ * A sample of a side (after one unmeasured warm-up probe) measures two things:
+ *   1. the largest sustained rate: each rate is tried over several batches;
+ *      it is sustained when the slowest batch but one finishes within the
+ *      batch interval; a binary search finds the largest (the value the
+ *      ratios compare, against RxJS and the loop);
+ *   2. end-to-end latency at half the side's own sustained rate (or at one
+ *      rate for every side with --latency-rate, words/s; a rate above a
+ *      side's sustained rate only measures its growing backlog): from a
+ *      record being stored to its batch's output completing
+ *      (streamingLatency.ts); median and p99 over every round's records.
  *
  *   npm run bench:streaming
+ *   npm run bench:streaming -- --rounds 3 --latency-rate 100000 --latency-seconds 5 --master local[1]
  */
 import { bufferTime, Subject } from "rxjs"
-import { BATCH_MS, BATCHES, engineSustains, makeLines, search, sustained } from "./streamingWorkload.js"
+import { argument, flag, numberArgument, runBenchmark, type Sample, type Side } from "./harness.js"
+import { engineLatency, type LatencyRun, loopLatency, rxjsLatency } from "./streamingLatency.js"
+import { BATCH_MS, BATCHES, makeLines, search, sustained, withEngine } from "./streamingWorkload.js"
+
+const latencyRate = flag("latency-rate") ? numberArgument("latency-rate", 1) : undefined
+const latencySeconds = numberArgument("latency-seconds", 5)
+const masters = flag("master") ? [argument("master", "local[1]")] : ["local[1]", "local-cluster[2,1,1024]"]
 
 const countLoop = (lines: ReadonlyArray<string>) => {
   const counts = new Map<string, number>()
@@ -61,15 +78,42 @@ const rxjsSustains = (rate: number) =>
     feed()
   })
 
-const main = async () => {
-  console.log(`streaming word count, ${BATCH_MS} ms batches, ${BATCHES} batches per probe, node ${process.version}`)
-  const loop = await search("hand-written loop", loopSustains)
-  const rx = await search("rxjs bufferTime", rxjsSustains)
-  const engine = await search("tspark engine", engineSustains)
-  console.log(`engine / rxjs ${(engine / rx).toFixed(2)}x, engine / loop ${(engine / loop).toFixed(2)}x`)
+/** A side's sample: its largest sustained rate, then its latencies at `latencyRate`. */
+const sample = async (
+  name: string,
+  sustains: (rate: number) => Promise<boolean>,
+  latency: (rate: number, ms: number) => Promise<LatencyRun>
+): Promise<Sample> => {
+  // A fresh process is cold: one unmeasured probe first, or the search's first probe fails for the JIT's sake and caps the result.
+  await sustains(100_000)
+  const rate = await search(name, sustains)
+  if (rate === 0) throw new Error(`${name} sustained no rate`)
+  const atRate = latencyRate ?? rate / 2
+  const run = await latency(atRate, latencySeconds * 1000)
+  if (run.words !== run.wordsFed) throw new Error(`${name} counted ${run.words} words of ${run.wordsFed} fed`)
+  return { value: rate / 1e6, extra: { "latency ms": run.latenciesMs, "latency run's M words/s": [atRate / 1e6] } }
 }
 
-main().catch((e) => {
+const sides: Array<Side> = [
+  { name: "rxjs bufferTime", baseline: true, sample: () => sample("rxjs bufferTime", rxjsSustains, rxjsLatency) },
+  { name: "hand-written loop", baseline: true, sample: () => sample("hand-written loop", loopSustains, loopLatency) },
+  ...masters.map((master): Side => ({
+    name: `engine ${master}`,
+    sample: () => withEngine(master, (sc, sustains) => sample(`engine ${master}`, sustains, (rate, ms) => engineLatency(sc, rate, ms)))
+  }))
+]
+
+runBenchmark(sides, {
+  title: `streaming word count, ${BATCH_MS} ms batches, ${BATCHES} batches per rate probe; ` +
+    `latency at ${
+      latencyRate === undefined ? "half each side's sustained rate" : `${(latencyRate / 1e6).toFixed(2)}M words/s`
+    } over ${latencySeconds} s a sample`,
+  rounds: numberArgument("rounds", 3),
+  inProcess: flag("in-process"),
+  unit: "M words/s",
+  higherIsBetter: true,
+  ratioLabel: "side's sustained rate / baseline's"
+}).catch((e) => {
   console.error(e)
   process.exitCode = 1
 })

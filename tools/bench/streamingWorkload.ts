@@ -2,10 +2,12 @@
  * The streaming word-count workload the streaming benchmarks share: seeded
  * lines of words, the sustained-rate test, the engine's pipeline
  * (flatMap -> map -> reduceByKey -> collect per 100 ms batch) and the rate
- * search. Used by streamingWordCount.ts and uiOverhead.ts.
+ * search. Used by streamingWordCount.ts and uiOverhead.ts; the end-to-end
+ * latency runs are in streamingLatency.ts. The web UI is off unless `conf`
+ * turns it on (uiOverhead.ts measures its cost).
  */
 import { type RDD, SparkContext } from "@tspark/core"
-import { StreamingContext } from "@tspark/streaming"
+import { type DStream, StreamingContext } from "@tspark/streaming"
 import { Effect } from "effect"
 
 export const BATCH_MS = 100
@@ -28,21 +30,32 @@ export const makeLines = (words: number): Array<string> => {
 /** p(BATCHES-1 of BATCHES): tolerate one outlier batch (a GC pause). */
 export const sustained = (times: Array<number>) => [...times].sort((a, b) => a - b)[times.length - 2]! < BATCH_MS
 
+export type Conf = Readonly<Record<string, string | number | boolean>>
+
+/** The engine's word count of `lines`, one output per batch, split into the context's default parallelism. */
+export const engineWordCount = (lines: DStream.DStream<string>, partitions: number, output: (total: number) => void) =>
+  lines
+    .flatMap((line) => line.split(" "))
+    .map((word) => [word, 1] as const)
+    .reduceByKey((a, b) => a + b, partitions)
+    .foreachRDD((rdd) => rdd.collect().pipe(Effect.map((counts) => output(counts.reduce((sum, [, n]) => sum + n, 0)))))
+
 /**
  * The engine's per-batch delays at `rate` words/s over `batches` batches: a
- * StreamingContext on the real clock (`local[1]` unless `conf` says
- * otherwise) counting a queue of pre-built batches. `total` counts the wait
- * for an earlier batch against a batch; `processing` is its own work.
+ * StreamingContext on the real clock over `sc` counting a queue of pre-built
+ * batches, each split into the context's default parallelism (one partition
+ * on `local[1]`, one per executor on `local-cluster[2,1,mem]`). `total`
+ * counts the wait for an earlier batch against a batch; `processing` is its
+ * own work. Stops the StreamingContext, not `sc`.
  */
-export const engineDelays = (
-  rate: number,
-  conf: Readonly<Record<string, string | number | boolean>> = {},
-  batches = BATCHES
-) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const sc = yield* SparkContext.make({ master: "local[1]", appName: "bench", conf })
+const delaysOn = (sc: SparkContext.SparkContext, rate: number, batches: number) =>
+  Effect.scoped(Effect.gen(function*() {
     const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
-    const queue: Array<RDD.RDD<string>> = Array.from({ length: batches }, () => sc.parallelize(makeLines((rate * BATCH_MS) / 1000), 1))
+    const partitions = sc.defaultParallelism
+    const queue: Array<RDD.RDD<string>> = Array.from(
+      { length: batches },
+      () => sc.parallelize(makeLines((rate * BATCH_MS) / 1000), partitions)
+    )
     const total: Array<number> = []
     const processing: Array<number> = []
     yield* ssc.addStreamingListener({
@@ -52,32 +65,62 @@ export const engineDelays = (
         processing.push(batch.processingDelay)
       }
     })
-    ssc.queueStream(queue, true)
-      .flatMap((line) => line.split(" "))
-      .map((word) => [word, 1] as const)
-      .reduceByKey((a, b) => a + b, 1)
-      .foreachRDD((rdd) => rdd.collect())
+    engineWordCount(ssc.queueStream(queue, true), partitions, () => undefined)
     yield* ssc.start()
     yield* ssc.awaitCompletedBatches(batches)
     yield* ssc.waitForListeners()
-    yield* ssc.stop({ stopSparkContext: true })
+    yield* ssc.stop({ stopSparkContext: false })
     return { total, processing }
-  })))
+  }))
+
+const makeContext = (master: string, conf: Conf) =>
+  SparkContext.make({ master, appName: "bench", conf: { "spark.ui.enabled": false, ...conf } })
+
+/** `delaysOn` a SparkContext of its own on `master` (the web UI off unless `conf` turns it on). */
+export const engineDelays = (rate: number, conf: Conf = {}, batches = BATCHES, master = "local[1]") =>
+  Effect.runPromise(Effect.scoped(Effect.flatMap(makeContext(master, conf), (sc) => delaysOn(sc, rate, batches))))
 
 /** Whether the engine sustains `rate`: its total delays (see `engineDelays`) pass `sustained`. */
-export const engineSustains = async (rate: number, conf: Readonly<Record<string, string | number | boolean>> = {}) =>
-  sustained((await engineDelays(rate, conf)).total)
+export const engineSustains = async (rate: number, conf: Conf = {}, master = "local[1]") =>
+  sustained((await engineDelays(rate, conf, BATCHES, master)).total)
 
-/** The largest rate `sustains` holds (doubling, then six halvings), printed under `name`. */
+/**
+ * Runs `f` with one SparkContext on `master` kept for all its probes (each a
+ * StreamingContext of its own), so executors start and warm up once rather
+ * than per probe; `f` gets the context and a `sustains` test on it.
+ */
+export const withEngine = <A>(
+  master: string,
+  f: (sc: SparkContext.SparkContext, sustains: (rate: number) => Promise<boolean>) => Promise<A>
+): Promise<A> =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const sc = yield* makeContext(master, {})
+    return yield* Effect.promise(() =>
+      f(sc, (rate) => Effect.runPromise(delaysOn(sc, rate, BATCHES)).then((delays) => sustained(delays.total)))
+    )
+  })))
+
+/**
+ * The largest rate `sustains` holds, printed under `name`: from 100k words/s,
+ * doubling while it holds (or halving until it does, down to 1k), then six
+ * bisections. 0 when not even 1k words/s holds.
+ */
 export const search = async (name: string, sustains: (rate: number) => Promise<boolean>) => {
   let low = 100_000
-  let high = 100_000
-  while (await sustains(high)) {
-    low = high
-    high *= 2
-    if (high > 200_000_000) break
+  let high = low
+  if (await sustains(low)) {
+    while (await sustains(high *= 2)) {
+      low = high
+      if (high > 200_000_000) break
+    }
+  } else {
+    do {
+      high = low
+      low = Math.round(low / 2)
+    } while (low >= 1_000 && !(await sustains(low)))
+    if (low < 1_000) low = 0
   }
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 6 && low > 0; i++) {
     const mid = Math.round((low + high) / 2)
     if (await sustains(mid)) low = mid
     else high = mid
