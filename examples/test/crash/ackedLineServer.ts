@@ -14,6 +14,8 @@ export interface AckedLineServer {
   readonly acked: () => number
   /** How many times lines were sent again after a reconnection. */
   readonly resent: () => number
+  /** What happened, in order: each connection and where it started, each rise of the acknowledged seq (for diagnostics). */
+  readonly history: () => ReadonlyArray<string>
   readonly close: () => Promise<void>
 }
 
@@ -26,6 +28,8 @@ export const startAckedLineServer = async (lines: ReadonlyArray<string>, linesPe
   let acked = 0
   let resent = 0
   let current: net.Socket | undefined
+  let connections = 0
+  const history: Array<string> = []
   const server = net.createServer((socket) => {
     // One receiver at a time: a new connection replaces a stale one (a killed process's socket may linger).
     current?.destroy()
@@ -33,13 +37,18 @@ export const startAckedLineServer = async (lines: ReadonlyArray<string>, linesPe
     socket.on("error", () => socket.destroy())
     let next = acked + 1
     if (next > 1) resent++
+    const connection = ++connections
+    history.push(`connection ${connection} starts at ${next}`)
     let input = ""
     socket.on("data", (chunk) => {
       input += chunk.toString("utf8")
       let newline = input.indexOf("\n")
       while (newline >= 0) {
         const match = /^ACK (\d+)$/.exec(input.slice(0, newline))
-        if (match !== null) acked = Math.max(acked, Number(match[1]))
+        if (match !== null && Number(match[1]) > acked) {
+          acked = Number(match[1])
+          history.push(`connection ${connection}: ack ${acked}`)
+        }
         input = input.slice(newline + 1)
         newline = input.indexOf("\n")
       }
@@ -53,6 +62,7 @@ export const startAckedLineServer = async (lines: ReadonlyArray<string>, linesPe
       const end = Math.min(lines.length, next + perTick - 1)
       let text = ""
       for (let seq = next; seq <= end; seq++) text += `${seq} ${lines[seq - 1]}\n`
+      history.push(`connection ${connection}: sent ${next}-${end}`)
       next = end + 1
       if (!socket.write(text)) {
         draining = true
@@ -66,6 +76,7 @@ export const startAckedLineServer = async (lines: ReadonlyArray<string>, linesPe
     port: (server.address() as net.AddressInfo).port,
     acked: () => acked,
     resent: () => resent,
+    history: () => history,
     close: () =>
       new Promise<void>((resolve) => {
         current?.destroy()

@@ -10,17 +10,20 @@
 import { StorageLevel } from "@tspark/core"
 import { Receiver } from "@tspark/streaming/receiver"
 import * as net from "node:net"
+import { logEvent, ranges } from "./crashLog.js"
 
 export class ReliableLineReceiver extends Receiver<string> {
   private socket: net.Socket | undefined = undefined
 
-  constructor(readonly host: string, readonly port: number) {
+  /** `diagnostics`: the crash test's trail (see crashLog.ts), where each stored and acknowledged run is noted. */
+  constructor(readonly host: string, readonly port: number, readonly diagnostics: string) {
     // The write-ahead log keeps the blocks: one copy in memory is enough (Spark's advice with the log on).
     super(StorageLevel.MEMORY_AND_DISK_SER)
   }
 
   onStart(): void {
     const socket = net.connect(this.port, this.host)
+    logEvent(this.diagnostics, "receiver connects")
     this.socket = socket
     let pending = ""
     let storing = Promise.resolve()
@@ -36,6 +39,8 @@ export class ReliableLineReceiver extends Receiver<string> {
         .then(() => this.store(lines))
         .then(() => {
           const last = lines[lines.length - 1]!
+          const seqs = ranges(lines.map((line) => Number(line.slice(0, line.indexOf(" ")))))
+          logEvent(this.diagnostics, `stored ${seqs}${socket.destroyed ? " (socket closed: not acknowledged)" : ""}`)
           if (!socket.destroyed) socket.write(`ACK ${last.slice(0, last.indexOf(" "))}\n`)
           socket.resume()
         })

@@ -274,7 +274,8 @@ export class StreamingContext implements StreamingContextLike {
         conf: this.sparkContext.conf,
         ...checkpointHooks(hooks, checkpoint, this.sparkContext.cleaner.cleanupForgotten),
         notifyError: this.notifyError,
-        checkpointDir: this.checkpointDirectory
+        checkpointDir: this.checkpointDirectory,
+        checkpoint
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

@@ -54,6 +54,7 @@ export class JobGeneratorImpl {
       const startTime = yield* timer.getStartTime
       const zeroTime = startTime - this.ctx.graph.batchDurationMs
       this.ctx.graph.start(zeroTime)
+      if (this.ctx.beforeFirstBatch !== undefined) yield* this.ctx.beforeFirstBatch(zeroTime)
       yield* Effect.orDie(timer.start(startTime))
       return zeroTime
     })

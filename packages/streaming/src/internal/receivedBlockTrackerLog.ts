@@ -4,7 +4,7 @@
 // write fails is not applied, and after a driver restart the tracker is
 // rebuilt from the log before any receiver starts.
 import { BatchedWriteAheadLog, FileSystem, FileWriteAheadLog, WriteAheadLog } from "@tspark/checkpoint"
-import { Clock, Effect, type Scope, Semaphore } from "effect"
+import { Clock, Deferred, Effect, Exit, type Scope, Semaphore } from "effect"
 import * as v8 from "node:v8"
 import type { ReceivedBlockInfo } from "../scheduler/ReceivedBlockInfo.js"
 import type { ReceivedBlockTracker, ReceivedBlockTrackerLogEvent } from "../scheduler/ReceivedBlockTracker.js"
@@ -55,12 +55,33 @@ export const openTrackerLog = (
  * The tracker behind its log. Additions are written as they come (concurrent ones share a
  * sync); allocations and cleanups are written one at a time. An allocation names the blocks
  * it takes, so an addition written while it was being written stays queued (see `recover`).
+ * A tracker made `held` takes no block until `recoverable`: a fresh context's, whose next
+ * start would discard this log until a checkpoint of it is on disk (see `discardOldEvents`).
  */
 export class LoggedBlockTracker {
   /** Allocations and cleanups, one at a time: each is built from the state the previous one left. */
   private readonly batchLock = Semaphore.makeUnsafe(1)
+  /** Whether blocks are taken: true once the context can be recovered, false if it never could (stopped first). */
+  private readonly takesBlocks = Deferred.makeUnsafe<boolean>()
 
-  constructor(readonly tracker: ReceivedBlockTracker, private readonly log: Log, private readonly directory: string) {}
+  constructor(
+    readonly tracker: ReceivedBlockTracker,
+    private readonly log: Log,
+    private readonly directory: string,
+    held = false
+  ) {
+    if (!held) this.recoverable()
+  }
+
+  /** The context can be recovered from now on: held additions go ahead. */
+  recoverable(): void {
+    Deferred.doneUnsafe(this.takesBlocks, Exit.succeed(true))
+  }
+
+  /** The context stops before it could be recovered: additions still held are refused (no-op once recoverable). */
+  holdNoMore(): void {
+    Deferred.doneUnsafe(this.takesBlocks, Exit.succeed(false))
+  }
 
   private write(event: ReceivedBlockTrackerLogEvent, time: number): Effect.Effect<boolean> {
     return this.log.write(encodeEvent(event), time).pipe(
@@ -77,10 +98,14 @@ export class LoggedBlockTracker {
     )
   }
 
-  /** Writes the block's addition, then queues it; `false` (logged) when it is not written or its stream is unknown. */
+  /**
+   * Writes the block's addition, then queues it; `false` (logged) when it is not written or its
+   * stream is unknown. A held tracker waits until `recoverable` (`false` after `holdNoMore`).
+   */
   addBlock(info: ReceivedBlockInfo): Effect.Effect<boolean> {
     return Effect.gen({ self: this }, function*() {
       if (!this.tracker.streamIds.includes(info.streamId)) return false
+      if (!(yield* Deferred.await(this.takesBlocks))) return false
       const event: ReceivedBlockTrackerLogEvent = { _tag: "BlockAddition", info }
       if (!(yield* this.write(event, yield* Clock.currentTimeMillis))) return false
       this.tracker.applyEvent(event)
@@ -177,14 +202,16 @@ export const discardOldEvents = (log: Log, directory: string): Effect.Effect<voi
 /**
  * The tracker's log when the receiver write-ahead log is on (and there is a checkpoint
  * directory): opened in the current scope, then the tracker recovered from it (`recover`: the
- * context restarts from a checkpoint) or its earlier events discarded. A log that cannot be
- * opened is logged as an error, and the tracker runs without one.
+ * context restarts from a checkpoint) or its earlier events discarded. Given `untilRecoverable`
+ * (a fresh context's first checkpoint on disk), the tracker takes no block before it completes.
+ * A log that cannot be opened is logged as an error, and the tracker runs without one.
  */
 export const openLoggedTracker = (
   tracker: ReceivedBlockTracker,
   settings: WriteAheadLogSettings,
   checkpointDir: string | undefined,
-  recover: boolean
+  recover: boolean,
+  untilRecoverable?: Effect.Effect<void>
 ): Effect.Effect<LoggedBlockTracker | undefined, never, Scope.Scope> =>
   Effect.gen(function*() {
     if (!settings.enabled || checkpointDir === undefined) return undefined
@@ -199,5 +226,7 @@ export const openLoggedTracker = (
     }
     const log = opened.success
     yield* recover ? recoverTracker(tracker, log, directory) : discardOldEvents(log, directory)
-    return new LoggedBlockTracker(tracker, log, directory)
+    const logged = new LoggedBlockTracker(tracker, log, directory, untilRecoverable !== undefined)
+    if (untilRecoverable !== undefined) yield* Effect.forkScoped(Effect.andThen(untilRecoverable, Effect.sync(() => logged.recoverable())))
+    return logged
   })

@@ -4,7 +4,7 @@
 // StreamingContext.getOrCreate (Spark's CheckpointReader and the recovering
 // StreamingContext constructor).
 import { CheckpointReader, CheckpointWriter, FileSystem } from "@tspark/checkpoint"
-import { Effect, Option, Scope } from "effect"
+import { Deferred, Effect, Exit, Option, Scope } from "effect"
 import * as path from "node:path"
 import type { ContextCleaner, RDD, SparkError } from "@tspark/core"
 import { ReliableCheckpointRDD } from "@tspark/core/rdd"
@@ -66,6 +66,15 @@ export interface MetadataCheckpointer {
   /** The JobGenerator's DoCheckpoint: writes the graph's checkpoint of batch `time`. */
   readonly doCheckpoint: (time: number) => Effect.Effect<void>
   /**
+   * Writes the graph's checkpoint of its zero time (no batch pending yet) and waits until it is
+   * on disk: a fresh context's first, written before its first batch, so that a crash from then on
+   * restarts from it (and replays the block tracker's log) instead of starting afresh. A failed
+   * write is logged; the next batch's checkpoint is the first one then.
+   */
+  readonly checkpointZeroTime: (zeroTime: number) => Effect.Effect<void>
+  /** Completes once a checkpoint this writer made is on disk: from then on the context can be recovered. */
+  readonly firstDurable: Effect.Effect<void>
+  /**
    * Wraps the cleaner's `cleanupForgotten` so that the RDD checkpoint files
    * of forgotten batches stay until a metadata checkpoint made after they
    * were forgotten is on disk: until then, a crash recovers from a checkpoint
@@ -119,39 +128,50 @@ export const metadataCheckpointer = (
     // supersedes it, so a disk slower than the batches delays checkpoints instead of queueing them.
     let waiting: { readonly sequence: number; readonly time: number; readonly bytes: Uint8Array } | undefined
     let writing = false
+    const firstDurable = Deferred.makeUnsafe<void>()
+    const write = (next: { readonly sequence: number; readonly time: number; readonly bytes: Uint8Array }) =>
+      Effect.gen(function*() {
+        const outcome = yield* writer.writeAndAwait(next.bytes, next.time).pipe(
+          Effect.catch((e) =>
+            Effect.as(Effect.logWarning(`Checkpoint of batch ${next.time} not written to ${directory}: ${e.message}`), undefined)
+          )
+        )
+        if (outcome?._tag === "Written") {
+          durable = Math.max(durable, next.sequence)
+          Deferred.doneUnsafe(firstDurable, Exit.void)
+        }
+      })
     const writeWaiting: Effect.Effect<void> = Effect.gen(function*() {
       for (let next = waiting; next !== undefined; next = waiting) {
         waiting = undefined
-        const outcome = yield* writer.writeAndAwait(next.bytes, next.time).pipe(
-          Effect.catch((e) =>
-            Effect.as(Effect.logWarning(`Checkpoint of batch ${next!.time} not written to ${directory}: ${e.message}`), undefined)
-          )
-        )
-        if (outcome?._tag === "Written") durable = Math.max(durable, next.sequence)
+        yield* write(next)
       }
       writing = false
+    })
+    const checkpointOf = (time: number): Checkpoint => ({
+      version: 1,
+      checkpointTime: time,
+      zeroTime: graph.zeroTime ?? 0,
+      pendingTimes: [...pendingTimes()].sort((a, b) => a - b),
+      graph: shape,
+      streams: streams.map((stream) => {
+        const recovery = recoveryOf(stream)
+        return recovery?._tag === "Restorable" ? recovery.save() : null
+      }),
+      rddCheckpoints: streams.map((stream) => rddCheckpointsOf(directory, stream))
     })
     return {
       doCheckpoint: (time) =>
         Effect.suspend(() => {
-          const checkpoint: Checkpoint = {
-            version: 1,
-            checkpointTime: time,
-            zeroTime: graph.zeroTime ?? 0,
-            pendingTimes: [...pendingTimes()].sort((a, b) => a - b),
-            graph: shape,
-            streams: streams.map((stream) => {
-              const recovery = recoveryOf(stream)
-              return recovery?._tag === "Restorable" ? recovery.save() : null
-            }),
-            rddCheckpoints: streams.map((stream) => rddCheckpointsOf(directory, stream))
-          }
-          waiting = { sequence: ++made, time, bytes: encode(checkpoint) }
+          waiting = { sequence: ++made, time, bytes: encode(checkpointOf(time)) }
           if (writing) return Effect.void
           writing = true
           // Uninterruptible: closing the scope (stop) waits until the newest checkpoint is written.
           return Effect.asVoid(Effect.forkIn(Effect.uninterruptible(writeWaiting), scope))
         }),
+      checkpointZeroTime: (zeroTime) =>
+        Effect.suspend(() => Effect.uninterruptible(write({ sequence: ++made, time: zeroTime, bytes: encode(checkpointOf(zeroTime)) }))),
+      firstDurable: Deferred.await(firstDurable),
       cleanupForgotten: (cleanup) => (forgotten, live) =>
         Effect.suspend(() => {
           const checkpointed = forgotten.filter((rdd) => rdd.checkpointDirectory !== undefined)

@@ -23,6 +23,11 @@ export class SchedulerContext extends Context.Service<SchedulerContext, {
   readonly receiverTracker: ReceiverTracker | undefined
   /** `spark.streaming.gracefulStopTimeout` (default ten batch durations): how long a graceful stop waits for received blocks. */
   readonly gracefulStopTimeoutMs: number
+  /**
+   * Runs once on a fresh start, after the graph has its zero time and before the timer starts (the
+   * first metadata checkpoint, when the receivers' blocks need one to be recoverable).
+   */
+  readonly beforeFirstBatch?: ((zeroTime: number) => Effect.Effect<void>) | undefined
   /** Runs after each batch is generated (`false`) and after its metadata is cleared (`true`), as Spark's `DoCheckpoint`. */
   readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
   /** The SparkContext's explicit cleanup: what only the forgotten RDDs reach (`ContextCleaner.cleanupForgotten`). */

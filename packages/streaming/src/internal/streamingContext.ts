@@ -13,7 +13,9 @@ import type { StreamingError } from "../StreamingError.js"
 import { stateOf as directStateOf } from "./directStream.js"
 import { positiveMillis } from "./durations.js"
 import { attachRateControllers, rateControllerListener } from "./receiverRateControllers.js"
+import type { MetadataCheckpointer } from "./recovery.js"
 import { SchedulerContext } from "./schedulerContext.js"
+import { readWriteAheadLogSettings } from "./writeAheadLogConf.js"
 
 type Bus = ListenerBus.ListenerBus<StreamingListener.StreamingListenerEvent, StreamingListener.StreamingListener>
 
@@ -71,6 +73,8 @@ export const startSchedulers = (
     readonly cleanupForgotten: SchedulerContext["Service"]["cleanupForgotten"]
     /** Where the receiver write-ahead logs live (when on). */
     readonly checkpointDir: string | undefined
+    /** The metadata checkpoints' writer, with a checkpoint directory. */
+    readonly checkpoint?: MetadataCheckpointer | undefined
   },
   scope: Scope.Scope
 ) =>
@@ -83,7 +87,14 @@ export const startSchedulers = (
     )
     const receiverStreams = options.graph.inputStreams.filter(isReceiverInputDStream)
     // Restarting from a checkpoint, the block tracker recovers from its write-ahead log (Spark's isCheckpointPresent).
-    const trackerOptions = { checkpointDir: options.checkpointDir, recover: options.graph.restartPoint !== undefined }
+    const recover = options.graph.restartPoint !== undefined
+    // Started afresh, the next start would be too until a checkpoint is on disk, and a fresh start discards the block
+    // tracker's log: with the receiver write-ahead log on, the first checkpoint (of the zero time) is written before
+    // the first batch, and the tracker takes (and acknowledges) no block before a checkpoint is on disk.
+    const wal = readWriteAheadLogSettings(Object.fromEntries(options.conf.entries))
+    const walOn = "enabled" in wal && wal.enabled
+    const firstCheckpoint = !recover && walOn && receiverStreams.length > 0 ? options.checkpoint : undefined
+    const trackerOptions = { checkpointDir: options.checkpointDir, recover, untilRecoverable: firstCheckpoint?.firstDurable }
     const tracker = receiverStreams.length === 0
       ? undefined
       : new ReceiverTracker(options.sparkContext, receiverStreams, bus, trackerOptions)
@@ -126,6 +137,7 @@ export const startSchedulers = (
           : Effect.andThen(blocks, Effect.forEach(directStreams, ({ state }) => state.prepare(time), { discard: true }))
         return hook === undefined ? allocate : Effect.andThen(allocate, hook(time))
       },
+      beforeFirstBatch: firstCheckpoint?.checkpointZeroTime,
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
       notifyError: options.notifyError,
       cleanupForgotten: options.cleanupForgotten

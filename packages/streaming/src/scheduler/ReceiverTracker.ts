@@ -7,7 +7,8 @@
  * every receiver at the end. With the receiver write-ahead log on, block
  * reports, allocations and cleanups are logged before they are applied
  * (`<checkpointDir>/receivedBlockMetadata`), recovered from that log on a
- * restart before any receiver starts, and receivers hear `CleanupOldBlocks`.
+ * restart before any receiver starts (a fresh context takes reports only once
+ * its first checkpoint is on disk), and receivers hear `CleanupOldBlocks`.
  *
  * Mirrors `org.apache.spark.streaming.scheduler.ReceiverTracker`.
  *
@@ -73,8 +74,16 @@ export class ReceiverTracker {
     private readonly sc: SparkContext.SparkContext,
     receiverStreams: ReadonlyArray<ReceiverInputDStream<unknown>>,
     private readonly listenerBus: ListenerBusLike<StreamingListenerEvent>,
-    /** The checkpoint directory (the write-ahead logs live there), and whether the context restarts from it. */
-    private readonly options: { readonly checkpointDir?: string | undefined; readonly recover?: boolean } = {}
+    /**
+     * The checkpoint directory (the write-ahead logs live there), whether the context restarts from it
+     * and, for a fresh context, what completes once a checkpoint of it is on disk: with the log on, no
+     * block is taken (nor acknowledged) before, since a start without a checkpoint discards the log.
+     */
+    private readonly options: {
+      readonly checkpointDir?: string | undefined
+      readonly recover?: boolean
+      readonly untilRecoverable?: Effect.Effect<void> | undefined
+    } = {}
   ) {
     for (const stream of receiverStreams) this.streams.set(stream.inputStreamId, stream)
     this.receivedBlockTracker = new ReceivedBlockTracker([...this.streams.keys()])
@@ -116,8 +125,8 @@ export class ReceiverTracker {
       const wal = readWriteAheadLogSettings(Object.fromEntries(this.sc.conf.entries))
       // The settings were checked by the start of the context: an invalid one only means no log here.
       if ("enabled" in wal) {
-        const { checkpointDir, recover = false } = this.options
-        this.blockLog = yield* openLoggedTracker(this.receivedBlockTracker, wal, checkpointDir, recover)
+        const { checkpointDir, recover = false, untilRecoverable } = this.options
+        this.blockLog = yield* openLoggedTracker(this.receivedBlockTracker, wal, checkpointDir, recover, untilRecoverable)
       }
       this.unregister = this.sc.rpcEnv.setupEndpoint(RECEIVER_TRACKER_ENDPOINT, {
         receive: (message) => this.receive(message as ToReceiverTracker),
@@ -159,6 +168,8 @@ export class ReceiverTracker {
         return
       }
       this.trackerState = "Stopping"
+      // Blocks held until the context could be recovered are refused: it stopped first.
+      this.blockLog?.holdNoMore()
       for (const info of this.tracking.values()) this.sendToReceiver(info, { _tag: "StopReceiver" })
       const jobs = [...this.tracking.values()].flatMap((info) => (info.job === undefined ? [] : [info.job]))
       const ended = yield* Effect.timeoutOption(Fiber.joinAll(jobs.map((job) => job.watcher)), "10 seconds")
@@ -307,7 +318,8 @@ export class ReceiverTracker {
         return this.registerReceiver(message.streamId, message.executorId || from.executorId, message.host || from.host)
       case "AddBlock":
         if (this.trackerState !== "Started" && this.trackerState !== "Stopping") return false
-        // With the log on, the reply waits for the addition's write: a block is acknowledged once it is durable.
+        // With the log on, the reply waits for the addition's write (a block is acknowledged once it is durable),
+        // and the write until the context can be recovered.
         return this.blockLog === undefined || this.services === undefined
           ? this.receivedBlockTracker.addBlock(message.info)
           : Effect.runPromiseWith(this.services)(this.blockLog.addBlock(message.info))

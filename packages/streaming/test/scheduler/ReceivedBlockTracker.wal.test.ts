@@ -4,11 +4,12 @@
  * (some concurrent), a tracker rebuilt from the log after a "crash" answers
  * every query as the one before it; a torn tail is skipped; a change whose
  * event cannot be written is not applied; a fresh start discards an earlier
- * run's events; the log stays bounded over many batches.
+ * run's events, so a fresh context's tracker takes no block before a
+ * checkpoint of it is on disk; the log stays bounded over many batches.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Errors, FileSystem, FileWriteAheadLog, type WriteAheadLog } from "@tspark/checkpoint"
-import { Effect } from "effect"
+import { Deferred, Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import * as fs from "node:fs"
@@ -171,6 +172,37 @@ describe("ReceivedBlockTracker with its write-ahead log", () => {
       const again = new ReceivedBlockTracker(STREAMS)
       yield* Effect.scoped(openLoggedTracker(again, settings, checkpointDir, true))
       assert.isFalse(again.hasUnallocatedReceivedBlocks, "the discarded events stay discarded")
+    }).pipe(Effect.scoped))
+
+  it.effect("a fresh context's tracker takes no block before a checkpoint is on disk, and refuses them if it stops first", () =>
+    Effect.gen(function*() {
+      const checkpointDir = yield* tempDir("tspark-tracker-wal-")
+      const checkpointed = yield* Deferred.make<void>()
+      const tracker = new ReceivedBlockTracker(STREAMS)
+      const logged = (yield* openLoggedTracker(tracker, settings, checkpointDir, false, Deferred.await(checkpointed)))!
+      const adding = yield* Effect.forkChild(logged.addBlock(block(0, 1)))
+      // However long it waits, the block is neither acknowledged (the reply waits), nor queued, nor written.
+      yield* TestClock.adjust(60_000)
+      assert.isUndefined(adding.pollUnsafe())
+      assert.isFalse(tracker.hasUnallocatedReceivedBlocks)
+      assert.deepStrictEqual(fs.readdirSync(path.join(checkpointDir, "receivedBlockMetadata")), [], "no segment written")
+      yield* Deferred.succeed(checkpointed, undefined)
+      assert.isTrue(yield* Fiber.join(adding))
+      assert.deepStrictEqual(tracker.getUnallocatedBlocks(0).map((b) => b.blockId), ["input-0-1"])
+
+      // Stopped before any checkpoint: held blocks are refused, and later ones too.
+      const otherDir = yield* tempDir("tspark-tracker-wal-")
+      const stopped = new ReceivedBlockTracker(STREAMS)
+      const held = (yield* openLoggedTracker(stopped, settings, otherDir, false, Effect.never))!
+      const refused = yield* Effect.forkChild(held.addBlock(block(1, 2)))
+      yield* TestClock.adjust(60_000)
+      held.holdNoMore()
+      assert.isFalse(yield* Fiber.join(refused))
+      assert.isFalse(yield* held.addBlock(block(1, 3)))
+      assert.isFalse(stopped.hasUnallocatedReceivedBlocks)
+      const recovered = new ReceivedBlockTracker(STREAMS)
+      yield* Effect.scoped(openLoggedTracker(recovered, settings, otherDir, true))
+      assert.isFalse(recovered.hasUnallocatedReceivedBlocks, "nothing was written")
     }).pipe(Effect.scoped))
 
   it.effect("over many batches the log keeps a bounded number of segments", () =>
