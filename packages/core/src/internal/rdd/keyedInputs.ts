@@ -10,7 +10,8 @@ import type { OpRDD } from "./op.js"
 export const readPairs = (rdd: OpRDD, d: number, split: Partition, ctx: TaskContext, f: (key: unknown, value: unknown) => void): void => {
   const dep = rdd.dependencies[d]!
   if (dep._tag === "Shuffle") {
-    for (const [key, value] of ShuffleManager.read(dep, split.index, ctx)) f(key, value)
+    const records = ShuffleManager.read(dep, split.index, ctx)
+    for (let i = 0; i < records.length; i++) f(records[i]![0], records[i]![1])
     return
   }
   const it = dep.rdd.iterator(dep.rdd.partitions[split.index]!, ctx) as Iterator<readonly [unknown, unknown]>
