@@ -4,6 +4,7 @@
 import type { Partition } from "../../rdd/Partition.js"
 import type { TaskContext } from "../../scheduler/TaskContext.js"
 import * as ShuffleManager from "../../shuffle/ShuffleManager.js"
+import { drain } from "./iterators.js"
 import type { OpRDD } from "./op.js"
 
 /** Calls `f` with each key-value record of dependency `d` of `rdd` for partition `split`. */
@@ -15,5 +16,5 @@ export const readPairs = (rdd: OpRDD, d: number, split: Partition, ctx: TaskCont
     return
   }
   const it = dep.rdd.iterator(dep.rdd.partitions[split.index]!, ctx) as Iterator<readonly [unknown, unknown]>
-  for (let r = it.next(); !r.done; r = it.next()) f(r.value[0], r.value[1])
+  drain(it, (record) => f(record[0], record[1]))
 }
