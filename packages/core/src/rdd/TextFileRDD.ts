@@ -14,9 +14,8 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { ArrayIterator } from "../internal/rdd/iterators.js"
 import type { RDDOp } from "../internal/rdd/op.js"
-import { type FileSplit, planSplits, readSplit } from "../internal/rdd/textFile.js"
+import { type FileSplit, planSplits, SplitLineReader } from "../internal/rdd/textFile.js"
 import { InvalidArgumentError } from "../SparkError.js"
 import { empty } from "./EmptyRDD.js"
 import type { Partition } from "./Partition.js"
@@ -61,10 +60,12 @@ export const textFile = (path: string, splits: ReadonlyArray<TextFilePartition>)
   params: { path, splits },
   getPartitions: () => splits,
   compute: (_rdd, split, ctx) => {
-    const lines = readSplit(path, split as FileSplit)
-    // Input metrics, as Spark's HadoopRDD counts them: the split's bytes and its lines.
-    ctx.taskMetrics.incRecordsRead(lines.length, (split as FileSplit).end - (split as FileSplit).start)
-    return new ArrayIterator(lines)
+    // Input metrics, as Spark's HadoopRDD counts them: the split's bytes, and each line as it is read.
+    ctx.taskMetrics.incRecordsRead(0, (split as FileSplit).end - (split as FileSplit).start)
+    const reader = new SplitLineReader(path, split as FileSplit, ctx.taskMetrics)
+    // A task that stops early (take, an error) still closes the file.
+    ctx.addTaskCompletionListener(() => reader.close())
+    return reader
   }
 })
 

@@ -9,6 +9,7 @@
  */
 import { Data } from "effect"
 import type { ShuffleDependency } from "../rdd/Dependency.js"
+import { HashPartitioner } from "../rdd/Partitioner.js"
 import type { MapStatus } from "../scheduler/MapOutputTracker.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
 import * as BlockId from "../storage/BlockId.js"
@@ -67,20 +68,20 @@ export const write = (
         `${String(partitioner.getPartition(key))}: it must return a whole number from 0 to numPartitions - 1 (${numPartitions - 1})`
     })
   }
+  // tspark's own hash partitioner of one partition puts every key in it: no hashing (a subclass may still be checked).
+  const single = numPartitions === 1 && Object.getPrototypeOf(partitioner) === HashPartitioner.prototype
   const aggregator = dep.aggregator
   if (aggregator !== undefined && dep.mapSideCombine) {
     // Combine first, then partition each distinct key once: hashing per key
     // rather than per record is what keeps a word count near a plain loop.
     const { createCombiner, mergeValue } = aggregator
     const combined = new KeyMap<unknown, unknown>()
-    drain(records, (record) => {
-      const key = record[0]
-      const previous = combined.get(key)
-      combined.set(key, previous === undefined && !combined.has(key) ? createCombiner(record[1]) : mergeValue(previous, record[1]))
-    })
-    combined.forEach((value, key) => {
-      bucketOf(key).push([key, value])
-    })
+    drain(records, (record) => combined.combine(record[0], record[1], createCombiner, mergeValue))
+    if (single) combined.forEach((value, key) => buckets[0]!.push([key, value]))
+    else combined.forEach((value, key) => bucketOf(key).push([key, value]))
+  } else if (single) {
+    const bucket = buckets[0]!
+    drain(records, (record) => bucket.push(record))
   } else {
     drain(records, (record) => {
       bucketOf(record[0]).push(record)
@@ -192,9 +193,8 @@ export const read = (dep: ShuffleDependency, reduceId: number, ctx: TaskContext)
     const create = dep.mapSideCombine ? (c: unknown) => c : createCombiner
     fetch(dep, reduceId, ctx, (records) => {
       for (let i = 0; i < records.length; i++) {
-        const [key, value] = records[i]!
-        const previous = combined.get(key)
-        combined.set(key, previous === undefined && !combined.has(key) ? create(value) : merge(previous, value))
+        const record = records[i]!
+        combined.combine(record[0], record[1], create, merge)
       }
     })
     result = []

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { planSplits, readSplit } from "../../src/internal/rdd/textFile.js"
+import { planSplits, readSplit, SplitLineReader } from "../../src/internal/rdd/textFile.js"
 import { checkProperty, makeContextIn, modes, tempDir } from "../utils/spark.js"
 
 /** The lines a text file holds, as a reader of lines would split it. */
@@ -99,4 +99,48 @@ describe("textFile splits", () => {
         splits.forEach((s, i) => assert.strictEqual(s.index, i))
       })
     ))
+
+  it.effect("chunked reading yields exactly the file's lines for any chunk size, split count and mix of next() and drain()", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      let n = 0
+      // Lines of multi-byte characters, \r and \r\n, so chunk cuts fall inside characters and between \r and \n.
+      const content = fc.array(fc.string({ unit: fc.constantFrom("a", " ", "é", "日", "😀", "\r", "\n", "\r\n"), maxLength: 40 }), {
+        maxLength: 4
+      }).map((parts) => parts.join(""))
+      fc.assert(
+        fc.property(
+          content,
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 17 }),
+          fc.nat({ max: 20 }),
+          (text, minPartitions, chunkSize, pulled) => {
+            const file = path.join(dir, `chunks-${n++}.txt`)
+            fs.writeFileSync(file, text)
+            const splits = planSplits(Buffer.byteLength(text), minPartitions)
+            assert.deepStrictEqual(splits.flatMap((split) => readSplit(file, split, chunkSize)), linesOf(text))
+            // Pulling the first lines one by one, then draining the rest, reads the same lines and counts each once.
+            const counter = { recordsRead: 0 }
+            const lines: Array<string> = []
+            for (const split of splits) {
+              const reader = new SplitLineReader(file, split, counter, chunkSize)
+              for (let i = 0; i < pulled; i++) {
+                const r = reader.next()
+                if (r.done) break
+                lines.push(r.value)
+              }
+              reader.close() // the task ended early: reading on reopens the file where it left off
+              reader.drain((line) => lines.push(line))
+              assert.isTrue(reader.next().done)
+            }
+            assert.deepStrictEqual(lines, linesOf(text))
+            assert.strictEqual(counter.recordsRead, lines.length)
+          }
+        ),
+        {
+          numRuns: 300,
+          examples: [["日本\r\n語\r\n", 1, 1, 1], ["\n\n", 2, 1, 0], ["😀\r", 1, 3, 0], ["", 3, 2, 5]]
+        }
+      )
+    }).pipe(Effect.scoped))
 })

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
-import { KeyMap } from "../../src/util/KeyMap.js"
+import { encodeKey, KeyMap } from "../../src/util/KeyMap.js"
 import { anyKey, reorder } from "../arbitraries/keys.js"
 import { canonical } from "../utils/spark.js"
 
@@ -62,5 +62,80 @@ describe("KeyMap", () => {
     map.set({ a: 1, b: 2 }, "record")
     assert.strictEqual(map.get({ b: 2, a: 1 }), "record")
     assert.isUndefined(map.get({ a: 1 }))
+  })
+
+  it("behaves exactly as an ordered list of encoded keys, while keys turn composite mid-way", () => {
+    const primitiveKey = fc.oneof(
+      fc.constantFrom<unknown>(0, -0, NaN, 1, "1", "", "a", 1n, true, false, null, undefined, Infinity),
+      fc.string({ maxLength: 3 }),
+      fc.integer({ min: -3, max: 3 }),
+      fc.double()
+    )
+    const compositeKey = fc.oneof(fc.array(primitiveKey, { maxLength: 2 }), fc.dictionary(fc.constantFrom("a", "b"), primitiveKey))
+    const modelOp = (key: fc.Arbitrary<unknown>) =>
+      fc.record({ kind: fc.constantFrom("set", "get", "has", "delete", "upsert", "combine"), key, value: fc.integer() })
+    const ops = fc.tuple(
+      fc.array(modelOp(primitiveKey), { maxLength: 30 }),
+      fc.array(modelOp(fc.oneof(primitiveKey, compositeKey)), { maxLength: 30 })
+    )
+    fc.assert(
+      fc.property(ops, ([before, after]) => {
+        const map = new KeyMap<unknown, number>()
+        // The model: entries in insertion order, a key stored as first set (-0 as 0).
+        const model: Array<{ code: string; key: unknown; value: number }> = []
+        const find = (key: unknown) => model.findIndex((e) => e.code === encodeKey(key))
+        const put = (key: unknown, f: (previous: number | undefined) => number) => {
+          const at = find(key)
+          if (at < 0) model.push({ code: encodeKey(key), key: key === 0 ? 0 : key, value: f(undefined) })
+          else model[at]!.value = f(model[at]!.value)
+        }
+        for (const { key, kind, value } of [...before, ...after]) {
+          const at = find(key)
+          switch (kind) {
+            case "set":
+              map.set(key, value)
+              put(key, () => value)
+              break
+            case "get":
+              assert.strictEqual(map.get(key), at < 0 ? undefined : model[at]!.value)
+              break
+            case "has":
+              assert.strictEqual(map.has(key), at >= 0)
+              break
+            case "delete":
+              assert.strictEqual(map.delete(key), at >= 0)
+              if (at >= 0) model.splice(at, 1)
+              break
+            case "upsert":
+              map.upsert(key, () => value, (p) => p - value)
+              put(key, (p) => (p === undefined ? value : p - value))
+              break
+            case "combine":
+              map.combine(key, value, (v) => v * 2, (p, v) => p + v)
+              put(key, (p) => (p === undefined ? value * 2 : p + value))
+              break
+          }
+          assert.strictEqual(map.size, model.length)
+        }
+        const expected = model.map((e) => [e.key, e.value])
+        assert.deepStrictEqual([...map], expected)
+        const visited: Array<[unknown, number]> = []
+        map.forEach((v, k) => visited.push([k, v]))
+        assert.deepStrictEqual(visited, expected)
+        // Keys come back as stored: -0 never, NaN as NaN.
+        for (const [k] of map) assert.isFalse(Object.is(k, -0))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("keeps a value of undefined distinct from an absent key in combine", () => {
+    const map = new KeyMap<unknown, number | undefined>()
+    map.combine("a", 1, () => undefined, (p, v) => (p ?? 0) + v)
+    map.combine("a", 2, () => undefined, (p, v) => (p ?? 0) + v)
+    assert.strictEqual(map.get("a"), 2)
+    map.combine(["a"], 1, () => undefined, (p, v) => (p ?? 0) + v)
+    map.combine(["a"], 3, () => undefined, (p, v) => (p ?? 0) + v)
+    assert.deepStrictEqual([...map], [["a", 2], [["a"], 3]])
   })
 })
