@@ -15,14 +15,15 @@
  * @since 0.1.0
  */
 import { Effect, type Fiber } from "effect"
-import * as v8 from "node:v8"
 import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import { type PrefetchInput, prefetchFailure, startPrefetches } from "../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
-import { receiveTask } from "../internal/scheduler/taskPlan.js"
+import { type DecodedStage, receiveTask, type ReceivedTask } from "../internal/scheduler/taskPlan.js"
+import { StagePlanCache } from "../internal/executor/stagePlanCache.js"
 import { defaultNowMs } from "../internal/executor/taskClock.js"
+import { shippable, unserializableType } from "../internal/executor/taskResults.js"
 import { MapOutputTracker } from "../scheduler/MapOutputTracker.js"
 import type { TaskDescription, TaskResult } from "../scheduler/Task.js"
 import type { ExecutorEnv, TaskContext } from "../scheduler/TaskContext.js"
@@ -41,8 +42,12 @@ const REMOTE: BlockManagerId = { executorId: "remote", host: "remote", port: 0 }
 
 type Launch = Extract<ToExecutor, { _tag: "Launch" }>
 
-/** A task started: its result, or (an asynchronous task) the promise of it. */
-type Started = { readonly result: TaskResult | Promise<TaskResult> }
+/**
+ * A task started: its result, or (an asynchronous task) the promise of it,
+ * and what to release once it has ended. `undefined`: its stage's plan is
+ * missing here, and the driver was asked to send the task again with it.
+ */
+type Started = { readonly result: TaskResult | Promise<TaskResult>; readonly release?: () => void } | undefined
 
 /**
  * The blocks a task reads that may live elsewhere: shuffle blocks (as
@@ -96,6 +101,8 @@ export class Executor {
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private readonly rpc: ExecutorRpcEnv
+  /** Stages decoded here, by plan id: a stage's later tasks arrive without their plan. */
+  readonly stages = new StagePlanCache<DecodedStage>()
   private running = false
   /** Other live executors, as the driver last said (-1: not said yet). */
   private peerCount = -1
@@ -153,6 +160,7 @@ export class Executor {
   stop(): void {
     for (const taskId of [...this.runningAsync.keys()]) interruptRunning(this.runningAsync, taskId, "the executor stopped", this.warn)
     this.rpc.stop()
+    this.stages.clear()
     this.blockManager.stop()
   }
 
@@ -228,15 +236,17 @@ export class Executor {
           // Nothing a task does may end the drain loop (an unhandled rejection would end the executor).
           started = { result: { _tag: "ExceptionFailure", error, message: `task ${taskId} failed: ${describeCause(error)}` } }
         }
-        const result = started.result
+        if (started === undefined) continue
+        const { result, release } = started
         if (result instanceof Promise) {
           result.then(
             (settled) => this.report(taskId, settled),
             (error: unknown) =>
               this.report(taskId, { _tag: "ExceptionFailure", error, message: `task ${taskId} failed: ${describeCause(error)}` })
-          )
+          ).finally(release)
         } else {
           this.report(taskId, result)
+          release?.()
         }
       }
     } finally {
@@ -287,16 +297,29 @@ export class Executor {
         if (status !== undefined) this.tracker.registerMapOutput(shuffleId, mapId, status)
       })
     }
-    let task: TaskDescription
     const decodeStart = defaultNowMs()
+    let received: ReceivedTask | undefined
     try {
-      task = receiveTask(launch.task)
+      received = receiveTask(launch.task, this.stages)
     } catch (error) {
       return {
         result: { _tag: "ExceptionFailure", error, message: `task ${launch.task.taskId} could not be decoded: ${describeCause(error)}` }
       }
     }
-    const deserializeTime = defaultNowMs() - decodeStart
+    if (received === undefined) {
+      // Evicted here since the driver sent it: the driver sends the task again with its plan.
+      this.send({ _tag: "PlanMissing", taskId: launch.task.taskId, planId: launch.task.planId })
+      return undefined
+    }
+    const started = await this.runReceived(launch, received.task, defaultNowMs() - decodeStart)
+    return { ...started, release: received.release }
+  }
+
+  private async runReceived(
+    launch: Launch,
+    task: TaskDescription,
+    deserializeTime: number
+  ): Promise<{ readonly result: TaskResult | Promise<TaskResult> }> {
     const prefetched: Array<PrefetchInput> = []
     const wanted = this.remoteBlocks(task, prefetched)
     const fetchStart = defaultNowMs()
@@ -339,60 +362,4 @@ export class Executor {
     }
     return wanted
   }
-}
-
-/** Task results cross threads by structured clone: errors become plain data the driver can show. */
-const shippable = (result: TaskResult): TaskResult => {
-  if (result._tag !== "ExceptionFailure") return result
-  try {
-    v8.serialize(result.error)
-    return result
-  } catch {
-    return { _tag: "ExceptionFailure", error: new Error(result.message), message: result.message }
-  }
-}
-
-/**
- * Names the first value `v8.serialize` refuses inside `value` and where it
- * sits (`function f at [2].g`), walking at most 100,000 nodes; falls back to
- * the value's own type.
- */
-const unserializableType = (value: unknown): string => {
-  const seen = new Set<unknown>()
-  const stack: Array<readonly [unknown, string]> = [[value, ""]]
-  let budget = 100_000
-  while (stack.length > 0 && budget-- > 0) {
-    const [current, at] = stack.pop()!
-    const where = at === "" ? "" : ` at ${at}`
-    if (typeof current === "function") return `function ${current.name === "" ? "(anonymous)" : current.name}${where}`
-    if (typeof current === "symbol") return `${String(current)} (a Symbol)${where}`
-    if (typeof current !== "object" || current === null || seen.has(current)) continue
-    seen.add(current)
-    if (current instanceof WeakMap || current instanceof WeakSet || current instanceof WeakRef || current instanceof Promise) {
-      return `${current.constructor.name}${where}`
-    }
-    if (ArrayBuffer.isView(current) || current instanceof ArrayBuffer || current instanceof Date || current instanceof RegExp) continue
-    if (current instanceof Map) {
-      let i = 0
-      for (const [k, v] of current) {
-        stack.push([k, `${at}.keys[${i}]`], [v, `${at}.get(${i})`])
-        i++
-      }
-      continue
-    }
-    if (current instanceof Set) {
-      let i = 0
-      for (const v of current) stack.push([v, `${at}.values[${i++}]`])
-      continue
-    }
-    if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], `${at}[${i}]`])
-      continue
-    }
-    for (const key of Object.keys(current).reverse()) {
-      stack.push([(current as Record<string, unknown>)[key], `${at}.${key}`])
-    }
-  }
-  if (typeof value === "object" && value !== null) return `${value.constructor?.name ?? "Object"} v8.serialize refuses`
-  return typeof value
 }

@@ -70,6 +70,8 @@ export type FromExecutor =
     readonly maxMemory: number
   }
   | { readonly _tag: "StatusUpdate"; readonly taskId: number; readonly result: TaskResult }
+  /** Task `taskId` came without its stage's plan, which this executor no longer holds: the driver sends it again with it. */
+  | { readonly _tag: "PlanMissing"; readonly taskId: number; readonly planId: number }
   | { readonly _tag: "BlockUpdate"; readonly name: string; readonly status: BlockStatus }
   | { readonly _tag: "Fetch"; readonly requestId: number; readonly names: ReadonlyArray<string> }
   | { readonly _tag: "FetchReply"; readonly requestId: number; readonly blocks: ReadonlyArray<readonly [string, Uint8Array]> }

@@ -13,6 +13,7 @@ import * as StorageLevel from "../../storage/StorageLevel.js"
 import { forEachAncestor, forEachPartitionAncestor } from "../../util/lineage.js"
 import type { Ordering } from "../../util/Ordering.js"
 import {
+  collectShipped,
   deserializeFunction,
   deserializeValue,
   NotShippable,
@@ -20,6 +21,7 @@ import {
   serializeFunction,
   serializeValue
 } from "../closure/shipping.js"
+import type { StagePlanCache } from "../executor/stagePlanCache.js"
 import * as Ops from "../rdd/ops.js"
 
 interface ShuffleDepPlan {
@@ -62,8 +64,14 @@ export interface TaskSlice {
   readonly values: ReadonlyArray<unknown>
 }
 
+/**
+ * A task as it travels. `planId` names its stage attempt's plan (unique in the
+ * driver's process); `plan` goes only to an executor that does not hold it
+ * yet, and the executor keeps it decoded for the stage's other tasks.
+ */
 export interface ShippedTask extends Omit<TaskDescription, "binary"> {
-  readonly plan: StagePlan
+  readonly planId: number
+  readonly plan?: StagePlan
   readonly slices: ReadonlyArray<TaskSlice>
 }
 
@@ -148,8 +156,16 @@ const decodeShuffleDep = (plan: ShuffleDepPlan, rdd: RDD<unknown>): ShuffleDepen
   keyOrdering: deserializeValue(plan.keyOrdering) as Ordering<unknown> | undefined
 })
 
+/** A stage rebuilt on an executor: its task binary and its RDDs by id (to hand each task its slices). */
+export interface DecodedStage {
+  readonly binary: TaskBinary
+  readonly rdds: ReadonlyMap<number, RDD<unknown>>
+}
+
 /** Rebuilds a stage's RDDs and its task binary from a plan, with the parallel-collection slices the task reads. */
-export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = []): TaskBinary => {
+export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = []): TaskBinary => decodeStageGraph(plan, slices).binary
+
+const decodeStageGraph = (plan: StagePlan, slices: ReadonlyArray<TaskSlice>): DecodedStage => {
   const context = new ExecutorRDDContext()
   const rdds = new Map<number, RDD<unknown>>()
   const placeholder = (id: number) => ({ id }) as unknown as RDD<unknown>
@@ -184,13 +200,36 @@ export const decodeStage = (plan: StagePlan, slices: ReadonlyArray<TaskSlice> = 
     rdds.set(node.id, rdd)
   }
   const root = rdds.get(plan.rootId)!
-  return plan.binary._tag === "ResultTask"
+  const binary: TaskBinary = plan.binary._tag === "ResultTask"
     ? { _tag: "ResultTask", rdd: root, func: deserializeFunction(plan.binary.func) as Extract<TaskBinary, { _tag: "ResultTask" }>["func"] }
     : { _tag: "ShuffleMapTask", rdd: root, dep: decodeShuffleDep(plan.binary, root) }
+  return { binary, rdds }
 }
 
-/** Stage plans by task binary: every task of a stage attempt shares one, encoded once. */
-const stagePlans = new WeakMap<TaskBinary, StagePlan>()
+/** Stage plans by task binary: every task of a stage attempt shares one, encoded once, under a plan id. */
+interface EncodedStage {
+  readonly planId: number
+  readonly plan: StagePlan
+  /** The broadcast variables its functions hold: a task sends those its executor lacks. */
+  readonly broadcastIds: ReadonlyArray<number>
+}
+const stagePlans = new WeakMap<TaskBinary, EncodedStage>()
+let nextPlanId = 0
+
+const encodedStage = (binary: TaskBinary): EncodedStage => {
+  let encoded = stagePlans.get(binary)
+  if (encoded === undefined) {
+    const plan = encodeStage(binary)
+    const ids = new Set<unknown>()
+    collectShipped(plan, "Broadcast", ids)
+    encoded = { planId: nextPlanId++, plan, broadcastIds: [...ids] as Array<number> }
+    stagePlans.set(binary, encoded)
+  }
+  return encoded
+}
+
+/** The ids of the broadcast variables the functions of `task`'s stage hold. */
+export const stageBroadcastIds = (task: TaskDescription): ReadonlyArray<number> => encodedStage(task.binary).broadcastIds
 
 /** The parallel-collection partitions a task reads through its stage's narrow lineage. */
 const slicesRead = (rdd: RDD<unknown>, partition: number, into: Array<TaskSlice>): void =>
@@ -202,25 +241,68 @@ const slicesRead = (rdd: RDD<unknown>, partition: number, into: Array<TaskSlice>
     return "prune"
   })
 
-export const shipTask = (task: TaskDescription): ShippedTask => {
+/** The task as data; its stage's plan is left out when `holdsPlan(planId)` says the executor has it. */
+export const shipTask = (task: TaskDescription, holdsPlan: (planId: number) => boolean = () => false): ShippedTask => {
   const { binary, ...rest } = task
-  let plan = stagePlans.get(binary)
-  if (plan === undefined) {
-    plan = encodeStage(binary)
-    stagePlans.set(binary, plan)
-  }
+  const encoded = encodedStage(binary)
   const slices: Array<TaskSlice> = []
   slicesRead(binary.rdd, task.partition.index, slices)
   // The partition itself may carry a slice's values (ParallelCollectionRDD): only its index travels.
-  return { ...rest, partition: { index: task.partition.index }, plan, slices }
+  const partition = { index: task.partition.index }
+  return holdsPlan(encoded.planId)
+    ? { ...rest, partition, planId: encoded.planId, slices }
+    : { ...rest, partition, planId: encoded.planId, plan: encoded.plan, slices }
 }
 
-/** The task description an executor runs. */
-export const receiveTask = (shipped: ShippedTask): TaskDescription => {
-  const { plan, slices, ...rest } = shipped
-  const binary = decodeStage(plan, slices)
+/** A parallel collection's partition on an executor: each task of the stage sets the values it reads. */
+interface SlicePartition {
+  readonly index: number
+  values: ReadonlyArray<unknown>
+}
+
+const noValues: ReadonlyArray<unknown> = []
+
+/**
+ * A received task, ready to run; `release` drops what it held of its
+ * stage's shared RDDs (its slices' values) once it has started.
+ */
+export interface ReceivedTask {
+  readonly task: TaskDescription
+  readonly release: () => void
+}
+
+/**
+ * The task description an executor runs, with its stage decoded once per
+ * executor: the stage's RDDs come from `stages` (or are decoded from the plan
+ * the task carries, and kept there). `undefined` when the task carries no plan
+ * and `stages` does not hold it (evicted): the executor asks the driver for it.
+ * Tasks of a stage share its RDDs and functions, as tasks of `local[N]` do;
+ * each gets its own parallel-collection slices.
+ */
+export const receiveTask = (shipped: ShippedTask, stages: StagePlanCache<DecodedStage>): ReceivedTask | undefined => {
+  const { plan, planId, slices, ...rest } = shipped
+  let stage = plan === undefined ? stages.get(planId) : undefined
+  if (stage === undefined) {
+    if (plan === undefined) return undefined
+    stage = decodeStageGraph(plan, [])
+    stages.put(planId, { stageId: shipped.stageId, stageAttemptId: shipped.stageAttemptId }, stage)
+  }
+  const filled: Array<SlicePartition> = []
+  for (const slice of slices) {
+    const partition = stage.rdds.get(slice.rddId)?.partitions[slice.index] as SlicePartition | undefined
+    if (partition === undefined) continue
+    partition.values = slice.values
+    filled.push(partition)
+  }
+  const binary = stage.binary
   // The executor's own partition object, from the rebuilt RDD.
-  return { ...rest, binary, partition: binary.rdd.partitions[shipped.partition.index] ?? shipped.partition }
+  const task = { ...rest, binary, partition: binary.rdd.partitions[shipped.partition.index] ?? shipped.partition }
+  return {
+    task,
+    release: () => {
+      for (const partition of filled) partition.values = noValues
+    }
+  }
 }
 
 /**

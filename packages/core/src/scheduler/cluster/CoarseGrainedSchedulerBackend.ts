@@ -20,10 +20,10 @@
  */
 import { type Context, Deferred, Effect, type Scope } from "effect"
 import type { ChildProcess } from "node:child_process"
-import { collectShipped } from "../../internal/closure/shipping.js"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
+import { BoundedLru, defaultStagePlanCapacity } from "../../internal/executor/stagePlanCache.js"
 import { EXECUTOR_KILLED } from "../../internal/scheduler/taskSchedulerImpl.js"
-import { shipTask } from "../../internal/scheduler/taskPlan.js"
+import { shipTask, stageBroadcastIds } from "../../internal/scheduler/taskPlan.js"
 import type { DriverRpcEndpoints } from "../../rpc/DriverRpcEndpoints.js"
 import { describeCause } from "../../SparkError.js"
 import type { SecuritySettings } from "../../SecurityManager.js"
@@ -150,6 +150,12 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
         return task
       },
       post: (executor, message) => this.post(executor, message),
+      planMissing: (executor, taskId, planId) => {
+        executor.sentPlans.delete(planId)
+        const task = this.running.get(taskId)
+        // A task lost or killed meanwhile is not launched again.
+        if (task !== undefined && task.executorId === executor.id) this.launch(executor, task)
+      },
       executorRegistered: () => {
         this.announcePeers()
         // As Spark's waitBackendReady: start returns once every expected executor has registered.
@@ -198,7 +204,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       freeCores: 0,
       registered: false,
       alive: true,
-      sentBroadcasts: new Set()
+      sentBroadcasts: new Set(),
+      sentPlans: new BoundedLru(defaultStagePlanCapacity)
     }
     this.executors.set(executorId, executor)
     return {
@@ -289,18 +296,17 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private launch(executor: ExecutorData, task: TaskDescription): void {
     let message: Extract<ToExecutor, { _tag: "Launch" }>
     try {
-      const shipped = shipTask(task)
+      const shipped = shipTask(task, (planId) => executor.sentPlans.get(planId) !== undefined)
       // The shuffles the task's stage reads: its narrow lineage's shuffle dependencies.
       const shuffles = new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))
       const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
-      const ids = new Set<unknown>()
-      collectShipped(shipped.plan, "Broadcast", ids)
       const broadcasts: Array<readonly [number, unknown]> = []
-      for (const id of ids as Set<number>) {
+      for (const id of stageBroadcastIds(task)) {
         if (executor.sentBroadcasts.has(id)) continue
         broadcasts.push([id, this.getBroadcast(id)])
       }
       for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
+      if (shipped.plan !== undefined) executor.sentPlans.set(shipped.planId, true)
       message = { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
     } catch (error) {
       // A task that cannot be shipped fails like any other task; the event loop goes on.

@@ -26,7 +26,7 @@ import type { HeartbeatReceiver } from "./HeartbeatReceiver.js"
  *
  * **Example**
  * ```ts
- * const endpoint = new DriverEndpoint({ scheduler: () => driver, master, blockRelay, heartbeats, rpcEnv, taskEnded, post, executorRegistered })
+ * const endpoint = new DriverEndpoint({ scheduler: () => driver, master, blockRelay, heartbeats, rpcEnv, taskEnded, post, planMissing, executorRegistered })
  * ```
  *
  * @category models
@@ -43,6 +43,8 @@ export interface DriverEndpointBackend {
   /** Forgets a running task (which ended with `result`); returns it, or `undefined` when it was not running (lost, or unknown). */
   readonly taskEnded: (taskId: number, result: TaskResult) => TaskDescription | undefined
   readonly post: (executor: ExecutorData, message: ToExecutor) => void
+  /** The executor lacks the stage plan of running task `taskId`: it is launched there again, with the plan. */
+  readonly planMissing: (executor: ExecutorData, taskId: number, planId: number) => void
   /** An executor has registered (after its state and the master are updated). */
   readonly executorRegistered: (executor: ExecutorData) => void
 }
@@ -76,6 +78,9 @@ export class DriverEndpoint {
         if (task !== undefined) backend.scheduler()?.statusUpdate(task, revive(message.result))
         return
       }
+      case "PlanMissing":
+        backend.planMissing(executor, message.taskId, message.planId)
+        return
       case "BlockUpdate": {
         const blockId = BlockId.parse(message.name)
         if (blockId !== undefined) {

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { ToExecutor } from "../../internal/executor/protocol.js"
+import type { BoundedLru } from "../../internal/executor/stagePlanCache.js"
 
 /**
  * The driver's end of one executor's channel (a worker thread's port, or a
@@ -53,4 +54,6 @@ export interface ExecutorData {
   /** The driver ended it (`killExecutor`, stop): it is not replaced and its tasks' failures do not count. */
   killedByDriver?: boolean
   readonly sentBroadcasts: Set<number>
+  /** The stage plans last sent to it (bounded as its own cache is): their later tasks go without them. */
+  readonly sentPlans: BoundedLru<number, true>
 }

@@ -11,7 +11,8 @@ import { type Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import * as v8 from "node:v8"
 import { prefetchFailure, prefetchInputs } from "../../internal/scheduler/prefetchInputs.js"
 import { interruptRunning, runTask } from "../../internal/scheduler/runTask.js"
-import { receiveTask, shipTask } from "../../internal/scheduler/taskPlan.js"
+import { StagePlanCache } from "../../internal/executor/stagePlanCache.js"
+import { type DecodedStage, receiveTask, type ReceivedTask, type ShippedTask, shipTask } from "../../internal/scheduler/taskPlan.js"
 import { SparkEnv } from "../../SparkEnv.js"
 import { describeCause } from "../../SparkError.js"
 import { Backend, type DriverEndpoint, type SchedulerBackend } from "../SchedulerBackend.js"
@@ -40,6 +41,8 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private queue: Queue.Queue<TaskDescription> | undefined
+  /** Stages decoded by the shipped path, by plan id (`shipTasks`). */
+  private readonly stages = new StagePlanCache<DecodedStage>()
   /** The services of the scope the backend started in (its logger). */
   private context: Context.Context<never> | undefined
 
@@ -90,9 +93,20 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     // Shipped first when tasks ship: its inputs are fetched for the RDDs the task runs, as on an executor.
     const now = this.env.nowMs ?? (() => 0)
     const decodeStart = now()
-    const task = this.shipsTasks ? this.shipped(description) : description
-    if ("_tag" in task) return task
+    const received = this.shipsTasks ? this.shipped(description) : { task: description, release: undefined }
+    if ("_tag" in received) return received
+    const { task, release } = received
     const deserializeTime = now() - decodeStart
+    const outcome = this.runReceived(task, deserializeTime, now)
+    if (release === undefined) return outcome
+    if (!(outcome instanceof Promise)) {
+      release()
+      return outcome
+    }
+    return outcome.finally(release)
+  }
+
+  private runReceived(task: TaskDescription, deserializeTime: number, now: () => number): TaskResult | Promise<TaskResult> {
     // Input only an asynchronous client can read is fetched first; the task then runs synchronously over it.
     const inputs = prefetchInputs(task)
     if (inputs === undefined) return runTask(task, this.env, this.runningAsync, { deserializeTime, fetchWaitTime: 0 })
@@ -107,10 +121,17 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     }, prefetchFailure)
   }
 
-  /** The task as an executor would receive it: through its shipped form. */
-  private shipped(task: TaskDescription): TaskDescription | TaskResult {
+  /**
+   * The task as an executor would receive it: through its shipped form (the
+   * stage's plan only with the first task of the stage, decoded once and kept
+   * in `stages`, as an executor keeps it).
+   */
+  private shipped(task: TaskDescription): ReceivedTask | TaskResult {
     try {
-      return receiveTask(v8.deserialize(v8.serialize(shipTask(task))))
+      const shipped = v8.deserialize(v8.serialize(shipTask(task, (planId) => this.stages.has(planId)))) as ShippedTask
+      const received = receiveTask(shipped, this.stages)
+      if (received === undefined) throw new Error(`the plan of task ${task.taskId}'s stage was not kept`)
+      return received
     } catch (error) {
       return { _tag: "ExceptionFailure", error, message: `task ${task.taskId} could not be shipped: ${describeCause(error)}` }
     }
