@@ -45,6 +45,10 @@ export * as DAGSchedulerEventProcessLoop from "./scheduler/DAGSchedulerEventProc
 /** @since 0.1.0 */
 export * as EventLoggingListener from "./scheduler/EventLoggingListener.js"
 /** @since 0.1.0 */
+export * as ExecutorAllocationClient from "./scheduler/ExecutorAllocationClient.js"
+/** @since 0.1.0 */
+export * as ExecutorAllocationManager from "./scheduler/ExecutorAllocationManager.js"
+/** @since 0.1.0 */
 export * as LiveListenerBus from "./scheduler/LiveListenerBus.js"
 /** @since 0.1.0 */
 export * as LocalSchedulerBackend from "./scheduler/local/LocalSchedulerBackend.js"

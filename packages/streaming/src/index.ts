@@ -19,6 +19,8 @@ export * as StreamingDuration from "./Duration.js"
 /** @since 0.1.0 */
 export * as DStreamGraph from "./DStreamGraph.js"
 /** @since 0.1.0 */
+export * as ExecutorAllocationManager from "./scheduler/ExecutorAllocationManager.js"
+/** @since 0.1.0 */
 export * as InputInfoTracker from "./scheduler/InputInfoTracker.js"
 /** @since 0.1.0 */
 export * as Job from "./scheduler/Job.js"

@@ -2,8 +2,8 @@
  * Spark's `org.apache.spark.scheduler` package: the DAG scheduler and its
  * event loop, the task scheduler with its task set managers, pools and
  * schedulable builders, stages and tasks, the scheduler backends' contract and
- * the in-process backend, the map output tracker, and the listener bus with
- * its events. The cluster backend's modules (`scheduler/cluster/`, which
+ * the in-process backend, dynamic allocation (the client seam and core's
+ * manager), the map output tracker, and the listener bus with its events. The cluster backend's modules (`scheduler/cluster/`, which
  * Spark keeps `private[spark]`) are not re-exported.
  *
  * @since 0.1.0
@@ -15,6 +15,10 @@ export * as DAGScheduler from "./DAGScheduler.js"
 export * as DAGSchedulerEventProcessLoop from "./DAGSchedulerEventProcessLoop.js"
 /** @since 0.1.0 */
 export * as EventLoggingListener from "./EventLoggingListener.js"
+/** @since 0.1.0 */
+export * as ExecutorAllocationClient from "./ExecutorAllocationClient.js"
+/** @since 0.1.0 */
+export * as ExecutorAllocationManager from "./ExecutorAllocationManager.js"
 /** @since 0.1.0 */
 export * as LiveListenerBus from "./LiveListenerBus.js"
 /** @since 0.1.0 */

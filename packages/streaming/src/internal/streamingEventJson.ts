@@ -7,7 +7,13 @@
 // field and names the first bad one.
 import type { SparkListener } from "@tspark/core"
 import type { ReceiverInfo } from "../scheduler/ReceiverInfo.js"
-import type { BatchInfo, OutputOperationInfo, StreamingListenerEvent, StreamInputInfo } from "../scheduler/StreamingListener.js"
+import type {
+  BatchInfo,
+  ExecutorAllocationDecision,
+  OutputOperationInfo,
+  StreamingListenerEvent,
+  StreamInputInfo
+} from "../scheduler/StreamingListener.js"
 
 type JsonValue = SparkListener.JsonValue
 type JsonObject = { readonly [key: string]: JsonValue }
@@ -21,7 +27,9 @@ export const EVENT_NAMES = {
   OutputOperationCompleted: "StreamingListenerOutputOperationCompleted",
   ReceiverStarted: "StreamingListenerReceiverStarted",
   ReceiverError: "StreamingListenerReceiverError",
-  ReceiverStopped: "StreamingListenerReceiverStopped"
+  ReceiverStopped: "StreamingListenerReceiverStopped",
+  // tspark's own event: Spark has none for dynamic allocation's decisions.
+  ExecutorAllocationDecision: "TsparkStreamingExecutorAllocationDecision"
 } as const satisfies Record<StreamingListenerEvent["_tag"], string>
 
 const TAGS = new Map(Object.entries(EVENT_NAMES).map(([tag, name]) => [name as string, tag as StreamingListenerEvent["_tag"]]))
@@ -144,6 +152,29 @@ const receiverFromJson = (value: JsonValue, path: string): ReceiverInfo => {
   }
 }
 
+const DECISION_ACTIONS: ReadonlyArray<ExecutorAllocationDecision["action"]> = ["RequestExecutors", "KillExecutor", "NoChange"]
+
+const decisionToJson = (decision: ExecutorAllocationDecision): JsonObject => compact({ ...decision })
+
+const decisionFromJson = (value: JsonValue, path: string): ExecutorAllocationDecision => {
+  const o = obj(value, path)
+  const action = str(o, "action", path)
+  if (!(DECISION_ACTIONS as ReadonlyArray<string>).includes(action)) fail(`${path}.action`, DECISION_ACTIONS.join(" | "), action)
+  if (typeof o["acknowledged"] !== "boolean") fail(`${path}.acknowledged`, "a boolean", o["acknowledged"])
+  return {
+    time: num(o, "time", path),
+    numBatches: num(o, "numBatches", path),
+    averageProcessingTimeMs: num(o, "averageProcessingTimeMs", path),
+    ratio: num(o, "ratio", path),
+    numExecutors: num(o, "numExecutors", path),
+    action: action as ExecutorAllocationDecision["action"],
+    requestedTotal: optNum(o, "requestedTotal", path),
+    executorId: optStr(o, "executorId", path),
+    acknowledged: o["acknowledged"] as boolean,
+    reason: str(o, "reason", path)
+  }
+}
+
 /** The JSON payload of a streaming event; `StreamingStarted` also carries the batch interval, for a rebuilt progress listener. */
 export const eventToJson = (event: StreamingListenerEvent, batchDurationMs: number): JsonObject => {
   const name = EVENT_NAMES[event._tag]
@@ -161,6 +192,8 @@ export const eventToJson = (event: StreamingListenerEvent, batchDurationMs: numb
     case "ReceiverError":
     case "ReceiverStopped":
       return { Event: name, receiverInfo: receiverToJson(event.info) }
+    case "ExecutorAllocationDecision":
+      return { Event: name, decision: decisionToJson(event.decision) }
   }
 }
 
@@ -184,5 +217,7 @@ export const eventFromJson = (json: unknown): { readonly event: StreamingListene
     case "ReceiverError":
     case "ReceiverStopped":
       return { event: { _tag: tag, info: receiverFromJson(o["receiverInfo"] ?? null, "payload.receiverInfo") } }
+    case "ExecutorAllocationDecision":
+      return { event: { _tag: tag, decision: decisionFromJson(o["decision"] ?? null, "payload.decision") } }
   }
 }

@@ -4,7 +4,8 @@
  * Mirrors `org.apache.spark.streaming.scheduler.StreamingListener`,
  * `BatchInfo`, `OutputOperationInfo` and `StreamInputInfo`; the receiver
  * events (`StreamingListenerReceiverStarted/Error/Stopped`) carry a
- * `ReceiverInfo`.
+ * `ReceiverInfo`. `ExecutorAllocationDecision` is tspark's own: Spark's
+ * streaming dynamic allocation only logs its decisions.
  *
  * @since 0.1.0
  */
@@ -62,6 +63,40 @@ export interface BatchInfo {
 }
 
 /**
+ * What streaming's dynamic allocation decided at the end of one scaling
+ * interval in which batches completed: one per interval at most, so a
+ * listener hears at most one per `spark.streaming.dynamicAllocation.scalingInterval`.
+ * tspark's own (Spark's `ExecutorAllocationManager` only logs its decisions).
+ *
+ * **Example**
+ * ```ts
+ * ssc.addStreamingListener({ onExecutorAllocationDecision: (d) => console.log(d.action, d.ratio) })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ExecutorAllocationDecision {
+  readonly time: number
+  /** The batches whose processing times were averaged (completed without a failed output operation since the last decision). */
+  readonly numBatches: number
+  readonly averageProcessingTimeMs: number
+  /** The average processing time over the batch interval. */
+  readonly ratio: number
+  /** Executors before the decision. */
+  readonly numExecutors: number
+  readonly action: "RequestExecutors" | "KillExecutor" | "NoChange"
+  /** For `RequestExecutors`: the total number of executors requested. */
+  readonly requestedTotal: number | undefined
+  /** For `KillExecutor`: the executor asked to stop. */
+  readonly executorId: string | undefined
+  /** Whether the cluster acknowledged the request (`false` for `NoChange` and for a failed request). */
+  readonly acknowledged: boolean
+  /** Why, in words (the ratio against the thresholds, the bound reached, the error met). */
+  readonly reason: string
+}
+
+/**
  * A streaming listener: implement the callbacks you need.
  *
  * **Example**
@@ -85,6 +120,8 @@ export interface StreamingListener {
   readonly onReceiverError?: (info: ReceiverInfo) => void
   /** A receiver stopped (deregistered). */
   readonly onReceiverStopped?: (info: ReceiverInfo) => void
+  /** Dynamic allocation decided (tspark's own event; see `ExecutorAllocationDecision`). */
+  readonly onExecutorAllocationDecision?: (decision: ExecutorAllocationDecision) => void
 }
 
 /**
@@ -103,6 +140,7 @@ export type StreamingListenerEvent =
   | { readonly _tag: "ReceiverStarted"; readonly info: ReceiverInfo }
   | { readonly _tag: "ReceiverError"; readonly info: ReceiverInfo }
   | { readonly _tag: "ReceiverStopped"; readonly info: ReceiverInfo }
+  | { readonly _tag: "ExecutorAllocationDecision"; readonly decision: ExecutorAllocationDecision }
 
 /**
  * Calls the listener's callback for an event.
@@ -130,5 +168,7 @@ export const dispatch = (listener: StreamingListener, event: StreamingListenerEv
       return listener.onReceiverError?.(event.info)
     case "ReceiverStopped":
       return listener.onReceiverStopped?.(event.info)
+    case "ExecutorAllocationDecision":
+      return listener.onExecutorAllocationDecision?.(event.decision)
   }
 }

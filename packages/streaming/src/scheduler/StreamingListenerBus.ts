@@ -100,7 +100,8 @@ export const forwarding = (post: (event: SparkListener.SparkListenerEvent) => vo
     onOutputOperationCompleted: (info) => forward({ _tag: "OutputOperationCompleted", info }),
     onReceiverStarted: (info) => forward({ _tag: "ReceiverStarted", info }),
     onReceiverError: (info) => forward({ _tag: "ReceiverError", info }),
-    onReceiverStopped: (info) => forward({ _tag: "ReceiverStopped", info })
+    onReceiverStopped: (info) => forward({ _tag: "ReceiverStopped", info }),
+    onExecutorAllocationDecision: (decision) => forward({ _tag: "ExecutorAllocationDecision", decision })
   }
 }
 
