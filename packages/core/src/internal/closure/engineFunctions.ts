@@ -73,7 +73,7 @@ registerEngineFunction(
   }) =>
   (it: IterableIterator<readonly [unknown, unknown]>) => {
     const combined = new KeyMap<unknown, unknown>()
-    for (const [k, v] of it) combined.set(k, combined.has(k) ? mergeValue(combined.get(k), v) : createCombiner(v))
+    drain(it, (record) => combined.combine(record[0], record[1], createCombiner, mergeValue))
     return combined.entries()
   }
 )
