@@ -13,6 +13,7 @@ import { awaitUntil } from "./waiter.js"
 export type JobGeneratorEvent =
   | { readonly _tag: "GenerateJobs"; readonly time: number }
   | { readonly _tag: "ClearMetadata"; readonly time: number }
+  | { readonly _tag: "ClearCheckpointData"; readonly time: number }
 
 /** What the generator needs of its JobScheduler. */
 export interface JobSubmitter {
@@ -132,6 +133,8 @@ export class JobGeneratorImpl {
         return Effect.ensuring(this.generateJobs(event.time), SubscriptionRef.update(this.queued, (n) => n - 1))
       case "ClearMetadata":
         return this.clearMetadata(event.time)
+      case "ClearCheckpointData":
+        return this.clearOldInput(event.time)
     }
   }
 
@@ -164,18 +167,22 @@ export class JobGeneratorImpl {
   }
 
   /**
-   * Mirrors `JobGenerator.clearMetadata`: forget old RDDs and input infos,
-   * clean what only the forgotten RDDs reach, then checkpoint. The cleanup
-   * waits while an earlier batch is still running (with concurrent jobs a
-   * batch can complete before an earlier one, whose jobs may still read the
-   * RDDs just forgotten); the forgotten RDDs are kept until then.
+   * Mirrors `JobGenerator.clearMetadata`: forget old RDDs, clean what only
+   * the forgotten RDDs reach, then checkpoint. The cleanup waits while an
+   * earlier batch is still running (with concurrent jobs a batch can complete
+   * before an earlier one, whose jobs may still read the RDDs just forgotten);
+   * the forgotten RDDs are kept until then. Old input is forgotten at once
+   * without checkpointing; with it, only once a checkpoint made from now on
+   * is on disk (Spark's `ClearCheckpointData`): until then a restart recovers
+   * from an older checkpoint, whose pending batches need their blocks'
+   * allocations and write-ahead log records.
    */
   private clearMetadata(time: number): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
       for (const rdd of this.ctx.graph.clearMetadata(time)) this.forgotten.push(rdd)
-      const threshTime = time - this.ctx.graph.maxInputRememberDurationMs
-      this.ctx.inputInfoTracker.cleanup(threshTime)
-      if (this.ctx.receiverTracker !== undefined) yield* this.ctx.receiverTracker.cleanupOldBlocksAndBatches(threshTime)
+      const afterCheckpoint = this.ctx.afterNextDurableCheckpoint
+      if (afterCheckpoint === undefined) yield* this.clearOldInput(time)
+      else yield* afterCheckpoint(Effect.sync(() => void Queue.offerUnsafe(this.events, { _tag: "ClearCheckpointData", time })))
       if (this.forgotten.length > 0 && !this.jobScheduler.hasPendingBatchBefore(time)) {
         const forgotten = this.forgotten
         this.forgotten = []
@@ -188,6 +195,19 @@ export class JobGeneratorImpl {
         )
       }
       yield* this.ctx.doCheckpoint(time, true)
+    })
+  }
+
+  /**
+   * Forgets the input of the batches older than the input streams remember
+   * before `time`: their infos, their blocks' allocations (in the block
+   * tracker's log too) and the receivers' write-ahead log records.
+   */
+  private clearOldInput(time: number): Effect.Effect<void> {
+    return Effect.gen({ self: this }, function*() {
+      const threshTime = time - this.ctx.graph.maxInputRememberDurationMs
+      this.ctx.inputInfoTracker.cleanup(threshTime)
+      if (this.ctx.receiverTracker !== undefined) yield* this.ctx.receiverTracker.cleanupOldBlocksAndBatches(threshTime)
     })
   }
 }

@@ -81,6 +81,13 @@ export interface MetadataCheckpointer {
    * that still names them (Spark's ClearCheckpointData after a write).
    */
   readonly cleanupForgotten: (cleanup: CleanupForgotten) => CleanupForgotten
+  /**
+   * Runs `action` once a checkpoint made after this call is on disk (Spark's ClearCheckpointData,
+   * posted once a write completes): the generator forgets old input then, since until then a restart
+   * recovers from an older checkpoint whose pending batches still need it. A checkpoint that is not
+   * written (failed, or skipped as older than one on disk) leaves the action to the next one written.
+   */
+  readonly afterNextDurable: (action: Effect.Effect<void>) => Effect.Effect<void>
 }
 
 type CleanupForgotten = (
@@ -124,6 +131,8 @@ export const metadataCheckpointer = (
     let durable = 0
     // Forgotten RDDs with checkpoint files, kept live until a checkpoint made after `made` is durable.
     const held: Array<{ readonly made: number; readonly rdds: ReadonlyArray<RDD.RDD<unknown>> }> = []
+    // Actions waiting until a checkpoint made after `made` is durable, oldest first.
+    const afterDurable: Array<{ readonly made: number; readonly action: Effect.Effect<void> }> = []
     // One write at a time, and only the newest checkpoint waits for it: one made while another waits
     // supersedes it, so a disk slower than the batches delays checkpoints instead of queueing them.
     let waiting: { readonly sequence: number; readonly time: number; readonly bytes: Uint8Array } | undefined
@@ -139,6 +148,7 @@ export const metadataCheckpointer = (
         if (outcome?._tag === "Written") {
           durable = Math.max(durable, next.sequence)
           Deferred.doneUnsafe(firstDurable, Exit.void)
+          while (afterDurable.length > 0 && afterDurable[0]!.made < durable) yield* afterDurable.shift()!.action
         }
       })
     const writeWaiting: Effect.Effect<void> = Effect.gen(function*() {
@@ -172,6 +182,7 @@ export const metadataCheckpointer = (
       checkpointZeroTime: (zeroTime) =>
         Effect.suspend(() => Effect.uninterruptible(write({ sequence: ++made, time: zeroTime, bytes: encode(checkpointOf(zeroTime)) }))),
       firstDurable: Deferred.await(firstDurable),
+      afterNextDurable: (action) => Effect.sync(() => void afterDurable.push({ made, action })),
       cleanupForgotten: (cleanup) => (forgotten, live) =>
         Effect.suspend(() => {
           const checkpointed = forgotten.filter((rdd) => rdd.checkpointDirectory !== undefined)

@@ -28,6 +28,12 @@ export class SchedulerContext extends Context.Service<SchedulerContext, {
    * first metadata checkpoint, when the receivers' blocks need one to be recoverable).
    */
   readonly beforeFirstBatch?: ((zeroTime: number) => Effect.Effect<void>) | undefined
+  /**
+   * With a checkpoint directory: runs the effect given once a checkpoint made after the call is on
+   * disk (old input is forgotten then, as Spark's `ClearCheckpointData`). Without, old input is
+   * forgotten as soon as a batch completes.
+   */
+  readonly afterNextDurableCheckpoint?: ((action: Effect.Effect<void>) => Effect.Effect<void>) | undefined
   /** Runs after each batch is generated (`false`) and after its metadata is cleared (`true`), as Spark's `DoCheckpoint`. */
   readonly doCheckpoint: (time: number, clearCheckpointDataLater: boolean) => Effect.Effect<void>
   /** The SparkContext's explicit cleanup: what only the forgotten RDDs reach (`ContextCleaner.cleanupForgotten`). */

@@ -139,6 +139,7 @@ export const startSchedulers = (
       },
       beforeFirstBatch: firstCheckpoint?.checkpointZeroTime,
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
+      afterNextDurableCheckpoint: options.checkpoint?.afterNextDurable,
       notifyError: options.notifyError,
       cleanupForgotten: options.cleanupForgotten
     })

@@ -1,0 +1,109 @@
+/**
+ * With checkpointing, a completed batch's old input (its blocks' allocations
+ * in the block tracker's log, the receivers' write-ahead log records) is
+ * forgotten only once a checkpoint made after the batch completed is on disk
+ * (Spark's ClearCheckpointData). Until then a restart recovers from an older
+ * checkpoint and runs its batches again: they need that input. Here no
+ * checkpoint after the zero time's reaches disk (each batch's write fails),
+ * the driver dies after four batches, and the restart from the zero time's
+ * checkpoint counts the block again. On the test clock, over real files.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { type SparkContext, StorageLevel } from "@tspark/core"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Receiver } from "../../src/receiver/Receiver.js"
+import type { ReceiverTracker } from "../../src/scheduler/ReceiverTracker.js"
+import * as StreamingContext from "../../src/StreamingContext.js"
+import * as Testing from "../../src/testing/index.js"
+import { waitUntil } from "../utils/realTime.js"
+import { makeSparkContext, tempDir } from "../utils/streaming.js"
+
+const NOW = 1_700_000_000_000
+const BATCH = 5000
+const walConf = { "spark.streaming.receiver.writeAheadLog.enable": "true" }
+
+/** Stores its records as one block when it starts. */
+export class OneBlockReceiver extends Receiver<number> {
+  static readonly module = import.meta.url
+  constructor(readonly records: ReadonlyArray<number>) {
+    super(StorageLevel.MEMORY_ONLY)
+  }
+  onStart(): void {
+    if (this.records.length > 0) void this.storeRecords(this.records).catch(() => undefined)
+  }
+  onStop(): void {}
+}
+
+/** The application: the receiver's records, each batch's collected into `counted`. */
+const application = (sc: SparkContext.SparkContext, checkpointDir: string, records: ReadonlyArray<number>, counted: Array<number>) => () =>
+  Effect.gen(function*() {
+    const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH })
+    yield* ssc.checkpoint(checkpointDir)
+    ssc.receiverStream(new OneBlockReceiver(records)).foreachRDD((rdd) =>
+      Effect.map(rdd.collect(), (values) => void counted.push(...values))
+    )
+    return ssc
+  })
+
+const blocksOfBatch = (tracker: ReceiverTracker | undefined, time: number): number =>
+  [...(tracker?.receivedBlockTracker.getBlocksOfBatch(time).values() ?? [])].flat().length
+
+/**
+ * Makes the checkpoint writes of `times` fail: the writer writes each to a temporary file of this
+ * process, and a directory in its place cannot be removed or written.
+ */
+const failCheckpointWrites = (checkpointDir: string, times: ReadonlyArray<number>): Array<string> =>
+  times.map((time) => {
+    const blocker = path.join(checkpointDir, `.checkpoint-${time}.${process.pid}.tmp`)
+    fs.mkdirSync(path.join(blocker, "held"), { recursive: true })
+    return blocker
+  })
+
+describe("old input of a checkpointed context", () => {
+  it.effect("stays until a later checkpoint is on disk, so a restart from an older one counts every block", () =>
+    Effect.scoped(Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
+      const counted1: Array<number> = []
+      const sc1 = yield* makeSparkContext(walConf)
+      const ssc1 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc1, checkpointDir, [1, 2, 3], counted1))
+      yield* ssc1.start()
+      // The zero time's checkpoint is on disk; no later one will be.
+      const blockers = failCheckpointWrites(checkpointDir, [1, 2, 3, 4, 5].map((i) => NOW + i * BATCH))
+      yield* waitUntil(() => ssc1.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      // Batch NOW + 15000's ClearMetadata runs before NOW + 20000 is generated: batch NOW + 5000 is then old input.
+      yield* Testing.advanceBatches(ssc1, 4)
+      assert.deepStrictEqual(counted1, [1, 2, 3])
+      assert.strictEqual(blocksOfBatch(ssc1.receiverTracker(), NOW + BATCH), 1, "batch NOW + 5000 keeps its block")
+      yield* ssc1.stop({ stopSparkContext: true, stopGracefully: false })
+      for (const blocker of blockers) fs.rmSync(blocker, { recursive: true })
+
+      // The restart from the zero time's checkpoint runs batch NOW + 5000 again, with its block.
+      const counted2: Array<number> = []
+      const sc2 = yield* makeSparkContext(walConf)
+      const ssc2 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc2, checkpointDir, [], counted2))
+      yield* ssc2.start()
+      yield* ssc2.awaitCompletedBatches(1)
+      assert.deepStrictEqual(counted2, [1, 2, 3])
+      yield* ssc2.stop({ stopSparkContext: true, stopGracefully: false })
+    })))
+
+  it.effect("is forgotten once a checkpoint made after its batch completed is on disk", () =>
+    Effect.scoped(Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
+      const counted: Array<number> = []
+      const sc = yield* makeSparkContext(walConf)
+      const ssc = yield* StreamingContext.getOrCreate(checkpointDir, application(sc, checkpointDir, [1, 2, 3], counted))
+      yield* ssc.start()
+      yield* waitUntil(() => ssc.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      yield* Testing.advanceBatches(ssc, 4)
+      assert.deepStrictEqual(counted, [1, 2, 3])
+      // Batch NOW + 15000's checkpoints are written in the background; then batch NOW + 5000 is forgotten.
+      yield* waitUntil(() => blocksOfBatch(ssc.receiverTracker(), NOW + BATCH) === 0, "batch NOW + 5000 forgotten")
+      yield* ssc.stop({ stopSparkContext: true, stopGracefully: false })
+    })))
+})
