@@ -61,6 +61,9 @@ export const decode = (bytes: Uint8Array): Checkpoint | string => {
 /** How many checkpoint files are kept (Spark keeps the newest ten). */
 const KEEP = 10
 
+/** Cleanups waiting for a checkpoint on disk (`afterNextDurable`) while writes fail: the oldest beyond this are dropped. */
+const MAX_WAITING_ACTIONS = 16
+
 /** What the streaming context runs with a checkpoint directory set. */
 export interface MetadataCheckpointer {
   /** The JobGenerator's DoCheckpoint: writes the graph's checkpoint of batch `time`. */
@@ -86,6 +89,8 @@ export interface MetadataCheckpointer {
    * posted once a write completes): the generator forgets old input then, since until then a restart
    * recovers from an older checkpoint whose pending batches still need it. A checkpoint that is not
    * written (failed, or skipped as older than one on disk) leaves the action to the next one written.
+   * Each action must do all that the earlier ones do (a cleanup up to a later time): while writes
+   * fail, at most `MAX_WAITING_ACTIONS` wait, the oldest dropped, so a failing disk grows nothing.
    */
   readonly afterNextDurable: (action: Effect.Effect<void>) => Effect.Effect<void>
 }
@@ -182,7 +187,13 @@ export const metadataCheckpointer = (
       checkpointZeroTime: (zeroTime) =>
         Effect.suspend(() => Effect.uninterruptible(write({ sequence: ++made, time: zeroTime, bytes: encode(checkpointOf(zeroTime)) }))),
       firstDurable: Deferred.await(firstDurable),
-      afterNextDurable: (action) => Effect.sync(() => void afterDurable.push({ made, action })),
+      afterNextDurable: (action) =>
+        Effect.sync(() => {
+          // A later action does the earlier ones' work: one per checkpoint made, and a bounded few.
+          if (afterDurable.length > 0 && afterDurable[afterDurable.length - 1]!.made === made) afterDurable.pop()
+          afterDurable.push({ made, action })
+          if (afterDurable.length > MAX_WAITING_ACTIONS) afterDurable.shift()
+        }),
       cleanupForgotten: (cleanup) => (forgotten, live) =>
         Effect.suspend(() => {
           const checkpointed = forgotten.filter((rdd) => rdd.checkpointDirectory !== undefined)

@@ -106,4 +106,30 @@ describe("old input of a checkpointed context", () => {
       yield* waitUntil(() => blocksOfBatch(ssc.receiverTracker(), NOW + BATCH) === 0, "batch NOW + 5000 forgotten")
       yield* ssc.stop({ stopSparkContext: true, stopGracefully: false })
     })))
+
+  it.effect("after a long run of failed checkpoint writes, the next written checkpoint forgets every old batch", () =>
+    Effect.scoped(Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
+      const counted: Array<number> = []
+      const sc = yield* makeSparkContext(walConf)
+      const ssc = yield* StreamingContext.getOrCreate(checkpointDir, application(sc, checkpointDir, [1, 2, 3], counted))
+      yield* ssc.start()
+      // More failed batches than cleanups may wait (16): the oldest are dropped, a later one does their work.
+      const failing = Array.from({ length: 40 }, (_, i) => NOW + (i + 1) * BATCH)
+      const blockers = failCheckpointWrites(checkpointDir, failing)
+      yield* waitUntil(() => ssc.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      yield* Testing.advanceBatches(ssc, 40)
+      const tracker = ssc.receiverTracker()
+      assert.isAtLeast(tracker?.receivedBlockTracker.allocatedBatchCount ?? 0, 40, "nothing forgotten while no checkpoint is written")
+      for (const blocker of blockers) fs.rmSync(blocker, { recursive: true })
+      yield* Testing.advanceBatches(ssc, 2)
+      yield* waitUntil(
+        () => (tracker?.receivedBlockTracker.allocatedBatchCount ?? Infinity) <= 4,
+        "the old batches forgotten once a checkpoint is written"
+      )
+      assert.strictEqual(blocksOfBatch(tracker, NOW + BATCH), 0)
+      assert.deepStrictEqual(counted, [1, 2, 3])
+      yield* ssc.stop({ stopSparkContext: true, stopGracefully: false })
+    })))
 })
