@@ -13,7 +13,7 @@ import { Clock, type Context, Effect, Exit, Scope } from "effect"
 import type { JobHandle } from "./FutureAction.js"
 import { type Accumulator, type AccumulatorSpec, collection, sum } from "./Accumulator.js"
 import type { Broadcast } from "./Broadcast.js"
-import { resolveConf, type Services, startServices } from "./internal/scheduler/sparkContextLayers.js"
+import { type MakeError, resolveConf, type Services, startServices } from "./internal/scheduler/sparkContextLayers.js"
 import * as jobSubmission from "./internal/scheduler/jobSubmission.js"
 import * as EmptyRDD from "./rdd/EmptyRDD.js"
 import * as ParallelCollectionRDD from "./rdd/ParallelCollectionRDD.js"
@@ -21,13 +21,13 @@ import * as RangeRDD from "./rdd/RangeRDD.js"
 import * as ReliableCheckpointRDD from "./rdd/ReliableCheckpointRDD.js"
 import { type RDD, type RDDContext, type RDDError, unionOf } from "./rdd/RDD.js"
 import * as TextFileRDD from "./rdd/TextFileRDD.js"
+import type { ExecutorAllocationClient } from "./scheduler/ExecutorAllocationClient.js"
 import type { MapOutputTracker } from "./scheduler/MapOutputTracker.js"
 import type * as SparkListenerModule from "./scheduler/SparkListener.js"
 import type { DriverRpcEnv } from "./rpc/RpcEndpoint.js"
 import type { TaskContext } from "./scheduler/TaskContext.js"
 import * as SparkConf from "./SparkConf.js"
-import type { InsecureListenError } from "./SecurityManager.js"
-import type { InvalidArgumentError, UnknownMasterError } from "./SparkError.js"
+import type { InvalidArgumentError } from "./SparkError.js"
 import type { SparkContextOptions } from "./SparkContextOptions.js"
 import type { BlockManager } from "./storage/BlockManager.js"
 import type { BlockManagerMaster } from "./storage/BlockManagerMaster.js"
@@ -156,18 +156,12 @@ export class SparkContext implements RDDContext {
 
   // ------------------------------------------------------------ creating RDDs
 
-  /**
-   * Distributes an array as an RDD of `numSlices` partitions (default: the
-   * default parallelism). Mirrors `SparkContext.parallelize`.
-   */
+  /** Distributes an array as an RDD of `numSlices` partitions (default: the default parallelism). */
   parallelize<T>(data: ReadonlyArray<T>, numSlices: number = this.defaultParallelism): RDD<T> {
     return ParallelCollectionRDD.make(this, data, numSlices)
   }
 
-  /**
-   * Distributes elements with preferred hosts: one partition per element, as
-   * Spark's `makeRDD(Seq[(T, Seq[String])])`.
-   */
+  /** Distributes elements with preferred hosts: one partition per element, as Spark's `makeRDD(Seq[(T, Seq[String])])`. */
   makeRDD<T>(data: ReadonlyArray<readonly [T, ReadonlyArray<string>]>): RDD<T> {
     return ParallelCollectionRDD.makeWithLocations(this, data)
   }
@@ -220,10 +214,7 @@ export class SparkContext implements RDDContext {
 
   // ------------------------------------------------------------ jobs
 
-  /**
-   * Sets a local property for the jobs submitted from now on by callers that
-   * do not set their own (`withLocalProperty` does, per fiber).
-   */
+  /** Sets a local property for the jobs submitted from now on by callers that do not set their own (`withLocalProperty`). */
   setLocalProperty(key: string, value: string | undefined): void {
     if (value === undefined) this.properties.delete(key)
     else this.properties.set(key, value)
@@ -258,10 +249,7 @@ export class SparkContext implements RDDContext {
     return Effect.flatMap(jobSubmission.startJob(this.submitter, rdd, func, partitions), ([, done]) => done)
   }
 
-  /**
-   * Submits a job without waiting for it: returns a handle to await or cancel it.
-   * Mirrors `SparkContext.submitJob`.
-   */
+  /** Submits a job without waiting for it: returns a handle to await or cancel it (Spark's `submitJob`). */
   submitJob<T, U>(
     rdd: RDD<T>,
     func: (iterator: Iterator<T>, ctx: TaskContext) => U,
@@ -334,6 +322,17 @@ export class SparkContext implements RDDContext {
   get executorIds(): Array<string> {
     return this.services.backend.executorIds()
   }
+  /**
+   * Requests, kills and decommissions executors (Spark's `requestTotalExecutors`, `killExecutors`, ...): what dynamic
+   * allocation uses. The in-process backend (`local[N]`) and executors started by hand refuse every call.
+   */
+  get executorAllocationClient(): ExecutorAllocationClient {
+    return this.services.backend.allocationClient
+  }
+  /** @internal Core's dynamic allocation when `spark.dynamicAllocation.enabled` (Spark's `executorAllocationManager`). */
+  get executorAllocationManager(): Services["executorAllocationManager"] {
+    return this.services.executorAllocationManager
+  }
   /** Whether tasks travel as data to executors elsewhere (so user functions and receivers must be shippable). */
   get shipsTasks(): boolean {
     return this.services.backend.shipsTasks
@@ -385,7 +384,7 @@ export class SparkContext implements RDDContext {
  */
 export const make = (
   options: SparkContextOptions = {}
-): Effect.Effect<SparkContext, InvalidArgumentError | UnknownMasterError | InsecureListenError, Scope.Scope> =>
+): Effect.Effect<SparkContext, MakeError, Scope.Scope> =>
   Effect.gen(function*() {
     const conf = yield* resolveConf(options)
     const callerServices = yield* logServices(conf.entries)

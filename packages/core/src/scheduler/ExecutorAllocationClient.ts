@@ -129,6 +129,20 @@ export interface ExecutorAllocationClient {
   ) => Effect.Effect<ReadonlyArray<string>, ExecutorAllocationError>
   /** Kills one executor with `defaultKillOptions`; whether the cluster acknowledged it. */
   readonly killExecutor: (executorId: string) => Effect.Effect<boolean, ExecutorAllocationError>
+  /**
+   * Decommissions executors: they are offered no new tasks, their running
+   * tasks finish, then they stop (their cached blocks and shuffle outputs are
+   * then handled as on executor loss). Returns the ids the cluster
+   * acknowledged (unknown ids and executors already leaving are left out).
+   * `adjustTargetNumExecutors` (default true) lowers the target total so they
+   * are not replaced.
+   *
+   * Mirrors `ExecutorAllocationClient.decommissionExecutors` (Spark 3.1).
+   */
+  readonly decommissionExecutors: (
+    executorIds: ReadonlyArray<string>,
+    options?: { readonly adjustTargetNumExecutors?: boolean }
+  ) => Effect.Effect<ReadonlyArray<string>, ExecutorAllocationError>
 }
 
 /**
@@ -149,6 +163,10 @@ export interface ExecutorAllocationBackend {
   readonly killExecutors: (
     executorIds: ReadonlyArray<string>,
     options: KillOptions
+  ) => Effect.Effect<ReadonlyArray<string>, ExecutorAllocationError>
+  readonly decommissionExecutors: (
+    executorIds: ReadonlyArray<string>,
+    adjustTargetNumExecutors: boolean
   ) => Effect.Effect<ReadonlyArray<string>, ExecutorAllocationError>
 }
 
@@ -208,14 +226,41 @@ export const make = (backend: ExecutorAllocationBackend): ExecutorAllocationClie
     },
     killExecutors,
     killExecutor: (executorId) =>
-      Effect.map(killExecutors([executorId], defaultKillOptions), (killed) => killed.length > 0 && killed[0] === executorId)
+      Effect.map(killExecutors([executorId], defaultKillOptions), (killed) => killed.length > 0 && killed[0] === executorId),
+    decommissionExecutors: (executorIds, options = {}) => {
+      const bad = badIds("decommissionExecutors", executorIds)
+      return bad !== undefined
+        ? Effect.fail(bad)
+        : backend.decommissionExecutors(executorIds, options.adjustTargetNumExecutors ?? true)
+    }
   }
 }
 
 /**
+ * The error a backend that cannot allocate executors gives: it names the
+ * backend, says why (by default: it runs every task in the driver) and what to change.
+ *
+ * **Example**
+ * ```ts
+ * ExecutorAllocationClient.unsupportedError("local[4]").message
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unsupportedError = (backend: string, reason = "runs every task in the driver"): DynamicAllocationUnsupportedError =>
+  new DynamicAllocationUnsupportedError({
+    backend,
+    message: `The ${backend} backend ${reason} and cannot start or stop executors: ` +
+      "set spark.dynamicAllocation.enabled and spark.streaming.dynamicAllocation.enabled to false, " +
+      "or use local-cluster[N,C,M] or local-process[N,C,M]"
+  })
+
+/**
  * The client of a backend that cannot allocate executors (the in-process
- * backend): every call fails with a `DynamicAllocationUnsupportedError` that
- * names the backend and says what to change.
+ * backend, or executors started by hand): every call fails with a
+ * `DynamicAllocationUnsupportedError` that names the backend, says why
+ * (`reason`; by default: it runs every task in the driver) and what to change.
  *
  * **Example**
  * ```ts
@@ -225,22 +270,19 @@ export const make = (backend: ExecutorAllocationBackend): ExecutorAllocationClie
  * @category constructors
  * @since 0.1.0
  */
-export const unsupported = (backend: string): ExecutorAllocationClient => {
-  const refuse = Effect.fail(
-    new DynamicAllocationUnsupportedError({
-      backend,
-      message: `The ${backend} backend runs every task in the driver and cannot start or stop executors: ` +
-        "set spark.dynamicAllocation.enabled and spark.streaming.dynamicAllocation.enabled to false, " +
-        "or use local-cluster[N,C,M] or local-process[N,C,M]"
-    })
-  )
+export const unsupported = (
+  backend: string,
+  reason?: string
+): ExecutorAllocationClient => {
+  const refuse = Effect.fail(unsupportedError(backend, reason))
   return {
     getExecutorIds: refuse,
     isExecutorActive: () => refuse,
     requestTotalExecutors: () => refuse,
     requestExecutors: () => refuse,
     killExecutors: () => refuse,
-    killExecutor: () => refuse
+    killExecutor: () => refuse,
+    decommissionExecutors: () => refuse
   }
 }
 
@@ -259,11 +301,18 @@ export type AllocationCall =
     readonly options: KillOptions
     readonly killed: ReadonlyArray<string>
   }
+  | {
+    readonly _tag: "DecommissionExecutors"
+    readonly executorIds: ReadonlyArray<string>
+    readonly adjustTargetNumExecutors: boolean
+    readonly decommissioned: ReadonlyArray<string>
+  }
 
 /**
  * A simulated cluster and its client, for tests of allocation policies: it
  * starts executors at once up to the target (ids `"1"`, `"2"`, ... in order),
- * kills the ids it knows (a busy one only with `force`), and records every call.
+ * kills the ids it knows (a busy one only with `force`), stops a
+ * decommissioned executor once it is not busy, and records every call.
  *
  * @category testing
  * @since 0.1.0
@@ -276,7 +325,7 @@ export interface SimulatedCluster {
   readonly target: () => number
   /** Every call, in order. */
   readonly calls: () => ReadonlyArray<AllocationCall>
-  /** Marks an executor as running tasks (or not), for kills without `force`. */
+  /** Marks an executor as running tasks (or not), for kills without `force`; a decommissioned one stops when it is not busy. */
   readonly setBusy: (executorId: string, busy: boolean) => void
 }
 
@@ -296,6 +345,7 @@ export interface SimulatedCluster {
 export const simulated = (initialExecutors: number): SimulatedCluster => {
   const live: Array<string> = []
   const busy = new Set<string>()
+  const leaving = new Set<string>()
   const calls: Array<AllocationCall> = []
   let target = initialExecutors
   let nextId = 1
@@ -304,8 +354,8 @@ export const simulated = (initialExecutors: number): SimulatedCluster => {
   }
   launchUpToTarget()
   const client = make({
-    getExecutorIds: Effect.sync(() => [...live]),
-    isExecutorActive: (id) => Effect.sync(() => live.includes(id)),
+    getExecutorIds: Effect.sync(() => live.filter((id) => !leaving.has(id))),
+    isExecutorActive: (id) => Effect.sync(() => live.includes(id) && !leaving.has(id)),
     requestTotalExecutors: (numExecutors, localityAwareTasks) =>
       Effect.sync(() => {
         calls.push({ _tag: "RequestTotalExecutors", numExecutors, localityAwareTasks })
@@ -327,6 +377,17 @@ export const simulated = (initialExecutors: number): SimulatedCluster => {
         if (options.adjustTargetNumExecutors) target = Math.max(0, target - killed.length)
         calls.push({ _tag: "KillExecutors", executorIds, options, killed })
         return killed
+      }),
+    decommissionExecutors: (executorIds, adjustTargetNumExecutors) =>
+      Effect.sync(() => {
+        const decommissioned = executorIds.filter((id) => live.includes(id) && !leaving.has(id))
+        for (const id of decommissioned) {
+          if (busy.has(id)) leaving.add(id)
+          else live.splice(live.indexOf(id), 1)
+        }
+        if (adjustTargetNumExecutors) target = Math.max(0, target - decommissioned.length)
+        calls.push({ _tag: "DecommissionExecutors", executorIds, adjustTargetNumExecutors, decommissioned })
+        return decommissioned
       })
   })
   return {
@@ -334,6 +395,10 @@ export const simulated = (initialExecutors: number): SimulatedCluster => {
     executorIds: () => [...live],
     target: () => target,
     calls: () => [...calls],
-    setBusy: (id, isBusy) => void (isBusy ? busy.add(id) : busy.delete(id))
+    setBusy: (id, isBusy) => {
+      if (isBusy) return void busy.add(id)
+      busy.delete(id)
+      if (leaving.delete(id)) live.splice(live.indexOf(id), 1)
+    }
   }
 }

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Context, type Effect, type Scope } from "effect"
+import type { ExecutorAllocationClient } from "./ExecutorAllocationClient.js"
 import type { TaskDescription, TaskResult } from "./Task.js"
 
 /**
@@ -54,6 +55,12 @@ export interface SchedulerBackend {
   readonly executorIds: () => Array<string>
   /** Ends an executor (for tests of executor loss); backends without separate executors do nothing. */
   readonly killExecutor: (executorId: string) => Promise<void>
+  /**
+   * Requests and removes executors for dynamic allocation (Spark's backend is
+   * an `ExecutorAllocationClient`); a backend that cannot start executors
+   * refuses every call with a `DynamicAllocationUnsupportedError`.
+   */
+  readonly allocationClient: ExecutorAllocationClient
 }
 
 /**

@@ -6,16 +6,9 @@ import type { TaskContext } from "../../src/scheduler/TaskContext.js"
 import * as SparkContext from "../../src/SparkContext.js"
 import * as BlockId from "../../src/storage/BlockId.js"
 import * as StorageLevel from "../../src/storage/StorageLevel.js"
+import { eventually } from "../utils/spark.js"
 
 // Real worker threads and processes on the real clock; each wait is bounded.
-const eventually = (what: string, done: () => boolean) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + 20_000
-    while (!done()) {
-      if (Date.now() > deadline) return assert.fail(`timed out waiting for ${what}`)
-      yield* Effect.sleep(25)
-    }
-  })
 
 const hostOf = (sc: SparkContext.SparkContext, executorId: string): string =>
   sc.blockManagerMaster.blockManagers.find((id) => id.executorId === executorId)?.host ?? "localhost"

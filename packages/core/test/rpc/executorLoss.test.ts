@@ -2,18 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import * as SparkContext from "../../src/SparkContext.js"
 import { backends, runAsync } from "../utils/rpc.js"
+import { eventually } from "../utils/spark.js"
 
 // Real threads and processes on the real clock; every wait is bounded.
-
-/** Waits (at most 30 s, polling every 20 ms) until `done` holds. */
-const eventually = (what: string, done: () => boolean) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + 30_000
-    while (!done()) {
-      if (Date.now() > deadline) return assert.fail(`timed out waiting for ${what}`)
-      yield* Effect.sleep(20)
-    }
-  })
 
 for (const { master, name } of backends.filter((b) => b.cluster)) {
   describe(`RPC and executor loss, ${name}`, () => {

@@ -54,6 +54,22 @@ describe("ExecutorAllocationClient", () => {
       assert.strictEqual(cluster.executorIds().length, 4)
     }))
 
+  it.effect("the simulated cluster decommissions: an idle executor stops at once, a busy one once it is idle", () =>
+    Effect.gen(function*() {
+      const cluster = ExecutorAllocationClient.simulated(3)
+      cluster.setBusy("2", true)
+      assert.deepStrictEqual(yield* cluster.client.decommissionExecutors(["2", "3", "9"]), ["2", "3"])
+      assert.strictEqual(cluster.target(), 1)
+      // Leaving: no longer active, but alive until its tasks end.
+      assert.deepStrictEqual(yield* cluster.client.getExecutorIds, ["1"])
+      assert.deepStrictEqual(cluster.executorIds(), ["1", "2"])
+      assert.deepStrictEqual(yield* cluster.client.decommissionExecutors(["2"]), [], "already leaving")
+      cluster.setBusy("2", false)
+      assert.deepStrictEqual(cluster.executorIds(), ["1"])
+      const emptyId = yield* Effect.flip(cluster.client.decommissionExecutors([""]))
+      assert.strictEqual(emptyId._tag, "ExecutorAllocationRequestError")
+    }))
+
   it.effect("the in-process backend's client refuses every call, saying what to change", () =>
     Effect.gen(function*() {
       const client = ExecutorAllocationClient.unsupported("local[4]")
@@ -61,12 +77,20 @@ describe("ExecutorAllocationClient", () => {
         client.getExecutorIds,
         client.requestTotalExecutors(2),
         client.requestExecutors(1),
-        client.killExecutor("1")
+        client.killExecutor("1"),
+        client.decommissionExecutors(["1"])
       ]
       for (const call of calls) {
         const error = yield* Effect.flip(call)
         assert.strictEqual(error._tag, "DynamicAllocationUnsupportedError")
         assert.match(error.message, /local\[4\].*spark\.dynamicAllocation\.enabled.*local-cluster/)
       }
+      const byHand = yield* Effect.flip(
+        ExecutorAllocationClient.unsupported("tcp://0.0.0.0:7077", "waits for executors started by hand").getExecutorIds
+      )
+      assert.match(
+        byHand.message,
+        /^The tcp:\/\/0\.0\.0\.0:7077 backend waits for executors started by hand and cannot start or stop executors/
+      )
     }))
 })

@@ -47,6 +47,19 @@ export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquire
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 
+/**
+ * Waits on the real clock (at most 30 s, polling every 20 ms) until `done`
+ * holds: for real threads and processes, whose listener events arrive asynchronously.
+ */
+export const eventually = (what: string, done: () => boolean) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + 30_000
+    while (!done()) {
+      if (Date.now() > deadline) return assert.fail(`timed out waiting for ${what}`)
+      yield* Effect.sleep(20)
+    }
+  })
+
 /** Records every listener event of a context, in order. */
 export const recordEvents = (sc: SparkContext.SparkContext) => {
   const events: Array<SparkListener.SparkListenerEvent> = []

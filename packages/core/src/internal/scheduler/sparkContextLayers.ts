@@ -12,12 +12,16 @@ import { CoarseGrainedSchedulerBackend } from "../../scheduler/cluster/CoarseGra
 import * as DAGSchedulerModule from "../../scheduler/DAGScheduler.js"
 import * as EventLoop from "../../scheduler/DAGSchedulerEventProcessLoop.js"
 import * as RpcEnvModule from "../../rpc/RpcEnv.js"
+import * as ExecutorAllocationClient from "../../scheduler/ExecutorAllocationClient.js"
+import type { ExecutorAllocationError } from "../../scheduler/ExecutorAllocationClient.js"
+import * as ExecutorAllocationManager from "../../scheduler/ExecutorAllocationManager.js"
 import * as LiveListenerBusModule from "../../scheduler/LiveListenerBus.js"
 import * as LocalSchedulerBackend from "../../scheduler/local/LocalSchedulerBackend.js"
 import * as MapOutputTrackerModule from "../../scheduler/MapOutputTracker.js"
 import { Backend } from "../../scheduler/SchedulerBackend.js"
 import * as TaskSchedulerModule from "../../scheduler/TaskScheduler.js"
 import * as SecurityManager from "../../SecurityManager.js"
+import type { InsecureListenError } from "../../SecurityManager.js"
 import * as SparkConf from "../../SparkConf.js"
 import type { SparkContextOptions } from "../../SparkContextOptions.js"
 import * as SparkEnvModule from "../../SparkEnv.js"
@@ -28,6 +32,34 @@ import { readSchedulerConf } from "./pool.js"
 
 const orFail = <A>(value: A | InvalidArgumentError | UnknownMasterError) =>
   value instanceof InvalidArgumentError || value instanceof UnknownMasterError ? Effect.fail(value) : Effect.succeed(value)
+
+/** Every way creating a SparkContext fails: a bad setting (named), an unknown master, an insecure listener, dynamic allocation it cannot do. */
+export type MakeError =
+  | InvalidArgumentError
+  | UnknownMasterError
+  | InsecureListenError
+  | ExecutorAllocationManager.DynamicAllocationConfigError
+  | ExecutorAllocationError
+
+/**
+ * Core's dynamic allocation settings when `spark.dynamicAllocation.enabled`
+ * (validated, so a bad one fails the context's creation naming its key); a
+ * master whose executors the driver cannot start refuses it, saying what to change.
+ */
+const readDynamicAllocation = (conf: SparkConf.SparkConf, master: SparkConf.Master) =>
+  Effect.gen(function*() {
+    const enabled = ExecutorAllocationManager.isDynamicAllocationEnabled(conf)
+    if (typeof enabled !== "boolean") return yield* enabled
+    if (!enabled) return undefined
+    if (master._tag === "Local" || master.launcher._tag === "Listen") {
+      const name = SparkConf.getString(conf, "spark.master", "local[*]")
+      const reason = master._tag === "Local" ? undefined : "waits for executors started by hand (tspark executor)"
+      // The same refusal (and message) the backend's own client gives.
+      return yield* ExecutorAllocationClient.unsupportedError(name, reason)
+    }
+    const settings = ExecutorAllocationManager.readSettings(conf, master.coresPerExecutor)
+    return settings instanceof ExecutorAllocationManager.DynamicAllocationConfigError ? yield* settings : settings
+  })
 
 /**
  * The configuration of a context: `options.conf` (entries or a SparkConf) with the master and app name options over
@@ -60,6 +92,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   const localityWaitMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.locality.wait", "3s"))
   // spark.scheduler.mode (FIFO | FAIR) and the FAIR pools (spark.scheduler.pool.<name>.*, allocation file).
   const schedulerConf = yield* orFail(readSchedulerConf(conf.entries))
+  const dynamicAllocation = yield* readDynamicAllocation(conf, master)
   const reviveIntervalMs = yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.revive.interval", "1s"))
   const executorMemory = yield* orFail(SparkConf.getSizeAsBytes(conf, "spark.executor.memory", 1024 ** 3))
   const memoryFraction = yield* orFail(SparkConf.getMemoryFraction(conf))
@@ -69,7 +102,9 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   yield* orFail(SparkConf.getInt(conf, "spark.default.parallelism", 1, 1))
   const cluster = master._tag === "Local" ? undefined : {
     launcher: master.launcher,
-    executors: master.executors ?? (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
+    // With dynamic allocation the cluster starts with its initial executors and grows or shrinks on request.
+    executors: dynamicAllocation?.initialExecutors ?? master.executors ??
+      (yield* orFail(SparkConf.getInt(conf, "spark.executor.instances", 1, 1))),
     coresPerExecutor: master.coresPerExecutor,
     memoryPerExecutorBytes: Math.floor(master.memoryMb * 1024 * 1024 * memoryFraction),
     registrationTimeoutMs: yield* orFail(SparkConf.getTimeAsMs(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")),
@@ -85,6 +120,7 @@ export const readSettings = Effect.fnUntraced(function*(conf: SparkConf.SparkCon
   return {
     cores: master._tag === "Local" ? master.cores : 0,
     cluster,
+    dynamicAllocation,
     maxFailures,
     heartbeatIntervalMs,
     networkTimeoutMs,
@@ -113,6 +149,8 @@ export interface Services {
   readonly broadcasts: BroadcastModule.BroadcastManager["Service"]
   readonly accumulators: AccumulatorModule.AccumulatorContext["Service"]
   readonly rpcEnv: RpcEnvModule.RpcEnv["Service"]
+  /** Core's dynamic allocation, when `spark.dynamicAllocation.enabled`. */
+  readonly executorAllocationManager: ExecutorAllocationManager.ExecutorAllocationManager | undefined
 }
 
 /** The cluster backend (local-cluster, local-process, tcp://) as a layer. */
@@ -199,7 +237,8 @@ export const composeLayers = Effect.fnUntraced(function*(
     cleaner: Context.get(context, ContextCleanerModule.ContextCleaner),
     broadcasts: Context.get(context, BroadcastModule.BroadcastManager),
     accumulators: Context.get(context, AccumulatorModule.AccumulatorContext),
-    rpcEnv: Context.get(context, RpcEnvModule.RpcEnv)
+    rpcEnv: Context.get(context, RpcEnvModule.RpcEnv),
+    executorAllocationManager: undefined
   }
   // As Spark's BlockManagerMasterEndpoint, the master posts block updates (the Storage page's source).
   services.blockManagerMaster.listenerBus = services.listenerBus
@@ -213,8 +252,17 @@ export const composeLayers = Effect.fnUntraced(function*(
 export const startServices = Effect.fnUntraced(function*(conf: SparkConf.SparkConf) {
   const settings = yield* readSettings(conf)
   const scope = yield* Scope.fork(yield* Effect.scope)
-  const services = yield* composeLayers(conf, settings, scope)
+  const composed = yield* composeLayers(conf, settings, scope)
+  // Its listener hears the initial executors register, so it is on the bus before the backend starts.
+  const manager = settings.dynamicAllocation === undefined ? undefined : yield* ExecutorAllocationManager.make(
+    composed.backend.allocationClient,
+    conf,
+    settings.cluster === undefined ? {} : { coresPerExecutor: settings.cluster.coresPerExecutor }
+  )
+  if (manager !== undefined) yield* composed.listenerBus.addListener(manager.listener)
+  const services: Services = { ...composed, executorAllocationManager: manager }
   // As Spark's SparkContext: the task scheduler (and its backend) starts once the DAG scheduler listens.
   yield* Scope.provide(services.taskScheduler.start, scope)
+  if (manager !== undefined) yield* Scope.provide(manager.start, scope)
   return { scope, services }
 })

@@ -7,10 +7,11 @@ import type { Dependency, NarrowSpec, ShuffleDependency } from "../../rdd/Depend
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import { RDD, type RDDContext } from "../../rdd/RDD.js"
 import { type TaskNotSerializableError, toError } from "../../Closure.js"
+import type { MapStatus } from "../../scheduler/MapOutputTracker.js"
 import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
 import type { Aggregator } from "../../shuffle/Aggregator.js"
 import * as StorageLevel from "../../storage/StorageLevel.js"
-import { forEachAncestor, forEachPartitionAncestor } from "../../util/lineage.js"
+import { forEachAncestor, forEachPartitionAncestor, shuffleDependencies } from "../../util/lineage.js"
 import type { Ordering } from "../../util/Ordering.js"
 import {
   collectShipped,
@@ -21,7 +22,8 @@ import {
   serializeFunction,
   serializeValue
 } from "../closure/shipping.js"
-import type { StagePlanCache } from "../executor/stagePlanCache.js"
+import type { ToExecutor } from "../executor/protocol.js"
+import type { BoundedLru, StagePlanCache } from "../executor/stagePlanCache.js"
 import * as Ops from "../rdd/ops.js"
 
 interface ShuffleDepPlan {
@@ -261,6 +263,31 @@ interface SlicePartition {
 }
 
 const noValues: ReadonlyArray<unknown> = []
+
+/**
+ * The `Launch` message of a task for one executor: the plan only when the
+ * executor lacks it, the map statuses of the shuffles the stage reads, and
+ * the broadcasts not sent to it yet (marked sent, with the plan, as the
+ * message is made). Throws when the task cannot be shipped.
+ */
+export const launchMessage = (
+  task: TaskDescription,
+  executor: { readonly sentPlans: BoundedLru<number, true>; readonly sentBroadcasts: Set<number> },
+  statusesOf: (shuffleId: number) => ReadonlyArray<MapStatus | undefined> | undefined,
+  getBroadcast: (broadcastId: number) => unknown
+): Extract<ToExecutor, { _tag: "Launch" }> => {
+  const shipped = shipTask(task, (planId) => executor.sentPlans.get(planId) !== undefined)
+  // The shuffles the task's stage reads: its narrow lineage's shuffle dependencies.
+  const shuffles = new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))
+  const mapStatuses = [...shuffles].map((id) => [id, statusesOf(id) ?? []] as const)
+  const broadcasts: Array<readonly [number, unknown]> = []
+  for (const id of stageBroadcastIds(task)) {
+    if (!executor.sentBroadcasts.has(id)) broadcasts.push([id, getBroadcast(id)])
+  }
+  for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
+  if (shipped.plan !== undefined) executor.sentPlans.set(shipped.planId, true)
+  return { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
+}
 
 /**
  * A received task, ready to run; `release` drops what it held of its

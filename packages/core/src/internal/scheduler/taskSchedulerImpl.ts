@@ -23,6 +23,8 @@ export interface TaskSchedulerListener {
 
 /** The loss reason of an executor the driver killed (`SparkContext.killExecutor`): its tasks' failures do not count. */
 export const EXECUTOR_KILLED = "killed by the driver"
+/** The reason of an executor the driver killed asking its running tasks' failures to count (`killExecutors` with `countFailures`). */
+export const EXECUTOR_KILLED_COUNTED = "killed by the driver, its running tasks counted as failed attempts"
 
 const LEVELS: ReadonlyArray<Locality> = ["PROCESS_LOCAL", "NODE_LOCAL", "NO_PREF", "ANY"]
 
@@ -167,7 +169,7 @@ export class TaskSchedulerImpl {
       case "TaskKilled": {
         // A task on an executor that died counts towards spark.task.maxFailures (Spark's ExecutorLostFailure
         // with exitCausedByApp), so a task that ends its executor (process.exit) fails its job instead of
-        // looping; an executor the driver killed does not count.
+        // looping; an executor the driver killed does not count, unless killed with countFailures.
         const lost = result.reason.startsWith("executor lost") && !result.reason.endsWith(`: ${EXECUTOR_KILLED}`)
         const abort = manager.handleFailure(taskId, lost, result.reason)
         this.listener.taskEnded(task, result)

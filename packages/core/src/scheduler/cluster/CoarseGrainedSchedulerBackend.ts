@@ -22,14 +22,15 @@ import { type Context, Deferred, Effect, type Scope } from "effect"
 import type { ChildProcess } from "node:child_process"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
 import { BoundedLru, defaultStagePlanCapacity } from "../../internal/executor/stagePlanCache.js"
-import { EXECUTOR_KILLED } from "../../internal/scheduler/taskSchedulerImpl.js"
-import { shipTask, stageBroadcastIds } from "../../internal/scheduler/taskPlan.js"
+import { ClusterAllocation } from "../../internal/scheduler/clusterAllocation.js"
+import { EXECUTOR_KILLED, EXECUTOR_KILLED_COUNTED } from "../../internal/scheduler/taskSchedulerImpl.js"
+import { launchMessage } from "../../internal/scheduler/taskPlan.js"
 import type { DriverRpcEndpoints } from "../../rpc/DriverRpcEndpoints.js"
 import { describeCause } from "../../SparkError.js"
 import type { SecuritySettings } from "../../SecurityManager.js"
 import type { BlockManagerMaster } from "../../storage/BlockManagerMaster.js"
 import { BlockRelay } from "../../storage/BlockTransferService.js"
-import { shuffleDependencies } from "../../util/lineage.js"
+import * as ExecutorAllocationClient from "../ExecutorAllocationClient.js"
 import type { MapOutputTracker } from "../MapOutputTracker.js"
 import type { SchedulerBackend, DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
 import type { TaskDescription } from "../Task.js"
@@ -105,10 +106,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private relaunch: ExecutorLaunchers.Relaunch | undefined
   /** Executors lost in a row without a task succeeding in between. */
   private lostInARow = 0
-  private nextExecutorId: number
   private stopping = false
   /** The context of the scope the backend starts in: its logger reports losses and replacements. */
   private context: Context.Context<never> | undefined
+  /** The target total of executors, those launching and those leaving (dynamic allocation). */
+  private readonly allocation: ClusterAllocation
 
   constructor(
     private readonly options: ClusterOptions,
@@ -117,7 +119,14 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     private readonly getBroadcast: (id: number) => unknown,
     private readonly rpcEnv: DriverRpcEndpoints
   ) {
-    this.nextExecutorId = options.executors
+    this.allocation = new ClusterAllocation({
+      liveExecutorIds: () => this.executorIds(),
+      runningTasks: (executorId) => [...this.running.values()].filter((task) => task.executorId === executorId).length,
+      launch: (executorId) => this.relaunch?.(executorId),
+      stop: (executorId, countFailures) => void this.killExecutor(executorId, countFailures),
+      log: (message) => this.log(message, "Info"),
+      stopping: () => this.stopping
+    }, options.executors)
     this.blockRelay = new BlockRelay({
       locations: (blockId) => master.getLocations(blockId),
       isAlive: (executorId) => this.executors.get(executorId)?.alive === true,
@@ -146,7 +155,9 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       taskEnded: (taskId, result) => {
         if (result._tag === "Success" || result._tag === "ShuffleMapSuccess") this.lostInARow = 0
         const task = this.running.get(taskId)
-        if (task !== undefined) this.running.delete(taskId)
+        if (task === undefined) return undefined
+        this.running.delete(taskId)
+        this.allocation.taskEnded(task.executorId)
         return task
       },
       post: (executor, message) => this.post(executor, message),
@@ -156,7 +167,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
         // A task lost or killed meanwhile is not launched again.
         if (task !== undefined && task.executorId === executor.id) this.launch(executor, task)
       },
-      executorRegistered: () => {
+      executorRegistered: (executor) => {
+        this.allocation.registered(executor.id)
         this.announcePeers()
         // As Spark's waitBackendReady: start returns once every expected executor has registered.
         if (this.allRegistered !== undefined && this.liveExecutors().length >= this.options.executors) {
@@ -178,18 +190,25 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       this.context = yield* Effect.context<never>()
       this.allRegistered = yield* Deferred.make<void>()
       yield* Effect.addFinalizer(() => Effect.promise(() => this.stopAll()))
+      // The driver's own executors (not those started by hand) are launching until they register.
+      if (this.options.launcher._tag !== "Listen") {
+        for (let i = 0; i < this.options.executors; i++) this.allocation.launched(`exec-${i}`)
+      }
       this.relaunch = yield* ExecutorLaunchers.launch(this.options, {
         addExecutor: (executorId, connection) => this.addExecutor(executorId, connection),
         processExited: (executorId, reason) => {
           const executor = this.executors.get(executorId)
           if (executor !== undefined) this.lose(executor, reason)
           // A process that died before it registered has no executor entry: it is replaced all the same.
-          else if (!this.stopping) this.replace(executorId, reason)
+          else if (!this.stopping) {
+            this.allocation.ended(executorId)
+            this.replace(executorId, reason)
+          }
         },
         processes: this.processes
       })
-      // Jobs start once every executor has registered (or the wait times out).
-      yield* Effect.timeoutOption(Deferred.await(this.allRegistered), this.options.registrationTimeoutMs)
+      // Jobs start once every executor has registered (or the wait times out); dynamic allocation may start with none.
+      if (this.options.executors > 0) yield* Effect.timeoutOption(Deferred.await(this.allRegistered), this.options.registrationTimeoutMs)
       yield* this.heartbeats.run()
     })
   }
@@ -238,21 +257,23 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private lose(executor: ExecutorData, cause: string): void {
     if (!executor.alive) return
     executor.alive = false
-    const reason = executor.killedByDriver === true ? EXECUTOR_KILLED : cause
+    this.allocation.ended(executor.id)
+    const reason = executor.killedByDriver ?? cause
     this.heartbeats.executorRemoved(executor.id)
     this.rpcEnv.executorRemoved(executor.id)
     for (const [taskId, task] of this.running) if (task.executorId === executor.id) this.running.delete(taskId)
     this.blockRelay.executorLost(executor.id)
     if (executor.registered) this.driver?.executorLost(executor.id, reason)
     this.announcePeers()
-    if (executor.killedByDriver !== true && !this.stopping) this.replace(executor.id, reason)
+    if (executor.killedByDriver === undefined && !this.stopping) this.replace(executor.id, reason)
   }
 
   /**
-   * Starts a replacement for a lost executor, under a new id, unless
+   * Starts a replacement for a lost executor, under a new id, while fewer
+   * executors than the target total are running or launching, unless
    * `maxExecutorRetries` executors were lost in a row (as Spark's standalone
    * master relaunches an application's failed executors up to
-   * `spark.deploy.maxExecutorRetries`). Both outcomes are logged at WARN;
+   * `spark.deploy.maxExecutorRetries`). Each outcome is logged at WARN;
    * listeners hear ExecutorRemoved, then ExecutorAdded when the replacement registers.
    */
   private replace(lostId: string, reason: string): void {
@@ -268,21 +289,26 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       )
       return
     }
-    const executorId = `exec-${this.nextExecutorId++}`
-    this.log(`executor ${lostId} lost (${reason}); starting ${executorId} to replace it (${this.lostInARow} lost in a row)`)
-    relaunch(executorId)
+    const started = this.allocation.fillToTarget()
+    this.log(
+      started.length === 0
+        ? `executor ${lostId} lost (${reason}); not replaced: ${this.allocation.targetNumExecutors} executors are wanted ` +
+          "and that many are running or starting"
+        : `executor ${lostId} lost (${reason}); starting ${started.join(", ")} to replace it (${this.lostInARow} lost in a row)`
+    )
   }
 
-  private log(message: string): void {
+  private log(message: string, level: "Info" | "Warning" = "Warning"): void {
     const context = this.context
-    if (context !== undefined) Effect.runForkWith(context)(Effect.logWarning(message))
+    if (context === undefined) return
+    Effect.runForkWith(context)(level === "Info" ? Effect.logInfo(message) : Effect.logWarning(message))
   }
 
   reviveOffers(): void {
     const driver = this.driver
     if (driver === undefined) return
     const offers = [...this.executors.values()]
-      .filter((e) => e.alive && e.registered && e.freeCores > 0)
+      .filter((e) => e.alive && e.registered && e.freeCores > 0 && this.allocation.acceptsTasks(e.id))
       .map((e) => ({ executorId: e.id, host: e.host, cores: e.freeCores }))
     // Offered even when empty: the task scheduler times out pending tasks that no executor can take.
     for (const task of driver.resourceOffers(offers)) {
@@ -296,18 +322,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private launch(executor: ExecutorData, task: TaskDescription): void {
     let message: Extract<ToExecutor, { _tag: "Launch" }>
     try {
-      const shipped = shipTask(task, (planId) => executor.sentPlans.get(planId) !== undefined)
-      // The shuffles the task's stage reads: its narrow lineage's shuffle dependencies.
-      const shuffles = new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))
-      const mapStatuses = [...shuffles].map((id) => [id, this.mapOutputTracker.getStatuses(id) ?? []] as const)
-      const broadcasts: Array<readonly [number, unknown]> = []
-      for (const id of stageBroadcastIds(task)) {
-        if (executor.sentBroadcasts.has(id)) continue
-        broadcasts.push([id, this.getBroadcast(id)])
-      }
-      for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
-      if (shipped.plan !== undefined) executor.sentPlans.set(shipped.planId, true)
-      message = { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
+      message = launchMessage(task, executor, (id) => this.mapOutputTracker.getStatuses(id), this.getBroadcast)
     } catch (error) {
       // A task that cannot be shipped fails like any other task; the event loop goes on.
       this.running.delete(task.taskId)
@@ -343,16 +358,31 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   /** Terminates an executor (its thread, or SIGKILL to its process): for `SparkContext.killExecutor`. */
-  killExecutor(executorId: string): Promise<void> {
+  killExecutor(executorId: string, countFailures = false): Promise<void> {
     const executor = this.executors.get(executorId)
-    if (executor === undefined) return Promise.resolve()
-    executor.killedByDriver = true
-    return executor.connection.terminate().then(() => this.lose(executor, EXECUTOR_KILLED))
+    if (executor === undefined || executor.killedByDriver !== undefined) return Promise.resolve()
+    executor.killedByDriver = countFailures ? EXECUTOR_KILLED_COUNTED : EXECUTOR_KILLED
+    return executor.connection.terminate().then(() => this.lose(executor, executor.killedByDriver!))
   }
 
   /** The executors that are alive and registered. */
   executorIds(): Array<string> {
     return this.liveExecutors().map((e) => e.id)
+  }
+
+  /**
+   * Requests and removes executors for dynamic allocation: worker threads
+   * (`local-cluster`) and processes (`local-process`) are started up to the
+   * requested total and stopped when killed or decommissioned; executors
+   * started by hand (`tcp://`) cannot be, and the client says so.
+   */
+  get allocationClient(): ExecutorAllocationClient.ExecutorAllocationClient {
+    return this.options.launcher._tag === "Listen"
+      ? ExecutorAllocationClient.unsupported(
+        `tcp://${this.options.launcher.host}:${this.options.launcher.port}`,
+        "waits for executors started by hand (tspark executor)"
+      )
+      : this.allocation.client()
   }
 
   private async stopAll(): Promise<void> {

@@ -51,8 +51,11 @@ export interface ExecutorData {
   /** Its `Registered` message arrived (a connection may precede it). */
   registered: boolean
   alive: boolean
-  /** The driver ended it (`killExecutor`, stop): it is not replaced and its tasks' failures do not count. */
-  killedByDriver?: boolean
+  /**
+   * Why the driver ended it (`killExecutor`, dynamic allocation): it is not
+   * replaced, and its running tasks' failures count only when the reason says so.
+   */
+  killedByDriver?: string
   readonly sentBroadcasts: Set<number>
   /** The stage plans last sent to it (bounded as its own cache is): their later tasks go without them. */
   readonly sentPlans: BoundedLru<number, true>

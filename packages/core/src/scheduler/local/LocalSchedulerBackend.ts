@@ -15,6 +15,7 @@ import { StagePlanCache } from "../../internal/executor/stagePlanCache.js"
 import { type DecodedStage, receiveTask, type ReceivedTask, type ShippedTask, shipTask } from "../../internal/scheduler/taskPlan.js"
 import { SparkEnv } from "../../SparkEnv.js"
 import { describeCause } from "../../SparkError.js"
+import * as ExecutorAllocationClient from "../ExecutorAllocationClient.js"
 import { Backend, type DriverEndpoint, type SchedulerBackend } from "../SchedulerBackend.js"
 import type { TaskDescription, TaskResult } from "../Task.js"
 import type { ExecutorEnv, TaskContext } from "../TaskContext.js"
@@ -158,6 +159,11 @@ export class LocalSchedulerBackend implements SchedulerBackend {
 
   killExecutor(): Promise<void> {
     return Promise.resolve()
+  }
+
+  /** Refuses dynamic allocation: every task runs in the driver. */
+  get allocationClient(): ExecutorAllocationClient.ExecutorAllocationClient {
+    return ExecutorAllocationClient.unsupported(`local[${this.cores}]`)
   }
 
   killTask(taskId: number, _executorId: string, reason: string): void {

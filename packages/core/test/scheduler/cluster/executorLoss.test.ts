@@ -3,7 +3,7 @@ import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { withEnv } from "../../../src/Closure.js"
 import * as SparkContext from "../../../src/SparkContext.js"
-import { assertSameMultiset, tempDir, wordCount } from "../../utils/spark.js"
+import { assertSameMultiset, eventually, tempDir, wordCount } from "../../utils/spark.js"
 
 // Jobs fail or recover, never hang: real worker threads and real processes, on the real clock,
 // each test bounded by its timeout.
@@ -11,16 +11,6 @@ const masters = [
   { name: "worker threads (local-cluster)", master: "local-cluster[2,1,128]" },
   { name: "processes (local-process)", master: "local-process[2,1,128]" }
 ] as const
-
-/** Listener events arrive asynchronously: waits (at most 30 s, polling every 50 ms) until `done` holds. */
-const eventually = (what: string, done: () => boolean) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + 30_000
-    while (!done()) {
-      if (Date.now() > deadline) return assert.fail(`timed out waiting for ${what}`)
-      yield* Effect.sleep(50)
-    }
-  })
 
 const causeOf = (error: unknown): { readonly _tag?: string; readonly message?: string; readonly valueType?: string } =>
   (error as { cause?: never }).cause ?? {}
