@@ -236,9 +236,8 @@ export class StreamingContext implements StreamingContextLike {
   // ------------------------------------------------------------ lifecycle
 
   /**
-   * Validates the graph and starts the `JobScheduler` (which starts the
-   * `JobGenerator`). A second `start` while active warns and does nothing;
-   * `start` after `stop` fails.
+   * Validates the graph and starts the `JobScheduler` (which starts the `JobGenerator` and, when on, dynamic
+   * allocation). A second `start` while active warns and does nothing; `start` after `stop` fails.
    */
   start(): Effect.Effect<void, StreamingError> {
     return Effect.gen({ self: this }, function*() {
@@ -258,6 +257,13 @@ export class StreamingContext implements StreamingContextLike {
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
       yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs, this.checkpointDirectory)
+      const allocation = yield* internal.prepareAllocation(
+        this.sparkContext,
+        receiverStreams.length,
+        this.batchDurationMs,
+        () => this.tracker,
+        (e) => this.bus?.post(e)
+      )
       // With a checkpoint directory, a metadata checkpoint follows every batch (Spark's DoCheckpoint).
       const hooks = this.options.hooks ?? {}
       const checkpoint = this.checkpointDirectory === undefined
@@ -275,7 +281,8 @@ export class StreamingContext implements StreamingContextLike {
         ...checkpointHooks(hooks, checkpoint, this.sparkContext.cleaner.cleanupForgotten),
         notifyError: this.notifyError,
         checkpointDir: this.checkpointDirectory,
-        checkpoint
+        checkpoint,
+        allocation
       }, this.scope)
       this.bus = bus
       this.scheduler = scheduler

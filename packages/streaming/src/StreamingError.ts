@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import type { ExecutorAllocationClient, ExecutorAllocationManager } from "@tspark/core"
 import { Data } from "effect"
 import type { ReceiverConfigError, ReceiverNotShippableError } from "./receiver/ReceiverError.js"
 
@@ -73,6 +74,9 @@ export class CheckpointRecoveryError extends Data.TaggedError("CheckpointRecover
  * @since 0.1.0
  */
 export type StreamingError =
+  // Streaming's dynamic allocation, when on, checks its settings and the cluster at start.
+  | ExecutorAllocationManager.DynamicAllocationConfigError
+  | ExecutorAllocationClient.ExecutorAllocationError
   | CheckpointRecoveryError
   | InvalidStreamError
   | IllegalStateError

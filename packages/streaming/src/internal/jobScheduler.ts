@@ -1,5 +1,5 @@
 import { SparkContext } from "@tspark/core"
-import { Cause, Clock, Effect, Exit, Queue, Schedule, type Scope, SubscriptionRef } from "effect"
+import { Cause, Clock, Effect, Exit, Queue, Schedule, Scope, SubscriptionRef } from "effect"
 import type { Job } from "../scheduler/Job.js"
 import type { RestartPoint } from "../scheduler/JobGenerator.js"
 import type { JobSet } from "../scheduler/JobSet.js"
@@ -39,17 +39,23 @@ export class JobSchedulerImpl {
     /** Batches submitted and not yet completed. */
     private readonly pending: SubscriptionRef.SubscriptionRef<number>,
     private readonly completedCount: SubscriptionRef.SubscriptionRef<number>,
-    scope: Scope.Scope
+    private readonly scope: Scope.Scope
   ) {
     this.jobGenerator = new JobGeneratorImpl(this, ctx, generatorEvents, queued, scope)
   }
 
   start(): Effect.Effect<number> {
-    return this.jobGenerator.start()
+    return Effect.tap(this.jobGenerator.start(), () => this.startAllocation)
   }
 
   restart(checkpoint: RestartPoint): Effect.Effect<number> {
-    return this.jobGenerator.restart(checkpoint)
+    return Effect.tap(this.jobGenerator.restart(checkpoint), () => this.startAllocation)
+  }
+
+  /** Dynamic allocation starts with the generator (the context checked before that the cluster can allocate). */
+  private get startAllocation(): Effect.Effect<void> {
+    const manager = this.ctx.executorAllocationManager
+    return manager === undefined ? Effect.void : Effect.orDie(Scope.provide(manager.start, this.scope))
   }
 
   /** Batches submitted and not completed, as a metadata checkpoint records them (Spark's `getPendingTimes`). */
@@ -65,6 +71,8 @@ export class JobSchedulerImpl {
    */
   stop(graceful: boolean): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
+      // As Spark's JobScheduler.stop: dynamic allocation first, so no executor is requested or removed while stopping.
+      if (this.ctx.executorAllocationManager !== undefined) yield* this.ctx.executorAllocationManager.stop
       const tracker = this.ctx.receiverTracker
       if (tracker !== undefined) yield* tracker.stop()
       if (graceful && tracker !== undefined) {

@@ -1,6 +1,7 @@
 import type { ContextCleaner, RDD } from "@tspark/core"
 import { Context, type Effect } from "effect"
 import type { DStreamGraph } from "../DStreamGraph.js"
+import type { ExecutorAllocationManager } from "../scheduler/ExecutorAllocationManager.js"
 import type { InputInfoTracker } from "../scheduler/InputInfoTracker.js"
 import type { ReceiverTracker } from "../scheduler/ReceiverTracker.js"
 import type { StreamingListenerEvent } from "../scheduler/StreamingListener.js"
@@ -41,6 +42,8 @@ export class SchedulerContext extends Context.Service<SchedulerContext, {
     forgotten: ReadonlyArray<RDD.RDD<unknown>>,
     live: Iterable<RDD.RDD<unknown>>
   ) => Effect.Effect<ContextCleaner.CleanupSummary>
+  /** Streaming's dynamic allocation, when on: started after the JobGenerator, stopped first (as Spark's JobScheduler). */
+  readonly executorAllocationManager?: ExecutorAllocationManager | undefined
   /** Mirrors `ContextWaiter.notifyError`: `awaitTermination` fails with the error. */
   readonly notifyError: (error: StreamingError) => void
 }>()("@tspark/streaming/internal/SchedulerContext") {}

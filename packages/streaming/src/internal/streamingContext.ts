@@ -1,4 +1,5 @@
 import { ListenerBus, SparkConf, type SparkContext } from "@tspark/core"
+import * as ExecutorAllocationManager from "../scheduler/ExecutorAllocationManager.js"
 import { Context, Deferred, type Duration, Effect, Layer, Scope } from "effect"
 import { isReceiverInputDStream } from "../dstream/ReceiverInputDStream.js"
 import type { DStreamGraph } from "../DStreamGraph.js"
@@ -53,6 +54,35 @@ export const contextResources = (options: StreamingContextOptions) =>
   })
 
 /**
+ * Streaming's dynamic allocation when `spark.streaming.dynamicAllocation.enabled`
+ * (Spark's `JobScheduler.start` creates it): its settings are checked and the
+ * cluster is asked whether it can allocate before the context starts
+ * anything, so a refusal leaves the context as it was. It learns which
+ * executors run receivers from the tracker once there is one.
+ */
+export const prepareAllocation = (
+  sc: SparkContext.SparkContext,
+  numReceivers: number,
+  batchDurationMs: number,
+  tracker: () => ReceiverTracker | undefined,
+  post: (event: StreamingListener.StreamingListenerEvent) => void
+): Effect.Effect<ExecutorAllocationManager.ExecutorAllocationManager | undefined, StreamingError> =>
+  Effect.gen(function*() {
+    const receivers: ExecutorAllocationManager.ReceiverExecutors = {
+      numReceivers,
+      executorsWithReceivers: () => {
+        const current = tracker()
+        return current === undefined ? [] : ExecutorAllocationManager.receiverExecutorsOf(current).executorsWithReceivers()
+      }
+    }
+    const client = sc.executorAllocationClient
+    const manager = yield* ExecutorAllocationManager.createIfEnabled(client, receivers, batchDurationMs, sc.conf, post)
+    // A backend that cannot allocate (local[N], executors started by hand) refuses here.
+    if (manager !== undefined) yield* client.getExecutorIds
+    return manager
+  })
+
+/**
  * What `StreamingContext.start` does once the graph is valid: start the
  * listener bus, build the ReceiverTracker (when there are receiver streams)
  * and the receivers' rate controllers, add the user's listeners and the
@@ -75,6 +105,8 @@ export const startSchedulers = (
     readonly checkpointDir: string | undefined
     /** The metadata checkpoints' writer, with a checkpoint directory. */
     readonly checkpoint?: MetadataCheckpointer | undefined
+    /** Streaming's dynamic allocation, when on: it hears completed batches, and the JobScheduler starts and stops it. */
+    readonly allocation?: ExecutorAllocationManager.ExecutorAllocationManager | undefined
   },
   scope: Scope.Scope
 ) =>
@@ -118,6 +150,7 @@ export const startSchedulers = (
     // As Spark's StreamingListenerBus: every streaming event also goes to the core's bus (the event log has them).
     yield* bus.addListener(forwarding((event) => options.sparkContext.listenerBus.post(event), options.graph.batchDurationMs))
     for (const listener of options.listeners) yield* bus.addListener(listener)
+    if (options.allocation !== undefined) yield* bus.addListener(options.allocation.listener)
     for (const input of options.graph.inputStreams) {
       if (input.rateController !== undefined) yield* bus.addListener(input.rateController)
     }
@@ -141,7 +174,8 @@ export const startSchedulers = (
       doCheckpoint: options.hooks.doCheckpoint ?? (() => Effect.void),
       afterNextDurableCheckpoint: options.checkpoint?.afterNextDurable,
       notifyError: options.notifyError,
-      cleanupForgotten: options.cleanupForgotten
+      cleanupForgotten: options.cleanupForgotten,
+      executorAllocationManager: options.allocation
     })
     const services = yield* Layer.buildWithScope(Layer.provide(JobScheduler.layer, schedulerContext), scope)
     return { bus, tracker, scheduler: Context.get(services, JobScheduler.JobScheduler) }
