@@ -22,8 +22,8 @@ export interface StageAttempt {
 /** Decoded stages by plan id, with hit and miss counts (for tests and metrics). */
 export class StagePlanCache<D> {
   private readonly stages: BoundedLru<number, { readonly attempt: StageAttempt; readonly decoded: D }>
-  hits = 0
-  misses = 0
+  private hitCount = 0
+  private missCount = 0
 
   constructor(capacity: number = defaultStagePlanCapacity) {
     this.stages = new BoundedLru(capacity)
@@ -33,6 +33,16 @@ export class StagePlanCache<D> {
     return this.stages.size
   }
 
+  /** How many `get`s found their stage. */
+  get hits(): number {
+    return this.hitCount
+  }
+
+  /** How many `get`s did not find their stage. */
+  get misses(): number {
+    return this.missCount
+  }
+
   has(planId: number): boolean {
     return this.stages.has(planId)
   }
@@ -40,8 +50,8 @@ export class StagePlanCache<D> {
   /** The decoded stage of `planId`, counting a hit or a miss. */
   get(planId: number): D | undefined {
     const entry = this.stages.get(planId)
-    if (entry === undefined) this.misses++
-    else this.hits++
+    if (entry === undefined) this.missCount++
+    else this.hitCount++
     return entry?.decoded
   }
 
