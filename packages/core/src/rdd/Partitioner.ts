@@ -74,7 +74,7 @@ export const samePartitioner = (partitioner: Partitioner, other: Partitioner | u
 /**
  * Places keys by a stable structural hash modulo the number of partitions.
  * Equal keys (including structurally equal tuples) land in the same partition
- * in every process.
+ * in every process. With one partition every key goes to partition 0 unhashed.
  *
  * **Example**
  * ```ts
@@ -92,6 +92,8 @@ export class HashPartitioner extends Partitioner {
   }
 
   override getPartition(key: unknown): number {
+    // One partition holds every key (null too, as in Spark): no hashing.
+    if (this.numPartitions === 1) return 0
     return nonNegativeMod(stableHash(key), this.numPartitions)
   }
 

@@ -9,7 +9,6 @@
  */
 import { Data } from "effect"
 import type { ShuffleDependency } from "../rdd/Dependency.js"
-import { HashPartitioner } from "../rdd/Partitioner.js"
 import type { MapStatus } from "../scheduler/MapOutputTracker.js"
 import type { TaskContext } from "../scheduler/TaskContext.js"
 import * as BlockId from "../storage/BlockId.js"
@@ -68,8 +67,6 @@ export const write = (
         `${String(partitioner.getPartition(key))}: it must return a whole number from 0 to numPartitions - 1 (${numPartitions - 1})`
     })
   }
-  // tspark's own hash partitioner of one partition puts every key in it: no hashing (a subclass may still be checked).
-  const single = numPartitions === 1 && Object.getPrototypeOf(partitioner) === HashPartitioner.prototype
   const aggregator = dep.aggregator
   if (aggregator !== undefined && dep.mapSideCombine) {
     // Combine first, then partition each distinct key once: hashing per key
@@ -77,11 +74,7 @@ export const write = (
     const { createCombiner, mergeValue } = aggregator
     const combined = new KeyMap<unknown, unknown>()
     drain(records, (record) => combined.combine(record[0], record[1], createCombiner, mergeValue))
-    if (single) combined.forEach((value, key) => buckets[0]!.push([key, value]))
-    else combined.forEach((value, key) => bucketOf(key).push([key, value]))
-  } else if (single) {
-    const bucket = buckets[0]!
-    drain(records, (record) => bucket.push(record))
+    combined.forEach((value, key) => bucketOf(key).push([key, value]))
   } else {
     drain(records, (record) => {
       bucketOf(record[0]).push(record)

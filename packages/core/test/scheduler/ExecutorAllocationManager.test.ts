@@ -13,32 +13,9 @@ import * as ExecutorAllocationClient from "../../src/scheduler/ExecutorAllocatio
 import * as ExecutorAllocationManager from "../../src/scheduler/ExecutorAllocationManager.js"
 import * as SparkListener from "../../src/scheduler/SparkListener.js"
 import * as SparkConf from "../../src/SparkConf.js"
+import { stageInfo, taskInfo } from "../utils/listenerEvents.js"
 
 type Entries = Readonly<Record<string, string | number | boolean>>
-
-const stageInfo = (stageId: number, numTasks: number): SparkListener.StageInfo => ({
-  stageId,
-  attemptNumber: 0,
-  name: `stage ${stageId}`,
-  kind: "ResultStage",
-  numTasks,
-  rddIds: [],
-  rddInfos: [],
-  parentIds: [],
-  submissionTime: undefined,
-  completionTime: undefined,
-  failureReason: undefined
-})
-
-const taskInfo = (index: number, taskId: number, executorId: string): SparkListener.TaskInfo => ({
-  taskId,
-  index,
-  attemptNumber: 0,
-  executorId,
-  host: "localhost",
-  locality: "PROCESS_LOCAL",
-  launchTime: 0
-})
 
 /** The events the tests post, by what they mean. */
 export const events = {

@@ -3,8 +3,9 @@ import { Effect } from "effect"
 import { runTask } from "../../src/internal/scheduler/runTask.js"
 import type { RDD } from "../../src/rdd/RDD.js"
 import type { TaskDescription } from "../../src/scheduler/Task.js"
-import { type ExecutorEnv, TaskContext } from "../../src/scheduler/TaskContext.js"
+import { TaskContext } from "../../src/scheduler/TaskContext.js"
 import * as SparkContext from "../../src/SparkContext.js"
+import { executorEnvOf } from "../utils/spark.js"
 
 const describeTask = (rdd: RDD<number>, func: (it: Iterator<unknown>, ctx: TaskContext) => unknown, taskId = 1): TaskDescription => ({
   taskId,
@@ -25,15 +26,7 @@ describe("runTask", () => {
     Effect.scoped(Effect.gen(function*() {
       const sc = yield* SparkContext.make({ master: "local[1]" })
       const rdd = sc.parallelize([1, 2, 3], 1)
-      const env: ExecutorEnv = {
-        executorId: "driver",
-        host: "localhost",
-        conf: sc.conf,
-        blockManager: sc.blockManager,
-        mapOutputTracker: sc.mapOutputTracker,
-        getBroadcast: sc.getBroadcast,
-        rpc: { send: () => {}, ask: () => Promise.reject(new Error("no RPC here")), setupEndpoint: () => () => {} }
-      }
+      const env = executorEnvOf(sc)
       const sync = runTask(describeTask(rdd, (it) => [...{ [Symbol.iterator]: () => it }].length), env)
       assert.notInstanceOf(sync, Promise)
       assert.deepInclude(sync, { _tag: "Success", value: 3 })

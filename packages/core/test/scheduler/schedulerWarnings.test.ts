@@ -8,20 +8,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Logger } from "effect"
 import { schedulerLogging } from "../../src/internal/scheduler/schedulerLogging.js"
 import type { StageInfo, TaskEndReason, TaskInfo } from "../../src/scheduler/SparkListener.js"
+import { stageInfo } from "../utils/listenerEvents.js"
 
-const stage = (attemptNumber: number, failureReason?: string): StageInfo => ({
-  stageId: 4,
-  attemptNumber,
-  name: "count at app.ts:3",
-  kind: "ShuffleMapStage",
-  numTasks: 2,
-  rddIds: [],
-  rddInfos: [],
-  parentIds: [],
-  submissionTime: 0,
-  completionTime: undefined,
-  failureReason
-})
+const stage = (attemptNumber: number, failureReason?: string): StageInfo =>
+  stageInfo(4, 2, { attemptNumber, name: "count at app.ts:3", kind: "ShuffleMapStage", submissionTime: 0, failureReason })
 const taskInfo = { taskId: 9, index: 1, attemptNumber: 0, host: "localhost", executorId: "2" } as unknown as TaskInfo
 const taskEnd = (reason: TaskEndReason) =>
   ({ _tag: "TaskEnd", stageId: 4, stageAttemptId: 0, taskType: "ShuffleMapTask", reason, taskInfo, finishTime: 1 }) as const

@@ -16,7 +16,7 @@ import * as StorageLevel from "../../src/storage/StorageLevel.js"
 import { drain } from "../../src/internal/rdd/iterators.js"
 import { key } from "../arbitraries/data.js"
 import { applyStep, type Pipeline, pipeline, type State } from "../arbitraries/pipeline.js"
-import { assertSameMultiset, assertSameSequence, canonical, checkProperty, makeContext, tempDir } from "../utils/spark.js"
+import { assertSameMultiset, assertSameSequence, canonical, checkProperty, executorEnvOf, makeContext, tempDir } from "../utils/spark.js"
 
 /** Keys ordered by their canonical text, descending: an ordering that is not the engine's. */
 const byTextDescending = withEnv({ canonical }, ({ canonical }) => (a: unknown, b: unknown) => {
@@ -118,16 +118,6 @@ const ship = (binary: TaskBinary): { plan: StagePlan; decoded: TaskBinary } => {
   return { plan, decoded: decodeStage(plan, slices) }
 }
 
-const executorEnv = (sc: SparkContext): ExecutorEnv => ({
-  executorId: "driver",
-  host: "localhost",
-  conf: sc.conf,
-  blockManager: sc.blockManager,
-  mapOutputTracker: sc.mapOutputTracker,
-  getBroadcast: sc.getBroadcast,
-  rpc: { send: () => {}, ask: () => Promise.reject(new Error("no RPC in this test")), setupEndpoint: () => () => {} }
-})
-
 /** Every partition of an RDD, computed as a task would (through `iterator`: cache, checkpoint, shuffle reads). */
 const partitionsOf = (rdd: RDD<unknown>, env: ExecutorEnv): Array<Array<unknown>> =>
   rdd.partitions.map((split) => {
@@ -185,7 +175,7 @@ describe("task plans", () => {
     Effect.gen(function*() {
       const sc = yield* makeContext()
       yield* sc.setCheckpointDir(yield* tempDir)
-      const env = executorEnv(sc)
+      const env = executorEnvOf(sc)
       const seen = { checkpointed: 0, persisted: 0, narrowSpecs: 0, range: 0, aggregators: 0 }
       yield* checkProperty(scenario, (s) =>
         Effect.gen(function*() {

@@ -10,9 +10,9 @@ import { drain } from "../../src/internal/rdd/iterators.js"
 import { type DecodedStage, receiveTask, type ShippedTask, shipTask } from "../../src/internal/scheduler/taskPlan.js"
 import type { RDD } from "../../src/rdd/RDD.js"
 import type { TaskBinary, TaskDescription } from "../../src/scheduler/Task.js"
-import { type ExecutorEnv, TaskContext } from "../../src/scheduler/TaskContext.js"
+import { TaskContext } from "../../src/scheduler/TaskContext.js"
 import type { SparkContext } from "../../src/SparkContext.js"
-import { makeContext } from "../utils/spark.js"
+import { executorEnvOf, makeContext } from "../utils/spark.js"
 
 const describeTask = (binary: TaskBinary, index: number, stageId = 0, stageAttemptId = 0): TaskDescription => ({
   taskId: index,
@@ -42,19 +42,10 @@ const resultStage = (rdd: RDD<unknown>): TaskBinary => ({
 /** Through the channel: v8-serialized and deserialized, as between threads. */
 const overTheWire = (shipped: ShippedTask): ShippedTask => v8.deserialize(v8.serialize(shipped)) as ShippedTask
 
-const env = (sc: SparkContext): ExecutorEnv => ({
-  executorId: "exec-0",
-  host: "localhost",
-  conf: sc.conf,
-  blockManager: sc.blockManager,
-  mapOutputTracker: sc.mapOutputTracker,
-  getBroadcast: sc.getBroadcast,
-  rpc: { send: () => {}, ask: () => Promise.reject(new Error("no RPC in this test")), setupEndpoint: () => () => {} }
-})
-
 /** Runs a received task's partition through its rebuilt RDDs. */
 const compute = (sc: SparkContext, task: TaskDescription): Array<unknown> => {
-  const ctx = new TaskContext(task.stageId, task.stageAttemptId, task.partition.index, 0, task.taskId, new Map(), env(sc))
+  const env = executorEnvOf(sc, "exec-0")
+  const ctx = new TaskContext(task.stageId, task.stageAttemptId, task.partition.index, 0, task.taskId, new Map(), env)
   const out: Array<unknown> = []
   drain(task.binary.rdd.iterator(task.partition, ctx), (x) => out.push(x))
   ctx.markTaskCompleted()

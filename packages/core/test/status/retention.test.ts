@@ -10,6 +10,7 @@ import type { BlockUpdatedInfo, SparkListenerEvent, StageInfo } from "../../src/
 import * as SparkConf from "../../src/SparkConf.js"
 import { InvalidArgumentError } from "../../src/SparkError.js"
 import * as AppStatusListener from "../../src/status/AppStatusListener.js"
+import { stageInfo, taskInfo as taskInfoOf } from "../utils/listenerEvents.js"
 
 const statusOf = (conf: Record<string, string>) => {
   const made = AppStatusListener.make(SparkConf.make(conf))
@@ -19,39 +20,25 @@ const statusOf = (conf: Record<string, string>) => {
 
 const level = { useDisk: false, useMemory: true, deserialized: true, replication: 1 }
 
-const stage = (stageId: number, rddId = 1000 + stageId, persisted = false): StageInfo => ({
-  stageId,
-  attemptNumber: 0,
-  name: `stage ${stageId}`,
-  kind: "ResultStage",
-  numTasks: 1,
-  rddIds: [rddId],
-  rddInfos: [{
-    rddId,
-    name: `rdd ${rddId}`,
-    numPartitions: 2,
-    parentIds: [],
-    storageLevel: persisted ? level : { ...level, useMemory: false },
-    scope: "map",
-    callSite: "MapPartitionsRDD"
-  }],
-  parentIds: [],
-  submissionTime: 0,
-  completionTime: 1,
-  failureReason: undefined
-})
+const stage = (stageId: number, rddId = 1000 + stageId, persisted = false): StageInfo =>
+  stageInfo(stageId, 1, {
+    rddIds: [rddId],
+    rddInfos: [{
+      rddId,
+      name: `rdd ${rddId}`,
+      numPartitions: 2,
+      parentIds: [],
+      storageLevel: persisted ? level : { ...level, useMemory: false },
+      scope: "map",
+      callSite: "MapPartitionsRDD"
+    }],
+    submissionTime: 0,
+    completionTime: 1
+  })
 
 const runTasks = (status: AppStatusListener.AppStatusListener, stageId: number, count: number, firstTaskId: number) => {
   for (let t = 0; t < count; t++) {
-    const taskInfo = {
-      taskId: firstTaskId + t,
-      index: t,
-      attemptNumber: 0,
-      executorId: "exec-1",
-      host: "h",
-      locality: "ANY",
-      launchTime: 0
-    }
+    const taskInfo = taskInfoOf(t, firstTaskId + t, "exec-1", { host: "h", locality: "ANY" })
     const metrics = new TaskMetricsCollector()
     metrics.shuffleRecordsWritten = t
     status.onTaskStart({ _tag: "TaskStart", stageId, stageAttemptId: 0, taskInfo })

@@ -12,25 +12,15 @@ import * as SparkConf from "../../src/SparkConf.js"
 import * as SparkContext from "../../src/SparkContext.js"
 import { InvalidArgumentError } from "../../src/SparkError.js"
 import * as ConsoleProgressBar from "../../src/ui/ConsoleProgressBar.js"
+import { stageInfo } from "../utils/listenerEvents.js"
 
 const terminal = (isTTY = true) => {
   const writes: Array<string> = []
   return { writes, writer: { isTTY, write: (text: string) => void writes.push(text) } }
 }
 
-const stage = (stageId: number, numTasks: number, submissionTime: number, completionTime?: number): StageInfo => ({
-  stageId,
-  attemptNumber: 0,
-  name: `stage ${stageId}`,
-  kind: "ResultStage",
-  numTasks,
-  rddIds: [],
-  rddInfos: [],
-  parentIds: [],
-  submissionTime,
-  completionTime,
-  failureReason: undefined
-})
+const stage = (stageId: number, numTasks: number, submissionTime: number, completionTime?: number): StageInfo =>
+  stageInfo(stageId, numTasks, { submissionTime, completionTime })
 
 const task = (taskId: number) => ({ taskId, index: taskId, attemptNumber: 0 }) as unknown as TaskInfo
 

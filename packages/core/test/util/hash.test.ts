@@ -36,6 +36,12 @@ describe("stableHash and HashPartitioner", () => {
       })
     ))
 
+  it("one partition holds every key, null and undefined too (Spark's HashPartitioner)", () => {
+    const single = new HashPartitioner(1)
+    fc.assert(fc.property(anyKey, (key) => assert.strictEqual(single.getPartition(key), 0)))
+    assert.deepStrictEqual([null, undefined, Number.NaN].map((key) => single.getPartition(key)), [0, 0, 0])
+  })
+
   it("nonNegativeMod is a non-negative remainder", () =>
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: 1, max: 1 << 20 }), (x, n) => {

@@ -5,6 +5,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { SparkContext, type SparkListener } from "../../src/index.js"
+import type { ExecutorEnv } from "../../src/scheduler/TaskContext.js"
 
 /** A context for the current scope (stopped when the scope closes). */
 export const makeContext = (options: SparkContext.SparkContextOptions = {}) => SparkContext.make({ master: "local[2]", ...options })
@@ -18,6 +19,17 @@ export const modes: ReadonlyArray<Mode> = [
   { name: "in-process closures", conf: {} },
   { name: "shipped tasks", conf: { "spark.tspark.local.shipTasks": true } }
 ]
+
+/** What a task run by hand sees of its executor: the context's services, and no RPC. */
+export const executorEnvOf = (sc: SparkContext.SparkContext, executorId = "driver"): ExecutorEnv => ({
+  executorId,
+  host: "localhost",
+  conf: sc.conf,
+  blockManager: sc.blockManager,
+  mapOutputTracker: sc.mapOutputTracker,
+  getBroadcast: sc.getBroadcast,
+  rpc: { send: () => {}, ask: () => Promise.reject(new Error("no RPC in this test")), setupEndpoint: () => () => {} }
+})
 
 /** A way to run tasks: a master (default `local[2]`) and conf entries. */
 export interface Mode {

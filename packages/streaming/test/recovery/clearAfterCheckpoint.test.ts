@@ -9,44 +9,13 @@
  * checkpoint counts the block again. On the test clock, over real files.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type SparkContext, StorageLevel } from "@tspark/core"
 import { Effect } from "effect"
-import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Receiver } from "../../src/receiver/Receiver.js"
 import type { ReceiverTracker } from "../../src/scheduler/ReceiverTracker.js"
-import * as StreamingContext from "../../src/StreamingContext.js"
 import * as Testing from "../../src/testing/index.js"
 import { waitUntil } from "../utils/realTime.js"
-import { makeSparkContext, tempDir } from "../utils/streaming.js"
-
-const NOW = 1_700_000_000_000
-const BATCH = 5000
-const walConf = { "spark.streaming.receiver.writeAheadLog.enable": "true" }
-
-/** Stores its records as one block when it starts. */
-export class OneBlockReceiver extends Receiver<number> {
-  static readonly module = import.meta.url
-  constructor(readonly records: ReadonlyArray<number>) {
-    super(StorageLevel.MEMORY_ONLY)
-  }
-  onStart(): void {
-    if (this.records.length > 0) void this.storeRecords(this.records).catch(() => undefined)
-  }
-  onStop(): void {}
-}
-
-/** The application: the receiver's records, each batch's collected into `counted`. */
-const application = (sc: SparkContext.SparkContext, checkpointDir: string, records: ReadonlyArray<number>, counted: Array<number>) => () =>
-  Effect.gen(function*() {
-    const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH })
-    yield* ssc.checkpoint(checkpointDir)
-    ssc.receiverStream(new OneBlockReceiver(records)).foreachRDD((rdd) =>
-      Effect.map(rdd.collect(), (values) => void counted.push(...values))
-    )
-    return ssc
-  })
+import { BATCH, blockReported, freshCheckpointDir, NOW, startApplication } from "./utils.js"
 
 const blocksOfBatch = (tracker: ReceiverTracker | undefined, time: number): number =>
   [...(tracker?.receivedBlockTracker.getBlocksOfBatch(time).values() ?? [])].flat().length
@@ -65,15 +34,11 @@ const failCheckpointWrites = (checkpointDir: string, times: ReadonlyArray<number
 describe("old input of a checkpointed context", () => {
   it.effect("stays until a later checkpoint is on disk, so a restart from an older one counts every block", () =>
     Effect.scoped(Effect.gen(function*() {
-      yield* TestClock.setTime(NOW)
-      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
-      const counted1: Array<number> = []
-      const sc1 = yield* makeSparkContext(walConf)
-      const ssc1 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc1, checkpointDir, [1, 2, 3], counted1))
-      yield* ssc1.start()
+      const checkpointDir = yield* freshCheckpointDir("tspark-clear-ckpt-")
+      const { counted: counted1, ssc: ssc1 } = yield* startApplication(checkpointDir, [1, 2, 3])
       // The zero time's checkpoint is on disk; no later one will be.
       const blockers = failCheckpointWrites(checkpointDir, [1, 2, 3, 4, 5].map((i) => NOW + i * BATCH))
-      yield* waitUntil(() => ssc1.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      yield* blockReported(ssc1)
       // Batch NOW + 15000's ClearMetadata runs before NOW + 20000 is generated: batch NOW + 5000 is then old input.
       yield* Testing.advanceBatches(ssc1, 4)
       assert.deepStrictEqual(counted1, [1, 2, 3])
@@ -82,10 +47,7 @@ describe("old input of a checkpointed context", () => {
       for (const blocker of blockers) fs.rmSync(blocker, { recursive: true })
 
       // The restart from the zero time's checkpoint runs batch NOW + 5000 again, with its block.
-      const counted2: Array<number> = []
-      const sc2 = yield* makeSparkContext(walConf)
-      const ssc2 = yield* StreamingContext.getOrCreate(checkpointDir, application(sc2, checkpointDir, [], counted2))
-      yield* ssc2.start()
+      const { counted: counted2, ssc: ssc2 } = yield* startApplication(checkpointDir, [])
       yield* ssc2.awaitCompletedBatches(1)
       assert.deepStrictEqual(counted2, [1, 2, 3])
       yield* ssc2.stop({ stopSparkContext: true, stopGracefully: false })
@@ -93,13 +55,9 @@ describe("old input of a checkpointed context", () => {
 
   it.effect("is forgotten once a checkpoint made after its batch completed is on disk", () =>
     Effect.scoped(Effect.gen(function*() {
-      yield* TestClock.setTime(NOW)
-      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
-      const counted: Array<number> = []
-      const sc = yield* makeSparkContext(walConf)
-      const ssc = yield* StreamingContext.getOrCreate(checkpointDir, application(sc, checkpointDir, [1, 2, 3], counted))
-      yield* ssc.start()
-      yield* waitUntil(() => ssc.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      const checkpointDir = yield* freshCheckpointDir("tspark-clear-ckpt-")
+      const { counted, ssc } = yield* startApplication(checkpointDir, [1, 2, 3])
+      yield* blockReported(ssc)
       yield* Testing.advanceBatches(ssc, 4)
       assert.deepStrictEqual(counted, [1, 2, 3])
       // Batch NOW + 15000's checkpoints are written in the background; then batch NOW + 5000 is forgotten.
@@ -109,16 +67,12 @@ describe("old input of a checkpointed context", () => {
 
   it.effect("after a long run of failed checkpoint writes, the next written checkpoint forgets every old batch", () =>
     Effect.scoped(Effect.gen(function*() {
-      yield* TestClock.setTime(NOW)
-      const checkpointDir = yield* tempDir("tspark-clear-ckpt-")
-      const counted: Array<number> = []
-      const sc = yield* makeSparkContext(walConf)
-      const ssc = yield* StreamingContext.getOrCreate(checkpointDir, application(sc, checkpointDir, [1, 2, 3], counted))
-      yield* ssc.start()
+      const checkpointDir = yield* freshCheckpointDir("tspark-clear-ckpt-")
+      const { counted, ssc } = yield* startApplication(checkpointDir, [1, 2, 3])
       // More failed batches than cleanups may wait (16): the oldest are dropped, a later one does their work.
       const failing = Array.from({ length: 40 }, (_, i) => NOW + (i + 1) * BATCH)
       const blockers = failCheckpointWrites(checkpointDir, failing)
-      yield* waitUntil(() => ssc.receiverTracker()?.hasUnallocatedBlocks === true, "the block reported")
+      yield* blockReported(ssc)
       yield* Testing.advanceBatches(ssc, 40)
       const tracker = ssc.receiverTracker()
       assert.isAtLeast(tracker?.receivedBlockTracker.allocatedBatchCount ?? 0, 40, "nothing forgotten while no checkpoint is written")

@@ -20,6 +20,7 @@ import type { SparkListener } from "../../scheduler/SparkListener.js"
 import type * as SparkConf from "../../SparkConf.js"
 import { InvalidArgumentError } from "../../SparkError.js"
 import { uiStoresOf } from "../../internal/ui/startWebUI.js"
+import { BoundedLru } from "../../internal/util/boundedLru.js"
 import { tsparkVersion } from "../../internal/version.js"
 import * as SparkUI from "../../ui/SparkUI.js"
 import { type AppHistoryServerPlugin, knownSources } from "./AppHistoryServerPlugin.js"
@@ -34,6 +35,7 @@ import type { ApplicationHistoryInfo, ApplicationHistoryProvider, LoadedApplicat
 export interface FsHistoryProviderSettings {
   readonly logDir: string
   readonly updateIntervalMs: number
+  /** How many rebuilt UIs are kept: a positive integer (`HistoryServer.start` checks it). */
   readonly retainedApplications: number
   /** The configuration the rebuilt stores are bounded by (spark.ui.retained*, spark.streaming.ui.retainedBatches). */
   readonly conf: SparkConf.SparkConf
@@ -74,12 +76,14 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
   /** Errors of logs met while replaying, by path and size: a log that grows is tried again. */
   private readonly replayErrors = new Map<string, { readonly size: number; readonly error: string }>()
   /** The rebuilt UIs, least recently used first. */
-  private readonly kept = new Map<string, KeptUI>()
+  private readonly kept: BoundedLru<string, KeptUI>
   private readonly warnedSources = new Set<string>()
   /** Replays under way, by application: a request for the same log waits for it instead of replaying it again. */
   private readonly loading = new Map<string, { readonly size: number; readonly done: Deferred.Deferred<LoadedApplication> }>()
 
-  constructor(readonly settings: FsHistoryProviderSettings, private readonly services: Context.Context<never>) {}
+  constructor(readonly settings: FsHistoryProviderSettings, private readonly services: Context.Context<never>) {
+    this.kept = new BoundedLru(settings.retainedApplications)
+  }
 
   /** The listing as last read, without re-reading: what the home page shows when a re-read fails. */
   lastListing(): ReadonlyArray<ApplicationHistoryInfo> {
@@ -134,10 +138,9 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
       const info = this.listing.find((app) => app.id === appId)
       if (info === undefined) return { _tag: "NotFound" } as const
       if (info.error !== undefined) return { _tag: "Failed", info, error: info.error } as const
-      const kept = this.kept.get(appId)
+      const kept = this.kept.peek(appId)
       if (kept !== undefined && kept.path === info.path && kept.size === info.size) {
-        this.kept.delete(appId)
-        this.kept.set(appId, kept)
+        this.kept.get(appId) // now the most recently used
         return { _tag: "Loaded", ui: kept.ui, info } as const
       }
       const inFlight = this.loading.get(appId)
@@ -167,12 +170,7 @@ export class FsHistoryProvider implements ApplicationHistoryProvider {
         yield* Effect.logWarning(`could not replay the event log ${info.path}: ${error}`)
         return { _tag: "Failed", info, error } as const
       }
-      this.kept.delete(appId)
       this.kept.set(appId, { ui: rebuilt.success, path: info.path, size: info.size })
-      for (const oldest of this.kept.keys()) {
-        if (this.kept.size <= this.settings.retainedApplications) break
-        this.kept.delete(oldest)
-      }
       return { _tag: "Loaded", ui: rebuilt.success, info } as const
     })
   }

@@ -8,64 +8,10 @@
 // executor; an executor that evicted a plan the driver thinks it has asks for
 // it again (`PlanMissing`).
 
+import { BoundedLru } from "../util/boundedLru.js"
+
 /** Stages an executor keeps decoded (and the driver remembers having sent it). */
 export const defaultStagePlanCapacity = 32
-
-/** A map that keeps its `capacity` most recently used keys (a Map iterates in insertion order). */
-export class BoundedLru<K, V> {
-  private readonly entries = new Map<K, V>()
-
-  constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`)
-  }
-
-  get size(): number {
-    return this.entries.size
-  }
-
-  has(key: K): boolean {
-    return this.entries.has(key)
-  }
-
-  /** The value of `key`, which becomes the most recently used. */
-  get(key: K): V | undefined {
-    const value = this.entries.get(key)
-    if (value === undefined) return undefined
-    this.entries.delete(key)
-    this.entries.set(key, value)
-    return value
-  }
-
-  /** The value of `key`, leaving the order of use as it is. */
-  peek(key: K): V | undefined {
-    return this.entries.get(key)
-  }
-
-  /** Sets `key` as the most recently used; returns the keys evicted to stay within capacity. */
-  set(key: K, value: V): Array<K> {
-    this.entries.delete(key)
-    this.entries.set(key, value)
-    const evicted: Array<K> = []
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.capacity) break
-      this.entries.delete(oldest)
-      evicted.push(oldest)
-    }
-    return evicted
-  }
-
-  delete(key: K): boolean {
-    return this.entries.delete(key)
-  }
-
-  keys(): IterableIterator<K> {
-    return this.entries.keys()
-  }
-
-  clear(): void {
-    this.entries.clear()
-  }
-}
 
 /** Where a cached stage came from: a new attempt of the same stage replaces the older ones. */
 export interface StageAttempt {
@@ -76,8 +22,8 @@ export interface StageAttempt {
 /** Decoded stages by plan id, with hit and miss counts (for tests and metrics). */
 export class StagePlanCache<D> {
   private readonly stages: BoundedLru<number, { readonly attempt: StageAttempt; readonly decoded: D }>
-  hits = 0
-  misses = 0
+  private hitCount = 0
+  private missCount = 0
 
   constructor(capacity: number = defaultStagePlanCapacity) {
     this.stages = new BoundedLru(capacity)
@@ -87,6 +33,16 @@ export class StagePlanCache<D> {
     return this.stages.size
   }
 
+  /** How many `get`s found their stage. */
+  get hits(): number {
+    return this.hitCount
+  }
+
+  /** How many `get`s did not find their stage. */
+  get misses(): number {
+    return this.missCount
+  }
+
   has(planId: number): boolean {
     return this.stages.has(planId)
   }
@@ -94,8 +50,8 @@ export class StagePlanCache<D> {
   /** The decoded stage of `planId`, counting a hit or a miss. */
   get(planId: number): D | undefined {
     const entry = this.stages.get(planId)
-    if (entry === undefined) this.misses++
-    else this.hits++
+    if (entry === undefined) this.missCount++
+    else this.hitCount++
     return entry?.decoded
   }
 

@@ -23,7 +23,8 @@ import {
   serializeValue
 } from "../closure/shipping.js"
 import type { ToExecutor } from "../executor/protocol.js"
-import type { BoundedLru, StagePlanCache } from "../executor/stagePlanCache.js"
+import type { StagePlanCache } from "../executor/stagePlanCache.js"
+import type { BoundedLru } from "../util/boundedLru.js"
 import * as Ops from "../rdd/ops.js"
 
 interface ShuffleDepPlan {

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { ToExecutor } from "../../internal/executor/protocol.js"
-import type { BoundedLru } from "../../internal/executor/stagePlanCache.js"
+import type { BoundedLru } from "../../internal/util/boundedLru.js"
 
 /**
  * The driver's end of one executor's channel (a worker thread's port, or a
