@@ -22,6 +22,8 @@ const encode = (key: unknown): string => {
       return "u"
     case "object": {
       if (key === null) return "z"
+      // A date has no own fields: without this every date would be the one key "{}".
+      if (key instanceof Date) return `D${key.getTime()}`
       if (Array.isArray(key)) {
         let s = "["
         for (let i = 0; i < key.length; i++) s += (i === 0 ? "" : ",") + encode(key[i])
@@ -51,7 +53,7 @@ const isNative = (key: unknown): boolean => typeof key !== "object" || key === n
  *
  * While every key is a primitive (string, number, boolean, bigint, `null`,
  * `undefined`) the entries live in one native `Map` with no encoding at all:
- * the hot path of a word count. The first composite key (array or record)
+ * the hot path of a word count. The first composite key (array, record or date)
  * moves the entries, once, into a map keyed by each key's canonical encoding,
  * which every later call uses.
  *

@@ -11,7 +11,8 @@
 
 /**
  * A key that tspark can hash, compare and partition: strings, numbers, bigints,
- * booleans, `null`/`undefined`, and arrays (tuples) or plain records of them.
+ * booleans, `null`/`undefined`, dates (equal when their times are, as
+ * `java.util.Date`), and arrays (tuples) or plain records of them.
  *
  * @category models
  * @since 0.1.0
@@ -23,9 +24,12 @@ export type Key =
   | boolean
   | null
   | undefined
+  | Date
   | ReadonlyArray<Key>
   | { readonly [field: string]: Key }
 
+/** Keeps a date's hash apart from that of the number of its time. */
+const DATE_SEED = 0x44415445
 const FNV_OFFSET = 0x811c9dc5
 const FNV_PRIME = 0x01000193
 
@@ -78,6 +82,8 @@ export const stableHash = (key: unknown): number => {
       return 0
     case "object": {
       if (key === null) return 0
+      // By time, not by (no) own fields: equal dates, one partition; different dates spread.
+      if (key instanceof Date) return combine(DATE_SEED, hashNumber(key.getTime()))
       if (Array.isArray(key)) {
         let h = 1
         for (let i = 0; i < key.length; i++) h = combine(h, stableHash(key[i]))

@@ -129,6 +129,17 @@ describe("KeyMap", () => {
     )
   })
 
+  it("compares dates by their time, alone or inside tuples and records", () => {
+    const map = new KeyMap<unknown, number>()
+    const day = (n: number) => new Date(Date.UTC(2026, 11, n))
+    for (const key of [day(1), day(2), day(1), [day(1), "a"], [day(1), "a"], { at: day(2) }, { at: day(2) }, day(1).getTime()]) {
+      map.combine(key, 1, (v) => v, (a, b) => a + b)
+    }
+    assert.deepStrictEqual([...map].map(([, n]) => n), [2, 1, 2, 2, 1], "a date is neither another date nor its own time")
+    assert.strictEqual(map.get(day(2)), 1)
+    assert.strictEqual(map.get([new Date(day(1).getTime()), "a"]), 2)
+  })
+
   it("keeps a value of undefined distinct from an absent key in combine", () => {
     const map = new KeyMap<unknown, number | undefined>()
     map.combine("a", 1, () => undefined, (p, v) => (p ?? 0) + v)

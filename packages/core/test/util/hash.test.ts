@@ -15,6 +15,16 @@ const partitionsHere = (key: unknown) => ({
 })
 
 describe("stableHash and HashPartitioner", () => {
+  it("dates hash by their time: equal dates one partition, different dates spread, apart from their time as a number", () => {
+    const t = Date.UTC(2026, 11, 1)
+    assert.strictEqual(stableHash(new Date(t)), stableHash(new Date(t)))
+    assert.strictEqual(stableHash([new Date(t), "a"]), stableHash([new Date(t), "a"]))
+    assert.notStrictEqual(stableHash(new Date(t)), stableHash(t))
+    const partitioner = new HashPartitioner(8)
+    const used = new Set(Array.from({ length: 64 }, (_, i) => partitioner.getPartition(new Date(t + i * 86_400_000))))
+    assert.isAbove(used.size, 4, "64 different days over 8 partitions")
+  })
+
   it("structurally equal keys hash equally (records in any field order, -0 and 0)", () => {
     fc.assert(
       fc.property(anyKey, (key) => {
