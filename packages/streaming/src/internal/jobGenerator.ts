@@ -21,6 +21,8 @@ export interface JobSubmitter {
   readonly awaitIdle: Effect.Effect<void>
   /** Whether a batch before `time` has jobs still to finish. */
   readonly hasPendingBatchBefore: (time: number) => boolean
+  /** The batches submitted and not yet completed. */
+  readonly pendingTimes: ReadonlyArray<number>
 }
 
 /** The generator; its owner runs `loop` in a scope. */
@@ -201,11 +203,14 @@ export class JobGeneratorImpl {
   /**
    * Forgets the input of the batches older than the input streams remember
    * before `time`: their infos, their blocks' allocations (in the block
-   * tracker's log too) and the receivers' write-ahead log records.
+   * tracker's log too) and the receivers' write-ahead log records. Never a
+   * batch still running: with concurrent jobs, later batches complete before
+   * it, and a restart before it completes would run it again with its input.
    */
   private clearOldInput(time: number): Effect.Effect<void> {
     return Effect.gen({ self: this }, function*() {
-      const threshTime = time - this.ctx.graph.maxInputRememberDurationMs
+      const running = this.jobScheduler.pendingTimes
+      const threshTime = Math.min(time - this.ctx.graph.maxInputRememberDurationMs, ...running)
       this.ctx.inputInfoTracker.cleanup(threshTime)
       if (this.ctx.receiverTracker !== undefined) yield* this.ctx.receiverTracker.cleanupOldBlocksAndBatches(threshTime)
     })
