@@ -76,7 +76,7 @@ export const prepareAllocation = (
       }
     }
     const client = sc.executorAllocationClient
-    const manager = yield* ExecutorAllocationManager.createIfEnabled(client, receivers, batchDurationMs, sc.conf, post)
+    const manager = yield* ExecutorAllocationManager.createIfEnabled({ client, receivers, batchDurationMs, conf: sc.conf, post })
     // A backend that cannot allocate (local[N], executors started by hand) refuses here.
     if (manager !== undefined) yield* client.getExecutorIds
     return manager

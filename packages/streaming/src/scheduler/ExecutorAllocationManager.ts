@@ -158,15 +158,31 @@ export interface ExecutorAllocationManager {
 }
 
 /**
- * A manager over `client`, with the settings of `conf`; decisions go to
- * `post` (the streaming listener bus's). Fails with a
+ * What a manager is made with: the cluster's client, the receivers' executors
+ * (never removed), the batch interval, the configuration, and where decisions
+ * go (the streaming listener bus's `post`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly client: ExecutorAllocationClient.ExecutorAllocationClient
+  readonly receivers: ReceiverExecutors
+  readonly batchDurationMs: number
+  readonly conf: SparkConf.SparkConf
+  readonly post: (event: StreamingListenerEvent) => void
+}
+
+/**
+ * A manager over `options.client`, with the settings of `options.conf`; decisions go to
+ * `options.post`. Fails with a
  * `DynamicAllocationConfigError` naming the first invalid setting.
  *
  * Mirrors `new ExecutorAllocationManager(client, receiverTracker, conf, batchDurationMs, clock)`.
  *
  * **Example**
  * ```ts
- * const manager = yield* ExecutorAllocationManager.make(client, receivers, 1000, sc.conf, (e) => bus.post(e))
+ * const manager = yield* ExecutorAllocationManager.make({ client, receivers, batchDurationMs: 1000, conf: sc.conf, post: (e) => bus.post(e) })
  * yield* bus.addListener(manager.listener)
  * yield* manager.start
  * ```
@@ -175,11 +191,7 @@ export interface ExecutorAllocationManager {
  * @since 0.1.0
  */
 export const make = (
-  client: ExecutorAllocationClient.ExecutorAllocationClient,
-  receivers: ReceiverExecutors,
-  batchDurationMs: number,
-  conf: SparkConf.SparkConf,
-  post: (event: StreamingListenerEvent) => void
+  { batchDurationMs, client, conf, post, receivers }: Options
 ): Effect.Effect<ExecutorAllocationManager, CoreAllocation.DynamicAllocationConfigError> =>
   Effect.gen(function*() {
     if (!(Number.isFinite(batchDurationMs) && batchDurationMs > 0)) {
@@ -313,7 +325,7 @@ const describe = (d: ExecutorAllocationDecision): string => {
  *
  * **Example**
  * ```ts
- * const manager = yield* ExecutorAllocationManager.createIfEnabled(client, receivers, 1000, sc.conf, (e) => bus.post(e))
+ * const manager = yield* ExecutorAllocationManager.createIfEnabled({ client, receivers, batchDurationMs: 1000, conf: sc.conf, post })
  * if (manager !== undefined) yield* manager.start
  * ```
  *
@@ -321,13 +333,9 @@ const describe = (d: ExecutorAllocationDecision): string => {
  * @since 0.1.0
  */
 export const createIfEnabled = (
-  client: ExecutorAllocationClient.ExecutorAllocationClient,
-  receivers: ReceiverExecutors,
-  batchDurationMs: number,
-  conf: SparkConf.SparkConf,
-  post: (event: StreamingListenerEvent) => void
+  options: Options
 ): Effect.Effect<ExecutorAllocationManager | undefined, CoreAllocation.DynamicAllocationConfigError> =>
   Effect.flatMap(
-    isDynamicAllocationEnabled(conf),
-    (enabled) => (enabled ? make(client, receivers, batchDurationMs, conf, post) : Effect.succeed(undefined))
+    isDynamicAllocationEnabled(options.conf),
+    (enabled) => (enabled ? make(options) : Effect.succeed(undefined))
   )

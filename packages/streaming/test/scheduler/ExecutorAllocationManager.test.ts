@@ -202,13 +202,13 @@ describe("ExecutorAllocationManager (streaming)", () => {
   it.effect("a backend that cannot allocate refuses at start", () =>
     Effect.scoped(Effect.gen(function*() {
       const receivers = { numReceivers: 0, executorsWithReceivers: () => [] }
-      const manager = yield* ExecutorAllocationManager.make(
-        ExecutorAllocationClient.unsupported("local[2]"),
+      const manager = yield* ExecutorAllocationManager.make({
+        client: ExecutorAllocationClient.unsupported("local[2]"),
         receivers,
-        BATCH_MS,
-        SparkConf.make({}),
-        () => {}
-      )
+        batchDurationMs: BATCH_MS,
+        conf: SparkConf.make({}),
+        post: () => {}
+      })
       const error = yield* Effect.flip(manager.start)
       assert.strictEqual(error._tag, "DynamicAllocationUnsupportedError")
     })))
@@ -269,13 +269,13 @@ describe("ExecutorAllocationManager (streaming)", () => {
   describe("enabling and disabling", () => {
     const receivers = { numReceivers: 1, executorsWithReceivers: () => [] }
     const create = (entries: Entries) =>
-      ExecutorAllocationManager.createIfEnabled(
-        ExecutorAllocationClient.simulated(1).client,
+      ExecutorAllocationManager.createIfEnabled({
+        client: ExecutorAllocationClient.simulated(1).client,
         receivers,
-        BATCH_MS,
-        SparkConf.make(entries),
-        () => {}
-      )
+        batchDurationMs: BATCH_MS,
+        conf: SparkConf.make(entries),
+        post: () => {}
+      })
 
     it.effect("off by default, on with spark.streaming.dynamicAllocation.enabled", () =>
       Effect.gen(function*() {

@@ -37,8 +37,12 @@ export const harness = (entries: Entries, executors: number, receiverExecutors: 
     const cluster = ExecutorAllocationClient.simulated(executors)
     const posted: Array<StreamingListenerEvent> = []
     const receivers = { numReceivers: receiverExecutors.length, executorsWithReceivers: () => receiverExecutors }
-    const manager = yield* ExecutorAllocationManager.make(cluster.client, receivers, BATCH_MS, SparkConf.make(entries), (e) => {
-      posted.push(e)
+    const manager = yield* ExecutorAllocationManager.make({
+      client: cluster.client,
+      receivers,
+      batchDurationMs: BATCH_MS,
+      conf: SparkConf.make(entries),
+      post: (e) => void posted.push(e)
     })
     const decisions = () => posted.flatMap((e) => (e._tag === "ExecutorAllocationDecision" ? [e.decision] : []))
     return { cluster, manager, decisions }
