@@ -257,13 +257,7 @@ export class StreamingContext implements StreamingContextLike {
       if (invalid !== undefined) return yield* Effect.fail(invalid)
       const receiverStreams = this.graph.inputStreams.filter(ReceiverInputDStream.isReceiverInputDStream)
       yield* validateReceivers(this.sparkContext, receiverStreams, this.batchDurationMs, this.checkpointDirectory)
-      const allocation = yield* internal.prepareAllocation(
-        this.sparkContext,
-        receiverStreams.length,
-        this.batchDurationMs,
-        () => this.tracker,
-        (e) => this.bus?.post(e)
-      )
+      const allocation = yield* internal.prepareAllocation(this, receiverStreams.length, (e) => this.bus?.post(e))
       // With a checkpoint directory, a metadata checkpoint follows every batch (Spark's DoCheckpoint).
       const hooks = this.options.hooks ?? {}
       const checkpoint = this.checkpointDirectory === undefined

@@ -1,14 +1,11 @@
 /**
  * The seam through which dynamic allocation asks the cluster for executors
- * and gives them back: how many executors the application wants in total,
- * a few more, or these ones killed. Core's `ExecutorAllocationManager` (batch
- * jobs) and streaming's (`spark.streaming.dynamicAllocation`) decide; a
- * backend that can start and stop executors implements this interface. The
- * worker-thread and process backends (`local-cluster`, `local-process`) are
- * the first implementations; a Kubernetes pod launcher implements the same
- * interface later. The in-process backend (`local[N]`) cannot allocate: it
- * uses `unsupported`, whose every call fails with a
- * `DynamicAllocationUnsupportedError` saying so.
+ * and gives them back: how many the application wants in total, a few more,
+ * or these ones killed or decommissioned. Core's and streaming's
+ * `ExecutorAllocationManager`s decide; the worker-thread and process backends
+ * (`local-cluster`, `local-process`) implement it, as a Kubernetes pod
+ * launcher will. The in-process backend (`local[N]`) cannot allocate: its
+ * client (`unsupported`) fails every call with a `DynamicAllocationUnsupportedError`.
  *
  * Mirrors `org.apache.spark.ExecutorAllocationClient`.
  *
@@ -270,10 +267,7 @@ export const unsupportedError = (backend: string, reason = "runs every task in t
  * @category constructors
  * @since 0.1.0
  */
-export const unsupported = (
-  backend: string,
-  reason?: string
-): ExecutorAllocationClient => {
+export const unsupported = (backend: string, reason?: string): ExecutorAllocationClient => {
   const refuse = Effect.fail(unsupportedError(backend, reason))
   return {
     getExecutorIds: refuse,

@@ -61,17 +61,16 @@ export const contextResources = (options: StreamingContextOptions) =>
  * executors run receivers from the tracker once there is one.
  */
 export const prepareAllocation = (
-  sc: SparkContext.SparkContext,
+  ssc: Pick<StreamingContext, "sparkContext" | "batchDurationMs" | "receiverTracker">,
   numReceivers: number,
-  batchDurationMs: number,
-  tracker: () => ReceiverTracker | undefined,
   post: (event: StreamingListener.StreamingListenerEvent) => void
 ): Effect.Effect<ExecutorAllocationManager.ExecutorAllocationManager | undefined, StreamingError> =>
   Effect.gen(function*() {
+    const { batchDurationMs, sparkContext: sc } = ssc
     const receivers: ExecutorAllocationManager.ReceiverExecutors = {
       numReceivers,
       executorsWithReceivers: () => {
-        const current = tracker()
+        const current = ssc.receiverTracker()
         return current === undefined ? [] : ExecutorAllocationManager.receiverExecutorsOf(current).executorsWithReceivers()
       }
     }
