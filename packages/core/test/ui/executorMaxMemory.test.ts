@@ -25,10 +25,14 @@ type Json = any
 
 const getText = (url: string) => Effect.promise(() => fetch(url).then((r) => r.text()))
 
-/** The BlockManagerAdded events of an event log, by executor id. */
+/**
+ * The BlockManagerAdded events of an event log, by executor id. An in-progress
+ * log may end in a line still being written: only lines ended by a newline are
+ * read (as the replay skips a cut-short last line).
+ */
 const addedIn = (file: string): Map<string, number> => {
   const added = new Map<string, number>()
-  for (const line of fs.readFileSync(file, "utf8").trim().split("\n").slice(1)) {
+  for (const line of fs.readFileSync(file, "utf8").split("\n").slice(1, -1)) {
     const event = JsonProtocol.sparkEventFromJson(JSON.parse(line))
     if ("_tag" in event && event._tag === "BlockManagerAdded") added.set(event.blockManagerId.executorId, event.maxMem)
   }
