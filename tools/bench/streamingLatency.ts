@@ -87,8 +87,15 @@ const countWords = (lines: ReadonlyArray<string>) => {
   return words
 }
 
-/** The hand-written loop: a timer every `BATCH_MS` counts what was stored since the last one. */
-export const loopLatency = async (rate: number, durationMs: number): Promise<LatencyRun> => {
+/**
+ * A hand-written loop: a timer every `BATCH_MS` counts what was stored since
+ * the last one, with `count` (by default `split` into a Map, as the engine's job).
+ */
+export const loopLatency = async (
+  rate: number,
+  durationMs: number,
+  count: (lines: ReadonlyArray<string>) => number = countWords
+): Promise<LatencyRun> => {
   const log = new LatencyLog()
   let buffer: Array<string> = []
   let words = 0
@@ -96,7 +103,7 @@ export const loopLatency = async (rate: number, durationMs: number): Promise<Lat
     if (buffer.length === 0) return
     const batch = buffer
     buffer = []
-    words += countWords(batch)
+    words += count(batch)
     log.completed(batch.length, Date.now())
   }, BATCH_MS)
   const wordsFed = await feed(rate, durationMs, log, (lines) => buffer.push(...lines), () => log.drained)

@@ -2,7 +2,9 @@
  * Streaming word count benchmark, 100 ms batches, on the shared harness
  * (interleaved rounds, one child process per sample; see harness.ts). Sides:
  *   - RxJS: bufferTime(100) and a reduce of each buffer into a Map;
- *   - a hand-written loop counting each batch's words into a Map;
+ *   - a hand-written loop counting each batch's words into a Map with
+ *     `split` (the engine job's tokenizing), and one with a `charCodeAt` scan
+ *     (the fastest honest single-threaded loop, wordScan.ts);
  *   - the engine: a StreamingContext on the real clock, queue input,
  *     flatMap -> map -> reduceByKey -> collect per batch, on `local[1]` and
  *     on two worker-thread executors (`local-cluster[2,1,1024]`, each batch
@@ -26,6 +28,7 @@ import { bufferTime, Subject } from "rxjs"
 import { argument, flag, numberArgument, runBenchmark, type Sample, type Side } from "./harness.js"
 import { engineLatency, type LatencyRun, loopLatency, rxjsLatency } from "./streamingLatency.js"
 import { BATCH_MS, BATCHES, makeLines, search, sustained, withEngine } from "./streamingWorkload.js"
+import { scanLines } from "./wordScan.js"
 
 const latencyRate = flag("latency-rate") ? numberArgument("latency-rate", 1) : undefined
 const latencySeconds = numberArgument("latency-seconds", 5)
@@ -37,11 +40,11 @@ const countLoop = (lines: ReadonlyArray<string>) => {
   return counts
 }
 
-const loopSustains = async (rate: number) => {
+const loopSustains = (count: (lines: ReadonlyArray<string>) => unknown) => async (rate: number) => {
   const batches = Array.from({ length: BATCHES }, () => makeLines((rate * BATCH_MS) / 1000))
   const times = batches.map((lines) => {
     const start = performance.now()
-    countLoop(lines)
+    count(lines)
     return performance.now() - start
   })
   return sustained(times)
@@ -96,7 +99,12 @@ const sample = async (
 
 const sides: Array<Side> = [
   { name: "rxjs bufferTime", baseline: true, sample: () => sample("rxjs bufferTime", rxjsSustains, rxjsLatency) },
-  { name: "hand-written loop", baseline: true, sample: () => sample("hand-written loop", loopSustains, loopLatency) },
+  { name: "hand-written loop", baseline: true, sample: () => sample("hand-written loop", loopSustains(countLoop), loopLatency) },
+  {
+    name: "charCodeAt scan loop",
+    baseline: true,
+    sample: () => sample("charCodeAt scan loop", loopSustains(scanLines), (rate, ms) => loopLatency(rate, ms, scanLines))
+  },
   ...masters.map((master): Side => ({
     name: `engine ${master}`,
     sample: () => withEngine(master, (sc, sustains) => sample(`engine ${master}`, sustains, (rate, ms) => engineLatency(sc, rate, ms)))

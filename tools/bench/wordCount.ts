@@ -24,6 +24,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { argument, flag, numberArgument, runBenchmark, type Sample, type Side } from "./harness.js"
 import { ensureTextFile } from "./textData.js"
+import { scanWords } from "./wordScan.js"
 
 const megabytes = numberArgument("mb", 64)
 const file = ensureTextFile(path.join(os.tmpdir(), `tspark-bench-${megabytes}mb.txt`), megabytes * 1024 * 1024)
@@ -38,24 +39,6 @@ const timed = async (run: () => Promise<string> | string): Promise<Sample> => {
   const start = performance.now()
   const check = await run()
   return { value: performance.now() - start, check }
-}
-
-/** Counts the space- or newline-separated words of `text` into `counts`; returns how many it counted. */
-const scanWords = (text: string, counts: Map<string, number>): number => {
-  let words = 0
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 32 || c === 10) {
-      if (i > start) {
-        const word = text.slice(start, i)
-        counts.set(word, (counts.get(word) ?? 0) + 1)
-        words++
-      }
-      start = i + 1
-    }
-  }
-  return words
 }
 
 const CHUNK_BYTES = 64 * 1024
