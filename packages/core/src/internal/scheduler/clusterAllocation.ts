@@ -1,7 +1,7 @@
 // The cluster backend's side of dynamic allocation (Spark's
 // `CoarseGrainedSchedulerBackend.requestTotalExecutors`, `killExecutors` and
 // `decommissionExecutors`): the target total of executors, the executors
-// launched and not yet registered, and those being decommissioned. The
+// launched and not yet registered, and those leaving (killed or decommissioned). The
 // backend asks it which executors may get offers, tells it when executors
 // register, end or finish a task, and starts executors up to the target with
 // it, both on request and to replace a lost one.
@@ -32,7 +32,7 @@ export class ClusterAllocation {
   /** The number in the next launched executor's id (`exec-N`): the initial ones are 0 to N-1. */
   private nextId: number
   /** Executors leaving: offered no new task, stopped once their running tasks end (killed ones at once). */
-  private readonly decommissioning = new Set<string>()
+  private readonly leaving = new Set<string>()
 
   constructor(private readonly cluster: AllocatableCluster, initialTarget: number) {
     this.target = initialTarget
@@ -55,17 +55,17 @@ export class ClusterAllocation {
   /** An executor ended (lost, killed or stopped), registered or not. */
   ended(executorId: string): void {
     this.launching.delete(executorId)
-    this.decommissioning.delete(executorId)
+    this.leaving.delete(executorId)
   }
 
   /** Whether an executor may be offered new tasks. */
   acceptsTasks(executorId: string): boolean {
-    return !this.decommissioning.has(executorId)
+    return !this.leaving.has(executorId)
   }
 
   /** A task on `executorId` ended: a decommissioned executor with none left stops now. */
   taskEnded(executorId: string): void {
-    if (this.decommissioning.has(executorId) && this.cluster.runningTasks(executorId) === 0) this.stopDecommissioned(executorId)
+    if (this.leaving.has(executorId) && this.cluster.runningTasks(executorId) === 0) this.stopDecommissioned(executorId)
   }
 
   /** Starts executors until the registered, not leaving, and launching ones reach the target; returns the new ids. */
@@ -81,9 +81,9 @@ export class ClusterAllocation {
     return started
   }
 
-  /** Registered, alive executors that are not being decommissioned. */
+  /** Registered, alive executors that are not leaving. */
   activeIds(): Array<string> {
-    return this.cluster.liveExecutorIds().filter((id) => !this.decommissioning.has(id))
+    return this.cluster.liveExecutorIds().filter((id) => !this.leaving.has(id))
   }
 
   /** The client dynamic allocation uses: every call acts at once on the backend's state (one thread, no locks). */
@@ -123,7 +123,7 @@ export class ClusterAllocation {
     )
     for (const id of killed) {
       // Leaving from now on: no offers, not counted as active while its end is on its way.
-      this.decommissioning.add(id)
+      this.leaving.add(id)
       this.cluster.stop(id, options.countFailures)
     }
     return killed
@@ -141,7 +141,7 @@ export class ClusterAllocation {
         (adjustTargetNumExecutors ? ` (the target is now ${this.target})` : "")
     )
     for (const id of chosen) {
-      this.decommissioning.add(id)
+      this.leaving.add(id)
       if (this.cluster.runningTasks(id) === 0) this.stopDecommissioned(id)
     }
     return chosen
