@@ -77,7 +77,12 @@ describe("streaming dynamic allocation on worker-thread executors", () => {
         yield* waitUntil(() => receiverExecutor !== undefined && sc.executorIds.length === 1, "executors given back", 60_000)
         assert.deepStrictEqual(sc.executorIds, [receiverExecutor])
         const before = counted
-        yield* waitUntil(() => decisions.at(-1)?.action === "NoChange" && counted > before, "a round at the minimum", 60_000)
+        // A round at the minimum: a light batch on a loaded machine may take a round out of the scaling-down range first.
+        const atMinimum = () => {
+          const last = decisions.at(-1)
+          return last?.action === "NoChange" && last.reason.includes("minimum")
+        }
+        yield* waitUntil(() => atMinimum() && counted > before, "a round at the minimum", 60_000)
         yield* ssc.stop({ stopSparkContext: false })
         const kills = decisions.filter((d) => d.action === "KillExecutor")
         assert.isAtLeast(kills.length, 2)
@@ -85,7 +90,6 @@ describe("streaming dynamic allocation on worker-thread executors", () => {
           assert.isBelow(d.ratio, 0.3)
           assert.notStrictEqual(d.executorId, receiverExecutor)
         }
-        assert.include(decisions.at(-1)!.reason, "minimum")
       })),
     { timeout: 90_000 }
   )
