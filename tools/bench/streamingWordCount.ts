@@ -9,7 +9,11 @@
  *     flatMap -> map -> reduceByKey -> collect per batch, on `local[1]` and
  *     on two worker-thread executors (`local-cluster[2,1,1024]`, each batch
  *     split into one partition per executor), one SparkContext per sample
- *     (a StreamingContext per probe), so executors start once.
+ *     (a StreamingContext per probe), so executors start once;
+ *   - the engine on two executors with its input already on them: the same
+ *     queue RDDs cached and computed before the stream starts, so no record
+ *     goes through the driver (as with a receiver's blocks); its rate only
+ *     (streamingWorkload.ts `Input`).
  * A sample of a side (after one unmeasured warm-up probe) measures two things:
  *   1. the largest sustained rate: each rate is tried over several batches;
  *      it is sustained when the slowest batch but one finishes within the
@@ -81,16 +85,17 @@ const rxjsSustains = (rate: number) =>
     feed()
   })
 
-/** A side's sample: its largest sustained rate, then its latencies at `latencyRate`. */
+/** A side's sample: its largest sustained rate, then (given `latency`) its latencies at `latencyRate`. */
 const sample = async (
   name: string,
   sustains: (rate: number) => Promise<boolean>,
-  latency: (rate: number, ms: number) => Promise<LatencyRun>
+  latency?: (rate: number, ms: number) => Promise<LatencyRun>
 ): Promise<Sample> => {
   // A fresh process is cold: one unmeasured probe first, or the search's first probe fails for the JIT's sake and caps the result.
   await sustains(100_000)
   const rate = await search(name, sustains)
   if (rate === 0) throw new Error(`${name} sustained no rate`)
+  if (latency === undefined) return { value: rate / 1e6 }
   const atRate = latencyRate ?? rate / 2
   const run = await latency(atRate, latencySeconds * 1000)
   if (run.words !== run.wordsFed) throw new Error(`${name} counted ${run.words} words of ${run.wordsFed} fed`)
@@ -108,6 +113,11 @@ const sides: Array<Side> = [
   ...masters.map((master): Side => ({
     name: `engine ${master}`,
     sample: () => withEngine(master, (sc, sustains) => sample(`engine ${master}`, sustains, (rate, ms) => engineLatency(sc, rate, ms)))
+  })),
+  // Input already on the executors (no latency: its records are placed before the run, none is stored during it).
+  ...masters.filter((master) => master !== "local[1]").map((master): Side => ({
+    name: `engine ${master}, input on executors`,
+    sample: () => withEngine(master, (_, sustains) => sample(`engine ${master}, input on executors`, sustains), "executors")
   }))
 ]
 

@@ -41,6 +41,15 @@ export const engineWordCount = (lines: DStream.DStream<string>, partitions: numb
     .foreachRDD((rdd) => rdd.collect().pipe(Effect.map((counts) => output(counts.reduce((sum, [, n]) => sum + n, 0)))))
 
 /**
+ * Where a batch's lines are when its batch starts: in the driver (queue RDDs
+ * of parallelized lines, shipped with each task), or already in the
+ * executors' memory (the same RDDs cached and computed before the stream
+ * starts, so each batch's tasks read their partition where it is, as they
+ * read a receiver's blocks: no record goes through the driver).
+ */
+export type Input = "driver" | "executors"
+
+/**
  * The engine's per-batch delays at `rate` words/s over `batches` batches: a
  * StreamingContext on the real clock over `sc` counting a queue of pre-built
  * batches, each split into the context's default parallelism (one partition
@@ -48,7 +57,7 @@ export const engineWordCount = (lines: DStream.DStream<string>, partitions: numb
  * counts the wait for an earlier batch against a batch; `processing` is its
  * own work. Stops the StreamingContext, not `sc`.
  */
-const delaysOn = (sc: SparkContext.SparkContext, rate: number, batches: number) =>
+const delaysOn = (sc: SparkContext.SparkContext, rate: number, batches: number, input: Input = "driver") =>
   Effect.scoped(Effect.gen(function*() {
     const ssc = yield* StreamingContext.make(sc, { batchDuration: BATCH_MS })
     const partitions = sc.defaultParallelism
@@ -56,6 +65,11 @@ const delaysOn = (sc: SparkContext.SparkContext, rate: number, batches: number) 
       { length: batches },
       () => sc.parallelize(makeLines((rate * BATCH_MS) / 1000), partitions)
     )
+    if (input === "executors") {
+      // Placed before the stream starts (not timed): each batch's lines wait in the executors' memory, as received blocks would.
+      for (const rdd of queue) yield* rdd.cache().count()
+      yield* Effect.addFinalizer(() => Effect.sync(() => queue.forEach((rdd) => rdd.unpersist())))
+    }
     const total: Array<number> = []
     const processing: Array<number> = []
     yield* ssc.addStreamingListener({
@@ -87,16 +101,18 @@ export const engineSustains = async (rate: number, conf: Conf = {}, master = "lo
 /**
  * Runs `f` with one SparkContext on `master` kept for all its probes (each a
  * StreamingContext of its own), so executors start and warm up once rather
- * than per probe; `f` gets the context and a `sustains` test on it.
+ * than per probe; `f` gets the context and a `sustains` test on it; `input`
+ * says where each batch's lines wait (`Input`).
  */
 export const withEngine = <A>(
   master: string,
-  f: (sc: SparkContext.SparkContext, sustains: (rate: number) => Promise<boolean>) => Promise<A>
+  f: (sc: SparkContext.SparkContext, sustains: (rate: number) => Promise<boolean>) => Promise<A>,
+  input: Input = "driver"
 ): Promise<A> =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {
     const sc = yield* makeContext(master, {})
     return yield* Effect.promise(() =>
-      f(sc, (rate) => Effect.runPromise(delaysOn(sc, rate, BATCHES)).then((delays) => sustained(delays.total)))
+      f(sc, (rate) => Effect.runPromise(delaysOn(sc, rate, BATCHES, input)).then((delays) => sustained(delays.total)))
     )
   })))
 
