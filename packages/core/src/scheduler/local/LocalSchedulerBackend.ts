@@ -38,7 +38,10 @@ import type { ExecutorEnv, TaskContext } from "../TaskContext.js"
 export class LocalSchedulerBackend implements SchedulerBackend {
   private freeCores: number
   private driver: DriverEndpoint | undefined
+  /** Kills of tasks given to a slot and not ended yet; a kill for any other task is dropped (it has ended). */
   private readonly killed = new Map<number, string>()
+  /** Tasks given to a slot whose status has not been reported yet. */
+  private readonly unfinished = new Set<number>()
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private queue: Queue.Queue<TaskDescription> | undefined
@@ -78,6 +81,8 @@ export class LocalSchedulerBackend implements SchedulerBackend {
             : this.run(task)
           // An asynchronous task holds its slot (its core) until it settles; runTask's promise never rejects.
           const result: TaskResult = outcome instanceof Promise ? yield* Effect.promise(() => outcome) : outcome
+          this.unfinished.delete(task.taskId)
+          this.killed.delete(task.taskId)
           driver.statusUpdate(task, result)
         })
       )
@@ -145,6 +150,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     ])
     for (const task of tasks) {
       this.freeCores--
+      this.unfinished.add(task.taskId)
       Queue.offerUnsafe(this.queue, task)
     }
   }
@@ -171,7 +177,13 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     const warn = (message: string) => {
       if (this.context !== undefined) Effect.runForkWith(this.context)(Effect.logWarning(message))
     }
-    if (!interruptRunning(this.runningAsync, taskId, reason, warn)) this.killed.set(taskId, reason)
+    // A kill that crossed the task's end (it was reported, not yet handled) is dropped: nothing would ever read it.
+    if (!interruptRunning(this.runningAsync, taskId, reason, warn) && this.unfinished.has(taskId)) this.killed.set(taskId, reason)
+  }
+
+  /** @internal Kills recorded for tasks that have not started yet (bounded by the tasks in flight). */
+  get pendingKills(): number {
+    return this.killed.size
   }
 }
 
