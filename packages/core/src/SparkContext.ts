@@ -129,14 +129,16 @@ export class SparkContext implements RDDContext {
   get mapOutputTracker(): MapOutputTracker {
     return this.services.mapOutputTracker
   }
+  /** @internal Per executor, how many shuffles' map statuses the driver holds as sent to it (a bound long runs watch). */
+  get shuffleStatusesSent(): ReadonlyMap<string, number> {
+    return this.services.backend.shuffleStatusesSent?.() ?? new Map()
+  }
   /** @internal The context's cleaner: streaming's explicit cleanup of forgotten batches goes through it. */
   get cleaner(): Services["cleaner"] {
     return this.services.cleaner
   }
   /** @internal */
-  persistRdd(rdd: RDD<unknown>): void {
-    this.services.cleaner.persistRdd(rdd)
-  }
+  readonly persistRdd = (rdd: RDD<unknown>): void => this.services.cleaner.persistRdd(rdd)
   /** @internal */
   readonly cleanShuffleWith = (owner: RDD<unknown>, shuffleId: number): void => {
     this.services.cleaner.registerShuffleForCleanup(owner, shuffleId)
@@ -146,9 +148,7 @@ export class SparkContext implements RDDContext {
     this.services.cleaner.registerCheckpointForCleanup(owner, rddId, directory)
 
   /** @internal */
-  unpersistRdd(rddId: number): void {
-    this.services.cleaner.unpersistRdd(rddId)
-  }
+  readonly unpersistRdd = (rddId: number): void => this.services.cleaner.unpersistRdd(rddId)
   /** The RDDs currently marked as persisted. */
   getPersistentRDDs(): Array<RDD<unknown>> {
     return this.services.cleaner.persistentRdds()

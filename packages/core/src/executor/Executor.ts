@@ -1,6 +1,7 @@
 /**
- * An executor: its own block manager, a map output tracker filled from what
- * the driver sends with each task, broadcast values received once, the RPC
+ * An executor: its own block manager, a map output tracker holding the
+ * statuses the driver sent (each shuffle's once per version, kept until
+ * `RemoveShuffle`), broadcast values received once, the RPC
  * endpoints of its tasks, and a task runner. Blocks it needs from other
  * executors are fetched (through the driver) before a task starts, because
  * tasks then run synchronously. A task whose function returns a promise runs
@@ -168,6 +169,7 @@ export class Executor {
   handle(message: ToExecutor): void {
     switch (message._tag) {
       case "Launch":
+        this.receive(message)
         this.queue.push(message)
         void this.drain()
         return
@@ -207,6 +209,7 @@ export class Executor {
         return
       case "RemoveShuffle":
         this.blockManager.removeShuffle(message.shuffleId)
+        this.tracker.unregisterShuffle(message.shuffleId)
         return
       case "RemoveBroadcast":
         this.broadcasts.delete(message.broadcastId)
@@ -214,6 +217,24 @@ export class Executor {
       case "Stop":
         this.stop()
         return
+    }
+  }
+
+  /**
+   * Keeps what a task brings (broadcast values, shuffles' map statuses,
+   * replacing older ones) when it arrives, not when it runs: the driver counts
+   * them sent whether the task runs or is killed first, later tasks arrive
+   * without them, and a `RemoveShuffle` or `RemoveBroadcast` after it on the
+   * channel drops them in the order the driver sent them.
+   */
+  private receive(launch: Launch): void {
+    for (const [id, value] of launch.broadcasts) this.broadcasts.set(id, value)
+    for (const [shuffleId, statuses] of launch.mapStatuses) {
+      this.tracker.unregisterShuffle(shuffleId)
+      this.tracker.registerShuffle(shuffleId, statuses.length)
+      statuses.forEach((status, mapId) => {
+        if (status !== undefined) this.tracker.registerMapOutput(shuffleId, mapId, status)
+      })
     }
   }
 
@@ -288,14 +309,6 @@ export class Executor {
     if (killedReason !== undefined) {
       this.killed.delete(launch.task.taskId)
       return { result: { _tag: "TaskKilled", reason: killedReason } }
-    }
-    for (const [id, value] of launch.broadcasts) this.broadcasts.set(id, value)
-    for (const [shuffleId, statuses] of launch.mapStatuses) {
-      this.tracker.unregisterShuffle(shuffleId)
-      this.tracker.registerShuffle(shuffleId, statuses.length)
-      statuses.forEach((status, mapId) => {
-        if (status !== undefined) this.tracker.registerMapOutput(shuffleId, mapId, status)
-      })
     }
     const decodeStart = defaultNowMs()
     let received: ReceivedTask | undefined

@@ -51,6 +51,9 @@ export interface MapOutputLocation {
  */
 export class MapOutputTracker {
   private readonly shuffles = new Map<number, Array<MapStatus | undefined>>()
+  /** Each shuffle's statuses version: a number never given before, set whenever they change. */
+  private readonly versions = new Map<number, number>()
+  private versionCounter = 0
   private epochCounter = 0
 
   /** Increases whenever outputs are lost, so executors know their view is stale. */
@@ -58,8 +61,24 @@ export class MapOutputTracker {
     return this.epochCounter
   }
 
+  /**
+   * The version of a shuffle's statuses (`undefined`: not registered). It
+   * changes whenever they do (an output registered or lost, the shuffle
+   * registered again), so the driver sends an executor a shuffle's statuses
+   * only when they changed since it last did (Spark's `MapOutputTrackerWorker` cache).
+   */
+  statusesVersion(shuffleId: number): number | undefined {
+    return this.versions.get(shuffleId)
+  }
+
+  private changed(shuffleId: number): void {
+    this.versions.set(shuffleId, ++this.versionCounter)
+  }
+
   registerShuffle(shuffleId: number, numMaps: number): void {
-    if (!this.shuffles.has(shuffleId)) this.shuffles.set(shuffleId, new Array(numMaps).fill(undefined))
+    if (this.shuffles.has(shuffleId)) return
+    this.shuffles.set(shuffleId, new Array(numMaps).fill(undefined))
+    this.changed(shuffleId)
   }
 
   containsShuffle(shuffleId: number): boolean {
@@ -68,7 +87,9 @@ export class MapOutputTracker {
 
   registerMapOutput(shuffleId: number, mapId: number, status: MapStatus): void {
     const statuses = this.shuffles.get(shuffleId)
-    if (statuses !== undefined) statuses[mapId] = status
+    if (statuses === undefined) return
+    statuses[mapId] = status
+    this.changed(shuffleId)
   }
 
   unregisterMapOutput(shuffleId: number, mapId: number): void {
@@ -76,16 +97,18 @@ export class MapOutputTracker {
     if (statuses?.[mapId] !== undefined) {
       statuses[mapId] = undefined
       this.epochCounter++
+      this.changed(shuffleId)
     }
   }
 
   /** Forgets every output held by a lost executor. */
   removeOutputsOnExecutor(executorId: string): void {
-    for (const statuses of this.shuffles.values()) {
+    for (const [shuffleId, statuses] of this.shuffles) {
       for (let i = 0; i < statuses.length; i++) {
         if (statuses[i]?.location.executorId === executorId) {
           statuses[i] = undefined
           this.epochCounter++
+          this.changed(shuffleId)
         }
       }
     }
@@ -103,6 +126,7 @@ export class MapOutputTracker {
 
   unregisterShuffle(shuffleId: number): void {
     this.shuffles.delete(shuffleId)
+    this.versions.delete(shuffleId)
   }
 
   numAvailableOutputs(shuffleId: number): number {

@@ -61,6 +61,8 @@ export interface SchedulerBackend {
    * refuses every call with a `DynamicAllocationUnsupportedError`.
    */
   readonly allocationClient: ExecutorAllocationClient
+  /** @internal Per executor, how many shuffles' map statuses the driver holds as sent to it (backends that ship them). */
+  readonly shuffleStatusesSent?: () => ReadonlyMap<string, number>
 }
 
 /**

@@ -39,7 +39,11 @@ export type ToExecutor =
   | {
     readonly _tag: "Launch"
     readonly task: ShippedTask
-    /** Map output statuses of every shuffle the task's stage reads. */
+    /**
+     * Map output statuses of the shuffles the task's stage reads that this
+     * executor lacks or holds an older version of: it keeps them for later
+     * tasks (replacing older ones) until `RemoveShuffle`.
+     */
     readonly mapStatuses: ReadonlyArray<readonly [number, ReadonlyArray<MapStatus | undefined>]>
     /** Broadcast values this executor has not received yet. */
     readonly broadcasts: ReadonlyArray<readonly [number, unknown]>

@@ -7,7 +7,7 @@ import type { Dependency, NarrowSpec, ShuffleDependency } from "../../rdd/Depend
 import type { Partitioner } from "../../rdd/Partitioner.js"
 import { RDD, type RDDContext } from "../../rdd/RDD.js"
 import { type TaskNotSerializableError, toError } from "../../Closure.js"
-import type { MapStatus } from "../../scheduler/MapOutputTracker.js"
+import type { MapOutputTracker, MapStatus } from "../../scheduler/MapOutputTracker.js"
 import type { TaskBinary, TaskDescription } from "../../scheduler/Task.js"
 import type { Aggregator } from "../../shuffle/Aggregator.js"
 import * as StorageLevel from "../../storage/StorageLevel.js"
@@ -267,25 +267,40 @@ const noValues: ReadonlyArray<unknown> = []
 
 /**
  * The `Launch` message of a task for one executor: the plan only when the
- * executor lacks it, the map statuses of the shuffles the stage reads, and
- * the broadcasts not sent to it yet (marked sent, with the plan, as the
- * message is made). Throws when the task cannot be shipped.
+ * executor lacks it, the map statuses of the shuffles the stage reads that
+ * the executor lacks or holds an older version of (it keeps them across
+ * tasks, as Spark's `MapOutputTrackerWorker` caches them), and the broadcasts
+ * not sent to it yet; what it carries is marked sent as the message is made.
+ * Throws when the task cannot be shipped.
  */
 export const launchMessage = (
   task: TaskDescription,
-  executor: { readonly sentPlans: BoundedLru<number, true>; readonly sentBroadcasts: Set<number> },
-  statusesOf: (shuffleId: number) => ReadonlyArray<MapStatus | undefined> | undefined,
+  executor: {
+    readonly sentPlans: BoundedLru<number, true>
+    readonly sentBroadcasts: Set<number>
+    readonly sentShuffles: Map<number, number>
+  },
+  tracker: Pick<MapOutputTracker, "getStatuses" | "statusesVersion">,
   getBroadcast: (broadcastId: number) => unknown
 ): Extract<ToExecutor, { _tag: "Launch" }> => {
   const shipped = shipTask(task, (planId) => executor.sentPlans.get(planId) !== undefined)
   // The shuffles the task's stage reads: its narrow lineage's shuffle dependencies.
-  const shuffles = new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))
-  const mapStatuses = [...shuffles].map((id) => [id, statusesOf(id) ?? []] as const)
+  const mapStatuses: Array<readonly [number, ReadonlyArray<MapStatus | undefined>]> = []
+  const sentShuffles: Array<readonly [number, number]> = []
+  for (const id of new Set(shuffleDependencies(task.binary.rdd).map((dep) => dep.shuffleId))) {
+    const version = tracker.statusesVersion(id)
+    const statuses = tracker.getStatuses(id)
+    // A shuffle the driver does not track has no statuses to send: the reader reports its fetch failure.
+    if (version === undefined || statuses === undefined || executor.sentShuffles.get(id) === version) continue
+    mapStatuses.push([id, statuses])
+    sentShuffles.push([id, version])
+  }
   const broadcasts: Array<readonly [number, unknown]> = []
   for (const id of stageBroadcastIds(task)) {
     if (!executor.sentBroadcasts.has(id)) broadcasts.push([id, getBroadcast(id)])
   }
   for (const [id] of broadcasts) executor.sentBroadcasts.add(id)
+  for (const [id, version] of sentShuffles) executor.sentShuffles.set(id, version)
   if (shipped.plan !== undefined) executor.sentPlans.set(shipped.planId, true)
   return { _tag: "Launch", task: shipped, mapStatuses, broadcasts }
 }

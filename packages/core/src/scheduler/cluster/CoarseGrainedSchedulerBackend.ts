@@ -21,11 +21,9 @@
 import { type Context, Deferred, Effect, type Scope } from "effect"
 import type { ChildProcess } from "node:child_process"
 import type { ToExecutor } from "../../internal/executor/protocol.js"
-import { defaultStagePlanCapacity } from "../../internal/executor/stagePlanCache.js"
 import { ClusterAllocation } from "../../internal/scheduler/clusterAllocation.js"
 import { EXECUTOR_KILLED, EXECUTOR_KILLED_COUNTED } from "../../internal/scheduler/taskSchedulerImpl.js"
 import { launchMessage } from "../../internal/scheduler/taskPlan.js"
-import { BoundedLru } from "../../internal/util/boundedLru.js"
 import type { DriverRpcEndpoints } from "../../rpc/DriverRpcEndpoints.js"
 import { describeCause } from "../../SparkError.js"
 import type { SecuritySettings } from "../../SecurityManager.js"
@@ -36,7 +34,7 @@ import type { MapOutputTracker } from "../MapOutputTracker.js"
 import type { SchedulerBackend, DriverEndpoint as SchedulerDriver } from "../SchedulerBackend.js"
 import type { TaskDescription } from "../Task.js"
 import { DriverEndpoint } from "./DriverEndpoint.js"
-import type { ExecutorConnection, ExecutorData } from "./ExecutorData.js"
+import * as ExecutorData from "./ExecutorData.js"
 import * as ExecutorLaunchers from "./ExecutorLaunchers.js"
 import { HeartbeatReceiver } from "./HeartbeatReceiver.js"
 
@@ -95,7 +93,7 @@ export interface ClusterOptions {
 export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   readonly shipsTasks = true
   private driver: SchedulerDriver | undefined
-  private readonly executors = new Map<string, ExecutorData>()
+  private readonly executors = new Map<string, ExecutorData.ExecutorData>()
   private readonly running = new Map<number, TaskDescription>()
   private readonly processes = new Map<string, ChildProcess>()
   private readonly blockRelay: BlockRelay
@@ -215,18 +213,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   /** Adds an executor on its channel; returns where its messages and its end go. */
-  private addExecutor(executorId: string, connection: ExecutorConnection): ExecutorLaunchers.ExecutorChannel {
-    const executor: ExecutorData = {
-      id: executorId,
-      connection,
-      host: "localhost",
-      cores: 0,
-      freeCores: 0,
-      registered: false,
-      alive: true,
-      sentBroadcasts: new Set(),
-      sentPlans: new BoundedLru(defaultStagePlanCapacity)
-    }
+  private addExecutor(executorId: string, connection: ExecutorData.ExecutorConnection): ExecutorLaunchers.ExecutorChannel {
+    const executor = ExecutorData.make(executorId, connection)
     this.executors.set(executorId, executor)
     return {
       onMessage: (message) => this.endpoint.receive(executor, message),
@@ -235,7 +223,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   /** Executors that are alive and registered, in the order they were added. */
-  private liveExecutors(): Array<ExecutorData> {
+  private liveExecutors(): Array<ExecutorData.ExecutorData> {
     return [...this.executors.values()].filter((e) => e.alive && e.registered)
   }
 
@@ -245,7 +233,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     for (const executor of live) this.post(executor, { _tag: "Peers", count: live.length - 1 })
   }
 
-  private post(executor: ExecutorData, message: ToExecutor): void {
+  private post(executor: ExecutorData.ExecutorData, message: ToExecutor): void {
     if (executor.alive) executor.connection.post(message)
   }
 
@@ -255,9 +243,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   /** An executor is gone: forget it, answer fetches that waited on it, tell the driver, replace it. */
-  private lose(executor: ExecutorData, cause: string): void {
+  private lose(executor: ExecutorData.ExecutorData, cause: string): void {
     if (!executor.alive) return
     executor.alive = false
+    // Its map statuses went with it (a replacement has an id and a record of its own).
+    executor.sentShuffles.clear()
     this.allocation.ended(executor.id)
     const reason = executor.killedByDriver ?? cause
     this.heartbeats.executorRemoved(executor.id)
@@ -320,10 +310,10 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     }
   }
 
-  private launch(executor: ExecutorData, task: TaskDescription): void {
+  private launch(executor: ExecutorData.ExecutorData, task: TaskDescription): void {
     let message: Extract<ToExecutor, { _tag: "Launch" }>
     try {
-      message = launchMessage(task, executor, (id) => this.mapOutputTracker.getStatuses(id), this.getBroadcast)
+      message = launchMessage(task, executor, this.mapOutputTracker, this.getBroadcast)
     } catch (error) {
       // A task that cannot be shipped fails like any other task; the event loop goes on.
       this.running.delete(task.taskId)
@@ -364,6 +354,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     if (executor === undefined || executor.killedByDriver !== undefined) return Promise.resolve()
     executor.killedByDriver = countFailures ? EXECUTOR_KILLED_COUNTED : EXECUTOR_KILLED
     return executor.connection.terminate().then(() => this.lose(executor, executor.killedByDriver!))
+  }
+
+  /** @internal How many shuffles' map statuses each executor holds, as the driver last sent them (a bound to watch). */
+  shuffleStatusesSent(): ReadonlyMap<string, number> {
+    return new Map([...this.executors.values()].map((executor) => [executor.id, executor.sentShuffles.size]))
   }
 
   /** The executors that are alive and registered. */

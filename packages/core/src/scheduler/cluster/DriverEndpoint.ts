@@ -122,7 +122,11 @@ export class DriverEndpoint {
         backend.post(executor, { _tag: "RemoveRdd", rddId })
         return 0
       },
-      removeShuffle: (shuffleId) => backend.post(executor, { _tag: "RemoveShuffle", shuffleId })
+      removeShuffle: (shuffleId) => {
+        // Forgotten as the executor drops it (the same ordered channel): a later task reading it sends it again.
+        executor.sentShuffles.delete(shuffleId)
+        backend.post(executor, { _tag: "RemoveShuffle", shuffleId })
+      }
     })
     backend.rpcEnv.executorAdded(executor.id, executor.host, (rpcMessage) => backend.post(executor, rpcMessage))
     backend.scheduler()?.executorAdded(executor.id, executor.host, executor.cores)
