@@ -159,7 +159,7 @@ describe("launchMessage: map statuses once per shuffle version", () => {
 })
 
 describe("an executor's map statuses", () => {
-  it.effect("are kept from a task killed before it ran, replaced by newer ones, and dropped on RemoveShuffle in channel order", () =>
+  it.effect("are kept from a task killed before it ran (as its broadcasts), replaced by newer ones, and dropped on RemoveShuffle in channel order", () =>
     Effect.gen(function*() {
       const sc = yield* makeContext({ master: "local[1]" })
       const shuffleId = 7
@@ -186,10 +186,25 @@ describe("an executor's map statuses", () => {
           holders: ctx.env.mapOutputTracker.getStatuses(shuffleId)?.map((s) => s?.location.executorId)
         }))
       }
+      const broadcastId = 99
+      const broadcastProbe: TaskBinary = {
+        _tag: "ResultTask",
+        rdd: sc.parallelize([0], 1),
+        func: withEnv({ broadcastId }, ({ broadcastId }) => (_it: Iterator<unknown>, ctx: TaskContext) => {
+          try {
+            return ctx.env.getBroadcast(broadcastId)
+          } catch {
+            return "missing"
+          }
+        })
+      }
       const noStatuses = { getStatuses: () => undefined, statusesVersion: () => undefined }
-      const launch = (statuses: ReadonlyArray<MapStatus | undefined> | undefined): { taskId: number; message: ToExecutor } => {
+      const launch = (
+        statuses: ReadonlyArray<MapStatus | undefined> | undefined,
+        binary = probe
+      ): { taskId: number; message: Extract<ToExecutor, { _tag: "Launch" }> } => {
         const fresh = { sentPlans: new BoundedLru<number, true>(8), sentBroadcasts: new Set<number>(), sentShuffles: new Map() }
-        const message = launchMessage(describeTask(probe, 0), fresh, noStatuses, sc.getBroadcast)
+        const message = launchMessage(describeTask(binary, 0), fresh, noStatuses, sc.getBroadcast)
         return { taskId: message.task.taskId, message: { ...message, mapStatuses: statuses === undefined ? [] : [[shuffleId, statuses]] } }
       }
       const answer = (taskId: number) =>
@@ -226,5 +241,13 @@ describe("an executor's map statuses", () => {
       yield* answer(running.taskId)
       yield* answer(queued.taskId)
       assert.deepStrictEqual(yield* run(), { shuffles: 0, holders: undefined })
+      // Broadcast values a killed task brought are kept too (the driver counts them sent as well).
+      const withValue = launch(undefined, broadcastProbe)
+      executor.handle({ _tag: "Kill", taskId: withValue.taskId, reason: "test" })
+      executor.handle({ ...withValue.message, broadcasts: [[broadcastId, "kept"]] })
+      assert.strictEqual(yield* answer(withValue.taskId), "TaskKilled")
+      const reader = launch(undefined, broadcastProbe)
+      executor.handle(reader.message)
+      assert.strictEqual(yield* answer(reader.taskId), "kept")
     }).pipe(Effect.scoped))
 })
