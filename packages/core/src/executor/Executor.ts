@@ -98,7 +98,10 @@ export class Executor {
   private readonly transfer: RelayBlockTransferService
   private readonly env: ExecutorEnv
   private readonly queue: Array<Launch> = []
+  /** Kills of tasks received and not reported yet; a kill for any other task is dropped (it has ended). */
   private readonly killed = new Map<number, string>()
+  /** Tasks received whose status has not been sent yet. */
+  private readonly unfinished = new Set<number>()
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private readonly rpc: ExecutorRpcEnv
@@ -169,12 +172,14 @@ export class Executor {
   handle(message: ToExecutor): void {
     switch (message._tag) {
       case "Launch":
+        this.unfinished.add(message.task.taskId)
         this.receive(message)
         this.queue.push(message)
         void this.drain()
         return
       case "Kill":
-        if (!interruptRunning(this.runningAsync, message.taskId, message.reason, this.warn)) {
+        // A kill that crossed the task's status on the channel is dropped: nothing would ever read it.
+        if (!interruptRunning(this.runningAsync, message.taskId, message.reason, this.warn) && this.unfinished.has(message.taskId)) {
           this.killed.set(message.taskId, message.reason)
         }
         return
@@ -275,6 +280,11 @@ export class Executor {
     }
   }
 
+  /** @internal Kills recorded for tasks not started yet (bounded by the tasks in flight). */
+  get pendingKills(): number {
+    return this.killed.size
+  }
+
   private readonly warn = (message: string): void => {
     Logging.logUnsafe("Warn", message, { executorId: this.info.executorId })
   }
@@ -286,6 +296,8 @@ export class Executor {
    * task whose result is not serializable fails; the executor lives on.
    */
   private report(taskId: number, result: TaskResult): void {
+    this.unfinished.delete(taskId)
+    this.killed.delete(taskId)
     try {
       this.send({ _tag: "StatusUpdate", taskId, result: shippable(result) })
     } catch (error) {

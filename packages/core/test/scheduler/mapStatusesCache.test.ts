@@ -159,7 +159,7 @@ describe("launchMessage: map statuses once per shuffle version", () => {
 })
 
 describe("an executor's map statuses", () => {
-  it.effect("are kept from a task killed before it ran (as its broadcasts), replaced by newer ones, and dropped on RemoveShuffle in channel order", () =>
+  it.effect("are kept from a task killed before it ran (as its broadcasts), replaced by newer ones, and dropped on RemoveShuffle in channel order; late kills leave nothing", () =>
     Effect.gen(function*() {
       const sc = yield* makeContext({ master: "local[1]" })
       const shuffleId = 7
@@ -221,10 +221,13 @@ describe("an executor's map statuses", () => {
         return answer(taskId)
       }
 
-      // Killed before it runs: the statuses it carried are kept all the same (the driver counts them sent).
+      // Killed while it waits behind another task: the statuses it carried are kept all the same (the driver counts them sent).
+      const ahead = launch(undefined)
       const killed = launch([status("exec-1", 0), status("exec-2", 1)])
-      executor.handle({ _tag: "Kill", taskId: killed.taskId, reason: "test" })
+      executor.handle(ahead.message)
       executor.handle(killed.message)
+      executor.handle({ _tag: "Kill", taskId: killed.taskId, reason: "test" })
+      yield* answer(ahead.taskId)
       assert.strictEqual(yield* answer(killed.taskId), "TaskKilled")
       assert.deepStrictEqual(yield* run(), { shuffles: 1, holders: ["exec-1", "exec-2"] })
       // Newer statuses replace them.
@@ -242,12 +245,23 @@ describe("an executor's map statuses", () => {
       yield* answer(queued.taskId)
       assert.deepStrictEqual(yield* run(), { shuffles: 0, holders: undefined })
       // Broadcast values a killed task brought are kept too (the driver counts them sent as well).
+      const before = launch(undefined)
       const withValue = launch(undefined, broadcastProbe)
-      executor.handle({ _tag: "Kill", taskId: withValue.taskId, reason: "test" })
+      executor.handle(before.message)
       executor.handle({ ...withValue.message, broadcasts: [[broadcastId, "kept"]] })
+      executor.handle({ _tag: "Kill", taskId: withValue.taskId, reason: "test" })
+      yield* answer(before.taskId)
       assert.strictEqual(yield* answer(withValue.taskId), "TaskKilled")
       const reader = launch(undefined, broadcastProbe)
       executor.handle(reader.message)
       assert.strictEqual(yield* answer(reader.taskId), "kept")
+      // Kills that cross each task's status on the channel leave nothing behind.
+      for (let i = 0; i < 1000; i++) {
+        const { message, taskId } = launch(undefined)
+        executor.handle(message)
+        yield* answer(taskId)
+        executor.handle({ _tag: "Kill", taskId, reason: "stage cancelled" })
+      }
+      assert.strictEqual(executor.pendingKills, 0)
     }).pipe(Effect.scoped))
 })
