@@ -12,20 +12,14 @@ import type { DriverEndpoint } from "../../src/scheduler/SchedulerBackend.js"
 import type { TaskDescription, TaskResult } from "../../src/scheduler/Task.js"
 import * as SparkContext from "../../src/SparkContext.js"
 import { executorEnvOf } from "../utils/spark.js"
+import { describeTask } from "../utils/tasks.js"
 
-const describeTask = (rdd: RDD<number>, taskId: number): TaskDescription => ({
-  taskId,
-  jobId: 0,
-  stageId: 0,
-  stageAttemptId: 0,
-  index: 0,
-  partition: rdd.partitions[0]!,
-  attemptNumber: 0,
-  executorId: "driver",
-  locality: "ANY",
-  localProperties: new Map(),
-  binary: { _tag: "ResultTask", rdd: rdd as RDD<unknown>, func: (it: Iterator<unknown>) => [...{ [Symbol.iterator]: () => it }].length }
-})
+const countTask = (rdd: RDD<number>, taskId: number): TaskDescription =>
+  describeTask({
+    _tag: "ResultTask",
+    rdd: rdd as RDD<unknown>,
+    func: (it: Iterator<unknown>) => [...{ [Symbol.iterator]: () => it }].length
+  }, { taskId })
 
 describe("LocalSchedulerBackend", () => {
   it.effect("a kill for a queued task stops it; a kill for a task that has ended is dropped, over a thousand tasks", () =>
@@ -48,7 +42,7 @@ describe("LocalSchedulerBackend", () => {
       }
       yield* backend.start(driver)
       // Killed while it waits for the slot: it never runs.
-      toOffer = [describeTask(rdd, 0)]
+      toOffer = [countTask(rdd, 0)]
       backend.reviveOffers()
       backend.killTask(0, "driver", "stage cancelled")
       assert.strictEqual(yield* Queue.take(ended), 0)
@@ -56,7 +50,7 @@ describe("LocalSchedulerBackend", () => {
       assert.strictEqual(backend.pendingKills, 0)
       // Kills that cross each task's end leave nothing behind.
       for (let taskId = 1; taskId <= 1000; taskId++) {
-        toOffer = [describeTask(rdd, taskId)]
+        toOffer = [countTask(rdd, taskId)]
         backend.reviveOffers()
         assert.strictEqual(yield* Queue.take(ended), taskId)
         backend.killTask(taskId, "driver", "stage cancelled")

@@ -6,10 +6,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as os from "node:os"
-import * as path from "node:path"
 import { withEnv } from "../../src/Closure.js"
-import { Executor } from "../../src/executor/Executor.js"
 import type { FromExecutor, ToExecutor } from "../../src/internal/executor/protocol.js"
 import { launchMessage } from "../../src/internal/scheduler/taskPlan.js"
 import { BoundedLru } from "../../src/internal/util/boundedLru.js"
@@ -24,21 +21,11 @@ import { DriverRpcEndpoints } from "../../src/rpc/DriverRpcEndpoints.js"
 import { BlockManagerMaster } from "../../src/storage/BlockManagerMaster.js"
 import { BlockRelay } from "../../src/storage/BlockTransferService.js"
 import { makeContext } from "../utils/spark.js"
+import { describeTask, executorInThread } from "../utils/tasks.js"
 
 let nextTaskId = 0
-const describeTask = (binary: TaskBinary, index: number): TaskDescription => ({
-  taskId: nextTaskId++,
-  jobId: 0,
-  stageId: 0,
-  stageAttemptId: 0,
-  index,
-  partition: binary.rdd.partitions[index]!,
-  attemptNumber: 0,
-  executorId: "exec-0",
-  locality: "ANY",
-  localProperties: new Map(),
-  binary
-})
+const taskOf = (binary: TaskBinary, index: number): TaskDescription =>
+  describeTask(binary, { taskId: nextTaskId++, index, executorId: "exec-0" })
 
 const count = (it: Iterator<unknown>) => {
   let n = 0
@@ -102,7 +89,7 @@ describe("launchMessage: map statuses once per shuffle version", () => {
       const posted: Array<ToExecutor> = []
       const executor = registeredExecutor(master, posted)
       const binary = resultStage(reduced)
-      const sent = (index: number) => launchMessage(describeTask(binary, index), executor, tracker, sc.getBroadcast).mapStatuses
+      const sent = (index: number) => launchMessage(taskOf(binary, index), executor, tracker, sc.getBroadcast).mapStatuses
 
       assert.deepStrictEqual(sent(0), [[shuffleId, tracker.getStatuses(shuffleId)!]])
       assert.deepStrictEqual(sent(1), [], "the executor holds this version")
@@ -148,7 +135,7 @@ describe("launchMessage: map statuses once per shuffle version", () => {
       registerOutputs(tracker, secondId, 2)
       const fresh = () => ExecutorData.make("exec-0", { post: () => {}, terminate: () => Promise.resolve() })
       const shuffleIds = (binary: TaskBinary) =>
-        launchMessage(describeTask(binary, 0), fresh(), tracker, sc.getBroadcast).mapStatuses.map(([id]) => id)
+        launchMessage(taskOf(binary, 0), fresh(), tracker, sc.getBroadcast).mapStatuses.map(([id]) => id)
       const secondDep = second.dependencies[0]!
       if (secondDep._tag !== "Shuffle") return assert.fail("reduceByKey reads a shuffle")
       // The map stage of the second shuffle reads the first; the result stage reads only the second.
@@ -164,19 +151,7 @@ describe("an executor's map statuses", () => {
       const sc = yield* makeContext({ master: "local[1]" })
       const shuffleId = 7
       const sent: Array<FromExecutor> = []
-      const executor = new Executor(
-        {
-          executorId: "exec-0",
-          host: "localhost",
-          cores: 1,
-          maxMemory: 1 << 24,
-          localDir: path.join(os.tmpdir(), `tspark-map-statuses-${process.pid}`),
-          conf: [],
-          heartbeatIntervalMs: 1000
-        },
-        (message) => sent.push(message)
-      )
-      yield* Effect.addFinalizer(() => Effect.sync(() => executor.stop()))
+      const executor = yield* executorInThread(sent, "map-statuses")
       // A task that answers what its executor's tracker holds (every launch carries its plan: a killed task decodes nothing).
       const probe: TaskBinary = {
         _tag: "ResultTask",
@@ -204,7 +179,7 @@ describe("an executor's map statuses", () => {
         binary = probe
       ): { taskId: number; message: Extract<ToExecutor, { _tag: "Launch" }> } => {
         const fresh = { sentPlans: new BoundedLru<number, true>(8), sentBroadcasts: new Set<number>(), sentShuffles: new Map() }
-        const message = launchMessage(describeTask(binary, 0), fresh, noStatuses, sc.getBroadcast)
+        const message = launchMessage(taskOf(binary, 0), fresh, noStatuses, sc.getBroadcast)
         return { taskId: message.task.taskId, message: { ...message, mapStatuses: statuses === undefined ? [] : [[shuffleId, statuses]] } }
       }
       const answer = (taskId: number) =>

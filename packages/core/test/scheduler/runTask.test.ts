@@ -6,20 +6,10 @@ import type { TaskDescription } from "../../src/scheduler/Task.js"
 import { TaskContext } from "../../src/scheduler/TaskContext.js"
 import * as SparkContext from "../../src/SparkContext.js"
 import { executorEnvOf } from "../utils/spark.js"
+import { describeTask } from "../utils/tasks.js"
 
-const describeTask = (rdd: RDD<number>, func: (it: Iterator<unknown>, ctx: TaskContext) => unknown, taskId = 1): TaskDescription => ({
-  taskId,
-  jobId: 0,
-  stageId: 0,
-  stageAttemptId: 0,
-  index: 0,
-  partition: rdd.partitions[0]!,
-  attemptNumber: 0,
-  executorId: "driver",
-  locality: "ANY",
-  localProperties: new Map(),
-  binary: { _tag: "ResultTask", rdd: rdd as RDD<unknown>, func }
-})
+const resultTask = (rdd: RDD<number>, func: (it: Iterator<unknown>, ctx: TaskContext) => unknown, taskId = 1): TaskDescription =>
+  describeTask({ _tag: "ResultTask", rdd: rdd as RDD<unknown>, func }, { taskId })
 
 describe("runTask", () => {
   it.effect("a synchronous task returns its result itself (no promise); a promise-returning one returns a promise of it", () =>
@@ -27,13 +17,13 @@ describe("runTask", () => {
       const sc = yield* SparkContext.make({ master: "local[1]" })
       const rdd = sc.parallelize([1, 2, 3], 1)
       const env = executorEnvOf(sc)
-      const sync = runTask(describeTask(rdd, (it) => [...{ [Symbol.iterator]: () => it }].length), env)
+      const sync = runTask(resultTask(rdd, (it) => [...{ [Symbol.iterator]: () => it }].length), env)
       assert.notInstanceOf(sync, Promise)
       assert.deepInclude(sync, { _tag: "Success", value: 3 })
       const completed: Array<string> = []
       const running = new Map<number, TaskContext>()
       const pending = runTask(
-        describeTask(rdd, async (_it, ctx) => {
+        resultTask(rdd, async (_it, ctx) => {
           ctx.addTaskCompletionListener(() => void completed.push("done"))
           await Promise.resolve()
           return "later"
@@ -49,14 +39,14 @@ describe("runTask", () => {
       assert.strictEqual(running.size, 0)
       // Killed while it runs: its interrupt listener ends it, and it reports TaskKilled.
       const killable = runTask(
-        describeTask(rdd, (_it, ctx) => new Promise((resolve) => ctx.addTaskInterruptListener(() => resolve("stopped"))), 8),
+        resultTask(rdd, (_it, ctx) => new Promise((resolve) => ctx.addTaskInterruptListener(() => resolve("stopped"))), 8),
         env,
         running
       ) as Promise<unknown>
       running.get(8)!.markInterrupted("stage cancelled")
       assert.deepStrictEqual(yield* Effect.promise(() => killable), { _tag: "TaskKilled", reason: "stage cancelled" })
       // A rejection fails the task with its message.
-      const rejected = runTask(describeTask(rdd, () => Promise.reject(new Error("no luck"))), env) as Promise<unknown>
+      const rejected = runTask(resultTask(rdd, () => Promise.reject(new Error("no luck"))), env) as Promise<unknown>
       assert.deepInclude(yield* Effect.promise(() => rejected), { _tag: "ExceptionFailure", message: "Error: no luck" })
     })))
 })

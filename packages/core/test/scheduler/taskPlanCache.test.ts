@@ -1,9 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as os from "node:os"
-import * as path from "node:path"
 import * as v8 from "node:v8"
-import { Executor } from "../../src/executor/Executor.js"
 import { StagePlanCache } from "../../src/internal/executor/stagePlanCache.js"
 import type { FromExecutor, ToExecutor } from "../../src/internal/executor/protocol.js"
 import { drain } from "../../src/internal/rdd/iterators.js"
@@ -13,20 +10,10 @@ import type { TaskBinary, TaskDescription } from "../../src/scheduler/Task.js"
 import { TaskContext } from "../../src/scheduler/TaskContext.js"
 import type { SparkContext } from "../../src/SparkContext.js"
 import { executorEnvOf, makeContext } from "../utils/spark.js"
+import { describeTask, executorInThread } from "../utils/tasks.js"
 
-const describeTask = (binary: TaskBinary, index: number, stageId = 0, stageAttemptId = 0): TaskDescription => ({
-  taskId: index,
-  jobId: 0,
-  stageId,
-  stageAttemptId,
-  index,
-  partition: binary.rdd.partitions[index]!,
-  attemptNumber: 0,
-  executorId: "exec-0",
-  locality: "ANY",
-  localProperties: new Map(),
-  binary
-})
+const taskOf = (binary: TaskBinary, index: number, stageId = 0, stageAttemptId = 0): TaskDescription =>
+  describeTask(binary, { taskId: index, index, stageId, stageAttemptId, executorId: "exec-0" })
 
 /** A result stage collecting each partition (its function captures nothing, so it ships by source). */
 const resultStage = (rdd: RDD<unknown>): TaskBinary => ({
@@ -61,7 +48,7 @@ describe("stage plans cached per executor", () => {
       const results: Array<Array<unknown>> = []
       let decoded: TaskBinary | undefined
       for (let index = 0; index < 3; index++) {
-        const shipped = overTheWire(shipTask(describeTask(binary, index), (planId) => stages.has(planId)))
+        const shipped = overTheWire(shipTask(taskOf(binary, index), (planId) => stages.has(planId)))
         assert.strictEqual(shipped.plan !== undefined, index === 0, `task ${index} carries the plan`)
         const received = receiveTask(shipped, stages)!
         // One decoded stage serves every task.
@@ -78,7 +65,7 @@ describe("stage plans cached per executor", () => {
     Effect.gen(function*() {
       const sc = yield* makeContext({ master: "local[1]" })
       const binary = resultStage(sc.parallelize([1, 2], 2))
-      const shipped = overTheWire(shipTask(describeTask(binary, 1), () => true))
+      const shipped = overTheWire(shipTask(taskOf(binary, 1), () => true))
       assert.isUndefined(shipped.plan)
       assert.isUndefined(receiveTask(shipped, new StagePlanCache<DecodedStage>()))
     }))
@@ -88,7 +75,7 @@ describe("stage plans cached per executor", () => {
       const sc = yield* makeContext({ master: "local[1]" })
       const stages = new StagePlanCache<DecodedStage>()
       const run = (binary: TaskBinary, stageId: number, attempt: number) => {
-        const shipped = overTheWire(shipTask(describeTask(binary, 0, stageId, attempt), (planId) => stages.has(planId)))
+        const shipped = overTheWire(shipTask(taskOf(binary, 0, stageId, attempt), (planId) => stages.has(planId)))
         const received = receiveTask(shipped, stages)!
         return { planId: shipped.planId, carried: shipped.plan !== undefined, values: compute(sc, received.task) }
       }
@@ -112,22 +99,10 @@ describe("stage plans cached per executor", () => {
       const sc = yield* makeContext({ master: "local[1]" })
       const binary = resultStage(sc.parallelize([1, 2, 3, 4], 2).map((x) => x + 1))
       const sent: Array<FromExecutor> = []
-      const executor = new Executor(
-        {
-          executorId: "exec-0",
-          host: "localhost",
-          cores: 1,
-          maxMemory: 1 << 24,
-          localDir: path.join(os.tmpdir(), `tspark-plan-cache-${process.pid}`),
-          conf: [],
-          heartbeatIntervalMs: 1000
-        },
-        (message) => sent.push(message)
-      )
-      yield* Effect.addFinalizer(() => Effect.sync(() => executor.stop()))
+      const executor = yield* executorInThread(sent, "plan-cache")
       const launch = (index: number, holdsPlan: boolean): ToExecutor => ({
         _tag: "Launch",
-        task: overTheWire(shipTask(describeTask(binary, index), () => holdsPlan)),
+        task: overTheWire(shipTask(taskOf(binary, index), () => holdsPlan)),
         mapStatuses: [],
         broadcasts: []
       })
