@@ -20,7 +20,7 @@ import { missingValue } from "../Broadcast.js"
 import { shippedClasses } from "../internal/closure/shippedClasses.js"
 import type { ExecutorStartInfo, FromExecutor, ToExecutor } from "../internal/executor/protocol.js"
 import { type PrefetchInput, prefetchFailure, startPrefetches } from "../internal/scheduler/prefetchInputs.js"
-import { interruptRunning, runTask } from "../internal/scheduler/runTask.js"
+import { interruptRunning, PendingKills, runTask } from "../internal/scheduler/runTask.js"
 import { type DecodedStage, receiveTask, type ReceivedTask } from "../internal/scheduler/taskPlan.js"
 import { StagePlanCache } from "../internal/executor/stagePlanCache.js"
 import { defaultNowMs } from "../internal/executor/taskClock.js"
@@ -98,10 +98,7 @@ export class Executor {
   private readonly transfer: RelayBlockTransferService
   private readonly env: ExecutorEnv
   private readonly queue: Array<Launch> = []
-  /** Kills of tasks received and not reported yet; a kill for any other task is dropped (it has ended). */
-  private readonly killed = new Map<number, string>()
-  /** Tasks received whose status has not been sent yet. */
-  private readonly unfinished = new Set<number>()
+  private readonly kills = new PendingKills()
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private readonly rpc: ExecutorRpcEnv
@@ -172,16 +169,13 @@ export class Executor {
   handle(message: ToExecutor): void {
     switch (message._tag) {
       case "Launch":
-        this.unfinished.add(message.task.taskId)
+        this.kills.received(message.task.taskId)
         this.receive(message)
         this.queue.push(message)
         void this.drain()
         return
       case "Kill":
-        // A kill that crossed the task's status on the channel is dropped: nothing would ever read it.
-        if (!interruptRunning(this.runningAsync, message.taskId, message.reason, this.warn) && this.unfinished.has(message.taskId)) {
-          this.killed.set(message.taskId, message.reason)
-        }
+        this.kills.kill(this.runningAsync, message.taskId, message.reason, this.warn)
         return
       case "EndpointMessage":
       case "EndpointReply":
@@ -282,7 +276,7 @@ export class Executor {
 
   /** @internal Kills recorded for tasks not started yet (bounded by the tasks in flight). */
   get pendingKills(): number {
-    return this.killed.size
+    return this.kills.size
   }
 
   private readonly warn = (message: string): void => {
@@ -296,8 +290,7 @@ export class Executor {
    * task whose result is not serializable fails; the executor lives on.
    */
   private report(taskId: number, result: TaskResult): void {
-    this.unfinished.delete(taskId)
-    this.killed.delete(taskId)
+    this.kills.ended(taskId)
     try {
       this.send({ _tag: "StatusUpdate", taskId, result: shippable(result) })
     } catch (error) {
@@ -317,9 +310,8 @@ export class Executor {
   }
 
   private async run(launch: Launch): Promise<Started> {
-    const killedReason = this.killed.get(launch.task.taskId)
+    const killedReason = this.kills.take(launch.task.taskId)
     if (killedReason !== undefined) {
-      this.killed.delete(launch.task.taskId)
       return { result: { _tag: "TaskKilled", reason: killedReason } }
     }
     const decodeStart = defaultNowMs()
@@ -353,9 +345,8 @@ export class Executor {
     const inputs = startPrefetches(prefetched)
     const failed = inputs === undefined ? undefined : await inputs.then(() => undefined, prefetchFailure)
     // Killed while its blocks or inputs were fetched: it does not start.
-    const reason = wanted.length > 0 || inputs !== undefined ? this.killed.get(launch.task.taskId) : undefined
+    const reason = wanted.length > 0 || inputs !== undefined ? this.kills.take(launch.task.taskId) : undefined
     if (reason !== undefined || failed !== undefined) {
-      this.killed.delete(launch.task.taskId)
       this.transfer.release()
       return { result: reason !== undefined ? { _tag: "TaskKilled", reason } : failed! }
     }

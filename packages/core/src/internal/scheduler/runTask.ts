@@ -150,3 +150,43 @@ export const interruptRunning = (
   }
   return true
 }
+
+/**
+ * Kills asked of an executor's tasks (the in-process backend's or an
+ * executor's): a running asynchronous task is interrupted; a task received
+ * and not started keeps its kill until it would start; a kill for a task
+ * whose status was already reported (the kill crossed it) is dropped, so
+ * nothing is kept per task once it has ended.
+ */
+export class PendingKills {
+  private readonly unfinished = new Set<number>()
+  private readonly reasons = new Map<number, string>()
+
+  /** A task was received: a kill may now be kept for it until it ends. */
+  received(taskId: number): void {
+    this.unfinished.add(taskId)
+  }
+
+  /** Kills a task: interrupts it when it runs asynchronously in `running`, else keeps the kill while it has not ended. */
+  kill(running: ReadonlyMap<number, TaskContextModule.TaskContext>, taskId: number, reason: string, warn: (message: string) => void): void {
+    if (!interruptRunning(running, taskId, reason, warn) && this.unfinished.has(taskId)) this.reasons.set(taskId, reason)
+  }
+
+  /** The kill kept for a task about to start (taken: it is asked once). */
+  take(taskId: number): string | undefined {
+    const reason = this.reasons.get(taskId)
+    this.reasons.delete(taskId)
+    return reason
+  }
+
+  /** The task's status is being reported: it is forgotten. */
+  ended(taskId: number): void {
+    this.unfinished.delete(taskId)
+    this.reasons.delete(taskId)
+  }
+
+  /** How many kills are kept (bounded by the tasks received and not ended). */
+  get size(): number {
+    return this.reasons.size
+  }
+}

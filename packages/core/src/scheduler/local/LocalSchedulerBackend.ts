@@ -10,7 +10,7 @@
 import { type Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import * as v8 from "node:v8"
 import { prefetchFailure, prefetchInputs } from "../../internal/scheduler/prefetchInputs.js"
-import { interruptRunning, runTask } from "../../internal/scheduler/runTask.js"
+import { PendingKills, runTask } from "../../internal/scheduler/runTask.js"
 import { StagePlanCache } from "../../internal/executor/stagePlanCache.js"
 import { type DecodedStage, receiveTask, type ReceivedTask, type ShippedTask, shipTask } from "../../internal/scheduler/taskPlan.js"
 import { SparkEnv } from "../../SparkEnv.js"
@@ -38,10 +38,7 @@ import type { ExecutorEnv, TaskContext } from "../TaskContext.js"
 export class LocalSchedulerBackend implements SchedulerBackend {
   private freeCores: number
   private driver: DriverEndpoint | undefined
-  /** Kills of tasks given to a slot and not ended yet; a kill for any other task is dropped (it has ended). */
-  private readonly killed = new Map<number, string>()
-  /** Tasks given to a slot whose status has not been reported yet. */
-  private readonly unfinished = new Set<number>()
+  private readonly kills = new PendingKills()
   /** Asynchronous tasks running now, by task id: a kill interrupts them. */
   private readonly runningAsync = new Map<number, TaskContext>()
   private queue: Queue.Queue<TaskDescription> | undefined
@@ -74,15 +71,13 @@ export class LocalSchedulerBackend implements SchedulerBackend {
           const task = yield* Queue.take(queue)
           // Let the event loop and other fibers run between tasks.
           yield* Effect.yieldNow
-          const killedReason = this.killed.get(task.taskId)
-          this.killed.delete(task.taskId)
+          const killedReason = this.kills.take(task.taskId)
           const outcome = killedReason !== undefined
             ? { _tag: "TaskKilled", reason: killedReason } as const
             : this.run(task)
           // An asynchronous task holds its slot (its core) until it settles; runTask's promise never rejects.
           const result: TaskResult = outcome instanceof Promise ? yield* Effect.promise(() => outcome) : outcome
-          this.unfinished.delete(task.taskId)
-          this.killed.delete(task.taskId)
+          this.kills.ended(task.taskId)
           driver.statusUpdate(task, result)
         })
       )
@@ -119,10 +114,9 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     const fetchStart = now()
     return inputs.then(() => {
       // Killed while its inputs were fetched: it does not start.
-      const reason = this.killed.get(task.taskId)
+      const reason = this.kills.take(task.taskId)
       const before = { deserializeTime, fetchWaitTime: now() - fetchStart }
       if (reason === undefined) return runTask(task, this.env, this.runningAsync, before)
-      this.killed.delete(task.taskId)
       return { _tag: "TaskKilled", reason } as const
     }, prefetchFailure)
   }
@@ -150,7 +144,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     ])
     for (const task of tasks) {
       this.freeCores--
-      this.unfinished.add(task.taskId)
+      this.kills.received(task.taskId)
       Queue.offerUnsafe(this.queue, task)
     }
   }
@@ -177,13 +171,12 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     const warn = (message: string) => {
       if (this.context !== undefined) Effect.runForkWith(this.context)(Effect.logWarning(message))
     }
-    // A kill that crossed the task's end (it was reported, not yet handled) is dropped: nothing would ever read it.
-    if (!interruptRunning(this.runningAsync, taskId, reason, warn) && this.unfinished.has(taskId)) this.killed.set(taskId, reason)
+    this.kills.kill(this.runningAsync, taskId, reason, warn)
   }
 
   /** @internal Kills recorded for tasks that have not started yet (bounded by the tasks in flight). */
   get pendingKills(): number {
-    return this.killed.size
+    return this.kills.size
   }
 }
 
