@@ -12,7 +12,8 @@
  *     (a StreamingContext per probe), so executors start once;
  *   - the engine on two executors with its input already on them: the same
  *     queue RDDs cached and computed before the stream starts, so no record
- *     goes through the driver (as with a receiver's blocks); its rate only
+ *     goes through the driver (as with a receiver's blocks, though held as
+ *     objects, so nothing is decoded: an upper bound); its rate only
  *     (streamingWorkload.ts `Input`).
  * A sample of a side (after one unmeasured warm-up probe) measures two things:
  *   1. the largest sustained rate: each rate is tried over several batches;

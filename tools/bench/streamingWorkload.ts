@@ -45,7 +45,9 @@ export const engineWordCount = (lines: DStream.DStream<string>, partitions: numb
  * of parallelized lines, shipped with each task), or already in the
  * executors' memory (the same RDDs cached and computed before the stream
  * starts, so each batch's tasks read their partition where it is, as they
- * read a receiver's blocks: no record goes through the driver).
+ * read a receiver's blocks: no record goes through the driver). The cached
+ * lines are held as objects (MEMORY_ONLY): unlike a receiver's serialized
+ * blocks, reading them decodes nothing, so this side is an upper bound.
  */
 export type Input = "driver" | "executors"
 
